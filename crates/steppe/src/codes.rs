@@ -1,0 +1,359 @@
+//! Code conversion: resolves a code in any scheme to an entity id, respecting the dates over
+//! which the code names an entity. Unknown and ambiguous codes are typed errors; a placeholder
+//! is never returned.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::model::{EntityCode, Scheme};
+use crate::store::Store;
+
+/// Why a code could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CodeError {
+    /// No entity has this code in this scheme.
+    #[error("unknown {scheme} code `{code}`")]
+    Unknown {
+        /// The scheme asked.
+        scheme: String,
+        /// The code asked.
+        code: String,
+    },
+    /// The code names several entities (over time, or across the schemes tried).
+    #[error("ambiguous {scheme} code `{code}`: it names {} (give a year or a scheme prefix such as `fips:`)", candidates.join(", "))]
+    Ambiguous {
+        /// The scheme asked.
+        scheme: String,
+        /// The code asked.
+        code: String,
+        /// The entity ids it could mean.
+        candidates: Vec<String>,
+    },
+    /// The code exists but names no entity in the year asked.
+    #[error("{scheme} code `{code}` names no entity in {year} (it names {} at other dates)", candidates.join(", "))]
+    NotValidInYear {
+        /// The scheme asked.
+        scheme: String,
+        /// The code asked.
+        code: String,
+        /// The year asked.
+        year: i32,
+        /// Entities the code names at other dates.
+        candidates: Vec<String>,
+    },
+    /// The scheme name is not one steppe knows.
+    #[error("unknown code scheme `{0}`; known: {known}", known = Scheme::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))]
+    UnknownScheme(String),
+}
+
+#[derive(Debug, Clone)]
+struct Span {
+    entity_id: String,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+impl Span {
+    fn covers_year(&self, year: i32) -> bool {
+        self.from.is_none_or(|d| d.year() <= year) && self.to.is_none_or(|d| d.year() >= year)
+    }
+}
+
+/// An in-memory index of the crosswalk, for fast repeated look-ups.
+#[derive(Debug, Clone, Default)]
+pub struct CodeIndex {
+    by_code: HashMap<(Scheme, String), Vec<Span>>,
+}
+
+/// Parses a scheme name, accepting common aliases (`fips104`, `cow`, `un`).
+pub fn parse_scheme(name: &str) -> Result<Scheme, CodeError> {
+    let lower = name.trim().to_ascii_lowercase();
+    let canonical = match lower.as_str() {
+        "fips104" | "fips10-4" | "fips10_4" => "fips",
+        "gleditsch-ward" | "gleditsch_ward" | "gwno" => "gw",
+        "cow" | "cown" | "cowcode" => "cow_num",
+        "cowc" => "cow_abb",
+        "un" | "m49" => "m49",
+        "isonum" | "iso_numeric" | "iso3n" | "numeric" => "iso_num",
+        "iso2c" | "alpha2" | "alpha_2" => "iso2",
+        "iso3c" | "alpha3" | "alpha_3" => "iso3",
+        "worldbank" | "world_bank" => "wb",
+        other => other,
+    };
+    canonical
+        .parse::<Scheme>()
+        .map_err(|_| CodeError::UnknownScheme(name.to_string()))
+}
+
+/// The canonical spelling of a code in a scheme (upper case letters; numbers without padding
+/// except ISO numeric, which keeps three digits).
+pub fn normalise(scheme: Scheme, code: &str) -> String {
+    let c = code.trim();
+    match scheme {
+        Scheme::IsoNum => match c.parse::<u32>() {
+            Ok(n) => format!("{n:03}"),
+            Err(_) => c.to_string(),
+        },
+        Scheme::M49 | Scheme::Gw | Scheme::CowNum | Scheme::Comtrade | Scheme::Baci => {
+            match c.parse::<u32>() {
+                Ok(n) => n.to_string(),
+                Err(_) => c.to_string(),
+            }
+        }
+        _ => c.to_ascii_uppercase(),
+    }
+}
+
+impl CodeIndex {
+    /// Builds the index from crosswalk rows.
+    pub fn new(codes: impl IntoIterator<Item = EntityCode>) -> CodeIndex {
+        let mut by_code: HashMap<(Scheme, String), Vec<Span>> = HashMap::new();
+        for c in codes {
+            by_code
+                .entry((c.scheme, normalise(c.scheme, &c.code)))
+                .or_default()
+                .push(Span {
+                    entity_id: c.entity_id,
+                    from: c.valid_from,
+                    to: c.valid_to,
+                });
+        }
+        CodeIndex { by_code }
+    }
+
+    /// Builds the index from a store's `entity_codes` table.
+    pub fn from_store(store: &Store) -> crate::Result<CodeIndex> {
+        Ok(CodeIndex::new(store.records::<EntityCode>()?))
+    }
+
+    /// Number of (scheme, code) keys.
+    pub fn len(&self) -> usize {
+        self.by_code.len()
+    }
+
+    /// Whether the index is empty.
+    pub fn is_empty(&self) -> bool {
+        self.by_code.is_empty()
+    }
+
+    /// Resolves `code` of `scheme` to an entity id, in `year` if given.
+    pub fn resolve(
+        &self,
+        scheme: Scheme,
+        code: &str,
+        year: Option<i32>,
+    ) -> Result<&str, CodeError> {
+        let key = (scheme, normalise(scheme, code));
+        let spans = self.by_code.get(&key).ok_or_else(|| CodeError::Unknown {
+            scheme: scheme.to_string(),
+            code: code.to_string(),
+        })?;
+        let all: Vec<&str> = dedup(spans.iter().map(|s| s.entity_id.as_str()));
+        let hits: Vec<&str> = match year {
+            Some(y) => dedup(
+                spans
+                    .iter()
+                    .filter(|s| s.covers_year(y))
+                    .map(|s| s.entity_id.as_str()),
+            ),
+            None => all.clone(),
+        };
+        match hits.as_slice() {
+            [one] => Ok(one),
+            [] => Err(CodeError::NotValidInYear {
+                scheme: scheme.to_string(),
+                code: code.to_string(),
+                year: year.unwrap_or_default(),
+                candidates: all.iter().map(|s| s.to_string()).collect(),
+            }),
+            many => Err(CodeError::Ambiguous {
+                scheme: scheme.to_string(),
+                code: code.to_string(),
+                candidates: many.iter().map(|s| s.to_string()).collect(),
+            }),
+        }
+    }
+
+    /// Resolves a user-typed country: `scheme:code` (e.g. `fips:TI`, `gw:702`, `cow:TAJ`) or an
+    /// ISO code in any form (alpha-2, alpha-3, numeric).
+    pub fn resolve_any(&self, input: &str, year: Option<i32>) -> Result<&str, CodeError> {
+        let input = input.trim();
+        if let Some((prefix, code)) = input.split_once(':') {
+            let scheme = match prefix.to_ascii_lowercase().as_str() {
+                // `cow:TAJ` and `cow:702` both work.
+                "cow" if code.chars().any(|c| c.is_ascii_alphabetic()) => Scheme::CowAbb,
+                other => parse_scheme(other)?,
+            };
+            return self.resolve(scheme, code, year);
+        }
+        let scheme = if input.chars().all(|c| c.is_ascii_digit()) && !input.is_empty() {
+            Scheme::IsoNum
+        } else if input.len() == 2 {
+            Scheme::Iso2
+        } else if input.len() == 3 {
+            Scheme::Iso3
+        } else {
+            return Err(CodeError::Unknown {
+                scheme: "iso".into(),
+                code: input.into(),
+            });
+        };
+        self.resolve(scheme, input, year)
+    }
+
+    /// Converts many values at once; `Err` entries keep the reason per value.
+    pub fn convert_many<'a>(
+        &'a self,
+        values: impl IntoIterator<Item = Option<&'a str>>,
+        from: Option<Scheme>,
+        year: Option<i32>,
+    ) -> Vec<Option<Result<&'a str, CodeError>>> {
+        values
+            .into_iter()
+            .map(|v| {
+                v.map(|v| match from {
+                    Some(s) => self.resolve(s, v, year),
+                    None => self.resolve_any(v, year),
+                })
+            })
+            .collect()
+    }
+
+    /// The code of `entity_id` in `scheme` (the preferred one valid in `year`).
+    pub fn code_of(&self, entity_id: &str, scheme: Scheme, year: Option<i32>) -> Option<String> {
+        let mut hits: Vec<&String> = self
+            .by_code
+            .iter()
+            .filter(|((s, _), spans)| {
+                *s == scheme
+                    && spans.iter().any(|sp| {
+                        sp.entity_id == entity_id && year.is_none_or(|y| sp.covers_year(y))
+                    })
+            })
+            .map(|((_, c), _)| c)
+            .collect();
+        hits.sort();
+        hits.first().map(|c| c.to_string())
+    }
+}
+
+fn dedup<'a>(it: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut v: Vec<&str> = it.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(
+        entity: &str,
+        scheme: Scheme,
+        code: &str,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> EntityCode {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        EntityCode {
+            entity_id: entity.into(),
+            scheme,
+            code: code.into(),
+            valid_from: from.map(d),
+            valid_to: to.map(d),
+            is_preferred: true,
+            source_id: "test".into(),
+            source_locator: None,
+        }
+    }
+
+    fn index() -> CodeIndex {
+        CodeIndex::new(vec![
+            code("RUS", Scheme::Fips, "RS", None, None),
+            code("SRB", Scheme::Iso2, "RS", None, None),
+            code("CHN", Scheme::Fips, "CH", None, None),
+            code("CHE", Scheme::Iso2, "CH", None, None),
+            code("TJK", Scheme::Iso2, "TJ", None, None),
+            code("TJK", Scheme::Iso3, "TJK", None, None),
+            code("TJK", Scheme::IsoNum, "762", None, None),
+            code("TJK", Scheme::Fips, "TI", None, None),
+            code("TJK", Scheme::Gw, "702", None, None),
+            code("TJK", Scheme::CowAbb, "TAJ", None, None),
+            code("CSK", Scheme::Iso2, "CS", None, Some("1993-06-15")),
+            code(
+                "SCG",
+                Scheme::Iso2,
+                "CS",
+                Some("2003-07-23"),
+                Some("2006-09-26"),
+            ),
+        ])
+    }
+
+    #[test]
+    fn fips_and_iso_collisions_resolve_by_scheme() {
+        let idx = index();
+        assert_eq!(idx.resolve(Scheme::Fips, "RS", None).unwrap(), "RUS");
+        assert_eq!(idx.resolve(Scheme::Iso2, "RS", None).unwrap(), "SRB");
+        assert_eq!(idx.resolve_any("fips:CH", None).unwrap(), "CHN");
+        assert_eq!(idx.resolve_any("CH", None).unwrap(), "CHE");
+    }
+
+    #[test]
+    fn iso_in_any_form_and_prefixed_schemes_agree() {
+        let idx = index();
+        for input in [
+            "TJ", "tj", "TJK", "762", "0762", "fips:TI", "gw:702", "cow:TAJ",
+        ] {
+            assert_eq!(idx.resolve_any(input, None).unwrap(), "TJK", "{input}");
+        }
+    }
+
+    #[test]
+    fn dated_codes_resolve_only_in_their_years() {
+        let idx = index();
+        assert_eq!(idx.resolve(Scheme::Iso2, "CS", Some(1990)).unwrap(), "CSK");
+        assert_eq!(idx.resolve(Scheme::Iso2, "CS", Some(2005)).unwrap(), "SCG");
+        assert!(matches!(
+            idx.resolve(Scheme::Iso2, "CS", Some(2000)),
+            Err(CodeError::NotValidInYear { .. })
+        ));
+        match idx.resolve(Scheme::Iso2, "CS", None) {
+            Err(CodeError::Ambiguous { candidates, .. }) => assert_eq!(candidates, ["CSK", "SCG"]),
+            other => panic!("expected ambiguity, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_codes_and_schemes_are_errors() {
+        let idx = index();
+        assert!(matches!(
+            idx.resolve(Scheme::Iso3, "XXX", None),
+            Err(CodeError::Unknown { .. })
+        ));
+        assert!(matches!(
+            idx.resolve_any("nope:1", None),
+            Err(CodeError::UnknownScheme(_))
+        ));
+        assert!(matches!(
+            idx.resolve_any("TAJIKISTAN", None),
+            Err(CodeError::Unknown { .. })
+        ));
+    }
+
+    #[test]
+    fn reverse_lookup_and_bulk_conversion() {
+        let idx = index();
+        assert_eq!(
+            idx.code_of("TJK", Scheme::Fips, None).as_deref(),
+            Some("TI")
+        );
+        let out = idx.convert_many([Some("TJ"), None, Some("ZZ")], None, None);
+        assert_eq!(out[0].as_ref().unwrap().as_ref().unwrap(), &"TJK");
+        assert!(out[1].is_none());
+        assert!(out[2].as_ref().unwrap().is_err());
+    }
+}

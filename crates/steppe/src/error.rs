@@ -1,0 +1,168 @@
+//! The one error type of the core crate, with the file, row and field of bad input.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::codes::CodeError;
+
+/// Result alias used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where in an input a problem sits: file, 1-based line or row, and field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The file (or store path) being read.
+    pub path: Option<PathBuf>,
+    /// 1-based line number in a text file, or row index in a table.
+    pub row: Option<u64>,
+    /// The column or field name.
+    pub field: Option<String>,
+}
+
+impl Location {
+    /// A location in a file.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Location {
+            path: Some(path.into()),
+            row: None,
+            field: None,
+        }
+    }
+
+    /// The same location at a row.
+    pub fn row(mut self, row: u64) -> Self {
+        self.row = Some(row);
+        self
+    }
+
+    /// The same location at a field.
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(p) = &self.path {
+            parts.push(p.display().to_string());
+        }
+        if let Some(r) = self.row {
+            parts.push(format!("row {r}"));
+        }
+        if let Some(field) = &self.field {
+            parts.push(format!("field `{field}`"));
+        }
+        if parts.is_empty() {
+            f.write_str("<unknown location>")
+        } else {
+            f.write_str(&parts.join(", "))
+        }
+    }
+}
+
+/// Everything that can go wrong in steppe.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An input file is not in the expected format (wrong header, bad encoding, bad value).
+    #[error("{location}: {message}")]
+    Format {
+        /// Where the problem is.
+        location: Location,
+        /// What is wrong, and what to do.
+        message: String,
+    },
+    /// A store is missing, corrupt, locked or inconsistent.
+    #[error("store {}: {message}", path.display())]
+    Store {
+        /// The store directory or file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// Another process holds the store's write lock.
+    #[error("store {} is locked by another writer; wait for it to finish (or pass --wait)", path.display())]
+    Locked {
+        /// The store directory.
+        path: PathBuf,
+    },
+    /// A table name that steppe does not know.
+    #[error("unknown table `{0}`; known tables: {known}", known = crate::schema::Table::ALL.iter().map(|t| t.name()).collect::<Vec<_>>().join(", "))]
+    UnknownTable(String),
+    /// Records do not fit a table's schema.
+    #[error("table `{table}`: {message}")]
+    Schema {
+        /// The table.
+        table: String,
+        /// What does not fit.
+        message: String,
+    },
+    /// A code could not be resolved to an entity.
+    #[error(transparent)]
+    Code(#[from] CodeError),
+    /// A store failed validation; the report lists every problem.
+    #[error("validation found {} problem(s); first: {}", .0.problems.len(), .0.problems.first().map(|p| p.to_string()).unwrap_or_default())]
+    Validation(crate::validate::ValidationReport),
+    /// A query or argument is invalid.
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// No dataset is bundled in this build.
+    #[error("no dataset is bundled in this build of steppe; pass a store path")]
+    NotBundled,
+    /// An Arrow error.
+    #[error("arrow: {0}")]
+    Arrow(#[from] arrow_schema::ArrowError),
+    /// A Parquet error.
+    #[error("parquet: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
+    /// A record/Arrow conversion error.
+    #[error("record conversion: {0}")]
+    Convert(#[from] serde_arrow::Error),
+    /// A JSON (descriptor) error.
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl Error {
+    /// Shorthand for an I/O error on a path.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Shorthand for a format error.
+    pub fn format(location: Location, message: impl Into<String>) -> Self {
+        Error::Format {
+            location,
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for a store error.
+    pub fn store(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Error::Store {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The location of bad input, when the error has one.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::Format { location, .. } => Some(location),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! Row filters: equality on codes, integer ranges (years), alternatives (either side of a flow)
+//! and list membership. Filters on partition columns prune whole files before anything is read.
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, Scalar, StringArray};
+use arrow_schema::DataType;
+
+use crate::{Error, Result};
+
+/// One condition on a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Predicate {
+    /// The column's value (as text) is one of `values`.
+    In {
+        /// Column name.
+        column: String,
+        /// Accepted values.
+        values: Vec<String>,
+    },
+    /// The integer column lies in `[min, max]` (either end open when `None`).
+    Range {
+        /// Column name.
+        column: String,
+        /// Smallest accepted value.
+        min: Option<i64>,
+        /// Largest accepted value.
+        max: Option<i64>,
+    },
+    /// At least one of the predicates holds.
+    Any(Vec<Predicate>),
+    /// The list column contains one of `values`.
+    ListContains {
+        /// Column name.
+        column: String,
+        /// Accepted values.
+        values: Vec<String>,
+    },
+}
+
+/// A conjunction of predicates; the empty filter keeps every row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// All must hold.
+    pub predicates: Vec<Predicate>,
+}
+
+impl Predicate {
+    /// `column IN values`.
+    pub fn is_in(column: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Predicate::In {
+            column: column.into(),
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// `min <= column <= max`.
+    pub fn range(column: &str, min: Option<i64>, max: Option<i64>) -> Self {
+        Predicate::Range {
+            column: column.into(),
+            min,
+            max,
+        }
+    }
+
+    /// Columns the predicate reads.
+    pub fn columns(&self) -> Vec<&str> {
+        match self {
+            Predicate::In { column, .. }
+            | Predicate::Range { column, .. }
+            | Predicate::ListContains { column, .. } => vec![column.as_str()],
+            Predicate::Any(ps) => ps.iter().flat_map(|p| p.columns()).collect(),
+        }
+    }
+
+    /// Decides the predicate from partition values alone: `Some(false)` prunes the file,
+    /// `None` means the predicate reads non-partition columns.
+    pub fn on_partition(&self, value_of: &dyn Fn(&str) -> Option<Option<i64>>) -> Option<bool> {
+        match self {
+            Predicate::Range { column, min, max } => {
+                let v = value_of(column)?;
+                Some(match v {
+                    None => false,
+                    Some(v) => min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m),
+                })
+            }
+            Predicate::In { column, values } => {
+                let v = value_of(column)?;
+                Some(v.is_some_and(|v| values.iter().any(|x| x.parse::<i64>().ok() == Some(v))))
+            }
+            Predicate::ListContains { .. } => None,
+            Predicate::Any(ps) => {
+                let mut all_known = true;
+                for p in ps {
+                    match p.on_partition(value_of) {
+                        Some(true) => return Some(true),
+                        Some(false) => {}
+                        None => all_known = false,
+                    }
+                }
+                if all_known {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// Evaluates the predicate on a batch.
+    pub fn evaluate(&self, batch: &RecordBatch) -> Result<BooleanArray> {
+        let column = |name: &str| -> Result<ArrayRef> {
+            batch
+                .column_by_name(name)
+                .cloned()
+                .ok_or_else(|| Error::InvalidArgument(format!("no column `{name}` to filter on")))
+        };
+        match self {
+            Predicate::In {
+                column: name,
+                values,
+            } => {
+                let col = arrow_cast::cast(&column(name)?, &DataType::Utf8)?;
+                let mut mask = BooleanArray::from(vec![false; batch.num_rows()]);
+                for v in values {
+                    let scalar = Scalar::new(StringArray::from(vec![v.as_str()]));
+                    let eq = arrow_ord::cmp::eq(&col, &scalar)?;
+                    mask = arrow_arith_or(&mask, &eq);
+                }
+                Ok(mask)
+            }
+            Predicate::Range {
+                column: name,
+                min,
+                max,
+            } => {
+                let col = arrow_cast::cast(&column(name)?, &DataType::Int64)?;
+                let ints = col.as_primitive::<arrow_array::types::Int64Type>();
+                Ok(ints
+                    .iter()
+                    .map(|v| {
+                        Some(v.is_some_and(|v| {
+                            min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
+                        }))
+                    })
+                    .collect())
+            }
+            Predicate::ListContains {
+                column: name,
+                values,
+            } => {
+                let col = column(name)?;
+                let list = col.as_list_opt::<i32>().ok_or_else(|| {
+                    Error::InvalidArgument(format!("column `{name}` is not a list"))
+                })?;
+                Ok((0..list.len())
+                    .map(|i| {
+                        if list.is_null(i) {
+                            return Some(false);
+                        }
+                        let items = list.value(i);
+                        let Ok(items) = arrow_cast::cast(&items, &DataType::Utf8) else {
+                            return Some(false);
+                        };
+                        let items = items.as_string::<i32>();
+                        Some(
+                            items
+                                .iter()
+                                .flatten()
+                                .any(|s| values.iter().any(|v| v == s)),
+                        )
+                    })
+                    .collect())
+            }
+            Predicate::Any(ps) => {
+                let mut mask = BooleanArray::from(vec![false; batch.num_rows()]);
+                for p in ps {
+                    mask = arrow_arith_or(&mask, &p.evaluate(batch)?);
+                }
+                Ok(mask)
+            }
+        }
+    }
+}
+
+/// Null-as-false OR of two masks.
+fn arrow_arith_or(a: &BooleanArray, b: &BooleanArray) -> BooleanArray {
+    a.iter()
+        .zip(b.iter())
+        .map(|(x, y)| Some(x.unwrap_or(false) || y.unwrap_or(false)))
+        .collect()
+}
+
+impl Filter {
+    /// Keeps every row.
+    pub fn all() -> Self {
+        Filter::default()
+    }
+
+    /// Adds a predicate.
+    pub fn and(mut self, p: Predicate) -> Self {
+        self.predicates.push(p);
+        self
+    }
+
+    /// Whether a file with these partition values can hold matching rows.
+    pub fn may_match_partition(&self, value_of: &dyn Fn(&str) -> Option<Option<i64>>) -> bool {
+        self.predicates
+            .iter()
+            .all(|p| p.on_partition(value_of) != Some(false))
+    }
+
+    /// Keeps the rows of a batch that match.
+    pub fn apply(&self, batch: RecordBatch) -> Result<RecordBatch> {
+        if self.predicates.is_empty() || batch.num_rows() == 0 {
+            return Ok(batch);
+        }
+        let mut mask: Option<BooleanArray> = None;
+        for p in &self.predicates {
+            let m = p.evaluate(&batch)?;
+            mask = Some(match mask {
+                None => m,
+                Some(prev) => prev
+                    .iter()
+                    .zip(m.iter())
+                    .map(|(x, y)| Some(x.unwrap_or(false) && y.unwrap_or(false)))
+                    .collect(),
+            });
+        }
+        match mask {
+            Some(m) => Ok(arrow_select::filter::filter_record_batch(&batch, &m)?),
+            None => Ok(batch),
+        }
+    }
+
+    /// Columns the filter reads.
+    pub fn columns(&self) -> Vec<&str> {
+        self.predicates.iter().flat_map(|p| p.columns()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Int16Array, StringArray};
+    use std::sync::Arc;
+
+    fn batch() -> RecordBatch {
+        RecordBatch::try_from_iter(vec![
+            (
+                "reporter",
+                Arc::new(StringArray::from(vec!["TJK", "RUS", "CHN", "TJK"])) as ArrayRef,
+            ),
+            (
+                "partner",
+                Arc::new(StringArray::from(vec!["RUS", "TJK", "USA", "CHN"])) as ArrayRef,
+            ),
+            (
+                "year",
+                Arc::new(Int16Array::from(vec![2020, 2021, 2022, 2023])) as ArrayRef,
+            ),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn either_side_and_year_range() {
+        let f = Filter::all()
+            .and(Predicate::Any(vec![
+                Predicate::is_in("reporter", ["TJK"]),
+                Predicate::is_in("partner", ["TJK"]),
+            ]))
+            .and(Predicate::range("year", Some(2021), Some(2023)));
+        let out = f.apply(batch()).unwrap();
+        let years = out
+            .column(2)
+            .as_primitive::<arrow_array::types::Int16Type>();
+        assert_eq!(years.values().to_vec(), vec![2021, 2023]);
+    }
+
+    #[test]
+    fn partition_pruning_decides_only_what_it_can() {
+        let f = Filter::all().and(Predicate::range("year", Some(2020), Some(2022)));
+        assert!(f.may_match_partition(&|c| (c == "year").then_some(Some(2021))));
+        assert!(!f.may_match_partition(&|c| (c == "year").then_some(Some(2019))));
+        assert!(!f.may_match_partition(&|c| (c == "year").then_some(None)));
+        let g = Filter::all().and(Predicate::is_in("reporter", ["TJK"]));
+        assert!(g.may_match_partition(&|c| (c == "year").then_some(Some(1990))));
+    }
+
+    #[test]
+    fn unknown_column_is_an_error() {
+        let f = Filter::all().and(Predicate::is_in("nope", ["x"]));
+        assert!(matches!(f.apply(batch()), Err(Error::InvalidArgument(_))));
+    }
+}

@@ -1,0 +1,520 @@
+//! Write transactions. New data goes to files under fresh names (`part-g<generation>-<n>`),
+//! each fsynced; the new descriptor is written to a temporary file, fsynced and renamed over
+//! `datapackage.json`, which is the single commit point. A crash before the rename leaves the
+//! previous version complete and readable (the orphan files are ignored and removed by `gc`);
+//! after it, the new version is complete.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::{Schema, SchemaRef};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use sha2::{Digest, Sha256};
+
+use super::descriptor::{
+    Descriptor, FileEntry, ImportSummary, PackageLicense, PackageSource, DESCRIPTOR_FILE,
+};
+use super::lock::StoreLock;
+use super::paths;
+use crate::model::Source;
+use crate::record::{from_batch, to_batch, Record};
+use crate::schema::{Table, SCHEMA_VERSION};
+use crate::{Error, Result};
+
+/// Options of a write transaction.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    /// Wait for another writer to finish instead of failing with [`Error::Locked`].
+    pub wait_for_lock: bool,
+    /// Fixed `created` value for reproducible stores (the bundled dataset); default: now.
+    pub created: Option<String>,
+    /// Rows per Parquet row group (default 131072: small enough for statistics to prune).
+    pub row_group_rows: Option<usize>,
+}
+
+/// What a commit published.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommitInfo {
+    /// The new generation number.
+    pub generation: u64,
+    /// Files added, per table.
+    pub files_added: BTreeMap<String, usize>,
+    /// Rows added, per table.
+    pub rows_added: BTreeMap<String, u64>,
+}
+
+/// A `Write` that fsyncs on demand and hashes and counts what passes through.
+struct HashingFile {
+    file: File,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl Write for HashingFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+struct OpenFile {
+    rel: String,
+    path: PathBuf,
+    writer: ArrowWriter<HashingFile>,
+    rows: u64,
+    partition: BTreeMap<String, Option<i64>>,
+}
+
+/// An open write transaction on a store directory. Dropping it without [`commit`] discards
+/// everything it wrote.
+///
+/// [`commit`]: Transaction::commit
+pub struct Transaction {
+    root: PathBuf,
+    _lock: StoreLock,
+    next: Descriptor,
+    generation: u64,
+    seq: usize,
+    open: BTreeMap<(Table, Option<i64>), OpenFile>,
+    finished: Vec<(Table, FileEntry)>,
+    new_files: Vec<PathBuf>,
+    replaced: BTreeSet<Table>,
+    options: WriteOptions,
+    committed: bool,
+}
+
+impl Transaction {
+    /// Locks the store in `root` and starts from its current descriptor.
+    pub(crate) fn begin(root: &Path, options: WriteOptions) -> Result<Transaction> {
+        std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
+        let lock = StoreLock::acquire(root, options.wait_for_lock)?;
+        // Re-read under the lock: another writer may have committed since this handle opened.
+        let desc_path = root.join(DESCRIPTOR_FILE);
+        let next = if desc_path.exists() {
+            super::Store::open(root)?.descriptor
+        } else {
+            Descriptor::empty("steppe-store")
+        };
+        let generation = next.steppe.generation + 1;
+        Ok(Transaction {
+            root: root.to_path_buf(),
+            _lock: lock,
+            next,
+            generation,
+            seq: 0,
+            open: BTreeMap::new(),
+            finished: Vec::new(),
+            new_files: Vec::new(),
+            replaced: BTreeSet::new(),
+            options,
+            committed: false,
+        })
+    }
+
+    /// The descriptor as it will be committed (so far).
+    pub fn descriptor(&self) -> &Descriptor {
+        &self.next
+    }
+
+    /// The store directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Drops every existing file of `table` at commit (the table is rewritten by this
+    /// transaction).
+    pub fn replace_table(&mut self, table: Table) {
+        self.replaced.insert(table);
+    }
+
+    /// Drops, at commit, the existing files of `table` whose rows all come from `source_id`
+    /// (re-importing a file replaces its rows). Returns how many files will be dropped.
+    pub fn replace_source(&mut self, table: Table, source_id: &str) -> Result<usize> {
+        let store = super::Store::open(&self.root)?;
+        let Some(resource) = self.next.resource(table).cloned() else {
+            return Ok(0);
+        };
+        let mut keep = Vec::new();
+        let mut dropped = 0;
+        for f in resource.steppe.files {
+            let data = store.read_file_source_ids(table, &f)?;
+            if data.len() == 1 && data.contains(source_id) {
+                dropped += 1;
+            } else if data.contains(source_id) {
+                return Err(Error::store(
+                    &self.root,
+                    format!(
+                        "file {} mixes rows of {source_id} with others; cannot replace them",
+                        f.path
+                    ),
+                ));
+            } else {
+                keep.push(f);
+            }
+        }
+        let r = self.next.resource_mut(table);
+        r.steppe.files = keep;
+        r.refresh();
+        Ok(dropped)
+    }
+
+    /// Marks a table as not redistributable (e.g. it holds ACLED rows).
+    pub fn mark_not_redistributable(&mut self, table: Table) {
+        self.next.resource_mut(table).steppe.redistributable = false;
+    }
+
+    /// Records an import's summary in the descriptor.
+    pub fn record_import(&mut self, summary: ImportSummary) {
+        self.next.steppe.imports.push(summary);
+    }
+
+    /// Sets the package name and title.
+    pub fn set_package(&mut self, name: &str, title: Option<&str>) {
+        self.next.name = name.to_string();
+        self.next.title = title.map(String::from);
+    }
+
+    /// Writes typed records to their table.
+    pub fn write_records<R: Record>(&mut self, records: &[R]) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let batch = to_batch(records)?;
+        self.write(R::TABLE, &batch)
+    }
+
+    /// Appends a batch of the table's schema (columns matched by name; partition columns
+    /// split it across Hive directories).
+    pub fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<()> {
+        if batch.num_rows() == 0 {
+            return Ok(());
+        }
+        let spec = table.spec();
+        let batch = conform(table, &spec.schema, batch)?;
+        match spec.partition_by {
+            [] => self.write_partition(table, None, &batch),
+            [column] => {
+                let idx = spec.schema.index_of(column)?;
+                let col = arrow_cast::cast(batch.column(idx), &arrow_schema::DataType::Int64)?;
+                let values = col.as_primitive::<arrow_array::types::Int64Type>();
+                let keys: BTreeSet<Option<i64>> = values.iter().collect();
+                if keys.len() == 1 {
+                    let key = *keys.iter().next().expect("one key");
+                    return self.write_partition(table, Some(key), &batch);
+                }
+                for key in keys {
+                    let mask: arrow_array::BooleanArray =
+                        values.iter().map(|v| Some(v == key)).collect();
+                    let part = arrow_select::filter::filter_record_batch(&batch, &mask)?;
+                    self.write_partition(table, Some(key), &part)?;
+                }
+                Ok(())
+            }
+            _ => Err(Error::Schema {
+                table: table.name().into(),
+                message: "more than one partition column is not supported".into(),
+            }),
+        }
+    }
+
+    /// `partition`: None for unpartitioned tables, Some(value) for partitioned ones.
+    fn write_partition(
+        &mut self,
+        table: Table,
+        partition: Option<Option<i64>>,
+        batch: &RecordBatch,
+    ) -> Result<()> {
+        let spec = table.spec();
+        let key = (table, partition.flatten());
+        if !self.open.contains_key(&key) {
+            let file_schema = file_schema(&spec.schema, spec.partition_by);
+            let mut dir = table.name().to_string();
+            let mut part_values = BTreeMap::new();
+            if let (Some(value), [column]) = (partition, spec.partition_by) {
+                dir = format!("{dir}/{}", paths::partition_dir(column, value));
+                part_values.insert(column.to_string(), value);
+            }
+            let name = paths::data_file_name(self.generation, self.seq);
+            self.seq += 1;
+            let rel = format!("{dir}/{name}");
+            let path = paths::resolve(&self.root, &rel)?;
+            let parent = path.parent().expect("file has a directory");
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            let file = OpenOptions::new()
+                .create(true)
+                .write(true)
+                .truncate(true)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
+            self.new_files.push(path.clone());
+            let props = writer_properties(table, &self.options);
+            let writer = ArrowWriter::try_new(
+                HashingFile {
+                    file,
+                    hasher: Sha256::new(),
+                    bytes: 0,
+                },
+                file_schema,
+                Some(props),
+            )?;
+            self.open.insert(
+                key,
+                OpenFile {
+                    rel,
+                    path,
+                    writer,
+                    rows: 0,
+                    partition: part_values,
+                },
+            );
+        }
+        let open = self.open.get_mut(&key).expect("inserted above");
+        let mut batch = batch.clone();
+        for column in spec.partition_by {
+            let idx = batch.schema().index_of(column)?;
+            batch.remove_column(idx);
+        }
+        open.writer.write(&batch)?;
+        open.rows += batch.num_rows() as u64;
+        Ok(())
+    }
+
+    /// Closes every open file (flushed and fsynced), ready to commit.
+    fn finish_files(&mut self) -> Result<()> {
+        let open = std::mem::take(&mut self.open);
+        for ((table, _), mut f) in open {
+            f.writer.finish()?;
+            let inner = f.writer.inner_mut();
+            inner.flush().map_err(|e| Error::io(&f.path, e))?;
+            inner.file.sync_all().map_err(|e| Error::io(&f.path, e))?;
+            let entry = FileEntry {
+                path: f.rel,
+                rows: f.rows,
+                bytes: inner.bytes,
+                sha256: hex::encode(inner.hasher.clone().finalize()),
+                partition: f.partition,
+            };
+            crash_point("after_file_write");
+            self.finished.push((table, entry));
+        }
+        Ok(())
+    }
+
+    /// Publishes everything written: the one atomic step is the rename of the descriptor.
+    pub fn commit(mut self) -> Result<CommitInfo> {
+        self.finish_files()?;
+        // Make the new directories' entries durable before the descriptor points at them.
+        let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+        for p in &self.new_files {
+            let mut d = p.parent();
+            while let Some(dir) = d {
+                if dir == self.root {
+                    break;
+                }
+                dirs.insert(dir.to_path_buf());
+                d = dir.parent();
+            }
+        }
+        for d in &dirs {
+            sync_dir(d)?;
+        }
+        let mut superseded = Vec::new();
+        for t in &self.replaced {
+            let r = self.next.resource_mut(*t);
+            superseded.extend(r.steppe.files.drain(..).map(|f| f.path));
+            r.refresh();
+        }
+        let mut info = CommitInfo {
+            generation: self.generation,
+            files_added: BTreeMap::new(),
+            rows_added: BTreeMap::new(),
+        };
+        for (table, entry) in std::mem::take(&mut self.finished) {
+            *info.files_added.entry(table.name().into()).or_default() += 1;
+            *info.rows_added.entry(table.name().into()).or_default() += entry.rows;
+            let r = self.next.resource_mut(table);
+            r.steppe.files.push(entry);
+            r.refresh();
+        }
+        // Keep resources in the canonical table order.
+        self.next.resources.sort_by_key(|r| {
+            Table::from_name(&r.name)
+                .map(|t| Table::ALL.iter().position(|x| *x == t))
+                .ok()
+                .flatten()
+        });
+        self.next.steppe.generation = self.generation;
+        self.next.steppe.schema_version = SCHEMA_VERSION;
+        self.next.created = Some(self.options.created.clone().unwrap_or_else(now_rfc3339));
+        self.refresh_package_sources()?;
+
+        let tmp = self
+            .root
+            .join(format!("{DESCRIPTOR_FILE}.tmp-g{:06}", self.generation));
+        let mut json = serde_json::to_vec_pretty(&self.next)?;
+        json.push(b'\n');
+        {
+            let mut f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+            f.write_all(&json).map_err(|e| Error::io(&tmp, e))?;
+            f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+        }
+        crash_point("before_rename");
+        let dest = self.root.join(DESCRIPTOR_FILE);
+        std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))?;
+        sync_dir(&self.root)?;
+        self.committed = true;
+        crash_point("after_rename");
+        // Files of replaced tables are no longer named by any descriptor: remove them now so
+        // that tools reading the directories (Spark, DuckDB) see exactly this version.
+        let still_named: BTreeSet<&str> = self
+            .next
+            .resources
+            .iter()
+            .flat_map(|r| r.steppe.files.iter().map(|f| f.path.as_str()))
+            .collect();
+        for rel in superseded {
+            if !still_named.contains(rel.as_str()) {
+                if let Ok(p) = paths::resolve(&self.root, &rel) {
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+        }
+        Ok(info)
+    }
+
+    /// Rebuilds the package-level `sources` and `licenses` lists from the sources table.
+    fn refresh_package_sources(&mut self) -> Result<()> {
+        let Some(resource) = self.next.resource(Table::Sources) else {
+            return Ok(());
+        };
+        let mut sources = BTreeSet::new();
+        let mut licenses = BTreeSet::new();
+        for f in &resource.steppe.files {
+            let path = paths::resolve(&self.root, &f.path)?;
+            let bytes = bytes::Bytes::from(std::fs::read(&path).map_err(|e| Error::io(&path, e))?);
+            let reader =
+                parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(bytes)?
+                    .build()?;
+            for batch in reader {
+                for s in from_batch::<Source>(&batch?)? {
+                    let title = s.title.clone().unwrap_or_else(|| s.source_id.clone());
+                    sources.insert(PackageSource {
+                        title,
+                        path: s.url.clone(),
+                    });
+                    if let Some(l) = s.license {
+                        licenses.insert(PackageLicense {
+                            name: l,
+                            title: None,
+                        });
+                    }
+                }
+            }
+        }
+        self.next.sources = sources.into_iter().collect();
+        self.next.licenses = licenses.into_iter().collect();
+        Ok(())
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Nothing was published: remove what this transaction wrote.
+            for p in &self.new_files {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+}
+
+/// Test hook for the crash harness: `STEPPE_CRASH_AT=<point>` aborts the process there.
+fn crash_point(point: &str) {
+    if let Some(v) = std::env::var_os("STEPPE_CRASH_AT") {
+        if v == point {
+            std::process::abort();
+        }
+    }
+}
+
+/// Reorders and casts a batch's columns to the table schema, by name.
+fn conform(table: Table, schema: &SchemaRef, batch: &RecordBatch) -> Result<RecordBatch> {
+    if batch.schema().fields() == schema.fields() {
+        return Ok(batch.clone());
+    }
+    let mut columns = Vec::with_capacity(schema.fields().len());
+    for field in schema.fields() {
+        let col = batch
+            .column_by_name(field.name())
+            .ok_or_else(|| Error::Schema {
+                table: table.name().into(),
+                message: format!("batch has no column `{}`", field.name()),
+            })?;
+        if !field.is_nullable() && col.null_count() > 0 {
+            return Err(Error::Schema {
+                table: table.name().into(),
+                message: format!("column `{}` must not hold nulls", field.name()),
+            });
+        }
+        columns.push(if col.data_type() == field.data_type() {
+            col.clone()
+        } else {
+            arrow_cast::cast(col, field.data_type())?
+        });
+    }
+    Ok(RecordBatch::try_new(schema.clone(), columns)?)
+}
+
+/// The schema of the files: the table schema without its partition columns.
+fn file_schema(schema: &SchemaRef, partition_by: &[&str]) -> SchemaRef {
+    let fields: Vec<_> = schema
+        .fields()
+        .iter()
+        .filter(|f| !partition_by.contains(&f.name().as_str()))
+        .cloned()
+        .collect();
+    let mut metadata = std::collections::HashMap::new();
+    metadata.insert(
+        "steppe.schema_version".to_string(),
+        SCHEMA_VERSION.to_string(),
+    );
+    Arc::new(Schema::new_with_metadata(fields, metadata))
+}
+
+fn writer_properties(table: Table, options: &WriteOptions) -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(1).expect("valid level"),
+        ))
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_max_row_group_row_count(Some(options.row_group_rows.unwrap_or(128 * 1024)))
+        .set_sorting_columns(None)
+        .set_key_value_metadata(Some(vec![parquet::file::metadata::KeyValue::new(
+            "steppe.table".to_string(),
+            table.name().to_string(),
+        )]))
+        .build()
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(dir, e))
+}
+
+fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -1,0 +1,472 @@
+//! Store validation: file integrity (size, sha256, schema, row counts), primary-key
+//! uniqueness, every foreign key, value ranges and crosswalk consistency. The report lists
+//! every problem with its table, row key and field.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::DataType;
+use sha2::{Digest, Sha256};
+
+use crate::model::EntityCode;
+use crate::schema::Table;
+use crate::store::{Store, TableData};
+use crate::Result;
+
+/// One problem found in a store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Table name (or `datapackage.json`).
+    pub table: String,
+    /// Primary key of the row (or the file path), `/`-joined.
+    pub row_key: String,
+    /// The field at fault.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} [{}] {}: {}",
+            self.table, self.row_key, self.field, self.message
+        )
+    }
+}
+
+/// Every problem found, plus what was checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValidationReport {
+    /// Problems, in the order found.
+    pub problems: Vec<Problem>,
+    /// Rows checked, per table.
+    pub rows_checked: Vec<(String, u64)>,
+    /// Files checked.
+    pub files_checked: u64,
+}
+
+impl ValidationReport {
+    /// True when no problem was found.
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    fn push(
+        &mut self,
+        table: &str,
+        row_key: impl Into<String>,
+        field: &str,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(Problem {
+            table: table.to_string(),
+            row_key: row_key.into(),
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Validates a store; I/O failures that stop validation are errors, everything else is in the
+/// report.
+pub fn validate(store: &Store) -> Result<ValidationReport> {
+    let mut report = ValidationReport::default();
+    check_files(store, &mut report)?;
+    if !report.is_ok() {
+        // Damaged files: the row checks below would only repeat the same failures.
+        return Ok(report);
+    }
+    let mut data: HashMap<Table, TableData> = HashMap::new();
+    for t in Table::ALL {
+        let d = store.read_all(*t)?;
+        report
+            .rows_checked
+            .push((t.name().to_string(), d.num_rows() as u64));
+        data.insert(*t, d);
+    }
+    let keys = key_sets(&data);
+    for t in Table::ALL {
+        let d = &data[t];
+        check_primary_key(*t, d, &mut report);
+        check_foreign_keys(*t, d, &keys, &mut report);
+        check_ranges(*t, d, &mut report);
+    }
+    check_crosswalk(&data[&Table::EntityCodes], &mut report)?;
+    Ok(report)
+}
+
+fn check_files(store: &Store, report: &mut ValidationReport) -> Result<()> {
+    for resource in &store.descriptor().resources {
+        let Ok(table) = Table::from_name(&resource.name) else {
+            report.push("datapackage.json", &resource.name, "name", "unknown table");
+            continue;
+        };
+        let declared: u64 = resource.steppe.files.iter().map(|f| f.rows).sum();
+        if declared != resource.steppe.rows {
+            report.push(
+                table.name(),
+                "",
+                "rows",
+                format!(
+                    "descriptor says {} rows but its files hold {declared}",
+                    resource.steppe.rows
+                ),
+            );
+        }
+        for f in &resource.steppe.files {
+            report.files_checked += 1;
+            let bytes = match store.file_bytes(&f.path) {
+                Ok(b) => b,
+                Err(e) => {
+                    report.push(table.name(), &f.path, "path", e.to_string());
+                    continue;
+                }
+            };
+            if bytes.len() as u64 != f.bytes {
+                report.push(
+                    table.name(),
+                    &f.path,
+                    "bytes",
+                    format!(
+                        "file has {} bytes, descriptor says {}",
+                        bytes.len(),
+                        f.bytes
+                    ),
+                );
+            }
+            let sha = hex::encode(Sha256::digest(&bytes));
+            if sha != f.sha256 {
+                report.push(
+                    table.name(),
+                    &f.path,
+                    "sha256",
+                    format!(
+                        "checksum {sha} does not match the descriptor's {}",
+                        f.sha256
+                    ),
+                );
+                continue;
+            }
+            match parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(bytes) {
+                Err(e) => report.push(
+                    table.name(),
+                    &f.path,
+                    "file",
+                    format!("unreadable Parquet: {e}"),
+                ),
+                Ok(b) => {
+                    let rows = b.metadata().file_metadata().num_rows() as u64;
+                    if rows != f.rows {
+                        report.push(
+                            table.name(),
+                            &f.path,
+                            "rows",
+                            format!("file holds {rows} rows, descriptor says {}", f.rows),
+                        );
+                    }
+                    let spec = table.spec();
+                    for field in spec.schema.fields() {
+                        if spec.partition_by.contains(&field.name().as_str()) {
+                            continue;
+                        }
+                        match b.schema().field_with_name(field.name()) {
+                            Err(_) => report.push(
+                                table.name(),
+                                &f.path,
+                                field.name(),
+                                "column missing from file",
+                            ),
+                            Ok(ff) if ff.data_type() != field.data_type() => report.push(
+                                table.name(),
+                                &f.path,
+                                field.name(),
+                                format!(
+                                    "type {} differs from the schema's {}",
+                                    ff.data_type(),
+                                    field.data_type()
+                                ),
+                            ),
+                            Ok(_) => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Column values as strings (nulls as None).
+fn strings(col: &ArrayRef) -> Vec<Option<String>> {
+    let Ok(c) = arrow_cast::cast(col, &DataType::Utf8) else {
+        return vec![None; col.len()];
+    };
+    c.as_string::<i32>()
+        .iter()
+        .map(|v| v.map(String::from))
+        .collect()
+}
+
+fn row_keys(table: Table, batch: &RecordBatch) -> Vec<String> {
+    let cols: Vec<Vec<Option<String>>> = table
+        .spec()
+        .primary_key
+        .iter()
+        .filter_map(|k| batch.column_by_name(k).map(strings))
+        .collect();
+    (0..batch.num_rows())
+        .map(|i| {
+            cols.iter()
+                .map(|c| c[i].clone().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect()
+}
+
+fn check_primary_key(table: Table, data: &TableData, report: &mut ValidationReport) {
+    let mut seen: HashSet<String> = HashSet::new();
+    for batch in &data.batches {
+        for key in row_keys(table, batch) {
+            if !seen.insert(key.clone()) {
+                let pk = table.spec().primary_key.join(",");
+                report.push(table.name(), key, &pk, "duplicate primary key");
+            }
+        }
+    }
+}
+
+fn key_sets(data: &HashMap<Table, TableData>) -> HashMap<(Table, String), HashSet<String>> {
+    let mut out = HashMap::new();
+    let targets = [
+        (Table::Entities, "entity_id"),
+        (Table::Sources, "source_id"),
+        (Table::Organisations, "org_id"),
+        (Table::Indicators, "indicator_id"),
+        (Table::Events, "event_id"),
+    ];
+    for (t, col) in targets {
+        let mut set = HashSet::new();
+        for b in &data[&t].batches {
+            if let Some(c) = b.column_by_name(col) {
+                set.extend(strings(c).into_iter().flatten());
+            }
+        }
+        out.insert((t, col.to_string()), set);
+    }
+    out
+}
+
+fn check_foreign_keys(
+    table: Table,
+    data: &TableData,
+    keys: &HashMap<(Table, String), HashSet<String>>,
+    report: &mut ValidationReport,
+) {
+    let spec = table.spec();
+    for batch in &data.batches {
+        let rk = row_keys(table, batch);
+        for fk in &spec.foreign_keys {
+            let Some(col) = batch.column_by_name(fk.field) else {
+                continue;
+            };
+            let Some(set) = keys.get(&(fk.table, fk.target.to_string())) else {
+                continue;
+            };
+            for (i, v) in strings(col).into_iter().enumerate() {
+                if let Some(v) = v {
+                    if !set.contains(&v) {
+                        report.push(
+                            table.name(),
+                            &rk[i],
+                            fk.field,
+                            format!("`{v}` is not a {}.{}", fk.table.name(), fk.target),
+                        );
+                    }
+                }
+            }
+        }
+        // Polymorphic and list references.
+        let checks: &[(&str, &[(Table, &str)])] = match table {
+            Table::EventActors => &[(
+                "actor_ref",
+                &[
+                    (Table::Entities, "entity_id"),
+                    (Table::Organisations, "org_id"),
+                ],
+            )],
+            Table::Claims => &[
+                (
+                    "about",
+                    &[
+                        (Table::Entities, "entity_id"),
+                        (Table::Organisations, "org_id"),
+                    ],
+                ),
+                ("cited_source_ids", &[(Table::Sources, "source_id")]),
+            ],
+            _ => &[],
+        };
+        for (field, targets) in checks {
+            let Some(col) = batch.column_by_name(field) else {
+                continue;
+            };
+            let values: Vec<Vec<String>> = match col.data_type() {
+                DataType::List(_) => {
+                    let list = col.as_list::<i32>();
+                    (0..list.len())
+                        .map(|i| strings(&list.value(i)).into_iter().flatten().collect())
+                        .collect()
+                }
+                _ => strings(col)
+                    .into_iter()
+                    .map(|v| v.into_iter().collect())
+                    .collect(),
+            };
+            for (i, vs) in values.iter().enumerate() {
+                for v in vs {
+                    let found = targets
+                        .iter()
+                        .any(|(t, c)| keys[&(*t, c.to_string())].contains(v));
+                    if !found {
+                        let names: Vec<String> = targets
+                            .iter()
+                            .map(|(t, c)| format!("{}.{c}", t.name()))
+                            .collect();
+                        report.push(
+                            table.name(),
+                            &rk[i],
+                            field,
+                            format!("`{v}` is not a {}", names.join(" or ")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_ranges(table: Table, data: &TableData, report: &mut ValidationReport) {
+    // (column, min, max): numeric bounds, inclusive.
+    let bounds: &[(&str, f64, f64)] = match table {
+        Table::TradeFlows => &[
+            ("year", 1800.0, 2100.0),
+            ("month", 1.0, 12.0),
+            ("value", 0.0, f64::MAX),
+            ("quantity", 0.0, f64::MAX),
+            ("value_precision", 0.0, f64::MAX),
+        ],
+        Table::IndicatorObservations => &[("year", 1800.0, 2100.0), ("value", f64::MIN, f64::MAX)],
+        Table::Events => &[
+            ("year", 1800.0, 2100.0),
+            ("latitude", -90.0, 90.0),
+            ("longitude", -180.0, 180.0),
+            ("quad_class", 1.0, 4.0),
+            ("goldstein", -10.0, 10.0),
+            ("violence_type", 1.0, 3.0),
+            ("fatalities_best", 0.0, f64::MAX),
+            ("fatalities_low", 0.0, f64::MAX),
+            ("fatalities_high", 0.0, f64::MAX),
+            ("num_mentions", 0.0, f64::MAX),
+            ("num_sources", 0.0, f64::MAX),
+            ("num_articles", 0.0, f64::MAX),
+            ("avg_tone", -100.0, 100.0),
+        ],
+        Table::Sources => &[("byte_size", 0.0, f64::MAX)],
+        Table::Rejects => &[("line", 0.0, f64::MAX)],
+        _ => &[],
+    };
+    for batch in &data.batches {
+        let rk = row_keys(table, batch);
+        for (name, min, max) in bounds {
+            let Some(col) = batch.column_by_name(name) else {
+                continue;
+            };
+            let Ok(c) = arrow_cast::cast(col, &DataType::Float64) else {
+                continue;
+            };
+            for (i, v) in c
+                .as_primitive::<arrow_array::types::Float64Type>()
+                .iter()
+                .enumerate()
+            {
+                if let Some(v) = v {
+                    if !v.is_finite() || v < *min || v > *max {
+                        report.push(
+                            table.name(),
+                            &rk[i],
+                            name,
+                            format!("{v} is out of range [{min}, {max}]"),
+                        );
+                    }
+                }
+            }
+        }
+        // Dates: end after start.
+        let pairs: &[(&str, &str)] = match table {
+            Table::Events => &[("start_date", "end_date")],
+            Table::Entities | Table::EntityCodes | Table::Memberships => {
+                &[("valid_from", "valid_to")]
+            }
+            _ => &[],
+        };
+        for (a, b) in pairs {
+            let (Some(ca), Some(cb)) = (batch.column_by_name(a), batch.column_by_name(b)) else {
+                continue;
+            };
+            let (sa, sb) = (strings(ca), strings(cb));
+            for i in 0..batch.num_rows() {
+                if let (Some(x), Some(y)) = (&sa[i], &sb[i]) {
+                    if y < x {
+                        report.push(table.name(), &rk[i], b, format!("{y} is before {a} {x}"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A (scheme, code) may name several entities only over disjoint date ranges.
+fn check_crosswalk(data: &TableData, report: &mut ValidationReport) -> Result<()> {
+    let codes: Vec<EntityCode> = crate::record::from_batches(&data.batches)?;
+    let mut by_key: HashMap<(String, String), Vec<&EntityCode>> = HashMap::new();
+    for c in &codes {
+        by_key
+            .entry((
+                c.scheme.to_string(),
+                crate::codes::normalise(c.scheme, &c.code),
+            ))
+            .or_default()
+            .push(c);
+    }
+    for ((scheme, code), list) in by_key {
+        for (i, a) in list.iter().enumerate() {
+            for b in &list[i + 1..] {
+                if a.entity_id == b.entity_id {
+                    continue;
+                }
+                // Validity intervals are half-open: valid_from <= d < valid_to.
+                let starts_before_end =
+                    |from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>| matches!((from, to), (Some(f), Some(t)) if f >= t);
+                let overlap = !starts_before_end(b.valid_from, a.valid_to)
+                    && !starts_before_end(a.valid_from, b.valid_to);
+                if overlap {
+                    report.push(
+                        "entity_codes",
+                        format!("{scheme}/{code}"),
+                        "valid_from",
+                        format!(
+                            "names both {} and {} over overlapping dates",
+                            a.entity_id, b.entity_id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
