@@ -15,10 +15,12 @@
 #![warn(missing_docs)]
 
 pub mod bundled;
+pub mod cite;
 pub mod codes;
 pub mod curated;
 mod error;
 pub mod model;
+pub mod progress;
 pub mod query;
 pub mod record;
 pub mod schema;

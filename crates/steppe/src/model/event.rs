@@ -109,20 +109,26 @@ pub struct EventActor {
     pub cited_source_id: Option<String>,
 }
 
-impl Default for EventClass {
-    fn default() -> Self {
-        EventClass::Other
-    }
-}
+// Defaults for building events field by field (`..Default::default()`).
+#[allow(clippy::derivable_impls)]
+mod defaults {
+    use super::*;
 
-impl Default for DatePrecision {
-    fn default() -> Self {
-        DatePrecision::Unknown
+    impl Default for EventClass {
+        fn default() -> Self {
+            EventClass::Other
+        }
     }
-}
 
-impl Default for Derivation {
-    fn default() -> Self {
-        Derivation::AsPublished
+    impl Default for DatePrecision {
+        fn default() -> Self {
+            DatePrecision::Unknown
+        }
+    }
+
+    impl Default for Derivation {
+        fn default() -> Self {
+            Derivation::AsPublished
+        }
     }
 }

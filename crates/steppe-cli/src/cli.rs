@@ -1,0 +1,119 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// steppe: typed, cited data on Central Asia, from raw public files to Parquet.
+#[derive(Debug, Parser)]
+#[command(name = "steppe", version, about, long_about = None)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
+pub enum Command {
+    /// Tables, row counts, sources and schema version of a store (default: the bundled dataset).
+    Info {
+        /// Store directory; omit for the bundled dataset.
+        store: Option<PathBuf>,
+    },
+    /// Check a store: files, checksums, schemas, keys, foreign keys, value ranges.
+    Validate {
+        /// Store directory; omit for the bundled dataset.
+        store: Option<PathBuf>,
+    },
+    /// Print or export rows of a table, filtered.
+    Query(QueryArgs),
+    /// Remove files no committed version names (left by interrupted imports).
+    Gc {
+        /// Store directory.
+        store: PathBuf,
+    },
+    /// Print a source as text, BibTeX or CSL-JSON.
+    Cite {
+        /// Source ids (omit with --all).
+        source_ids: Vec<String>,
+        /// Store directory; omit for the bundled dataset.
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CiteFormatArg::Text)]
+        format: CiteFormatArg,
+        /// Cite every source of the store.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// `steppe query` arguments.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// Table name (entities, entity_codes, organisations, memberships, trade_flows, indicators,
+    /// indicator_observations, events, event_actors, sources, claims, rejects).
+    pub table: String,
+    /// Store directory; omit for the bundled dataset.
+    #[arg(long)]
+    pub store: Option<PathBuf>,
+    /// Trade flows reported by this country (any ISO form, or `fips:`, `gw:`, `cow:` ...).
+    #[arg(long)]
+    pub reporter: Vec<String>,
+    /// Trade flows with this partner.
+    #[arg(long)]
+    pub partner: Vec<String>,
+    /// Trade flows with this country on either side.
+    #[arg(long)]
+    pub involving: Vec<String>,
+    /// Rows about this country: an event's place or actors, an observation's or entity's id.
+    #[arg(long)]
+    pub country: Vec<String>,
+    /// Trade flow direction (export, import, re_export, re_import).
+    #[arg(long)]
+    pub flow: Vec<String>,
+    /// Years, `2015..2023` (inclusive), `2020..`, `..1999` or one year.
+    #[arg(long)]
+    pub years: Option<String>,
+    /// Extra equality filters, `FIELD=VALUE` (repeatable).
+    #[arg(long = "where", value_name = "FIELD=VALUE")]
+    pub where_: Vec<String>,
+    /// Columns to output, comma-separated (default: all; `table` format hides empty ones).
+    #[arg(long, value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to this file instead of standard output (required for parquet).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// At most this many rows.
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+/// Output formats of `query`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// An aligned text table.
+    Table,
+    /// CSV with a header.
+    Csv,
+    /// Parquet (needs --out).
+    Parquet,
+    /// JSON lines, one object per row.
+    Json,
+}
+
+/// Citation formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiteFormatArg {
+    /// Author-date text.
+    Text,
+    /// BibTeX.
+    Bibtex,
+    /// CSL-JSON.
+    CslJson,
+}

@@ -1,0 +1,35 @@
+//! One module per command; [`dispatch`] runs the parsed command line.
+
+mod cite;
+mod info;
+mod query;
+
+use std::path::Path;
+
+use steppe::{Result, Store};
+
+use crate::cli::{Cli, Command};
+
+/// Runs a parsed command; returns the exit code.
+pub fn dispatch(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Info { store } => info::info(&open(store.as_deref())?),
+        Command::Validate { store } => info::validate(&open(store.as_deref())?),
+        Command::Query(args) => query::query(&args),
+        Command::Gc { store } => info::gc(&store),
+        Command::Cite {
+            source_ids,
+            store,
+            format,
+            all,
+        } => cite::cite(&open(store.as_deref())?, &source_ids, format, all),
+    }
+}
+
+/// Opens the store at `path`, or the bundled dataset when no path is given.
+pub fn open(path: Option<&Path>) -> Result<Store> {
+    match path {
+        Some(p) => Store::open(p),
+        None => Store::bundled(),
+    }
+}

@@ -1,0 +1,217 @@
+//! `steppe query`: filters from the command line to a store read.
+
+use steppe::codes::CodeIndex;
+use steppe::{Error, Filter, Predicate, ReadOptions, Result, Store, Table};
+
+use crate::cli::QueryArgs;
+
+/// Parses `2015..2023`, `2020..`, `..1999` or `2023`.
+pub fn parse_years(text: &str) -> Result<(Option<i64>, Option<i64>)> {
+    let bad = || {
+        Error::InvalidArgument(format!(
+            "--years `{text}`: expected A..B, A.., ..B or a year"
+        ))
+    };
+    let num = |s: &str| -> Result<Option<i64>> {
+        if s.is_empty() {
+            Ok(None)
+        } else {
+            s.trim().parse::<i64>().map(Some).map_err(|_| bad())
+        }
+    };
+    match text.split_once("..") {
+        Some((a, b)) => {
+            let (a, b) = (num(a)?, num(b.trim_start_matches('='))?);
+            if let (Some(x), Some(y)) = (a, b) {
+                if x > y {
+                    return Err(bad());
+                }
+            }
+            Ok((a, b))
+        }
+        None => {
+            let y = num(text)?.ok_or_else(bad)?;
+            Ok((Some(y), Some(y)))
+        }
+    }
+}
+
+/// The crosswalk to resolve country options with: the store's, else the bundled one.
+fn code_index(store: &Store) -> Result<CodeIndex> {
+    if store.row_count(Table::EntityCodes) > 0 {
+        return CodeIndex::from_store(store);
+    }
+    CodeIndex::from_store(&Store::bundled()?)
+}
+
+/// Resolves country options to entity ids.
+fn resolve(codes: &CodeIndex, values: &[String], option: &str) -> Result<Vec<String>> {
+    values
+        .iter()
+        .map(|v| {
+            codes
+                .resolve_any(v, None)
+                .map(String::from)
+                .map_err(|e| Error::InvalidArgument(format!("--{option} {v}: {e}")))
+        })
+        .collect()
+}
+
+/// Builds the filter for a table from the command-line options.
+pub fn build_filter(store: &Store, table: Table, args: &QueryArgs) -> Result<Filter> {
+    let schema = table.schema();
+    let has = |c: &str| schema.field_with_name(c).is_ok();
+    let needs_codes = !(args.reporter.is_empty()
+        && args.partner.is_empty()
+        && args.involving.is_empty()
+        && args.country.is_empty());
+    let codes = if needs_codes {
+        Some(code_index(store)?)
+    } else {
+        None
+    };
+    let codes = codes.as_ref();
+    let mut filter = Filter::all();
+    let unsupported =
+        |opt: &str| Error::InvalidArgument(format!("--{opt} does not apply to table `{table}`"));
+    if !args.reporter.is_empty() {
+        if !has("reporter_id") {
+            return Err(unsupported("reporter"));
+        }
+        filter = filter.and(Predicate::is_in(
+            "reporter_id",
+            resolve(codes.expect("codes"), &args.reporter, "reporter")?,
+        ));
+    }
+    if !args.partner.is_empty() {
+        if !has("partner_id") {
+            return Err(unsupported("partner"));
+        }
+        filter = filter.and(Predicate::is_in(
+            "partner_id",
+            resolve(codes.expect("codes"), &args.partner, "partner")?,
+        ));
+    }
+    if !args.involving.is_empty() {
+        if !has("reporter_id") {
+            return Err(unsupported("involving"));
+        }
+        let ids = resolve(codes.expect("codes"), &args.involving, "involving")?;
+        filter = filter.and(Predicate::Any(vec![
+            Predicate::is_in("reporter_id", ids.clone()),
+            Predicate::is_in("partner_id", ids),
+        ]));
+    }
+    if !args.country.is_empty() {
+        let ids = resolve(codes.expect("codes"), &args.country, "country")?;
+        let p = match table {
+            Table::Events => {
+                // The event's place, or any of its actors.
+                let actors = store.read(
+                    Table::EventActors,
+                    &ReadOptions {
+                        filter: Filter::all().and(Predicate::is_in("actor_ref", ids.clone())),
+                        columns: Some(vec!["event_id".into()]),
+                    },
+                )?;
+                let mut events: Vec<String> = Vec::new();
+                for b in &actors.batches {
+                    let c = arrow_cast::cast(b.column(0), &arrow_schema::DataType::Utf8)?;
+                    let c = arrow_array::cast::AsArray::as_string::<i32>(&c);
+                    events.extend(c.iter().flatten().map(String::from));
+                }
+                Predicate::Any(vec![
+                    Predicate::is_in("country_id", ids),
+                    Predicate::is_in("event_id", events),
+                ])
+            }
+            Table::EventActors => Predicate::is_in("actor_ref", ids),
+            Table::Claims => Predicate::ListContains {
+                column: "about".into(),
+                values: ids,
+            },
+            Table::TradeFlows => Predicate::Any(vec![
+                Predicate::is_in("reporter_id", ids.clone()),
+                Predicate::is_in("partner_id", ids),
+            ]),
+            _ if has("entity_id") => Predicate::is_in("entity_id", ids),
+            _ => return Err(unsupported("country")),
+        };
+        filter = filter.and(p);
+    }
+    if !args.flow.is_empty() {
+        if !has("flow") {
+            return Err(unsupported("flow"));
+        }
+        for f in &args.flow {
+            f.parse::<steppe::model::Flow>()
+                .map_err(|e| Error::InvalidArgument(format!("--flow: {e}")))?;
+        }
+        filter = filter.and(Predicate::is_in("flow", args.flow.clone()));
+    }
+    if let Some(y) = &args.years {
+        if !has("year") {
+            return Err(unsupported("years"));
+        }
+        let (min, max) = parse_years(y)?;
+        filter = filter.and(Predicate::range("year", min, max));
+    }
+    for w in &args.where_ {
+        let (field, value) = w.split_once('=').ok_or_else(|| {
+            Error::InvalidArgument(format!("--where `{w}`: expected FIELD=VALUE"))
+        })?;
+        if !has(field) {
+            return Err(Error::InvalidArgument(format!(
+                "--where: table `{table}` has no column `{field}`"
+            )));
+        }
+        filter = filter.and(Predicate::is_in(field, [value]));
+    }
+    Ok(filter)
+}
+
+/// Runs `steppe query`.
+pub fn query(args: &QueryArgs) -> Result<i32> {
+    let store = super::open(args.store.as_deref())?;
+    let table = Table::from_name(&args.table)?;
+    let filter = build_filter(&store, table, args)?;
+    let mut data = store.read(
+        table,
+        &ReadOptions {
+            filter,
+            columns: args.columns.clone(),
+        },
+    )?;
+    if let Some(limit) = args.limit {
+        let mut left = limit;
+        data.batches = data
+            .batches
+            .into_iter()
+            .filter_map(|b| {
+                if left == 0 {
+                    return None;
+                }
+                let n = b.num_rows().min(left);
+                left -= n;
+                Some(b.slice(0, n))
+            })
+            .collect();
+    }
+    crate::output::write(&data, args.format, args.out.as_deref())?;
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_ranges() {
+        assert_eq!(parse_years("2015..2023").unwrap(), (Some(2015), Some(2023)));
+        assert_eq!(parse_years("2020..").unwrap(), (Some(2020), None));
+        assert_eq!(parse_years("..1999").unwrap(), (None, Some(1999)));
+        assert_eq!(parse_years("2023").unwrap(), (Some(2023), Some(2023)));
+        assert!(parse_years("2023..2020").is_err());
+        assert!(parse_years("soon").is_err());
+    }
+}

@@ -1,0 +1,283 @@
+//! Citation export: a source as plain text, BibTeX or CSL-JSON, holding exactly the fields the
+//! record has (nothing is invented to fill a style).
+
+use crate::model::{DatePrecision, Source};
+
+/// Output formats of [`cite`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CiteFormat {
+    /// One line of text, author-date style.
+    Text,
+    /// A BibTeX entry.
+    Bibtex,
+    /// A CSL-JSON item.
+    CslJson,
+}
+
+impl std::str::FromStr for CiteFormat {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> crate::Result<Self> {
+        match s {
+            "text" => Ok(CiteFormat::Text),
+            "bibtex" => Ok(CiteFormat::Bibtex),
+            "csl-json" | "csl_json" | "csl" => Ok(CiteFormat::CslJson),
+            other => Err(crate::Error::InvalidArgument(format!(
+                "unknown citation format `{other}`; use text, bibtex or csl-json"
+            ))),
+        }
+    }
+}
+
+/// Renders a source in a format.
+pub fn cite(source: &Source, format: CiteFormat) -> String {
+    match format {
+        CiteFormat::Text => to_text(source),
+        CiteFormat::Bibtex => to_bibtex(source),
+        CiteFormat::CslJson => serde_json::to_string_pretty(&to_csl_json(source)).expect("json"),
+    }
+}
+
+fn issued_text(s: &Source) -> Option<String> {
+    let d = s.issued?;
+    Some(match s.issued_precision.unwrap_or(DatePrecision::Day) {
+        DatePrecision::Year => d.format("%Y").to_string(),
+        DatePrecision::Month => d.format("%Y-%m").to_string(),
+        _ => d.format("%Y-%m-%d").to_string(),
+    })
+}
+
+/// Author-date text: `Dyer, Theo (2025-09-26). Title. Container. Publisher. p. 91. URL`.
+pub fn to_text(s: &Source) -> String {
+    let authors: Vec<String> = s.authors.iter().map(|a| a.display_name()).collect();
+    let mut out = if authors.is_empty() {
+        s.source_id.clone()
+    } else {
+        authors.join("; ")
+    };
+    out.push_str(&format!(
+        " ({})",
+        issued_text(s).unwrap_or_else(|| "n.d.".into())
+    ));
+    for part in [&s.title, &s.container_title, &s.publisher, &s.version]
+        .into_iter()
+        .flatten()
+    {
+        out.push_str(&format!(". {part}"));
+    }
+    if let Some(p) = &s.page {
+        out.push_str(&format!(", p. {p}"));
+    }
+    if let Some(u) = &s.url {
+        out.push_str(&format!(". {u}"));
+    }
+    out.push('.');
+    out
+}
+
+fn bib_escape(v: &str) -> String {
+    v.replace('\\', "\\textbackslash{}")
+        .replace('{', "\\{")
+        .replace('}', "\\}")
+        .replace('&', "\\&")
+        .replace('%', "\\%")
+}
+
+/// A BibTeX entry keyed by the source id.
+pub fn to_bibtex(s: &Source) -> String {
+    let kind = match s.csl_type.as_str() {
+        "article-journal" => "article",
+        "book" => "book",
+        "chapter" => "incollection",
+        "report" => "techreport",
+        _ => "misc",
+    };
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    let authors: Vec<String> = s
+        .authors
+        .iter()
+        .map(|a| match (&a.family, &a.given, &a.literal) {
+            (Some(f), Some(g), _) => format!("{f}, {g}"),
+            (Some(f), None, _) => f.clone(),
+            (None, _, Some(l)) => format!("{{{l}}}"),
+            (None, Some(g), None) => g.clone(),
+            (None, None, None) => String::new(),
+        })
+        .collect();
+    if !authors.is_empty() {
+        fields.push(("author", authors.join(" and ")));
+    }
+    if let Some(t) = &s.title {
+        fields.push(("title", bib_escape(t)));
+    }
+    if let Some(c) = &s.container_title {
+        fields.push((
+            if kind == "article" {
+                "journal"
+            } else {
+                "howpublished"
+            },
+            bib_escape(c),
+        ));
+    }
+    if let Some(p) = &s.publisher {
+        fields.push(("publisher", bib_escape(p)));
+    }
+    if let Some(d) = s.issued {
+        fields.push(("year", d.format("%Y").to_string()));
+        if matches!(
+            s.issued_precision,
+            Some(DatePrecision::Month) | Some(DatePrecision::Day) | None
+        ) {
+            fields.push(("month", d.format("%m").to_string()));
+        }
+    }
+    if let Some(p) = &s.page {
+        fields.push(("pages", p.clone()));
+    }
+    if let Some(v) = &s.version {
+        fields.push(("version", bib_escape(v)));
+    }
+    if let Some(u) = &s.url {
+        fields.push(("url", u.clone()));
+    }
+    if let Some(d) = &s.doi {
+        fields.push(("doi", d.clone()));
+    }
+    if let Some(n) = &s.note {
+        fields.push(("note", bib_escape(n)));
+    }
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("  {k} = {{{v}}}"))
+        .collect();
+    format!("@{kind}{{{},\n{}\n}}", s.source_id, body.join(",\n"))
+}
+
+/// A CSL-JSON item.
+pub fn to_csl_json(s: &Source) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let mut m = Map::new();
+    m.insert("id".into(), json!(s.source_id));
+    m.insert("type".into(), json!(s.csl_type));
+    let mut put = |k: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            m.insert(k.into(), json!(v));
+        }
+    };
+    put("title", &s.title);
+    put("container-title", &s.container_title);
+    put("publisher", &s.publisher);
+    put("URL", &s.url);
+    put("DOI", &s.doi);
+    put("version", &s.version);
+    put("page", &s.page);
+    put("note", &s.note);
+    if !s.authors.is_empty() {
+        let authors: Vec<Value> = s
+            .authors
+            .iter()
+            .map(|a| {
+                let mut o = Map::new();
+                if let Some(f) = &a.family {
+                    o.insert("family".into(), json!(f));
+                }
+                if let Some(g) = &a.given {
+                    o.insert("given".into(), json!(g));
+                }
+                if let Some(l) = &a.literal {
+                    o.insert("literal".into(), json!(l));
+                }
+                Value::Object(o)
+            })
+            .collect();
+        m.insert("author".into(), Value::Array(authors));
+    }
+    let parts = |d: chrono::NaiveDate, p: Option<DatePrecision>| -> Value {
+        use chrono::Datelike;
+        match p.unwrap_or(DatePrecision::Day) {
+            DatePrecision::Year => json!([[d.year()]]),
+            DatePrecision::Month => json!([[d.year(), d.month()]]),
+            _ => json!([[d.year(), d.month(), d.day()]]),
+        }
+    };
+    if let Some(d) = s.issued {
+        m.insert(
+            "issued".into(),
+            json!({ "date-parts": parts(d, s.issued_precision) }),
+        );
+    }
+    if let Some(d) = s.accessed {
+        m.insert(
+            "accessed".into(),
+            json!({ "date-parts": parts(d, Some(DatePrecision::Day)) }),
+        );
+    }
+    Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Author;
+
+    fn article() -> Source {
+        Source {
+            source_id: "dyer-2025".into(),
+            csl_type: "article".into(),
+            title: Some("Tajikistan: Between the Bear & the Dragon".into()),
+            container_title: None,
+            publisher: None,
+            authors: vec![Author {
+                family: Some("Dyer".into()),
+                given: Some("Theo".into()),
+                literal: None,
+            }],
+            issued: chrono::NaiveDate::from_ymd_opt(2025, 9, 26),
+            issued_precision: Some(DatePrecision::Day),
+            accessed: None,
+            url: None,
+            doi: None,
+            version: None,
+            page: None,
+            license: None,
+            redistributable: true,
+            cited_by: None,
+            content_sha256: None,
+            byte_size: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn formats_hold_only_known_fields() {
+        let s = article();
+        assert_eq!(
+            to_text(&s),
+            "Dyer, Theo (2025-09-26). Tajikistan: Between the Bear & the Dragon."
+        );
+        let bib = to_bibtex(&s);
+        assert!(bib.starts_with("@misc{dyer-2025,"), "{bib}");
+        assert!(bib.contains("title = {Tajikistan: Between the Bear \\& the Dragon}"));
+        assert!(!bib.contains("url"));
+        let csl = to_csl_json(&s);
+        assert_eq!(
+            csl["issued"]["date-parts"],
+            serde_json::json!([[2025, 9, 26]])
+        );
+        assert_eq!(csl["author"][0]["family"], "Dyer");
+        assert!(csl.get("URL").is_none());
+    }
+
+    #[test]
+    fn year_precision_is_kept() {
+        let mut s = article();
+        s.issued_precision = Some(DatePrecision::Year);
+        s.title = None;
+        s.page = Some("91".into());
+        assert_eq!(to_text(&s), "Dyer, Theo (2025), p. 91.");
+        assert_eq!(
+            to_csl_json(&s)["issued"]["date-parts"],
+            serde_json::json!([[2025]])
+        );
+    }
+}

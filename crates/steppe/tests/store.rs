@@ -1,0 +1,666 @@
+//! Store behaviour: every table round-trips through Parquet, appends keep what was there,
+//! commits are atomic (also when the writing process dies), gc removes orphans, the write lock
+//! keeps a second writer out, and damaged files are reported.
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::NaiveDate;
+use steppe::model::*;
+use steppe::store::{gc, DESCRIPTOR_FILE};
+use steppe::{Error, Filter, Predicate, ReadOptions, Store, Table};
+
+fn d(s: &str) -> Option<NaiveDate> {
+    Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
+}
+
+fn source(id: &str) -> Source {
+    Source {
+        source_id: id.into(),
+        csl_type: "dataset".into(),
+        title: Some(format!("Title of {id}")),
+        container_title: Some("Container".into()),
+        publisher: Some("Publisher".into()),
+        authors: vec![
+            Author {
+                family: Some("Dyer".into()),
+                given: Some("Theo".into()),
+                literal: None,
+            },
+            Author {
+                family: None,
+                given: None,
+                literal: Some("Reuters".into()),
+            },
+        ],
+        issued: d("2025-09-26"),
+        issued_precision: Some(DatePrecision::Day),
+        accessed: d("2026-11-28"),
+        url: Some("https://example.org/x".into()),
+        doi: Some("10.1000/x".into()),
+        version: Some("V202501".into()),
+        page: Some("91".into()),
+        license: Some("CC-BY-4.0".into()),
+        redistributable: true,
+        cited_by: None,
+        content_sha256: Some("ab".repeat(32)),
+        byte_size: Some(1234),
+        note: Some("note".into()),
+    }
+}
+
+fn entity(id: &str) -> Entity {
+    Entity {
+        entity_id: id.into(),
+        name: format!("Name {id}"),
+        name_official: Some(format!("Republic of {id}")),
+        entity_type: EntityType::Country,
+        valid_from: d("1991-09-09"),
+        valid_to: None,
+        parent_id: None,
+        region: Some("Central Asia".into()),
+        focus: Some("central_asia".into()),
+        source_id: "src".into(),
+        source_locator: Some("row".into()),
+    }
+}
+
+fn flow(year: i16, reporter: &str, partner: &str, value: f64) -> TradeFlow {
+    TradeFlow {
+        year,
+        month: Some(3),
+        reporter_id: reporter.into(),
+        partner_id: partner.into(),
+        flow: Flow::Export,
+        perspective: Perspective::Reconciled,
+        classification: "HS92".into(),
+        commodity_code: "010121".into(),
+        value: Some(value),
+        currency: "USD".into(),
+        price_basis: PriceBasis::FobEstimated,
+        value_precision: Some(1000.0),
+        quantity: Some(2.5),
+        quantity_unit: Some("t".into()),
+        is_estimated: false,
+        source_id: "src".into(),
+        source_locator: Some("BACI_HS92_Y2023_V202501.csv".into()),
+        source_line: Some(17),
+        cited_source_id: Some("src".into()),
+        derivation: Derivation::UnitConverted,
+    }
+}
+
+/// One record of every table, every field set.
+struct Sample {
+    sources: Vec<Source>,
+    entities: Vec<Entity>,
+    codes: Vec<EntityCode>,
+    orgs: Vec<Organisation>,
+    members: Vec<Membership>,
+    flows: Vec<TradeFlow>,
+    indicators: Vec<Indicator>,
+    obs: Vec<IndicatorObservation>,
+    events: Vec<Event>,
+    actors: Vec<EventActor>,
+    claims: Vec<Claim>,
+    rejects: Vec<Reject>,
+}
+
+fn sample() -> Sample {
+    let event = Event {
+        event_id: "ucdp:1".into(),
+        year: Some(1992),
+        event_class: EventClass::StateBasedViolence,
+        title: Some("Clash".into()),
+        description: Some("desc".into()),
+        start_date: d("1992-05-01"),
+        end_date: d("1992-05-02"),
+        date_precision: DatePrecision::Day,
+        country_id: Some("TJK".into()),
+        admin1: Some("Khatlon".into()),
+        location_name: Some("Kurgan-Tyube".into()),
+        latitude: Some(37.8),
+        longitude: Some(68.8),
+        geo_precision: Some(1),
+        geo_precision_scheme: Some("ucdp_where_prec".into()),
+        cameo_code: Some("0251".into()),
+        cameo_base_code: Some("025".into()),
+        cameo_root_code: Some("02".into()),
+        quad_class: Some(4),
+        goldstein: Some(-10.0),
+        violence_type: Some(1),
+        fatalities_best: Some(10),
+        fatalities_low: Some(5),
+        fatalities_high: Some(20),
+        num_mentions: Some(3),
+        num_sources: Some(2),
+        num_articles: Some(3),
+        avg_tone: Some(-4.5),
+        source_id: "src".into(),
+        source_locator: Some("article".into()),
+        source_line: Some(2),
+        cited_source_id: Some("src".into()),
+        derivation: Derivation::AsPublished,
+    };
+    let undated = Event {
+        event_id: "cur:undated".into(),
+        year: None,
+        start_date: None,
+        end_date: None,
+        date_precision: DatePrecision::Unknown,
+        source_id: "src".into(),
+        ..Default::default()
+    };
+    Sample {
+        sources: vec![source("src")],
+        entities: vec![entity("RUS"), entity("TJK")],
+        codes: vec![EntityCode {
+            entity_id: "TJK".into(),
+            scheme: Scheme::Fips,
+            code: "TI".into(),
+            valid_from: d("1991-01-01"),
+            valid_to: d("2030-01-01"),
+            is_preferred: true,
+            source_id: "src".into(),
+            source_locator: Some("countries.json".into()),
+        }],
+        orgs: vec![Organisation {
+            org_id: "sco".into(),
+            name: "Shanghai Cooperation Organisation".into(),
+            acronym: Some("SCO".into()),
+            org_type: OrgType::Igo,
+            founded: d("2001-06-15"),
+            dissolved: None,
+            source_id: "src".into(),
+            source_locator: Some("p. 1".into()),
+            cited_source_id: Some("src".into()),
+        }],
+        members: vec![Membership {
+            org_id: "sco".into(),
+            entity_id: "TJK".into(),
+            role: MembershipRole::Member,
+            valid_from: d("2001-06-15"),
+            valid_to: None,
+            date_precision: DatePrecision::Day,
+            source_id: "src".into(),
+            source_locator: None,
+            cited_source_id: None,
+        }],
+        flows: vec![
+            flow(2022, "TJK", "RUS", 10.0),
+            flow(2023, "TJK", "RUS", 20.0),
+            flow(2023, "RUS", "TJK", 30.0),
+        ],
+        indicators: vec![Indicator {
+            indicator_id: "wdi:BX.TRF.PWKR.DT.GD.ZS".into(),
+            name: "Personal remittances, received (% of GDP)".into(),
+            definition: Some("def".into()),
+            unit: Some("% of GDP".into()),
+            topic: Some("Economic Policy & Debt".into()),
+            aggregation_method: Some("Weighted average".into()),
+            source_series_code: "BX.TRF.PWKR.DT.GD.ZS".into(),
+            source_note: Some("World Bank".into()),
+            license: Some("CC-BY-4.0".into()),
+            source_id: "src".into(),
+            source_locator: Some("WDISeries.csv".into()),
+        }],
+        obs: vec![IndicatorObservation {
+            indicator_id: "wdi:BX.TRF.PWKR.DT.GD.ZS".into(),
+            entity_id: "TJK".into(),
+            year: 2022,
+            period: None,
+            value: 50.9,
+            obs_status: ObsStatus::Reported,
+            source_id: "src".into(),
+            source_locator: Some("WDICSV.csv".into()),
+            source_line: Some(4),
+            cited_source_id: None,
+            derivation: Derivation::AsPublished,
+        }],
+        events: vec![event, undated],
+        actors: vec![EventActor {
+            event_id: "ucdp:1".into(),
+            year: Some(1992),
+            role: ActorRole::SideA,
+            actor_kind: ActorKind::Entity,
+            actor_name: "Government of Tajikistan".into(),
+            actor_ref: Some("TJK".into()),
+            actor_code: Some("702".into()),
+            actor_type: Some("GOV".into()),
+            source_id: "src".into(),
+            source_locator: None,
+            source_line: Some(2),
+            cited_source_id: None,
+        }],
+        claims: vec![Claim {
+            claim_id: "c1".into(),
+            document_id: "src".into(),
+            text: "Remittances are vital".into(),
+            value_text: Some("843 mile".into()),
+            about: vec!["TJK".into(), "RUS".into()],
+            cited_source_ids: vec!["src".into()],
+            subject_refs: vec!["trade_flows:x".into()],
+        }],
+        rejects: vec![Reject {
+            source_id: "src".into(),
+            file: "BACI.csv".into(),
+            line: 9,
+            field: Some("v".into()),
+            reason: "malformed_number".into(),
+            detail: Some("`abc` is not a number".into()),
+            raw: "2023,762,643,010121,abc,".into(),
+        }],
+    }
+}
+
+fn write_sample(root: &Path) -> Sample {
+    let s = sample();
+    let store = Store::open_or_create(root).unwrap();
+    let mut tx = store.begin().unwrap();
+    tx.write_records(&s.sources).unwrap();
+    tx.write_records(&s.entities).unwrap();
+    tx.write_records(&s.codes).unwrap();
+    tx.write_records(&s.orgs).unwrap();
+    tx.write_records(&s.members).unwrap();
+    tx.write_records(&s.flows).unwrap();
+    tx.write_records(&s.indicators).unwrap();
+    tx.write_records(&s.obs).unwrap();
+    tx.write_records(&s.events).unwrap();
+    tx.write_records(&s.actors).unwrap();
+    tx.write_records(&s.claims).unwrap();
+    tx.write_records(&s.rejects).unwrap();
+    tx.commit().unwrap();
+    s
+}
+
+fn sorted<T: Clone, K: Ord>(v: &[T], key: impl Fn(&T) -> K) -> Vec<T> {
+    let mut v = v.to_vec();
+    v.sort_by_key(|x| key(x));
+    v
+}
+
+#[test]
+fn every_table_round_trips_through_parquet() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_sample(dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.records::<Source>().unwrap(), s.sources);
+    assert_eq!(store.records::<Entity>().unwrap(), s.entities);
+    assert_eq!(store.records::<EntityCode>().unwrap(), s.codes);
+    assert_eq!(store.records::<Organisation>().unwrap(), s.orgs);
+    assert_eq!(store.records::<Membership>().unwrap(), s.members);
+    let key = |f: &TradeFlow| (f.year, f.reporter_id.clone());
+    assert_eq!(
+        sorted(&store.records::<TradeFlow>().unwrap(), key),
+        sorted(&s.flows, key)
+    );
+    assert_eq!(store.records::<Indicator>().unwrap(), s.indicators);
+    assert_eq!(store.records::<IndicatorObservation>().unwrap(), s.obs);
+    let ekey = |e: &Event| e.event_id.clone();
+    assert_eq!(
+        sorted(&store.records::<Event>().unwrap(), ekey),
+        sorted(&s.events, ekey)
+    );
+    assert_eq!(store.records::<EventActor>().unwrap(), s.actors);
+    assert_eq!(store.records::<Claim>().unwrap(), s.claims);
+    assert_eq!(store.records::<Reject>().unwrap(), s.rejects);
+    // Arrow types are the declared schema, dictionaries included.
+    for t in Table::ALL {
+        let data = store.read_all(*t).unwrap();
+        for b in &data.batches {
+            assert_eq!(b.schema().fields(), t.schema().fields(), "{t}");
+        }
+    }
+    let report = steppe::validate(&store).unwrap();
+    assert!(report.is_ok(), "{:#?}", report.problems);
+}
+
+#[test]
+fn hive_layout_and_descriptor_are_what_other_tools_expect() {
+    let dir = tempfile::tempdir().unwrap();
+    write_sample(dir.path());
+    assert!(dir.path().join("trade_flows/year=2022").is_dir());
+    assert!(dir.path().join("trade_flows/year=2023").is_dir());
+    assert!(dir
+        .path()
+        .join("events/year=__HIVE_DEFAULT_PARTITION__")
+        .is_dir());
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join(DESCRIPTOR_FILE)).unwrap()).unwrap();
+    assert_eq!(json["profile"], "data-package");
+    let flows = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "trade_flows")
+        .unwrap();
+    assert_eq!(flows["format"], "parquet");
+    assert_eq!(flows["steppe"]["rows"], 3);
+    assert_eq!(flows["path"].as_array().unwrap().len(), 2);
+    assert!(flows["schema"]["primaryKey"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k == "reporter_id"));
+    assert!(flows["schema"]["foreignKeys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k["reference"]["resource"] == "entities"));
+    for f in flows["steppe"]["files"].as_array().unwrap() {
+        let bytes = std::fs::read(dir.path().join(f["path"].as_str().unwrap())).unwrap();
+        use sha2::Digest;
+        assert_eq!(f["sha256"], hex::encode(sha2::Sha256::digest(&bytes)));
+    }
+    // The partition column lives in the directory name, not in the files.
+    let file = flows["path"][0].as_str().unwrap();
+    let reader = parquet::file::reader::SerializedFileReader::new(
+        std::fs::File::open(dir.path().join(file)).unwrap(),
+    )
+    .unwrap();
+    use parquet::file::reader::FileReader;
+    let cols: Vec<String> = reader
+        .metadata()
+        .file_metadata()
+        .schema_descr()
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
+    assert!(!cols.contains(&"year".to_string()));
+    assert!(json["licenses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["name"] == "CC-BY-4.0"));
+}
+
+#[test]
+fn filters_prune_partitions_and_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    write_sample(dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    let opts = ReadOptions {
+        filter: Filter::all()
+            .and(Predicate::range("year", Some(2023), Some(2023)))
+            .and(Predicate::is_in("reporter_id", ["RUS"])),
+        columns: Some(vec!["year".into(), "value".into()]),
+    };
+    let data = store.read(Table::TradeFlows, &opts).unwrap();
+    assert_eq!(data.num_rows(), 1);
+    assert_eq!(data.schema.fields().len(), 2);
+    let rows: Vec<TradeFlow> = store.records().unwrap();
+    assert_eq!(rows.len(), 3);
+}
+
+#[test]
+fn appending_keeps_what_was_there() {
+    let dir = tempfile::tempdir().unwrap();
+    write_sample(dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    let gen = store.descriptor().steppe.generation;
+    let mut tx = store.begin().unwrap();
+    tx.write_records(&[flow(2024, "TJK", "RUS", 5.0)]).unwrap();
+    let info = tx.commit().unwrap();
+    assert_eq!(info.rows_added["trade_flows"], 1);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.descriptor().steppe.generation, gen + 1);
+    assert_eq!(store.records::<TradeFlow>().unwrap().len(), 4);
+    assert_eq!(store.records::<Entity>().unwrap().len(), 2);
+}
+
+#[test]
+fn an_uncommitted_transaction_leaves_the_old_version_and_no_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write_sample(dir.path());
+    let before = std::fs::read(dir.path().join(DESCRIPTOR_FILE)).unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let mut tx = store.begin().unwrap();
+        tx.write_records(&[flow(2030, "TJK", "RUS", 5.0)]).unwrap();
+        // Dropped here without commit (an error part-way through an import).
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join(DESCRIPTOR_FILE)).unwrap(),
+        before
+    );
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.records::<TradeFlow>().unwrap().len(), 3);
+    assert!(std::fs::read_dir(dir.path().join("trade_flows/year=2030"))
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(true));
+}
+
+#[test]
+fn a_second_writer_is_refused_while_one_holds_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    write_sample(dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    let tx = store.begin().unwrap();
+    match store.begin() {
+        Err(Error::Locked { path }) => assert_eq!(path, dir.path()),
+        other => panic!("expected Locked, got {:?}", other.map(|_| ())),
+    }
+    drop(tx);
+    store.begin().unwrap();
+}
+
+/// Child process of the crash test: writes one trade flow and commits, dying at the point
+/// named by STEPPE_CRASH_AT. Run only by `writer_killed_at_each_point_leaves_a_consistent_store`.
+#[test]
+#[ignore = "run as a child process by the crash test"]
+fn crash_child() {
+    let Some(root) = std::env::var_os("STEPPE_CRASH_STORE") else {
+        return;
+    };
+    let store = Store::open(&root).unwrap();
+    let mut tx = store.begin().unwrap();
+    tx.write_records(&[flow(2031, "TJK", "RUS", 7.0)]).unwrap();
+    tx.commit().unwrap();
+}
+
+#[test]
+fn writer_killed_at_each_point_leaves_a_consistent_store() {
+    let exe = std::env::current_exe().unwrap();
+    for (point, committed) in [
+        ("after_file_write", false),
+        ("before_rename", false),
+        ("after_rename", true),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write_sample(dir.path());
+        let status = Command::new(&exe)
+            .args([
+                "--exact",
+                "crash_child",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("STEPPE_CRASH_STORE", dir.path())
+            .env("STEPPE_CRASH_AT", point)
+            .output()
+            .unwrap()
+            .status;
+        assert!(!status.success(), "{point}: the child should have died");
+        let store = Store::open(dir.path()).unwrap();
+        let report = steppe::validate(&store).unwrap();
+        assert!(report.is_ok(), "{point}: {:#?}", report.problems);
+        let n = store.records::<TradeFlow>().unwrap().len();
+        assert_eq!(
+            n,
+            if committed { 4 } else { 3 },
+            "{point}: neither the old nor the new version"
+        );
+        // Orphans are collected, and an import that did not land can simply be run again.
+        let removed = gc(dir.path()).unwrap();
+        assert_eq!(
+            removed.removed.is_empty(),
+            committed,
+            "{point}: {:?}",
+            removed.removed
+        );
+        if committed {
+            continue;
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let mut tx = store.begin().unwrap();
+        tx.write_records(&[flow(2031, "TJK", "RUS", 7.0)]).unwrap();
+        tx.commit().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert!(steppe::validate(&store).unwrap().is_ok());
+        assert_eq!(store.records::<TradeFlow>().unwrap().len(), 4);
+    }
+}
+
+#[test]
+fn damaged_and_missing_files_are_reported_with_their_path() {
+    let dir = tempfile::tempdir().unwrap();
+    write_sample(dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    let file = store
+        .descriptor()
+        .resource(Table::Entities)
+        .unwrap()
+        .steppe
+        .files[0]
+        .path
+        .clone();
+    let path = dir.path().join(&file);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&path, &bytes).unwrap();
+    let report = steppe::validate(&store).unwrap();
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.field == "sha256" && p.row_key == file),
+        "{:#?}",
+        report.problems
+    );
+
+    std::fs::remove_file(&path).unwrap();
+    match store.read_all(Table::Entities) {
+        Err(Error::Store { path: p, message }) => {
+            assert!(p.ends_with(&file), "{p:?}");
+            assert!(message.contains("missing"));
+        }
+        other => panic!("expected a store error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_directory_without_descriptor_or_with_a_hostile_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    match Store::open(dir.path()) {
+        Err(Error::Store { message, .. }) => assert!(message.contains("not a steppe store")),
+        other => panic!("{other:?}"),
+    }
+    write_sample(dir.path());
+    let p = dir.path().join(DESCRIPTOR_FILE);
+    let text = std::fs::read_to_string(&p).unwrap();
+    let first = Store::open(dir.path())
+        .unwrap()
+        .descriptor()
+        .resource(Table::Entities)
+        .unwrap()
+        .steppe
+        .files[0]
+        .path
+        .clone();
+    std::fs::write(&p, text.replace(&first, "../../etc/passwd")).unwrap();
+    match Store::open(dir.path()) {
+        Err(Error::Store { message, .. }) => assert!(message.contains("unsafe path"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    std::fs::write(&p, "{ not json").unwrap();
+    assert!(matches!(Store::open(dir.path()), Err(Error::Store { .. })));
+}
+
+#[test]
+fn validation_finds_each_kind_of_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_sample(dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    let mut tx = store.begin().unwrap();
+    // Duplicate primary key, unknown entity, unknown source, negative value, bad year.
+    let mut bad = vec![
+        s.flows[0].clone(),
+        flow(2023, "TJK", "XXX", 1.0),
+        flow(2023, "TJK", "RUS", -5.0),
+    ];
+    bad[2].commodity_code = "999999".into();
+    let mut unsourced = flow(2023, "RUS", "RUS", 1.0);
+    unsourced.source_id = "nowhere".into();
+    bad.push(unsourced);
+    tx.write_records(&bad).unwrap();
+    tx.write_records(&[Event {
+        event_id: "e2".into(),
+        year: Some(1700),
+        start_date: d("1700-01-01"),
+        source_id: "src".into(),
+        country_id: Some("QQQ".into()),
+        latitude: Some(123.0),
+        ..Default::default()
+    }])
+    .unwrap();
+    tx.write_records(&[Claim {
+        claim_id: "c2".into(),
+        document_id: "src".into(),
+        text: "t".into(),
+        value_text: None,
+        about: vec!["ZZZ".into()],
+        cited_source_ids: vec!["ghost".into()],
+        subject_refs: vec![],
+    }])
+    .unwrap();
+    tx.write_records(&[EntityCode {
+        entity_id: "RUS".into(),
+        scheme: Scheme::Fips,
+        code: "TI".into(),
+        valid_from: None,
+        valid_to: None,
+        is_preferred: true,
+        source_id: "src".into(),
+        source_locator: None,
+    }])
+    .unwrap();
+    tx.commit().unwrap();
+    let report = steppe::validate(&Store::open(dir.path()).unwrap()).unwrap();
+    let has = |table: &str, field: &str, needle: &str| {
+        report
+            .problems
+            .iter()
+            .any(|p| p.table == table && p.field.contains(field) && p.message.contains(needle))
+    };
+    assert!(
+        has("trade_flows", "reporter_id", "duplicate primary key"),
+        "{:#?}",
+        report.problems
+    );
+    assert!(has(
+        "trade_flows",
+        "partner_id",
+        "`XXX` is not a entities.entity_id"
+    ));
+    assert!(has(
+        "trade_flows",
+        "source_id",
+        "`nowhere` is not a sources.source_id"
+    ));
+    assert!(has("trade_flows", "value", "out of range"));
+    assert!(has("events", "year", "out of range"));
+    assert!(has("events", "latitude", "out of range"));
+    assert!(has("events", "country_id", "`QQQ`"));
+    assert!(has("claims", "about", "`ZZZ`"));
+    assert!(has("claims", "cited_source_ids", "`ghost`"));
+    assert!(has("entity_codes", "valid_from", "names both"));
+    let bad_row = report.problems.iter().find(|p| p.field == "value").unwrap();
+    assert!(
+        bad_row.row_key.contains("999999"),
+        "row key names the row: {}",
+        bad_row.row_key
+    );
+}
