@@ -29,6 +29,9 @@ pub enum Command {
     },
     /// Print or export rows of a table, filtered.
     Query(QueryArgs),
+    /// Import public data files into a store.
+    #[command(subcommand)]
+    Import(crate::commands::import::ImportCommand),
     /// Remove files no committed version names (left by interrupted imports).
     Gc {
         /// Store directory.

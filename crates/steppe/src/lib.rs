@@ -19,6 +19,7 @@ pub mod cite;
 pub mod codes;
 pub mod curated;
 mod error;
+pub mod import;
 pub mod model;
 pub mod progress;
 pub mod query;

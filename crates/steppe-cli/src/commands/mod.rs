@@ -1,6 +1,7 @@
 //! One module per command; [`dispatch`] runs the parsed command line.
 
 mod cite;
+pub mod import;
 mod info;
 mod query;
 
@@ -17,6 +18,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Validate { store } => info::validate(&open(store.as_deref())?),
         Command::Query(args) => query::query(&args),
         Command::Gc { store } => info::gc(&store),
+        Command::Import(cmd) => import::run(cmd),
         Command::Cite {
             source_ids,
             store,

@@ -82,6 +82,9 @@ pub struct ImportSummary {
     pub sha256: String,
     /// Data rows read.
     pub rows_read: u64,
+    /// Rows turned into records of the importer's main table (one per accepted input row).
+    #[serde(default)]
+    pub rows_accepted: u64,
     /// Rows written, by table.
     pub rows_written: BTreeMap<String, u64>,
     /// Rows rejected (each also in the `rejects` table).

@@ -176,6 +176,14 @@ impl Transaction {
         self.next.resource_mut(table).steppe.redistributable = false;
     }
 
+    /// Removes the summaries of earlier imports of a file (it is being replaced).
+    pub fn forget_import(&mut self, importer: &str, sha256: &str) {
+        self.next
+            .steppe
+            .imports
+            .retain(|s| !(s.importer == importer && s.sha256 == sha256));
+    }
+
     /// Records an import's summary in the descriptor.
     pub fn record_import(&mut self, summary: ImportSummary) {
         self.next.steppe.imports.push(summary);

@@ -1,0 +1,25 @@
+//! `steppe import comtrade` (being written; see the importer issue).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::CommonArgs;
+
+/// Arguments of `steppe import comtrade`.
+#[derive(Debug, Args)]
+pub struct ComtradeArgs {
+    /// Input files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Options every import takes.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Runs the import.
+pub fn run(_args: ComtradeArgs) -> steppe::Result<i32> {
+    Err(steppe::Error::InvalidArgument(
+        "the comtrade importer is not available in this build yet".into(),
+    ))
+}

@@ -1,0 +1,25 @@
+//! `steppe import gdelt` (being written; see the importer issue).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::CommonArgs;
+
+/// Arguments of `steppe import gdelt`.
+#[derive(Debug, Args)]
+pub struct GdeltArgs {
+    /// Input files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Options every import takes.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Runs the import.
+pub fn run(_args: GdeltArgs) -> steppe::Result<i32> {
+    Err(steppe::Error::InvalidArgument(
+        "the gdelt importer is not available in this build yet".into(),
+    ))
+}

@@ -1,0 +1,115 @@
+//! `steppe import <format> FILE... --out STORE`: one module per importer, sharing the options
+//! every import takes and the summary every import prints.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Subcommand, ValueEnum};
+use steppe::import::{summary_lines, ImportOptions, ImportReport, Reimport};
+
+use crate::progress::Bar;
+
+mod acled;
+mod baci;
+mod comtrade;
+mod gdelt;
+mod ucdp;
+mod wdi;
+
+/// The importers.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// CEPII BACI yearly files (plain or .zip) with their country-code file.
+    Baci(baci::BaciArgs),
+    /// UN Comtrade CSV downloads (current and legacy layouts).
+    Comtrade(comtrade::ComtradeArgs),
+    /// World Bank WDI bulk CSV or per-indicator API downloads.
+    Wdi(wdi::WdiArgs),
+    /// GDELT 1.0 / 2.0 event exports.
+    Gdelt(gdelt::GdeltArgs),
+    /// UCDP Georeferenced Event Dataset CSV.
+    Ucdp(ucdp::UcdpArgs),
+    /// ACLED CSV exports (your own download; never redistributable).
+    Acled(acled::AcledArgs),
+}
+
+/// Options every import takes.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// The store to write into (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// What to do with a file already imported (same sha256).
+    #[arg(long, value_enum, default_value_t = ReimportArg::Skip)]
+    pub reimport: ReimportArg,
+    /// Wait for another import into the same store to finish instead of failing.
+    #[arg(long)]
+    pub wait: bool,
+    /// Refuse compressed inputs that expand past this many bytes.
+    #[arg(long, default_value_t = steppe::import::DEFAULT_MAX_EXPANDED_BYTES)]
+    pub max_expanded_bytes: u64,
+}
+
+/// Re-import policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReimportArg {
+    /// Leave the store as it is.
+    Skip,
+    /// Replace the rows the file contributed.
+    Replace,
+    /// Stop with an error.
+    Fail,
+}
+
+impl CommonArgs {
+    /// The core's import options, with a progress bar unless quiet.
+    pub fn options(&self) -> ImportOptions {
+        ImportOptions {
+            progress: Arc::new(Bar::new(self.quiet)),
+            reimport: match self.reimport {
+                ReimportArg::Skip => Reimport::Skip,
+                ReimportArg::Replace => Reimport::Replace,
+                ReimportArg::Fail => Reimport::Fail,
+            },
+            wait_for_lock: self.wait,
+            max_expanded_bytes: self.max_expanded_bytes,
+        }
+    }
+}
+
+/// Prints the per-file summaries of an import.
+pub fn print_report(report: &ImportReport, store: &std::path::Path) {
+    for f in &report.skipped_files {
+        println!(
+            "{f}: already in {} (same sha256), skipped; pass --reimport replace to redo it",
+            store.display()
+        );
+    }
+    for s in &report.files {
+        for line in summary_lines(s) {
+            println!("{line}");
+        }
+    }
+    println!(
+        "total: read {}, accepted {}, rejected {} (see `steppe query rejects --store {}`)",
+        report.rows_read(),
+        report.rows_accepted(),
+        report.rows_rejected(),
+        store.display()
+    );
+}
+
+/// Runs an import command.
+pub fn run(cmd: ImportCommand) -> steppe::Result<i32> {
+    match cmd {
+        ImportCommand::Baci(a) => baci::run(a),
+        ImportCommand::Comtrade(a) => comtrade::run(a),
+        ImportCommand::Wdi(a) => wdi::run(a),
+        ImportCommand::Gdelt(a) => gdelt::run(a),
+        ImportCommand::Ucdp(a) => ucdp::run(a),
+        ImportCommand::Acled(a) => acled::run(a),
+    }
+}
