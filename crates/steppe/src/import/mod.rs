@@ -144,6 +144,9 @@ impl ImportRun {
                 }
             }
         }
+        if tx.descriptor().resource(Table::Entities).is_none_or(|r| r.steppe.rows == 0) {
+            seed_reference(&mut tx)?;
+        }
         let summary = ImportSummary {
             importer: importer.to_string(),
             source_id: source.source_id.clone(),
@@ -279,6 +282,25 @@ impl ImportRun {
         self.tx.commit()?;
         Ok(self.summary)
     }
+}
+
+/// Copies the bundled reference tables (entities, the code crosswalk and the sources of both)
+/// into a store that has none, so imported rows' country ids resolve and validate.
+pub fn seed_reference(tx: &mut Transaction) -> Result<()> {
+    let bundled = Store::bundled()?;
+    let entities: Vec<crate::model::Entity> = bundled.records()?;
+    let codes: Vec<crate::model::EntityCode> = bundled.records()?;
+    let cited: std::collections::BTreeSet<&str> = entities
+        .iter()
+        .map(|e| e.source_id.as_str())
+        .chain(codes.iter().map(|c| c.source_id.as_str()))
+        .collect();
+    let sources: Vec<Source> =
+        bundled.records::<Source>()?.into_iter().filter(|s| cited.contains(s.source_id.as_str())).collect();
+    tx.write_records(&sources)?;
+    tx.write_records(&entities)?;
+    tx.write_records(&codes)?;
+    Ok(())
 }
 
 /// Counts by reason, for printing a summary.
