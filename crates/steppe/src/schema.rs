@@ -573,9 +573,62 @@ pub fn describe_all() -> String {
     out
 }
 
+/// The schema reference of `docs/data-model.md` (between its `schema:begin`/`schema:end`
+/// markers), generated so the docs never drift from the code.
+pub fn markdown_reference() -> String {
+    let mut out = format!("Schema version **{SCHEMA_VERSION}**.\n");
+    for t in Table::ALL {
+        let spec = t.spec();
+        out.push_str(&format!("\n### `{}`\n\n{}\n\n", t.name(), spec.description));
+        out.push_str("| column | Arrow type | null | role |\n|---|---|---|---|\n");
+        for field in spec.schema.fields() {
+            let name = field.name().as_str();
+            let mut role = Vec::new();
+            if spec.primary_key.contains(&name) {
+                role.push("key".to_string());
+            }
+            if spec.partition_by.contains(&name) {
+                role.push("Hive partition".to_string());
+            }
+            for k in spec.foreign_keys.iter().filter(|k| k.field == name) {
+                role.push(format!("→ `{}.{}`", k.table.name(), k.target));
+            }
+            out.push_str(&format!(
+                "| `{name}` | `{}` | {} | {} |\n",
+                field.data_type(),
+                if field.is_nullable() { "yes" } else { "no" },
+                role.join(", ")
+            ));
+        }
+        if !spec.sort_by.is_empty() {
+            out.push_str(&format!("\nRows are written sorted by {}.\n", spec.sort_by.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// docs/data-model.md carries the generated reference; regenerate it with
+    /// STEPPE_WRITE_SCHEMA=1 after a deliberate schema change.
+    #[test]
+    fn the_docs_describe_the_current_schema() {
+        let path = format!("{}/../../docs/data-model.md", env!("CARGO_MANIFEST_DIR"));
+        let doc = std::fs::read_to_string(&path).expect("docs/data-model.md");
+        let (begin, end) = ("<!-- schema:begin -->\n", "<!-- schema:end -->");
+        let (Some(b), Some(e)) = (doc.find(begin), doc.find(end)) else {
+            panic!("docs/data-model.md lacks the schema markers");
+        };
+        let generated = markdown_reference();
+        if std::env::var_os("STEPPE_WRITE_SCHEMA").is_some() {
+            let new = format!("{}{begin}{generated}{}", &doc[..b], &doc[e..]);
+            std::fs::write(&path, new).unwrap();
+            return;
+        }
+        assert_eq!(&doc[b + begin.len()..e], generated, "docs/data-model.md is stale");
+    }
 
     /// Fails when a schema changes without a version bump. To change a schema: bump
     /// SCHEMA_VERSION, write the new snapshot `schema/v{N}.txt` (run this test with

@@ -200,7 +200,7 @@ impl Transaction {
         if records.is_empty() {
             return Ok(());
         }
-        let batch = to_batch(records)?;
+        let batch = sort_batch(&to_batch(records)?, R::TABLE.spec().sort_by)?;
         self.write(R::TABLE, &batch)
     }
 
@@ -456,6 +456,27 @@ fn crash_point(point: &str) {
             std::process::abort();
         }
     }
+}
+
+/// Sorts a batch by the given columns (nulls first), so row-group statistics prune filters.
+pub fn sort_batch(batch: &RecordBatch, by: &[&str]) -> Result<RecordBatch> {
+    if by.is_empty() || batch.num_rows() < 2 {
+        return Ok(batch.clone());
+    }
+    let columns = by
+        .iter()
+        .map(|c| {
+            let col = batch.column_by_name(c).ok_or_else(|| Error::InvalidArgument(format!("no column `{c}` to sort by")))?;
+            // Dictionary keys do not sort like their values: sort on the strings.
+            let values = match col.data_type() {
+                arrow_schema::DataType::Dictionary(_, _) => arrow_cast::cast(col, &arrow_schema::DataType::Utf8)?,
+                _ => col.clone(),
+            };
+            Ok(arrow_ord::sort::SortColumn { values, options: None })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let indices = arrow_ord::sort::lexsort_to_indices(&columns, None)?;
+    Ok(arrow_select::take::take_record_batch(batch, &indices)?)
 }
 
 /// Reorders and casts a batch's columns to the table schema, by name.
