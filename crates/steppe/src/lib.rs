@@ -14,6 +14,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod analytics;
 pub mod bundled;
 pub mod cite;
 pub mod codes;
