@@ -601,7 +601,14 @@ pub fn markdown_reference() -> String {
             ));
         }
         if !spec.sort_by.is_empty() {
-            out.push_str(&format!("\nRows are written sorted by {}.\n", spec.sort_by.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")));
+            out.push_str(&format!(
+                "\nRows are written sorted by {}.\n",
+                spec.sort_by
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
     }
     out
@@ -627,7 +634,11 @@ mod tests {
             std::fs::write(&path, new).unwrap();
             return;
         }
-        assert_eq!(&doc[b + begin.len()..e], generated, "docs/data-model.md is stale");
+        assert_eq!(
+            &doc[b + begin.len()..e],
+            generated,
+            "docs/data-model.md is stale"
+        );
     }
 
     /// Fails when a schema changes without a version bump. To change a schema: bump

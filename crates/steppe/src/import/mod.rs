@@ -144,7 +144,11 @@ impl ImportRun {
                 }
             }
         }
-        if tx.descriptor().resource(Table::Entities).is_none_or(|r| r.steppe.rows == 0) {
+        if tx
+            .descriptor()
+            .resource(Table::Entities)
+            .is_none_or(|r| r.steppe.rows == 0)
+        {
             seed_reference(&mut tx)?;
         }
         let summary = ImportSummary {
@@ -295,8 +299,11 @@ pub fn seed_reference(tx: &mut Transaction) -> Result<()> {
         .map(|e| e.source_id.as_str())
         .chain(codes.iter().map(|c| c.source_id.as_str()))
         .collect();
-    let sources: Vec<Source> =
-        bundled.records::<Source>()?.into_iter().filter(|s| cited.contains(s.source_id.as_str())).collect();
+    let sources: Vec<Source> = bundled
+        .records::<Source>()?
+        .into_iter()
+        .filter(|s| cited.contains(s.source_id.as_str()))
+        .collect();
     tx.write_records(&sources)?;
     tx.write_records(&entities)?;
     tx.write_records(&codes)?;

@@ -466,13 +466,20 @@ pub fn sort_batch(batch: &RecordBatch, by: &[&str]) -> Result<RecordBatch> {
     let columns = by
         .iter()
         .map(|c| {
-            let col = batch.column_by_name(c).ok_or_else(|| Error::InvalidArgument(format!("no column `{c}` to sort by")))?;
+            let col = batch
+                .column_by_name(c)
+                .ok_or_else(|| Error::InvalidArgument(format!("no column `{c}` to sort by")))?;
             // Dictionary keys do not sort like their values: sort on the strings.
             let values = match col.data_type() {
-                arrow_schema::DataType::Dictionary(_, _) => arrow_cast::cast(col, &arrow_schema::DataType::Utf8)?,
+                arrow_schema::DataType::Dictionary(_, _) => {
+                    arrow_cast::cast(col, &arrow_schema::DataType::Utf8)?
+                }
                 _ => col.clone(),
             };
-            Ok(arrow_ord::sort::SortColumn { values, options: None })
+            Ok(arrow_ord::sort::SortColumn {
+                values,
+                options: None,
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     let indices = arrow_ord::sort::lexsort_to_indices(&columns, None)?;
