@@ -29,6 +29,24 @@ pub enum Command {
     },
     /// Print or export rows of a table, filtered.
     Query(QueryArgs),
+    /// A country's profile, trade partners, two-partner balance, indicators, timeline and
+    /// sources (default: the bundled dataset).
+    Report {
+        /// The country (any ISO form, or `fips:`, `gw:`, `cow:` ...).
+        country: String,
+        /// Store directory; omit for the bundled dataset.
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// The two partners to compare, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [String::from("RUS"), String::from("CHN")])]
+        partners: Vec<String>,
+        /// Also write a self-contained HTML page.
+        #[arg(long)]
+        html: Option<PathBuf>,
+        /// Also write the partner-share chart as PNG.
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
     /// Import public data files into a store.
     #[command(subcommand)]
     Import(crate::commands::import::ImportCommand),

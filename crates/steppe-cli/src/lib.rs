@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod output;
 pub mod progress;
+pub mod report;
 
 use std::ffi::OsString;
 

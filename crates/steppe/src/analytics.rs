@@ -57,6 +57,8 @@ pub struct CountryFlow {
     pub source_id: String,
     /// Perspective of the row.
     pub perspective: Perspective,
+    /// The work the row's source cites for it.
+    pub cited_source_id: Option<String>,
 }
 
 /// Reads every flow in which `country` takes part, from the country's side. Only exports and
@@ -98,6 +100,7 @@ pub fn country_flows(
                 value,
                 source_id: r.source_id,
                 perspective: r.perspective,
+                cited_source_id: r.cited_source_id,
             });
         } else if r.perspective == Perspective::Reconciled {
             // A reconciled export to the country is its import (and vice versa).
@@ -113,6 +116,7 @@ pub fn country_flows(
                 value,
                 source_id: r.source_id,
                 perspective: r.perspective,
+                cited_source_id: r.cited_source_id,
             });
         }
     }
@@ -143,6 +147,7 @@ fn partner_totals(
             .or_default();
         e.0 += f.value;
         e.1.insert(f.source_id.clone());
+        e.1.extend(f.cited_source_id.clone());
     }
     out
 }

@@ -19,6 +19,26 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Query(args) => query::query(&args),
         Command::Gc { store } => info::gc(&store),
         Command::Import(cmd) => import::run(cmd),
+        Command::Report {
+            country,
+            store,
+            partners,
+            html,
+            png,
+        } => {
+            if partners.len() != 2 {
+                return Err(steppe::Error::InvalidArgument(
+                    "--partners takes exactly two countries, e.g. RUS,CHN".into(),
+                ));
+            }
+            crate::report::run(
+                &open(store.as_deref())?,
+                &country,
+                (&partners[0], &partners[1]),
+                html.as_deref(),
+                png.as_deref(),
+            )
+        }
         Command::Cite {
             source_ids,
             store,

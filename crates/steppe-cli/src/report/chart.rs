@@ -1,0 +1,184 @@
+//! The partner-share chart: for every year, a bar of exports and a bar of imports, each split
+//! by partner. Drawn with plotters into SVG (for the HTML page) or PNG, with an embedded font
+//! (DejaVu Sans) so nothing is fetched and nothing depends on the machine's fonts.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use steppe::{Error, Result};
+
+use super::Report;
+
+const PALETTE: [RGBColor; 7] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(255, 127, 14),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(160, 160, 160),
+];
+
+static FONT: Once = Once::new();
+
+fn register_font() {
+    FONT.call_once(|| {
+        // DejaVu Sans ships inside the `dejavu` crate; a failure here would be a broken build.
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            dejavu::sans::regular(),
+        );
+    });
+}
+
+/// Shares by (year, direction) -> [(partner, share)], the top partners and "other".
+fn series(
+    r: &Report,
+) -> (
+    Vec<i16>,
+    Vec<String>,
+    BTreeMap<(i16, String), Vec<(String, f64)>>,
+) {
+    let mut totals: BTreeMap<String, f64> = BTreeMap::new();
+    for s in &r.shares {
+        *totals.entry(s.partner_id.clone()).or_default() += s.value;
+    }
+    let mut top: Vec<(String, f64)> = totals.into_iter().collect();
+    top.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let top: Vec<String> = top
+        .into_iter()
+        .take(PALETTE.len() - 1)
+        .map(|(p, _)| p)
+        .collect();
+    let mut bars: BTreeMap<(i16, String), Vec<(String, f64)>> = BTreeMap::new();
+    for s in &r.shares {
+        let key = if top.contains(&s.partner_id) {
+            s.partner_id.clone()
+        } else {
+            "other".into()
+        };
+        let bar = bars.entry((s.year, s.direction.clone())).or_default();
+        match bar.iter_mut().find(|(p, _)| *p == key) {
+            Some(x) => x.1 += s.share,
+            None => bar.push((key, s.share)),
+        }
+    }
+    let mut years: Vec<i16> = bars.keys().map(|(y, _)| *y).collect();
+    years.dedup();
+    let mut legend = top;
+    if bars.values().flatten().any(|(p, _)| p == "other") {
+        legend.push("other".into());
+    }
+    (years, legend, bars)
+}
+
+fn draw<DB: DrawingBackend>(r: &Report, root: DrawingArea<DB, Shift>) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let err =
+        |e: DrawingAreaErrorKind<DB::ErrorType>| Error::InvalidArgument(format!("chart: {e}"));
+    root.fill(&WHITE).map_err(err)?;
+    let (years, legend, bars) = series(r);
+    let title = format!(
+        "{}: partner shares of exports (left) and imports (right)",
+        r.entity.name
+    );
+    let (lo, hi) = match (years.first(), years.last()) {
+        (Some(a), Some(b)) => (*a as f64 - 0.6, *b as f64 + 0.6),
+        _ => (0.0, 1.0),
+    };
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .margin_right(170)
+        .x_label_area_size(36)
+        .y_label_area_size(50)
+        .build_cartesian_2d(lo..hi, 0.0..1.0)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE)
+        .x_labels(years.len().clamp(1, 12))
+        .x_label_formatter(&|x| format!("{}", x.round() as i64))
+        .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+        .label_style(("sans-serif", 13))
+        .draw()
+        .map_err(err)?;
+    let color = |p: &str| {
+        legend
+            .iter()
+            .position(|l| l == p)
+            .map(|i| PALETTE[i.min(PALETTE.len() - 1)])
+            .unwrap_or(PALETTE[6])
+    };
+    for ((year, dir), parts) in &bars {
+        let x = *year as f64;
+        let (x0, x1) = if dir == "exports" {
+            (x - 0.38, x - 0.03)
+        } else {
+            (x + 0.03, x + 0.38)
+        };
+        let mut y = 0.0;
+        for p in legend.iter() {
+            let Some((_, share)) = parts.iter().find(|(q, _)| q == p) else {
+                continue;
+            };
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x0, y), (x1, y + share)],
+                    color(p).filled(),
+                )))
+                .map_err(err)?;
+            y += share;
+        }
+    }
+    // Legend at the right.
+    let names: Vec<String> = legend
+        .iter()
+        .map(|p| {
+            if p == "other" {
+                "other".into()
+            } else {
+                r.name(p)
+            }
+        })
+        .collect();
+    let (w, _) = root.dim_in_pixel();
+    for (i, name) in names.iter().enumerate() {
+        let y = 60 + 24 * i as i32;
+        let x = w as i32 - 150;
+        root.draw(&Rectangle::new(
+            [(x, y), (x + 14, y + 14)],
+            color(&legend[i]).filled(),
+        ))
+        .map_err(err)?;
+        root.draw(&Text::new(name.clone(), (x + 20, y), ("sans-serif", 13)))
+            .map_err(err)?;
+    }
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+/// The chart as an SVG document.
+pub fn render_svg(r: &Report) -> Result<String> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 480)).into_drawing_area();
+        draw(r, root)?;
+    }
+    Ok(svg)
+}
+
+/// The chart as a PNG file.
+pub fn render_png(r: &Report, path: &Path) -> Result<()> {
+    register_font();
+    let root = BitMapBackend::new(path, (900, 480)).into_drawing_area();
+    draw(r, root)
+}

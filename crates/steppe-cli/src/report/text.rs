@@ -1,0 +1,168 @@
+//! The terminal rendering of a report.
+
+use std::fmt::Write;
+
+use super::{money, when, Report};
+
+/// The report as plain text, sources numbered at the end.
+pub fn render_text(r: &Report) -> String {
+    let mut o = String::new();
+    let e = &r.entity;
+    let _ = writeln!(o, "{} ({}) — steppe report", e.name, e.entity_id);
+    let _ = writeln!(o, "data: {}", r.store_name);
+    let _ = writeln!(
+        o,
+        "\nProfile {}",
+        r.refs(std::slice::from_ref(&e.source_id))
+    );
+    if let Some(n) = &e.name_official {
+        let _ = writeln!(o, "  official name: {n}");
+    }
+    if let Some(reg) = &e.region {
+        let _ = writeln!(o, "  region (UN M49): {reg}");
+    }
+    for (m, org) in &r.memberships {
+        let name = org
+            .as_ref()
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| m.org_id.clone());
+        let ids: Vec<String> = [Some(m.source_id.clone()), m.cited_source_id.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let _ = writeln!(o, "  {}: {} {}", m.role, name, r.refs(&ids));
+    }
+    match r.latest_year() {
+        None => {
+            let _ = writeln!(
+                o,
+                "\nTrade\n  no trade flows for {} in this store",
+                e.entity_id
+            );
+        }
+        Some(year) => {
+            let rows: Vec<_> = r.shares.iter().filter(|s| s.year == year).collect();
+            let mut partners: Vec<String> = Vec::new();
+            for s in &rows {
+                if !partners.contains(&s.partner_id) {
+                    partners.push(s.partner_id.clone());
+                }
+            }
+            let _ = writeln!(o, "\nTrade with main partners, {year} (USD)");
+            let _ = writeln!(
+                o,
+                "  {:<24} {:>12} {:>8} {:>12} {:>8}  sources",
+                "partner", "exports", "share", "imports", "share"
+            );
+            let mut basis = std::collections::BTreeSet::new();
+            for p in partners.iter().take(10) {
+                let get = |d: &str| rows.iter().find(|s| &s.partner_id == p && s.direction == d);
+                let fmt = |s: Option<&&steppe::analytics::PartnerShare>| match s {
+                    Some(s) => (money(s.value), format!("{:.1}%", s.share * 100.0)),
+                    None => ("–".into(), "".into()),
+                };
+                let (x, xs) = fmt(get("exports"));
+                let (m, ms) = fmt(get("imports"));
+                let mut ids = Vec::new();
+                for s in [get("exports"), get("imports")].into_iter().flatten() {
+                    ids.extend(s.source_ids.iter().cloned());
+                    basis.insert(s.total_basis.clone());
+                }
+                let _ = writeln!(
+                    o,
+                    "  {:<24} {:>12} {:>8} {:>12} {:>8}  {}",
+                    r.name(p),
+                    x,
+                    xs,
+                    m,
+                    ms,
+                    r.refs(&ids)
+                );
+            }
+            if basis.contains("recorded_partners") {
+                let _ = writeln!(o, "  shares are of the partners this store records for {year}, not of all trade (no world total)");
+            }
+        }
+    }
+
+    let (a, b) = &r.pair;
+    let _ = writeln!(o, "\n{} or {}?", r.name(a), r.name(b));
+    if r.dependence.is_empty() {
+        let _ = writeln!(o, "  no year records trade with both {a} and {b}");
+    }
+    for d in &r.dependence {
+        let ratio = d
+            .ratio
+            .map(|x| format!("{x:.2}"))
+            .unwrap_or_else(|| "–".into());
+        let _ = writeln!(
+            o,
+            "  {} {:<8} {a} {:>12} vs {b} {:>12}  ratio {ratio}  leans toward {} {}",
+            d.year,
+            d.measure,
+            money(d.value_a),
+            money(d.value_b),
+            r.name(&d.leans_toward),
+            r.refs(&d.source_ids)
+        );
+    }
+
+    let _ = writeln!(o, "\nIndicators");
+    if r.indicators.is_empty() {
+        let _ = writeln!(
+            o,
+            "  none in this store (import WDI, e.g. {}, to add remittances)",
+            super::REMITTANCES
+        );
+    }
+    for (id, name, pts) in &r.indicators {
+        let _ = writeln!(o, "  {name} ({id})");
+        for p in pts.iter().rev().take(10).rev() {
+            let _ = writeln!(
+                o,
+                "    {} {:>10.2} {}",
+                p.year,
+                p.value,
+                r.refs(&p.source_ids)
+            );
+        }
+    }
+
+    let _ = writeln!(o, "\nTimeline");
+    if r.events.is_empty() {
+        let _ = writeln!(o, "  no events for {} in this store", e.entity_id);
+    }
+    for ev in &r.events {
+        let ids: Vec<String> = [Some(ev.source_id.clone()), ev.cited_source_id.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let title = ev
+            .title
+            .clone()
+            .or_else(|| ev.description.clone())
+            .unwrap_or_else(|| ev.event_id.clone());
+        let _ = writeln!(o, "  {:<11} {} {}", when(ev), title, r.refs(&ids));
+    }
+
+    if !r.claims.is_empty() {
+        let _ = writeln!(o, "\nWhat the sources say");
+    }
+    for c in &r.claims {
+        let mut ids = vec![c.document_id.clone()];
+        ids.extend(c.cited_source_ids.iter().cloned());
+        let _ = writeln!(o, "  “{}” {}", c.text, r.refs(&ids));
+    }
+
+    let _ = writeln!(o, "\nSources");
+    for (i, s) in r.sources.iter().enumerate() {
+        let by = s
+            .cited_by
+            .as_ref()
+            .and_then(|c| r.sources.iter().position(|x| &x.source_id == c))
+            .map(|n| format!(" (cited by [{}])", n + 1))
+            .unwrap_or_default();
+        let _ = writeln!(o, "  [{}] {}{by}", i + 1, steppe::cite::to_text(s));
+    }
+    o
+}

@@ -1,0 +1,152 @@
+//! `steppe report`: its figures against the bundled rows, and its HTML page in a real headless
+//! browser (Chromium) with a screenshot kept under `target/test-output/`.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use steppe::model::TradeFlow;
+use steppe::Store;
+
+fn steppe(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_steppe"))
+        .args(args)
+        .output()
+        .expect("run steppe")
+}
+
+fn out_dir() -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/test-output");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn report_figures_match_the_bundled_rows() {
+    let o = steppe(&["report", "TJK"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let flows: Vec<TradeFlow> = Store::bundled().unwrap().records().unwrap();
+    let value = |partner: &str, flow: steppe::model::Flow| {
+        flows
+            .iter()
+            .find(|f| f.partner_id == partner && f.flow == flow)
+            .unwrap()
+            .value
+            .unwrap()
+    };
+    use steppe::model::Flow::*;
+    let (xr, mr, xc, mc) = (
+        value("RUS", Export),
+        value("RUS", Import),
+        value("CHN", Export),
+        value("CHN", Import),
+    );
+    // The report prints the figures, their shares and the Russia/China ratios.
+    assert!(text.contains(&format!("{:.1} M", xr / 1e6)), "{text}");
+    assert!(text.contains(&format!("{:.3} bn", mr / 1e9)));
+    assert!(text.contains(&format!("{:.1}%", xc / (xr + xc) * 100.0)));
+    assert!(text.contains(&format!("ratio {:.2}  leans toward China", xr / xc)));
+    assert!(text.contains(&format!(
+        "ratio {:.2}  leans toward Russian Federation",
+        mr / mc
+    )));
+    assert!(text.contains(&format!("ratio {:.2}", (xr + mr) / (xc + mc))));
+    assert!(
+        text.contains("not of all trade"),
+        "the share basis is stated"
+    );
+    // The timeline keeps the article's precision, and every figure's sources are listed.
+    assert!(text.contains("1992–1997   Tajik Civil War"));
+    assert!(text.contains("Dyer, Theo (2025-09-26). Tajikistan: Between the Bear and the Dragon."));
+    assert!(text.contains("Tajikistan Trade Portal (n.d.). (cited by [2])"));
+    // Any country and any pair work; unknown ones fail clearly.
+    let o = steppe(&["report", "KGZ", "--partners", "KAZ,UZB"]);
+    assert!(o.status.success());
+    let o = steppe(&["report", "Narnia"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn html_page_renders_in_a_headless_browser_with_chart_and_sources() {
+    let dir = out_dir();
+    let html = dir.join("report-TJK.html");
+    let png = dir.join("report-TJK-chart.png");
+    let o = steppe(&[
+        "report",
+        "TJK",
+        "--html",
+        html.to_str().unwrap(),
+        "--png",
+        png.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    for fetch in [
+        "src=\"http",
+        "href=\"http",
+        "url(http",
+        "@import",
+        "<script",
+        "<link",
+    ] {
+        assert!(
+            !page.contains(fetch),
+            "the page must be self-contained: found `{fetch}`"
+        );
+    }
+    let png_bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&png_bytes[..8], b"\x89PNG\r\n\x1a\n");
+
+    let chromium = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find(|c| {
+            Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .expect("Chromium is needed for this test (apt-get install chromium; .ci/run installs it)");
+    let profile = tempfile::tempdir().unwrap();
+    let flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
+    let url = format!("file://{}", html.canonicalize().unwrap().display());
+    let dom = Command::new(chromium)
+        .args(flags)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--dump-dom", &url])
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains("<figure id=\"chart\"><svg"),
+        "chart missing from the rendered DOM"
+    );
+    assert!(dom.contains("<ol id=\"sources\">") && dom.contains("Tajikistan Trade Portal"));
+    assert!(dom.contains("<ol id=\"timeline\">"));
+    let shot = dir.join("report-TJK.png");
+    let _ = std::fs::remove_file(&shot);
+    let o = Command::new(chromium)
+        .args(flags)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .args(["--window-size=1000,2400", &url])
+        .output()
+        .unwrap();
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "screenshot is suspiciously small"
+    );
+}
