@@ -22,6 +22,11 @@ pub enum Command {
         /// Store directory; omit for the bundled dataset.
         store: Option<PathBuf>,
     },
+    /// Create a store holding a copy of the bundled dataset (imports then add to it).
+    Init {
+        /// The new store directory.
+        store: PathBuf,
+    },
     /// Check a store: files, checksums, schemas, keys, foreign keys, value ranges.
     Validate {
         /// Store directory; omit for the bundled dataset.

@@ -15,6 +15,15 @@ use crate::cli::{Cli, Command};
 pub fn dispatch(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Info { store } => info::info(&open(store.as_deref())?),
+        Command::Init { store } => {
+            let s = steppe::bundled::write_to(&store)?;
+            println!(
+                "created {} with the bundled dataset ({} tables)",
+                store.display(),
+                s.descriptor().resources.len()
+            );
+            Ok(0)
+        }
         Command::Validate { store } => info::validate(&open(store.as_deref())?),
         Command::Query(args) => query::query(&args),
         Command::Gc { store } => info::gc(&store),
