@@ -92,6 +92,7 @@ pub struct Transaction {
     finished: Vec<(Table, FileEntry)>,
     new_files: Vec<PathBuf>,
     replaced: BTreeSet<Table>,
+    dropped: Vec<String>,
     options: WriteOptions,
     committed: bool,
 }
@@ -119,6 +120,7 @@ impl Transaction {
             finished: Vec::new(),
             new_files: Vec::new(),
             replaced: BTreeSet::new(),
+            dropped: Vec::new(),
             options,
             committed: false,
         })
@@ -153,6 +155,7 @@ impl Transaction {
             let data = store.read_file_source_ids(table, &f)?;
             if data.len() == 1 && data.contains(source_id) {
                 dropped += 1;
+                self.dropped.push(f.path.clone());
             } else if data.contains(source_id) {
                 return Err(Error::store(
                     &self.root,
@@ -339,7 +342,7 @@ impl Transaction {
         for d in &dirs {
             sync_dir(d)?;
         }
-        let mut superseded = Vec::new();
+        let mut superseded = std::mem::take(&mut self.dropped);
         for t in &self.replaced {
             let r = self.next.resource_mut(*t);
             superseded.extend(r.steppe.files.drain(..).map(|f| f.path));
