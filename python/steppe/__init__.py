@@ -1,0 +1,96 @@
+"""steppe: typed, cited data on Central Asia.
+
+Open a store (or the bundled dataset) and read tables that pyarrow, polars, pandas and DuckDB
+take without copies::
+
+    import steppe
+
+    store = steppe.bundled()
+    flows = store.trade_flows(reporter="TJK", years=(2015, 2023))
+    df = flows.to_polars()              # or pyarrow.table(flows), flows.to_pandas()
+    for flow in flows:                  # typed, frozen records
+        print(flow.partner_id, flow.value, flow.source_id)
+
+Every fact row carries the id of the source that states it; ``store.cite(source_id)`` formats
+it. ``steppe.codes.convert`` converts country codes between schemes.
+"""
+
+from __future__ import annotations
+
+from . import _steppe, codes, records
+from ._errors import (
+    CodeError,
+    FormatError,
+    LockedError,
+    NotFoundError,
+    SchemaError,
+    SteppeError,
+    StoreError,
+    ValidationError,
+)
+from ._store import Problem, Store, ValidationReport, bundled, open
+from ._table import Schema, Table
+from .records import (
+    Author,
+    Claim,
+    Country,
+    Entity,
+    EntityCode,
+    Event,
+    EventActor,
+    Indicator,
+    IndicatorObservation,
+    Membership,
+    Organisation,
+    Record,
+    Reject,
+    Source,
+    TradeFlow,
+)
+
+__version__: str = _steppe.__version__
+"""The version of steppe."""
+
+SCHEMA_VERSION: int = _steppe.SCHEMA_VERSION
+"""Version of the table schemas this steppe reads and writes."""
+
+TABLES: tuple[str, ...] = tuple(_steppe.table_names())
+"""Names of every table, in steppe's stable order."""
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "TABLES",
+    "Author",
+    "Claim",
+    "CodeError",
+    "Country",
+    "Entity",
+    "EntityCode",
+    "Event",
+    "EventActor",
+    "FormatError",
+    "Indicator",
+    "IndicatorObservation",
+    "LockedError",
+    "Membership",
+    "NotFoundError",
+    "Organisation",
+    "Problem",
+    "Record",
+    "Reject",
+    "Schema",
+    "SchemaError",
+    "Source",
+    "SteppeError",
+    "Store",
+    "StoreError",
+    "Table",
+    "TradeFlow",
+    "ValidationError",
+    "ValidationReport",
+    "__version__",
+    "bundled",
+    "codes",
+    "open",
+    "records",
+]

@@ -1,0 +1,167 @@
+"""Type stubs of the compiled extension ``steppe._steppe`` (private: use ``steppe``)."""
+
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any, final
+
+__version__: str
+SCHEMA_VERSION: int
+
+@final
+class Schema:
+    """An Arrow schema, readable without pyarrow and exportable via ``__arrow_c_schema__``."""
+
+    @property
+    def names(self) -> list[str]:
+        """Column names."""
+
+    @property
+    def types(self) -> list[str]:
+        """Arrow type of each column, as text (``Int16``, ``Dictionary(Int16, Utf8)``, ...)."""
+
+    @property
+    def fields(self) -> list[tuple[str, str, bool]]:
+        """``(name, type, nullable)`` of each column."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, name: str) -> str: ...
+    def __contains__(self, name: object) -> bool: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __arrow_c_schema__(self) -> object:
+        """Export the schema as an Arrow C schema PyCapsule."""
+
+@final
+class Table:
+    """Rows of one table as Arrow record batches (exported without copies)."""
+
+    @property
+    def name(self) -> str:
+        """The table name."""
+
+    @property
+    def num_rows(self) -> int:
+        """Number of rows."""
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names."""
+
+    @property
+    def schema(self) -> Schema:
+        """The Arrow schema."""
+
+    @property
+    def num_batches(self) -> int:
+        """Number of record batches."""
+
+    def __len__(self) -> int: ...
+    def __arrow_c_schema__(self) -> object:
+        """Export the schema as an Arrow C schema PyCapsule."""
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """Export the rows as an Arrow C stream PyCapsule."""
+
+    def _rows(self) -> list[tuple[Any, ...]]: ...
+    def _preview(self, n: int) -> list[list[str]]: ...
+    def _cited_sources(self) -> list[tuple[str, str | None]]: ...
+    def _buffer_address(self, column: str) -> int | None: ...
+
+@final
+class ArrowColumn:
+    """One column of Arrow data, exported via ``__arrow_c_array__``/``__arrow_c_stream__``."""
+
+    @property
+    def num_chunks(self) -> int:
+        """Number of chunks."""
+
+    def __len__(self) -> int: ...
+    def __arrow_c_schema__(self) -> object:
+        """Export the field as an Arrow C schema PyCapsule."""
+
+    def __arrow_c_array__(self, requested_schema: object | None = None) -> tuple[object, object]:
+        """Export the column as one Arrow C array (chunks concatenated)."""
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """Export the chunks as an Arrow C stream PyCapsule."""
+
+@final
+class Store:
+    """An opened steppe store."""
+
+    @property
+    def path(self) -> str | None:
+        """The store directory, or ``None`` for the bundled dataset."""
+
+    @property
+    def display_name(self) -> str:
+        """The directory, or ``<bundled>``."""
+
+    def info(self) -> dict[str, Any]:
+        """Rows per table, schema version, generation and package metadata."""
+
+    def read(self, table: str, filters: list[tuple[Any, ...]] | None = None) -> Table:
+        """Read the rows of ``table`` matching every filter tuple."""
+
+    def distinct(
+        self, table: str, column: str, filters: list[tuple[Any, ...]] | None = None
+    ) -> list[str]:
+        """Distinct values of ``column`` over the matching rows of ``table``."""
+
+    def resolve_countries(self, values: Sequence[str], year: int | None = None) -> list[str]:
+        """Resolve countries typed in any form to entity ids."""
+
+    def validate(
+        self,
+    ) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, int]], int]:
+        """Validate the store: ``(problems, rows_checked, files_checked)``."""
+
+    def cite(self, source_id: str, format: str = "text") -> str:
+        """A source as ``text``, ``bibtex`` or ``csl-json``."""
+
+def open_store(path: str | os.PathLike[str]) -> Store:
+    """Open the store in a directory."""
+
+def bundled_store() -> Store:
+    """The bundled dataset."""
+
+def table_names() -> list[str]:
+    """Names of every table."""
+
+def table_columns(name: str) -> list[str]:
+    """Column names of a table."""
+
+def convert_list(
+    values: Sequence[object],
+    to: str = "iso3",
+    source: str | None = None,
+    year: int | None = None,
+    errors: str = "raise",
+) -> list[str | None]:
+    """Convert a list of codes."""
+
+def convert_arrow(
+    values: object,
+    to: str = "iso3",
+    source: str | None = None,
+    year: int | None = None,
+    errors: str = "raise",
+) -> ArrowColumn:
+    """Convert an Arrow column of codes."""
+
+def schemes() -> list[str]:
+    """Names of the code schemes."""
+
+def code_list(name: str) -> list[str]:
+    """Values of one of steppe's code lists."""
+
+def run_cli(argv: list[str]) -> int:
+    """Run the steppe command line and return its exit code."""
+
+def _build_store_from_data(
+    data_dir: str | os.PathLike[str], out: str | os.PathLike[str]
+) -> None: ...
+def _panic_for_tests() -> None: ...
+def _unguarded_panic_for_tests() -> None: ...
+def _raise_for_tests(kind: str) -> None: ...

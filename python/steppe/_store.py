@@ -1,0 +1,581 @@
+"""`Store`: an opened steppe store, read into :class:`steppe.Table` objects with filters."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+from . import _steppe
+from ._errors import CodeError, NotFoundError, SchemaError, ValidationError
+from ._table import Table
+from .records import (
+    Claim,
+    Entity,
+    EntityCode,
+    Event,
+    EventActor,
+    Indicator,
+    IndicatorObservation,
+    Membership,
+    Organisation,
+    Record,
+    Reject,
+    Source,
+    TradeFlow,
+)
+
+__all__ = ["Problem", "Store", "ValidationReport", "Values", "Years", "bundled", "open"]
+
+Values: TypeAlias = "str | int | Iterable[str | int]"
+"""One value or several (any of them matches)."""
+
+Years: TypeAlias = "int | tuple[int | None, int | None] | range"
+"""A year, an inclusive ``(first, last)`` range (``None`` leaves an end open), or a ``range``."""
+
+CiteFormat: TypeAlias = Literal["text", "bibtex", "csl-json"]
+
+# Columns holding entity ids: their filter values are resolved through the code crosswalk, so
+# "TJ", "tjk", "762", "fips:TI" and "gw:702" all mean TJK.
+_ENTITY_COLUMNS = frozenset({"entity_id", "reporter_id", "partner_id", "country_id", "parent_id"})
+
+# List columns: a filter keeps rows whose list contains one of the values.
+_LIST_COLUMNS = frozenset({"about", "cited_source_ids", "subject_refs"})
+
+# Columns holding one of steppe's code lists: filter values are checked against it.
+_CODE_LIST_COLUMNS = {
+    "flow": "flow",
+    "perspective": "perspective",
+    "price_basis": "price_basis",
+    "date_precision": "date_precision",
+    "entity_type": "entity_type",
+    "event_class": "event_class",
+    "actor_kind": "actor_kind",
+    "org_type": "org_type",
+    "derivation": "derivation",
+    "obs_status": "obs_status",
+    "scheme": "scheme",
+}
+
+_Filter: TypeAlias = tuple[Any, ...]
+
+
+def _as_values(value: Values) -> list[str]:
+    if isinstance(value, str | int):
+        return [str(value)]
+    out = [str(v) for v in value]
+    if not out:
+        raise ValueError("an empty list of filter values matches nothing; pass None instead")
+    return out
+
+
+def _as_years(years: Years) -> tuple[int | None, int | None]:
+    if isinstance(years, bool):
+        raise TypeError("years must be an int, a (first, last) tuple or a range")
+    if isinstance(years, int):
+        return years, years
+    if isinstance(years, range):
+        if years.step != 1 or len(years) == 0:
+            raise ValueError("a years range must be non-empty with step 1")
+        return years.start, years.stop - 1
+    if isinstance(years, tuple) and len(years) == 2:
+        first, last = years
+        return first, last
+    raise TypeError("years must be an int, a (first, last) tuple or a range")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem :meth:`Store.validate` found.
+
+    Attributes:
+        table: The table (or ``datapackage.json``).
+        row_key: The row's primary key (``/``-joined), or the file path.
+        field: The field at fault.
+        message: What is wrong.
+    """
+
+    table: str
+    row_key: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.table} [{self.row_key}] {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What :meth:`Store.validate` checked and every problem it found.
+
+    Attributes:
+        problems: Every problem, in the order found.
+        rows_checked: Rows checked per table.
+        files_checked: Parquet files checked.
+    """
+
+    problems: tuple[Problem, ...] = ()
+    rows_checked: Mapping[str, int] = field(default_factory=dict)
+    files_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+    def __str__(self) -> str:
+        rows = sum(self.rows_checked.values())
+        head = (
+            f"{self.files_checked} files and {rows} rows checked: {len(self.problems)} problem(s)"
+        )
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+class Store:
+    """An opened steppe store: a directory written by steppe, or the bundled dataset.
+
+    Get one with :func:`steppe.open` or :func:`steppe.bundled`. Every reading method returns
+    a :class:`steppe.Table`; keyword filters combine with *and*, a list of values with *or*.
+    Country filters accept ISO codes in any form (``"TJ"``, ``"TJK"``, ``"762"``) and
+    prefixed schemes (``"fips:TI"``, ``"gw:702"``, ``"cow:TAJ"``), resolved through the
+    store's code crosswalk.
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: _steppe.Store) -> None:
+        self._inner = inner
+
+    @property
+    def path(self) -> str | None:
+        """The store's directory, or ``None`` for the bundled dataset."""
+        return self._inner.path
+
+    def __repr__(self) -> str:
+        return f"<steppe.Store {self._inner.display_name}>"
+
+    # -- generic reading -------------------------------------------------------------------
+
+    def table(self, name: str, *, years: Years | None = None, **filters: Any) -> Table[Record]:
+        """Read the rows of table ``name`` that match every filter.
+
+        Args:
+            name: A table name (see ``steppe.TABLES``).
+            years: Keep rows whose ``year`` lies in this year or inclusive range.
+            **filters: ``column=value`` or ``column=[values]``. A column may be named without
+                its ``_id`` suffix (``reporter="TJK"`` filters ``reporter_id``). Entity
+                columns resolve country codes; list columns (``about``) keep rows whose list
+                holds a value; ``None`` values are ignored.
+
+        Raises:
+            SchemaError: unknown table or column, or a value outside a code list.
+            CodeError: a country that cannot be resolved.
+        """
+        return self._read(name, self._filters(name, years, filters))
+
+    def _read(self, name: str, filters: list[_Filter]) -> Table[Any]:
+        return Table(self._inner.read(name, filters))
+
+    def _filters(self, name: str, years: Years | None, filters: Mapping[str, Any]) -> list[_Filter]:
+        columns = _steppe.table_columns(name)
+        year_hint: int | None = None
+        out: list[_Filter] = []
+        if years is not None:
+            if "year" not in columns:
+                raise SchemaError(
+                    f"table `{name}` has no `year` column to filter on", table=name, field="year"
+                )
+            first, last = _as_years(years)
+            out.append(("range", "year", first, last))
+            year_hint = self._year_hint(years)
+        for key, value in filters.items():
+            if value is None:
+                continue
+            column = self._column(name, columns, key)
+            out.append(self._predicate(name, column, value, year_hint))
+        return out
+
+    @staticmethod
+    def _column(name: str, columns: list[str], key: str) -> str:
+        if key in columns:
+            return key
+        if f"{key}_id" in columns:
+            return f"{key}_id"
+        if key == "commodity" and "commodity_code" in columns:
+            return "commodity_code"
+        raise SchemaError(
+            f"table `{name}` has no column `{key}`; columns: {', '.join(columns)}",
+            table=name,
+            field=key,
+        )
+
+    def _predicate(self, table: str, column: str, value: Any, year: int | None) -> _Filter:
+        values = _as_values(value)
+        if column in _ENTITY_COLUMNS:
+            values = self.resolve_countries(values, year=year)
+        elif column in _CODE_LIST_COLUMNS:
+            allowed = _steppe.code_list(_CODE_LIST_COLUMNS[column])
+            bad = [v for v in values if v not in allowed]
+            if bad:
+                raise SchemaError(
+                    f"{', '.join(map(repr, bad))} is not a valid `{column}`; "
+                    f"expected one of: {', '.join(allowed)}",
+                    table=table,
+                    field=column,
+                )
+        if column in _LIST_COLUMNS:
+            return ("contains", column, values)
+        return ("in", column, values)
+
+    def resolve_countries(self, values: Values, *, year: int | None = None) -> list[str]:
+        """Resolve countries typed in any form to the store's entity ids.
+
+        Accepts ISO alpha-2, alpha-3 and numeric codes, prefixed codes of other schemes
+        (``"fips:TI"``, ``"gw:702"``, ``"cow:TAJ"``) and entity ids. Uses the store's
+        crosswalk, or the bundled one when the store has none.
+
+        Raises:
+            CodeError: listing every value that is unknown or ambiguous (``.values``).
+        """
+        return self._inner.resolve_countries(_as_values(values), year)
+
+    # -- named tables ----------------------------------------------------------------------
+
+    def trade_flows(
+        self,
+        reporter: Values | None = None,
+        partner: Values | None = None,
+        *,
+        years: Years | None = None,
+        flow: Values | None = None,
+        commodity: Values | None = None,
+        involving: Values | None = None,
+        **filters: Any,
+    ) -> Table[TradeFlow]:
+        """Bilateral trade flows (USD), one perspective per row.
+
+        Args:
+            reporter: Declaring countries, in any code form.
+            partner: Partner countries, in any code form.
+            years: A year or inclusive ``(first, last)`` range.
+            flow: ``export``, ``import``, ``re_export`` or ``re_import``.
+            commodity: Commodity codes (``TOTAL`` for all products; HS codes as strings).
+            involving: Countries on either side (reporter or partner).
+            **filters: Other ``column=value`` filters, as for :meth:`table`.
+        """
+        out = self._filters(
+            "trade_flows",
+            years,
+            {"reporter_id": reporter, "partner_id": partner, "flow": flow, **filters},
+        )
+        if commodity is not None:
+            out.append(("in", "commodity_code", _as_values(commodity)))
+        if involving is not None:
+            ids = self.resolve_countries(involving, year=self._year_hint(years))
+            out.append(("any", [("in", "reporter_id", ids), ("in", "partner_id", ids)]))
+        return self._read("trade_flows", out)
+
+    def events(
+        self,
+        country: Values | None = None,
+        *,
+        years: Years | None = None,
+        event_class: Values | None = None,
+        **filters: Any,
+    ) -> Table[Event]:
+        """Events (conflict, diplomacy, agreements) at the precision their sources give.
+
+        Args:
+            country: Countries, in any code form: keeps events that happened there or that
+                have one of them among their actors (``event_actors.actor_ref``), as
+                ``steppe query events --country`` does.
+            years: A year or inclusive ``(first, last)`` range of the start date.
+            event_class: Kinds of event (``armed_conflict``, ``agreement``, ...).
+            **filters: Other ``column=value`` filters, as for :meth:`table`.
+        """
+        out = self._filters("events", years, {"event_class": event_class, **filters})
+        if country is not None:
+            ids = self.resolve_countries(country, year=self._year_hint(years))
+            with_actors = self._inner.distinct(
+                "event_actors", "event_id", [("in", "actor_ref", ids)]
+            )
+            out.append(("any", [("in", "country_id", ids), ("in", "event_id", with_actors)]))
+        return self._read("events", out)
+
+    def event_actors(
+        self,
+        event: Values | None = None,
+        *,
+        actor: Values | None = None,
+        years: Years | None = None,
+        **filters: Any,
+    ) -> Table[EventActor]:
+        """Actors of events in their roles.
+
+        Args:
+            event: Event ids.
+            actor: Countries (in any code form) or organisation ids the actors refer to
+                (``actor_ref``).
+            years: A year or inclusive ``(first, last)`` range.
+            **filters: Other ``column=value`` filters, as for :meth:`table`.
+        """
+        out = self._filters("event_actors", years, {"event_id": event, **filters})
+        if actor is not None:
+            out.append(("in", "actor_ref", [self._soft_resolve(v) for v in _as_values(actor)]))
+        return self._read("event_actors", out)
+
+    def entities(
+        self,
+        entity: Values | None = None,
+        *,
+        entity_type: Values | None = None,
+        **filters: Any,
+    ) -> Table[Entity]:
+        """Countries (ISO 3166-1), former states (ISO 3166-3) and aggregates.
+
+        Args:
+            entity: Entities, in any code form.
+            entity_type: ``country``, ``historical``, ``world``, ``aggregate`` or
+                ``residual_nes``.
+            **filters: Other ``column=value`` filters (``focus="central_asia"``,
+                ``region=...``), as for :meth:`table`.
+        """
+        return self._read(
+            "entities",
+            self._filters(
+                "entities", None, {"entity_id": entity, "entity_type": entity_type, **filters}
+            ),
+        )
+
+    def countries(self, entity: Values | None = None, **filters: Any) -> Table[Entity]:
+        """The entities of type ``country`` (current ISO 3166-1 entries).
+
+        Args:
+            entity: Countries, in any code form.
+            **filters: Other ``column=value`` filters, as for :meth:`table`.
+        """
+        return self.entities(entity, entity_type="country", **filters)
+
+    def entity_codes(
+        self,
+        entity: Values | None = None,
+        *,
+        scheme: Values | None = None,
+        **filters: Any,
+    ) -> Table[EntityCode]:
+        """The dated code crosswalk: every code of every scheme for each entity.
+
+        Args:
+            entity: Entities, in any code form.
+            scheme: Code schemes (``iso2``, ``fips``, ``gw``, ``cow_num``, ...).
+            **filters: Other ``column=value`` filters, as for :meth:`table`.
+        """
+        return self._read(
+            "entity_codes",
+            self._filters("entity_codes", None, {"entity_id": entity, "scheme": scheme, **filters}),
+        )
+
+    def sources(self, source: Values | None = None, **filters: Any) -> Table[Source]:
+        """Citable works and input files (CSL-JSON compatible).
+
+        Args:
+            source: Source ids.
+            **filters: Other ``column=value`` filters, as for :meth:`table`.
+        """
+        return self._read(
+            "sources", self._filters("sources", None, {"source_id": source, **filters})
+        )
+
+    def organisations(
+        self,
+        org: Values | None = None,
+        *,
+        org_type: Values | None = None,
+        **filters: Any,
+    ) -> Table[Organisation]:
+        """Organisations, initiatives, corridors and armed groups.
+
+        Args:
+            org: Organisation ids (``sco``, ...).
+            org_type: ``igo``, ``initiative``, ``transport_corridor``, ...
+            **filters: Other ``column=value`` filters, as for :meth:`table`.
+        """
+        return self._read(
+            "organisations",
+            self._filters("organisations", None, {"org_id": org, "org_type": org_type, **filters}),
+        )
+
+    def memberships(
+        self,
+        org: Values | None = None,
+        entity: Values | None = None,
+        **filters: Any,
+    ) -> Table[Membership]:
+        """Entities' roles in organisations.
+
+        Args:
+            org: Organisation ids.
+            entity: Member entities, in any code form.
+            **filters: Other ``column=value`` filters (``role="member"``), as for
+                :meth:`table`.
+        """
+        return self._read(
+            "memberships",
+            self._filters("memberships", None, {"org_id": org, "entity_id": entity, **filters}),
+        )
+
+    def indicators(self, indicator: Values | None = None, **filters: Any) -> Table[Indicator]:
+        """Statistical series definitions.
+
+        Args:
+            indicator: Indicator ids (``wdi:BX.TRF.PWKR.DT.GD.ZS``, ...).
+            **filters: Other ``column=value`` filters, as for :meth:`table`.
+        """
+        return self._read(
+            "indicators",
+            self._filters("indicators", None, {"indicator_id": indicator, **filters}),
+        )
+
+    def indicator_observations(
+        self,
+        indicator: Values | None = None,
+        country: Values | None = None,
+        *,
+        years: Years | None = None,
+        **filters: Any,
+    ) -> Table[IndicatorObservation]:
+        """Indicator values by entity and year.
+
+        Args:
+            indicator: Indicator ids.
+            country: Entities, in any code form.
+            years: A year or inclusive ``(first, last)`` range.
+            **filters: Other ``column=value`` filters, as for :meth:`table`.
+        """
+        return self._read(
+            "indicator_observations",
+            self._filters(
+                "indicator_observations",
+                years,
+                {"indicator_id": indicator, "entity_id": country, **filters},
+            ),
+        )
+
+    def claims(
+        self,
+        about: Values | None = None,
+        *,
+        document: Values | None = None,
+        **filters: Any,
+    ) -> Table[Claim]:
+        """Statements of documents, linked to what they are about and the works they cite.
+
+        Args:
+            about: Countries (in any code form) or organisation ids the claims are about
+                (any of them).
+            document: Source ids of the documents making the claims.
+            **filters: Other ``column=value`` filters (``cited_source_ids=...``), as for
+                :meth:`table`.
+        """
+        out = self._filters("claims", None, {"document_id": document, **filters})
+        if about is not None:
+            out.append(("contains", "about", [self._soft_resolve(v) for v in _as_values(about)]))
+        return self._read("claims", out)
+
+    def _soft_resolve(self, value: str) -> str:
+        """The entity id of a country code, or the value itself (an organisation id)."""
+        try:
+            return self.resolve_countries(value)[0]
+        except CodeError:
+            return value
+
+    @staticmethod
+    def _year_hint(years: Years | None) -> int | None:
+        if years is None:
+            return None
+        first, last = _as_years(years)
+        return first if first is not None and first == last else None
+
+    def rejects(self, source: Values | None = None, **filters: Any) -> Table[Reject]:
+        """Input rows an import refused, with file, line, reason and the raw text.
+
+        Args:
+            source: Source ids of the import runs.
+            **filters: Other ``column=value`` filters (``reason=...``), as for :meth:`table`.
+        """
+        return self._read(
+            "rejects", self._filters("rejects", None, {"source_id": source, **filters})
+        )
+
+    # -- metadata --------------------------------------------------------------------------
+
+    def info(self) -> dict[str, Any]:
+        """Store metadata.
+
+        Returns:
+            A dict with ``path``, ``name``, ``title``, ``created``, ``schema_version``,
+            ``generation``, ``tables`` (table name to row count), ``redistributable``
+            (table name to bool) and ``imports`` (number of imports recorded).
+        """
+        return self._inner.info()
+
+    def validate(self, *, raise_on_error: bool = False) -> ValidationReport:
+        """Check file integrity, keys, references, value ranges and the crosswalk.
+
+        Args:
+            raise_on_error: Raise :class:`ValidationError` when a problem is found instead
+                of returning the report.
+
+        Returns:
+            The report; ``report.ok`` is true when nothing is wrong.
+
+        Raises:
+            ValidationError: when ``raise_on_error`` is set and a problem was found; its
+                ``report`` attribute holds the report.
+            StoreError: when the store cannot be read at all.
+        """
+        problems, rows, files = self._inner.validate()
+        report = ValidationReport(
+            problems=tuple(Problem(*p) for p in problems),
+            rows_checked=dict(rows),
+            files_checked=files,
+        )
+        if raise_on_error and not report.ok:
+            first = report.problems[0]
+            raise ValidationError(
+                f"validation found {len(report.problems)} problem(s); first: {first}",
+                path=self.path,
+                field=first.field,
+                table=first.table,
+                report=report,
+            )
+        return report
+
+    def cite(self, source_id: str, format: CiteFormat = "text") -> str:
+        """A source of the store as ``text``, ``bibtex`` or ``csl-json``.
+
+        Only the fields the source record holds are written; nothing is invented.
+
+        Raises:
+            SteppeError: when the store has no such source or the format is unknown.
+        """
+        return self._inner.cite(source_id, format)
+
+
+def open(path: str | os.PathLike[str]) -> Store:
+    """Open the steppe store in directory ``path`` (one holding ``datapackage.json``).
+
+    Raises:
+        NotFoundError: the directory does not exist (also a ``FileNotFoundError``).
+        StoreError: the directory holds no store, or its descriptor is damaged.
+    """
+    p = os.fspath(path)
+    if not os.path.exists(p):
+        raise NotFoundError(f"no such directory: {p}", path=p)
+    return Store(_steppe.open_store(p))
+
+
+def bundled() -> Store:
+    """The curated Central Asia dataset bundled with steppe (read-only, no download)."""
+    return Store(_steppe.bundled_store())

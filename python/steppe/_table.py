@@ -1,0 +1,151 @@
+"""`Table`: the rows of one steppe table, handed to pyarrow, polars, pandas or DuckDB as is."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+from . import _steppe
+from .records import RECORD_TYPES, Record
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
+
+__all__ = ["Schema", "Table"]
+
+R = TypeVar("R", bound=Record, covariant=True)
+
+Schema = _steppe.Schema
+"""An Arrow schema readable without pyarrow (``names``, ``types``, ``fields``).
+
+It implements ``__arrow_c_schema__``, so ``pyarrow.schema(table.schema)`` converts it.
+"""
+
+_PREVIEW_ROWS = 10
+
+
+class Table(Generic[R]):
+    """The rows of one steppe table, as Arrow record batches held by steppe.
+
+    A ``Table`` implements the Arrow PyCapsule interface (``__arrow_c_stream__`` and
+    ``__arrow_c_schema__``), so ``pyarrow.table(t)``, ``polars.DataFrame(t)`` and DuckDB
+    (``duckdb.sql("select * from t")``) read it without copying. It can be exported any
+    number of times. Iterating yields typed, frozen records (``TradeFlow``, ``Event``, ...).
+
+    Tables come from :class:`steppe.Store` methods such as ``store.trade_flows(...)``.
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: _steppe.Table) -> None:
+        self._inner = inner
+
+    @property
+    def name(self) -> str:
+        """The table name (``trade_flows``, ``events``, ...)."""
+        return self._inner.name
+
+    @property
+    def num_rows(self) -> int:
+        """Number of rows."""
+        return self._inner.num_rows
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names, in schema order."""
+        return self._inner.columns
+
+    @property
+    def schema(self) -> _steppe.Schema:
+        """The Arrow schema (no pyarrow needed; ``pyarrow.schema(t.schema)`` converts it)."""
+        return self._inner.schema
+
+    @property
+    def record_type(self) -> type[Record]:
+        """The record class rows are turned into when iterating."""
+        return RECORD_TYPES[self.name]
+
+    def __len__(self) -> int:
+        return self._inner.num_rows
+
+    def __arrow_c_schema__(self) -> object:
+        """Export the schema as an Arrow C schema PyCapsule."""
+        return self._inner.__arrow_c_schema__()
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """Export the rows as an Arrow C stream PyCapsule, sharing steppe's buffers."""
+        return self._inner.__arrow_c_stream__(requested_schema)
+
+    def __iter__(self) -> Iterator[R]:
+        """Yield each row as a typed, frozen record."""
+        cls = self.record_type
+        for row in self._inner._rows():
+            yield cast("R", cls._from_row(row))
+
+    def records(self) -> list[R]:
+        """Every row as a typed, frozen record."""
+        return list(self)
+
+    def to_pyarrow(self) -> pyarrow.Table:
+        """The rows as a ``pyarrow.Table`` (zero-copy; needs pyarrow)."""
+        import pyarrow
+
+        return pyarrow.table(self)
+
+    def to_polars(self) -> polars.DataFrame:
+        """The rows as a ``polars.DataFrame`` (zero-copy where polars allows; needs polars)."""
+        import polars
+
+        return polars.DataFrame(self)
+
+    def to_pandas(self, **kwargs: Any) -> pandas.DataFrame:
+        """The rows as a ``pandas.DataFrame`` (needs pandas and pyarrow).
+
+        Code columns (Arrow dictionaries) become pandas categoricals; dates become
+        ``datetime.date`` objects. Keyword arguments go to ``pyarrow.Table.to_pandas``.
+        """
+        return self.to_pyarrow().to_pandas(**kwargs)
+
+    def sources_cited(self) -> list[tuple[str, str | None]]:
+        """The sources the rows cite, as ``(source_id, title)`` pairs sorted by id.
+
+        Collects ``source_id``, ``cited_source_id``, ``document_id`` and ``cited_source_ids``;
+        titles come from the store's ``sources`` table (``None`` where it has none).
+        """
+        return self._inner._cited_sources()
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the first rows and the sources the table cites."""
+        columns = self.columns
+        rows = self._inner._preview(_PREVIEW_ROWS)
+        esc = html.escape
+        parts = [
+            "<div class='steppe-table'>",
+            f"<p><b>steppe.Table</b> <code>{esc(self.name)}</code>: "
+            f"{self.num_rows:,} rows &times; {len(columns)} columns</p>",
+            "<table><thead><tr>",
+            *(f"<th>{esc(c)}</th>" for c in columns),
+            "</tr></thead><tbody>",
+        ]
+        for row in rows:
+            parts.append("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>")
+        parts.append("</tbody></table>")
+        if self.num_rows > len(rows):
+            parts.append(f"<p>&hellip; {self.num_rows - len(rows):,} more rows</p>")
+        cited = self.sources_cited()
+        if cited:
+            parts.append("<p><b>Sources cited</b></p><ul>")
+            for source_id, title in cited:
+                label = f" &mdash; {esc(title)}" if title else ""
+                parts.append(f"<li><code>{esc(source_id)}</code>{label}</li>")
+            parts.append("</ul>")
+        parts.append("</div>")
+        return "".join(parts)
+
+    def __repr__(self) -> str:
+        columns = self.columns
+        shown = ", ".join(columns[:6]) + (", ..." if len(columns) > 6 else "")
+        return f"<steppe.Table {self.name}: {self.num_rows} rows, {len(columns)} columns ({shown})>"
