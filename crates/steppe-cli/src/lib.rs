@@ -28,8 +28,17 @@ where
             return code;
         }
     };
-    // A panic is a bug, but it must still end in one clear line and a non-zero exit.
+    // A closed pipe (`steppe info | head -2`) ends output quietly, as other Unix tools do;
+    // `println!` reports it as a panic, which the hook keeps silent and the catch below maps
+    // to a normal exit. Any other panic is a bug, but still ends in one clear line.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_broken_pipe(panic_message(info.payload()).as_deref()) {
+            default_hook(info);
+        }
+    }));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commands::dispatch(cli)));
+    let _ = std::panic::take_hook();
     match result {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
@@ -37,13 +46,23 @@ where
             1
         }
         Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
+            let msg = panic_message(panic.as_ref()).unwrap_or_else(|| "unknown panic".into());
+            if is_broken_pipe(Some(&msg)) {
+                return 0;
+            }
             eprintln!("error: internal error ({msg}); please report it with the command you ran");
             1
         }
     }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<String> {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+}
+
+fn is_broken_pipe(msg: Option<&str>) -> bool {
+    msg.is_some_and(|m| m.contains("failed printing to stdout") && m.contains("Broken pipe"))
 }

@@ -123,18 +123,18 @@ pub fn country_flows(
     Ok(out)
 }
 
+/// Trade with each partner (value and the sources behind it), per year and direction.
+type PartnerTotals = BTreeMap<(i16, Direction), BTreeMap<String, (f64, BTreeSet<String>)>>;
+
 /// Sums flows by (year, direction, partner), using `TOTAL` rows where a year and direction
 /// has them and otherwise the sum over products.
-fn partner_totals(
-    flows: &[CountryFlow],
-) -> BTreeMap<(i16, Direction), BTreeMap<String, (f64, BTreeSet<String>)>> {
+fn partner_totals(flows: &[CountryFlow]) -> PartnerTotals {
     let has_total: BTreeSet<(i16, Direction)> = flows
         .iter()
         .filter(|f| f.commodity_code == "TOTAL")
         .map(|f| (f.year, f.direction))
         .collect();
-    let mut out: BTreeMap<(i16, Direction), BTreeMap<String, (f64, BTreeSet<String>)>> =
-        BTreeMap::new();
+    let mut out = PartnerTotals::new();
     for f in flows {
         let key = (f.year, f.direction);
         if has_total.contains(&key) != (f.commodity_code == "TOTAL") {
@@ -527,6 +527,7 @@ mod tests {
     use super::*;
     use crate::model::*;
 
+    #[allow(clippy::too_many_arguments)]
     fn flow(
         year: i16,
         r: &str,

@@ -51,8 +51,11 @@ pub enum CodeError {
 #[derive(Debug, Clone)]
 struct Span {
     entity_id: String,
+    /// The code as the list writes it (`004`, not `4`).
+    code: String,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
+    preferred: bool,
 }
 
 impl Span {
@@ -116,8 +119,10 @@ impl CodeIndex {
                 .or_default()
                 .push(Span {
                     entity_id: c.entity_id,
+                    code: c.code,
                     from: c.valid_from,
                     to: c.valid_to,
+                    preferred: c.is_preferred,
                 });
         }
         CodeIndex { by_code }
@@ -158,7 +163,21 @@ impl CodeIndex {
                     .filter(|s| s.covers_year(y))
                     .map(|s| s.entity_id.as_str()),
             ),
-            None => all.clone(),
+            // Without a year, a reused code means its current holder (ISO `GE` is Georgia,
+            // not the former Gilbert and Ellice Islands) when exactly one holds it now.
+            None => {
+                let current = dedup(
+                    spans
+                        .iter()
+                        .filter(|s| s.to.is_none())
+                        .map(|s| s.entity_id.as_str()),
+                );
+                if current.len() == 1 {
+                    current
+                } else {
+                    all.clone()
+                }
+            }
         };
         match hits.as_slice() {
             [one] => Ok(one),
@@ -221,21 +240,20 @@ impl CodeIndex {
             .collect()
     }
 
-    /// The code of `entity_id` in `scheme` (the preferred one valid in `year`).
+    /// The code of `entity_id` in `scheme`, as the list writes it: the preferred code, then
+    /// one valid in `year` (or currently valid when no year is given), then the smallest.
     pub fn code_of(&self, entity_id: &str, scheme: Scheme, year: Option<i32>) -> Option<String> {
-        let mut hits: Vec<&String> = self
+        let mut hits: Vec<&Span> = self
             .by_code
             .iter()
-            .filter(|((s, _), spans)| {
-                *s == scheme
-                    && spans.iter().any(|sp| {
-                        sp.entity_id == entity_id && year.is_none_or(|y| sp.covers_year(y))
-                    })
-            })
-            .map(|((_, c), _)| c)
+            .filter(|((s, _), _)| *s == scheme)
+            .flat_map(|(_, spans)| spans.iter())
+            .filter(|sp| sp.entity_id == entity_id && year.is_none_or(|y| sp.covers_year(y)))
             .collect();
-        hits.sort();
-        hits.first().map(|c| c.to_string())
+        hits.sort_by(|a, b| {
+            (!a.preferred, a.to.is_some(), &a.code).cmp(&(!b.preferred, b.to.is_some(), &b.code))
+        });
+        hits.first().map(|sp| sp.code.clone())
     }
 }
 
@@ -321,6 +339,16 @@ mod tests {
             idx.resolve(Scheme::Iso2, "CS", Some(2000)),
             Err(CodeError::NotValidInYear { .. })
         ));
+        // Without a year, a reused code means its current holder, if one holds it now.
+        let idx2 = CodeIndex::new(vec![
+            code("GEO", Scheme::Iso2, "GE", Some("1992-01-01"), None),
+            code("GEHH", Scheme::Iso2, "GE", None, Some("1979-07-12")),
+        ]);
+        assert_eq!(idx2.resolve(Scheme::Iso2, "GE", None).unwrap(), "GEO");
+        assert_eq!(
+            idx2.resolve(Scheme::Iso2, "GE", Some(1975)).unwrap(),
+            "GEHH"
+        );
         match idx.resolve(Scheme::Iso2, "CS", None) {
             Err(CodeError::Ambiguous { candidates, .. }) => assert_eq!(candidates, ["CSK", "SCG"]),
             other => panic!("expected ambiguity, got {other:?}"),
