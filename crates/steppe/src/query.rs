@@ -37,6 +37,15 @@ pub enum Predicate {
     },
 }
 
+/// The range of a column's values in a row group, from Parquet statistics.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnRange {
+    /// Byte-string bounds (inclusive; possibly truncated, but always bounds).
+    Bytes(Vec<u8>, Vec<u8>),
+    /// Integer bounds (inclusive).
+    Int(i64, i64),
+}
+
 /// A conjunction of predicates; the empty filter keeps every row.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
@@ -92,6 +101,47 @@ impl Predicate {
                 let mut all_known = true;
                 for p in ps {
                     match p.on_partition(value_of) {
+                        Some(true) => return Some(true),
+                        Some(false) => {}
+                        None => all_known = false,
+                    }
+                }
+                if all_known {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// Decides the predicate from column statistics: `Some(false)` when no row of the row
+    /// group can match, `None` when the statistics cannot tell.
+    pub fn on_stats(&self, range_of: &dyn Fn(&str) -> Option<ColumnRange>) -> Option<bool> {
+        match self {
+            Predicate::In { column, values } => match range_of(column)? {
+                ColumnRange::Bytes(min, max) => Some(
+                    values
+                        .iter()
+                        .any(|v| v.as_bytes() >= min.as_slice() && v.as_bytes() <= max.as_slice()),
+                ),
+                ColumnRange::Int(min, max) => Some(
+                    values
+                        .iter()
+                        .any(|v| v.parse::<i64>().is_ok_and(|v| v >= min && v <= max)),
+                ),
+            },
+            Predicate::Range { column, min, max } => match range_of(column)? {
+                ColumnRange::Int(lo, hi) => {
+                    Some(min.is_none_or(|m| hi >= m) && max.is_none_or(|m| lo <= m))
+                }
+                ColumnRange::Bytes(..) => None,
+            },
+            Predicate::ListContains { .. } => None,
+            Predicate::Any(ps) => {
+                let mut all_known = true;
+                for p in ps {
+                    match p.on_stats(range_of) {
                         Some(true) => return Some(true),
                         Some(false) => {}
                         None => all_known = false,
@@ -209,6 +259,13 @@ impl Filter {
             .all(|p| p.on_partition(value_of) != Some(false))
     }
 
+    /// Whether a row group with these column statistics can hold matching rows.
+    pub fn may_match_stats(&self, range_of: &dyn Fn(&str) -> Option<ColumnRange>) -> bool {
+        self.predicates
+            .iter()
+            .all(|p| p.on_stats(range_of) != Some(false))
+    }
+
     /// Keeps the rows of a batch that match.
     pub fn apply(&self, batch: RecordBatch) -> Result<RecordBatch> {
         if self.predicates.is_empty() || batch.num_rows() == 0 {
@@ -285,6 +342,27 @@ mod tests {
         assert!(!f.may_match_partition(&|c| (c == "year").then_some(None)));
         let g = Filter::all().and(Predicate::is_in("reporter", ["TJK"]));
         assert!(g.may_match_partition(&|c| (c == "year").then_some(Some(1990))));
+    }
+
+    #[test]
+    fn statistics_prune_row_groups_that_cannot_match() {
+        let f = Filter::all().and(Predicate::Any(vec![
+            Predicate::is_in("reporter_id", ["TJK"]),
+            Predicate::is_in("partner_id", ["TJK"]),
+        ]));
+        let stats = |lo: &str, hi: &str| {
+            let (lo, hi) = (lo.as_bytes().to_vec(), hi.as_bytes().to_vec());
+            move |c: &str| {
+                (c == "reporter_id" || c == "partner_id")
+                    .then(|| ColumnRange::Bytes(lo.clone(), hi.clone()))
+            }
+        };
+        assert!(!f.may_match_stats(&stats("AFG", "SYR")));
+        assert!(f.may_match_stats(&stats("RUS", "UZB")));
+        let g = Filter::all().and(Predicate::range("line", Some(10), Some(20)));
+        assert!(!g.may_match_stats(&|_| Some(ColumnRange::Int(21, 90))));
+        assert!(g.may_match_stats(&|_| Some(ColumnRange::Int(0, 10))));
+        assert!(g.may_match_stats(&|_| None), "no statistics: keep");
     }
 
     #[test]

@@ -260,7 +260,7 @@ impl Store {
             if !options.filter.may_match_partition(&value_of) {
                 continue;
             }
-            for batch in self.read_file(table, file, &full, &needed)? {
+            for batch in self.read_file(table, file, &full, &needed, Some(&options.filter))? {
                 let batch = options.filter.apply(batch)?;
                 if batch.num_rows() == 0 {
                     continue;
@@ -290,6 +290,7 @@ impl Store {
         file: &FileEntry,
         full: &SchemaRef,
         needed: &[String],
+        filter: Option<&Filter>,
     ) -> Result<Vec<RecordBatch>> {
         let bytes = self.file_bytes(&file.path)?;
         if bytes.len() as u64 != file.bytes {
@@ -368,6 +369,44 @@ impl Store {
     }
 }
 
+/// Indices of the row groups whose column statistics do not rule `filter` out.
+fn select_row_groups(
+    meta: &parquet::file::metadata::ParquetMetaData,
+    filter: &Filter,
+) -> Vec<usize> {
+    use parquet::file::statistics::Statistics;
+    let schema = meta.file_metadata().schema_descr();
+    let leaf = |name: &str| {
+        schema
+            .columns()
+            .iter()
+            .position(|c| c.path().string() == name)
+    };
+    (0..meta.num_row_groups())
+        .filter(|&i| {
+            let rg = meta.row_group(i);
+            let range_of = |name: &str| -> Option<crate::query::ColumnRange> {
+                let stats = rg.column(leaf(name)?).statistics()?;
+                match stats {
+                    Statistics::ByteArray(s) => Some(crate::query::ColumnRange::Bytes(
+                        s.min_opt()?.data().to_vec(),
+                        s.max_opt()?.data().to_vec(),
+                    )),
+                    Statistics::Int32(s) => Some(crate::query::ColumnRange::Int(
+                        i64::from(*s.min_opt()?),
+                        i64::from(*s.max_opt()?),
+                    )),
+                    Statistics::Int64(s) => {
+                        Some(crate::query::ColumnRange::Int(*s.min_opt()?, *s.max_opt()?))
+                    }
+                    _ => None,
+                }
+            };
+            filter.may_match_stats(&range_of)
+        })
+        .collect()
+}
+
 fn partition_column(dt: &DataType, value: Option<i64>, rows: usize) -> Result<ArrayRef> {
     let arr: ArrayRef = match value {
         Some(v) => {
@@ -422,7 +461,7 @@ impl Store {
         if full.field_with_name("source_id").is_err() {
             return Ok(out);
         }
-        for batch in self.read_file(table, file, &full, &["source_id".to_string()])? {
+        for batch in self.read_file(table, file, &full, &["source_id".to_string()], None)? {
             let col = arrow_cast::cast(batch.column(0), &DataType::Utf8)?;
             let col = arrow_array::cast::AsArray::as_string::<i32>(&col);
             out.extend(col.iter().flatten().map(String::from));
