@@ -28,6 +28,7 @@ from ._errors import (
     StoreError,
     ValidationError,
 )
+from ._report import Report, report
 from ._store import Problem, Store, ValidationReport, bundled, open
 from ._table import Schema, Table
 from .records import (
@@ -78,6 +79,7 @@ __all__ = [
     "Problem",
     "Record",
     "Reject",
+    "Report",
     "Schema",
     "SchemaError",
     "Source",
@@ -93,4 +95,5 @@ __all__ = [
     "codes",
     "open",
     "records",
+    "report",
 ]

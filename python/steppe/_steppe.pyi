@@ -156,6 +156,14 @@ def schemes() -> list[str]:
 def code_list(name: str) -> list[str]:
     """Values of one of steppe's code lists."""
 
+def render_report(store: Store, country: str, partner_a: str, partner_b: str) -> tuple[str, str]:
+    """The report of a country comparing two partners, as (text, html)."""
+
+def render_report_png(
+    store: Store, country: str, partner_a: str, partner_b: str, path: str
+) -> None:
+    """Writes the report's partner-share chart as PNG."""
+
 def run_cli(argv: list[str]) -> int:
     """Run the steppe command line and return its exit code."""
 

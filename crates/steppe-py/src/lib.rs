@@ -6,6 +6,7 @@
 
 mod codes;
 mod errors;
+mod report;
 mod store;
 mod table;
 
@@ -159,6 +160,8 @@ fn _steppe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(codes::schemes, m)?)?;
     m.add_function(wrap_pyfunction!(code_list, m)?)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
+    m.add_function(wrap_pyfunction!(report::render_report, m)?)?;
+    m.add_function(wrap_pyfunction!(report::render_report_png, m)?)?;
     m.add_function(wrap_pyfunction!(_build_store_from_data, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(_unguarded_panic_for_tests, m)?)?;

@@ -135,6 +135,13 @@ pub struct PyStore {
     state: Arc<StoreState>,
 }
 
+impl PyStore {
+    /// The core store.
+    pub fn store(&self) -> &steppe::Store {
+        &self.state.store
+    }
+}
+
 /// Opens the store in a directory (the GIL is released while the descriptor is read).
 #[pyfunction]
 pub fn open_store(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyStore> {

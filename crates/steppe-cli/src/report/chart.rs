@@ -35,14 +35,11 @@ fn register_font() {
     });
 }
 
-/// Shares by (year, direction) -> [(partner, share)], the top partners and "other".
-fn series(
-    r: &Report,
-) -> (
-    Vec<i16>,
-    Vec<String>,
-    BTreeMap<(i16, String), Vec<(String, f64)>>,
-) {
+/// The bars: (year, direction) -> [(partner, share)].
+type Bars = BTreeMap<(i16, String), Vec<(String, f64)>>;
+
+/// The years, the legend (top partners, then "other") and the bars.
+fn series(r: &Report) -> (Vec<i16>, Vec<String>, Bars) {
     let mut totals: BTreeMap<String, f64> = BTreeMap::new();
     for s in &r.shares {
         *totals.entry(s.partner_id.clone()).or_default() += s.value;
@@ -54,7 +51,7 @@ fn series(
         .take(PALETTE.len() - 1)
         .map(|(p, _)| p)
         .collect();
-    let mut bars: BTreeMap<(i16, String), Vec<(String, f64)>> = BTreeMap::new();
+    let mut bars = Bars::new();
     for s in &r.shares {
         let key = if top.contains(&s.partner_id) {
             s.partner_id.clone()

@@ -315,10 +315,19 @@ impl Store {
             .filter_map(|n| file_schema.index_of(n).ok())
             .collect();
         let mask = ProjectionMask::roots(builder.parquet_schema(), in_file);
-        let reader = builder
-            .with_projection(mask)
-            .with_batch_size(64 * 1024)
-            .build()?;
+        // Skip row groups whose statistics rule the filter out.
+        let row_groups = match filter {
+            Some(f) if !f.predicates.is_empty() => Some(select_row_groups(builder.metadata(), f)),
+            _ => None,
+        };
+        let mut builder = builder.with_projection(mask).with_batch_size(64 * 1024);
+        if let Some(groups) = row_groups {
+            if groups.is_empty() {
+                return Ok(Vec::new());
+            }
+            builder = builder.with_row_groups(groups);
+        }
+        let reader = builder.build()?;
         let spec = table.spec();
         let target = Arc::new(Schema::new(
             full.fields()

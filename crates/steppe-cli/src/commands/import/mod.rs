@@ -81,6 +81,7 @@ impl CommonArgs {
 }
 
 /// Prints the per-file summaries of an import.
+#[allow(dead_code)] // used by the importers as they land
 pub fn print_report(report: &ImportReport, store: &std::path::Path) {
     for f in &report.skipped_files {
         println!(

@@ -1,0 +1,68 @@
+"""Country reports: ``steppe.report("TJK")`` renders in a notebook and prints in a terminal."""
+
+from __future__ import annotations
+
+import os
+
+from . import _steppe
+from ._store import Store, bundled
+
+
+class Report:
+    """A country's profile, partner shares, two-partner balance, indicators, timeline and sources.
+
+    ``str(report)`` is the terminal text; notebooks show the HTML page (with its chart).
+    """
+
+    __slots__ = ("_country", "_partners", "_store", "html", "text")
+
+    def __init__(
+        self, text: str, html: str, store: Store, country: str, partners: tuple[str, str]
+    ) -> None:
+        self.text = text
+        """The report as plain text, sources numbered at the end."""
+        self.html = html
+        """The report as a self-contained HTML page."""
+        self._store = store
+        self._country = country
+        self._partners = partners
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def save_html(self, path: str | os.PathLike[str]) -> None:
+        """Writes the HTML page to ``path``."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.html)
+
+    def save_png(self, path: str | os.PathLike[str]) -> None:
+        """Writes the partner-share chart to ``path`` as PNG."""
+        a, b = self._partners
+        _steppe.render_report_png(self._store._inner, self._country, a, b, os.fspath(path))
+
+
+def report(
+    country: str,
+    store: Store | None = None,
+    partners: tuple[str, str] = ("RUS", "CHN"),
+) -> Report:
+    """The report of ``country`` (any ISO form, or ``fips:``/``gw:``/``cow:`` codes).
+
+    Args:
+        country: The country to report on.
+        store: The store to read (default: the bundled dataset).
+        partners: The two partners whose balance the report compares.
+
+    Returns:
+        A :class:`Report`; notebooks render it as HTML.
+    """
+    s = store if store is not None else bundled()
+    a, b = partners
+    text, html = _steppe.render_report(s._inner, country, a, b)
+    return Report(text, html, s, country, (a, b))
