@@ -29,6 +29,7 @@ from ._errors import (
     ValidationError,
 )
 from ._report import Report, report
+from ._steppe import import_acled, import_gdelt, import_ucdp, import_wdi
 from ._store import Problem, Store, ValidationReport, bundled, open
 from ._table import Schema, Table
 from .records import (
@@ -93,6 +94,10 @@ __all__ = [
     "__version__",
     "bundled",
     "codes",
+    "import_acled",
+    "import_gdelt",
+    "import_ucdp",
+    "import_wdi",
     "open",
     "records",
     "report",

@@ -164,6 +164,41 @@ def render_report_png(
 ) -> None:
     """Writes the report's partner-share chart as PNG."""
 
+def import_wdi(
+    files: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    country_metadata: Sequence[str | os.PathLike[str]] | None = None,
+    series_metadata: Sequence[str | os.PathLike[str]] | None = None,
+    reimport: str = "skip",
+    wait: bool = False,
+) -> dict[str, Any]:
+    """Imports World Bank WDI CSV files (and their metadata) into the store at ``out``."""
+
+def import_gdelt(
+    files: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    countries: Sequence[str] | None = None,
+    reimport: str = "skip",
+    wait: bool = False,
+) -> dict[str, Any]:
+    """Imports GDELT 1.0/2.0 event exports into the store at ``out``."""
+
+def import_ucdp(
+    files: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    reimport: str = "skip",
+    wait: bool = False,
+) -> dict[str, Any]:
+    """Imports UCDP GED CSV files into the store at ``out``."""
+
+def import_acled(
+    files: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    reimport: str = "skip",
+    wait: bool = False,
+) -> dict[str, Any]:
+    """Imports ACLED CSV exports (never redistributable) into the store at ``out``."""
+
 def run_cli(argv: list[str]) -> int:
     """Run the steppe command line and return its exit code."""
 

@@ -6,6 +6,7 @@
 
 mod codes;
 mod errors;
+mod imports_events;
 mod report;
 mod store;
 mod table;
@@ -160,6 +161,10 @@ fn _steppe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(codes::schemes, m)?)?;
     m.add_function(wrap_pyfunction!(code_list, m)?)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
+    m.add_function(wrap_pyfunction!(imports_events::import_wdi, m)?)?;
+    m.add_function(wrap_pyfunction!(imports_events::import_gdelt, m)?)?;
+    m.add_function(wrap_pyfunction!(imports_events::import_ucdp, m)?)?;
+    m.add_function(wrap_pyfunction!(imports_events::import_acled, m)?)?;
     m.add_function(wrap_pyfunction!(report::render_report, m)?)?;
     m.add_function(wrap_pyfunction!(report::render_report_png, m)?)?;
     m.add_function(wrap_pyfunction!(_build_store_from_data, m)?)?;

@@ -5,7 +5,12 @@
 //! store transaction that commits atomically at the end; re-importing the same file is
 //! detected by its sha256 and skipped or replaced, as the user chooses.
 
+pub mod acled;
+mod events_common;
+pub mod gdelt;
 pub mod input;
+pub mod ucdp;
+pub mod wdi;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -150,6 +155,9 @@ impl ImportRun {
             .is_none_or(|r| r.steppe.rows == 0)
         {
             seed_reference(&mut tx)?;
+            // Keep the seeded rows in files of their own: re-importing the file later drops
+            // the files that hold only its rows.
+            tx.close_open_files()?;
         }
         let summary = ImportSummary {
             importer: importer.to_string(),

@@ -174,6 +174,17 @@ impl Transaction {
         Ok(dropped)
     }
 
+    /// Closes the files this transaction has open, so that later writes go to new files.
+    ///
+    /// Added for the importers (trade importers, issue 5): a store seeded by
+    /// [`crate::import::seed_reference`] in the same transaction as an import would otherwise
+    /// hold the bundled sources and the input file's Source (or entities) in one Parquet file,
+    /// and `replace_source` refuses to drop a file that mixes sources. Calling this between
+    /// groups of rows of different sources keeps one source per file.
+    pub fn close_open_files(&mut self) -> Result<()> {
+        self.finish_files()
+    }
+
     /// Marks a table as not redistributable (e.g. it holds ACLED rows).
     pub fn mark_not_redistributable(&mut self, table: Table) {
         self.next.resource_mut(table).steppe.redistributable = false;

@@ -1,15 +1,17 @@
-//! `steppe import ucdp` (being written; see the importer issue).
+//! `steppe import ucdp`: the UCDP Georeferenced Event Dataset CSV (any release, and the
+//! humanitarian-data copies with a `#tag` row).
 
 use std::path::PathBuf;
 
 use clap::Args;
+use steppe::import::ucdp;
 
-use super::CommonArgs;
+use super::{print_report, CommonArgs};
 
 /// Arguments of `steppe import ucdp`.
 #[derive(Debug, Args)]
 pub struct UcdpArgs {
-    /// Input files.
+    /// GED CSV files (plain, `.gz` or `.zip`).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Options every import takes.
@@ -18,8 +20,8 @@ pub struct UcdpArgs {
 }
 
 /// Runs the import.
-pub fn run(_args: UcdpArgs) -> steppe::Result<i32> {
-    Err(steppe::Error::InvalidArgument(
-        "the ucdp importer is not available in this build yet".into(),
-    ))
+pub fn run(args: UcdpArgs) -> steppe::Result<i32> {
+    let report = ucdp::import(&args.files, &args.common.out, &args.common.options())?;
+    print_report(&report, &args.common.out);
+    Ok(0)
 }

@@ -1,25 +1,43 @@
-//! `steppe import wdi` (being written; see the importer issue).
+//! `steppe import wdi`: World Bank WDI bulk CSV, per-indicator API downloads and DataBank
+//! exports, with their country and series metadata.
 
 use std::path::PathBuf;
 
 use clap::Args;
+use steppe::import::wdi::{self, WdiOptions};
 
-use super::CommonArgs;
+use super::{print_report, CommonArgs};
 
 /// Arguments of `steppe import wdi`.
 #[derive(Debug, Args)]
 pub struct WdiArgs {
-    /// Input files.
-    #[arg(required = true)]
+    /// Data files (`WDICSV.csv`, `WDIData.csv`, `API_*.csv`, DataBank exports). Metadata files
+    /// given here are recognised by their header. Optional when metadata files are given.
+    #[arg(required_unless_present_any = ["countries_meta", "series_meta"])]
     pub files: Vec<PathBuf>,
+    /// Country metadata: `WDICountry.csv` or `Metadata_Country_*.csv` (aggregates have an
+    /// empty Region).
+    #[arg(long = "countries-meta", value_name = "FILE")]
+    pub countries_meta: Vec<PathBuf>,
+    /// Series metadata: `WDISeries.csv` or `Metadata_Indicator_*.csv`.
+    #[arg(long = "series-meta", value_name = "FILE")]
+    pub series_meta: Vec<PathBuf>,
     /// Options every import takes.
     #[command(flatten)]
     pub common: CommonArgs,
 }
 
 /// Runs the import.
-pub fn run(_args: WdiArgs) -> steppe::Result<i32> {
-    Err(steppe::Error::InvalidArgument(
-        "the wdi importer is not available in this build yet".into(),
-    ))
+pub fn run(args: WdiArgs) -> steppe::Result<i32> {
+    let report = wdi::import(
+        &args.files,
+        &args.common.out,
+        &WdiOptions {
+            country_metadata: args.countries_meta,
+            series_metadata: args.series_meta,
+        },
+        &args.common.options(),
+    )?;
+    print_report(&report, &args.common.out);
+    Ok(0)
 }

@@ -1,0 +1,632 @@
+//! GDELT importer, on small tab-separated files the tests write in the 1.0 (57/58 fields) and
+//! 2.0 (61 fields) layouts.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use steppe::import::gdelt::{self, GdeltOptions};
+use steppe::import::{ImportOptions, ImportReport, Reimport};
+use steppe::model::{ActorKind, ActorRole, DatePrecision, Event, EventActor, EventClass, Reject};
+use steppe::store::ImportSummary;
+use steppe::{Error, Store};
+
+/// Column names of a layout: 57 (1.0 backfile), 58 (1.0 with SOURCEURL) or 61 (2.0).
+fn names(n: usize) -> Vec<String> {
+    let mut v: Vec<String> = [
+        "GLOBALEVENTID",
+        "SQLDATE",
+        "MonthYear",
+        "Year",
+        "FractionDate",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for a in ["Actor1", "Actor2"] {
+        for f in [
+            "Code",
+            "Name",
+            "CountryCode",
+            "KnownGroupCode",
+            "EthnicCode",
+            "Religion1Code",
+            "Religion2Code",
+            "Type1Code",
+            "Type2Code",
+            "Type3Code",
+        ] {
+            v.push(format!("{a}{f}"));
+        }
+    }
+    for f in [
+        "IsRootEvent",
+        "EventCode",
+        "EventBaseCode",
+        "EventRootCode",
+        "QuadClass",
+        "GoldsteinScale",
+        "NumMentions",
+        "NumSources",
+        "NumArticles",
+        "AvgTone",
+    ] {
+        v.push(f.to_string());
+    }
+    for g in ["Actor1Geo", "Actor2Geo", "ActionGeo"] {
+        for f in [
+            "Type",
+            "FullName",
+            "CountryCode",
+            "ADM1Code",
+            "ADM2Code",
+            "Lat",
+            "Long",
+            "FeatureID",
+        ] {
+            if f == "ADM2Code" && n != 61 {
+                continue;
+            }
+            v.push(format!("{g}_{f}"));
+        }
+    }
+    v.push("DATEADDED".into());
+    if n != 57 {
+        v.push("SOURCEURL".into());
+    }
+    assert_eq!(v.len(), n);
+    v
+}
+
+/// One row of `n` fields with the named values set.
+fn row(n: usize, values: &[(&str, &str)]) -> String {
+    let names = names(n);
+    let mut fields = vec![String::new(); n];
+    for (k, v) in values {
+        let i = names
+            .iter()
+            .position(|x| x == k)
+            .unwrap_or_else(|| panic!("no column {k} in {n}"));
+        fields[i] = v.to_string();
+    }
+    fields.join("\t")
+}
+
+/// A typical event with overrides.
+fn event(n: usize, id: &str, overrides: &[(&str, &str)]) -> String {
+    let mut v: Vec<(&str, &str)> = vec![
+        ("GLOBALEVENTID", id),
+        ("SQLDATE", "20130401"),
+        ("MonthYear", "201304"),
+        ("Year", "2013"),
+        ("FractionDate", "2013.2493"),
+        ("Actor1Code", "TJK"),
+        ("Actor1Name", "TAJIKISTAN"),
+        ("Actor1CountryCode", "TJK"),
+        ("Actor2Code", "RUSGOV"),
+        ("Actor2Name", "RUSSIA"),
+        ("Actor2CountryCode", "RUS"),
+        ("Actor2Type1Code", "GOV"),
+        ("IsRootEvent", "1"),
+        ("EventCode", "0251"),
+        ("EventBaseCode", "025"),
+        ("EventRootCode", "02"),
+        ("QuadClass", "1"),
+        ("GoldsteinScale", "3.4"),
+        ("NumMentions", "10"),
+        ("NumSources", "2"),
+        ("NumArticles", "9"),
+        ("AvgTone", "-1.5"),
+        ("Actor1Geo_Type", "4"),
+        ("Actor1Geo_CountryCode", "TI"),
+        ("ActionGeo_Type", "4"),
+        ("ActionGeo_FullName", "Dushanbe, Dushanbe, Tajikistan"),
+        ("ActionGeo_CountryCode", "TI"),
+        ("ActionGeo_ADM1Code", "TI00"),
+        ("ActionGeo_Lat", "38.5358"),
+        ("ActionGeo_Long", "68.7791"),
+        ("ActionGeo_FeatureID", "-2503983"),
+        ("DATEADDED", "20130401"),
+    ];
+    if n != 57 {
+        v.push(("SOURCEURL", "https://example.org/news/1"));
+    }
+    for (k, val) in overrides {
+        v.retain(|(x, _)| x != k);
+        v.push((k, val));
+    }
+    row(n, &v)
+}
+
+fn write(dir: &Path, name: &str, lines: &[Vec<u8>]) -> PathBuf {
+    let p = dir.join(name);
+    let mut bytes = Vec::new();
+    for l in lines {
+        bytes.extend_from_slice(l);
+        bytes.push(b'\n');
+    }
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn balanced(s: &ImportSummary) {
+    let skipped: u64 = s.rows_skipped.values().sum();
+    assert_eq!(
+        s.rows_read,
+        s.rows_accepted + s.rows_rejected + skipped,
+        "{s:?}"
+    );
+}
+
+fn valid(store: &Path) -> Store {
+    let store = Store::open(store).unwrap();
+    let report = steppe::validate(&store).unwrap();
+    assert!(report.is_ok(), "{:#?}", report.problems);
+    store
+}
+
+fn events(store: &Store) -> Vec<Event> {
+    store.records().unwrap()
+}
+
+fn get<'a>(events: &'a [Event], id: &str) -> &'a Event {
+    events
+        .iter()
+        .find(|e| e.event_id == id)
+        .unwrap_or_else(|| panic!("no event {id}"))
+}
+
+type Counts = Vec<(String, u64)>;
+
+fn reasons(r: &ImportReport) -> (Counts, Counts) {
+    let f = &r.files[0];
+    (
+        f.rejected_by_reason
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect(),
+        f.rows_skipped
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect(),
+    )
+}
+
+#[test]
+fn gdelt1_mixed_57_and_58_fields_with_traps() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("store");
+    let mut invalid = event(58, "7", &[]).into_bytes();
+    let at = invalid
+        .windows(10)
+        .position(|w| w == b"TAJIKISTAN")
+        .unwrap();
+    invalid[at + 1] = 0xff; // not UTF-8
+    let lines: Vec<Vec<u8>> = vec![
+        // 1: a 58-field row.
+        event(58, "1", &[]).into_bytes(),
+        // 2: a 57-field backfile row, empty Actor1, a CAMEO region, FIPS RS = Russia.
+        event(
+            57,
+            "2",
+            &[
+                ("SQLDATE", "19950615"),
+                ("Actor1Code", ""),
+                ("Actor1Name", ""),
+                ("Actor1CountryCode", ""),
+                ("Actor2Code", "CAS"),
+                ("Actor2Name", "CENTRAL ASIA"),
+                ("Actor2CountryCode", "CAS"),
+                ("Actor2Type1Code", ""),
+                ("EventCode", "190"),
+                ("EventBaseCode", "190"),
+                ("EventRootCode", "19"),
+                ("QuadClass", "4"),
+                ("GoldsteinScale", "-10"),
+                ("ActionGeo_Type", "1"),
+                ("ActionGeo_FullName", "Russia"),
+                ("ActionGeo_CountryCode", "RS"),
+                ("ActionGeo_ADM1Code", "RS"),
+                ("DATEADDED", "19950615"),
+            ],
+        )
+        .into_bytes(),
+        // 3: FIPS CH is China; the actor's CAMEO CHE is Switzerland.
+        event(
+            58,
+            "3",
+            &[
+                ("Actor1Code", "CHE"),
+                ("Actor1Name", "SWITZERLAND"),
+                ("Actor1CountryCode", "CHE"),
+                ("ActionGeo_CountryCode", "CH"),
+                ("ActionGeo_FullName", "Beijing, Beijing, China"),
+                ("QuadClass", "3"),
+                ("DATEADDED", "20130401083000"),
+            ],
+        )
+        .into_bytes(),
+        // 4: blank line (not a row).
+        Vec::new(),
+        // 5: 59 fields.
+        format!("{}\textra", event(58, "5", &[])).into_bytes(),
+        // 6: truncated.
+        event(58, "6", &[])
+            .split('\t')
+            .take(30)
+            .collect::<Vec<_>>()
+            .join("\t")
+            .into_bytes(),
+        // 7: invalid UTF-8.
+        invalid,
+        // 8: malformed Goldstein.
+        event(58, "8", &[("GoldsteinScale", "abc")]).into_bytes(),
+        // 9: DATEADDED neither date nor timestamp.
+        event(58, "9", &[("DATEADDED", "2013")]).into_bytes(),
+        // 10: an unknown FIPS place (an ocean) keeps country_id null.
+        event(
+            58,
+            "10",
+            &[
+                ("ActionGeo_CountryCode", "OS"),
+                ("ActionGeo_FullName", "Indian Ocean"),
+            ],
+        )
+        .into_bytes(),
+        // 11: duplicate id.
+        event(58, "1", &[]).into_bytes(),
+        // 12: out of range.
+        event(58, "12", &[("GoldsteinScale", "11")]).into_bytes(),
+    ];
+    let path = write(dir.path(), "20130401.export.CSV", &lines);
+    let report = gdelt::import(
+        &[path],
+        &out,
+        &GdeltOptions::default(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let f = &report.files[0];
+    balanced(f);
+    assert_eq!(f.rows_read, 11);
+    assert_eq!(f.rows_accepted, 4);
+    let (rej, skip) = reasons(&report);
+    assert_eq!(
+        rej,
+        vec![
+            ("duplicate_id".into(), 1),
+            ("invalid_utf8".into(), 1),
+            ("malformed_date".into(), 1),
+            ("malformed_number".into(), 1),
+            ("out_of_range".into(), 1),
+            ("wrong_column_count".into(), 2),
+        ]
+    );
+    assert!(skip.is_empty());
+
+    let store = valid(&out);
+    let ev = events(&store);
+    assert_eq!(ev.len(), 4);
+    let e1 = get(&ev, "gdelt1:1");
+    assert_eq!(e1.year, Some(2013));
+    assert_eq!(e1.start_date, chrono::NaiveDate::from_ymd_opt(2013, 4, 1));
+    assert_eq!(e1.date_precision, DatePrecision::Day);
+    assert_eq!(e1.event_class, EventClass::VerbalCooperation);
+    assert_eq!(e1.cameo_code.as_deref(), Some("0251"));
+    assert_eq!(e1.cameo_base_code.as_deref(), Some("025"));
+    assert_eq!(e1.cameo_root_code.as_deref(), Some("02"));
+    assert_eq!(e1.quad_class, Some(1));
+    assert_eq!(e1.goldstein, Some(3.4));
+    assert_eq!(
+        (e1.num_mentions, e1.num_sources, e1.num_articles),
+        (Some(10), Some(2), Some(9))
+    );
+    assert_eq!(e1.avg_tone, Some(-1.5));
+    assert_eq!(
+        e1.country_id.as_deref(),
+        Some("TJK"),
+        "FIPS TI is Tajikistan"
+    );
+    assert_eq!(e1.admin1.as_deref(), Some("TI00"));
+    assert_eq!(
+        e1.location_name.as_deref(),
+        Some("Dushanbe, Dushanbe, Tajikistan")
+    );
+    assert_eq!((e1.latitude, e1.longitude), (Some(38.5358), Some(68.7791)));
+    assert_eq!(e1.geo_precision, Some(4));
+    assert_eq!(e1.geo_precision_scheme.as_deref(), Some("gdelt_geo_type"));
+    assert_eq!(
+        e1.source_locator.as_deref(),
+        Some("https://example.org/news/1")
+    );
+    assert_eq!(e1.source_line, Some(1));
+
+    let e2 = get(&ev, "gdelt1:2");
+    assert_eq!(
+        e2.country_id.as_deref(),
+        Some("RUS"),
+        "FIPS RS is Russia, not Serbia"
+    );
+    assert_eq!(e2.event_class, EventClass::MaterialConflict);
+    assert_eq!(e2.cameo_code.as_deref(), Some("190"));
+    assert_eq!(e2.year, Some(1995));
+    assert_eq!(e2.source_locator, None, "57-field rows have no SOURCEURL");
+    let e3 = get(&ev, "gdelt1:3");
+    assert_eq!(
+        e3.country_id.as_deref(),
+        Some("CHN"),
+        "FIPS CH is China, not Switzerland"
+    );
+    assert_eq!(e3.event_class, EventClass::VerbalConflict);
+    let e10 = get(&ev, "gdelt1:10");
+    assert_eq!(e10.country_id, None);
+    assert_eq!(e10.location_name.as_deref(), Some("Indian Ocean"));
+
+    let actors: Vec<EventActor> = store.records().unwrap();
+    let of =
+        |id: &str| -> Vec<&EventActor> { actors.iter().filter(|a| a.event_id == id).collect() };
+    let a1 = of("gdelt1:1");
+    assert_eq!(a1.len(), 2);
+    let tjk = a1.iter().find(|a| a.role == ActorRole::Actor1).unwrap();
+    assert_eq!(tjk.actor_ref.as_deref(), Some("TJK"));
+    assert_eq!(tjk.actor_kind, ActorKind::Entity);
+    assert_eq!(tjk.actor_code.as_deref(), Some("TJK"));
+    let rus = a1.iter().find(|a| a.role == ActorRole::Actor2).unwrap();
+    assert_eq!(rus.actor_name, "RUSSIA");
+    assert_eq!(rus.actor_code.as_deref(), Some("RUSGOV"));
+    assert_eq!(rus.actor_ref.as_deref(), Some("RUS"));
+    assert_eq!(rus.actor_type.as_deref(), Some("GOV"));
+    assert_eq!(rus.actor_kind, ActorKind::Unknown);
+    // Row 2: no Actor1 row; a CAMEO region stays raw.
+    let a2 = of("gdelt1:2");
+    assert_eq!(a2.len(), 1);
+    assert_eq!(a2[0].role, ActorRole::Actor2);
+    assert_eq!(a2[0].actor_code.as_deref(), Some("CAS"));
+    assert_eq!(a2[0].actor_ref, None);
+    let che = of("gdelt1:3")
+        .into_iter()
+        .find(|a| a.role == ActorRole::Actor1)
+        .unwrap();
+    assert_eq!(
+        che.actor_ref.as_deref(),
+        Some("CHE"),
+        "CAMEO CHE is ISO alpha-3 Switzerland"
+    );
+
+    let rejects: Vec<Reject> = store.records().unwrap();
+    let line = |l: i64| rejects.iter().find(|r| r.line == l).unwrap();
+    assert_eq!(line(5).reason, "wrong_column_count");
+    assert_eq!(line(6).reason, "wrong_column_count");
+    assert!(line(6).detail.as_deref().unwrap().contains("truncated"));
+    assert_eq!(line(7).reason, "invalid_utf8");
+    assert_eq!(line(8).field.as_deref(), Some("GoldsteinScale"));
+    assert_eq!(line(9).field.as_deref(), Some("DATEADDED"));
+    assert_eq!(line(11).reason, "duplicate_id");
+    assert_eq!(line(12).reason, "out_of_range");
+    assert!(line(8).raw.starts_with("8\t20130401"));
+}
+
+#[test]
+fn gdelt2_zip_with_timestamps_and_country_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("store");
+    let lines = [
+        // Tajikistan as the place (FIPS TI).
+        event(
+            61,
+            "1",
+            &[
+                ("SQLDATE", "20150219"),
+                ("Actor1Geo_ADM2Code", "12345"),
+                ("ActionGeo_ADM2Code", "54321"),
+                ("DATEADDED", "20150219001500"),
+            ],
+        ),
+        // Kyrgyzstan only as Actor2's place (FIPS KG).
+        event(
+            61,
+            "2",
+            &[
+                ("Actor1Code", "USA"),
+                ("Actor1Name", "UNITED STATES"),
+                ("Actor1CountryCode", "USA"),
+                ("Actor2Code", "UKR"),
+                ("Actor2Name", "UKRAINE"),
+                ("Actor2CountryCode", "UKR"),
+                ("Actor1Geo_CountryCode", "US"),
+                ("Actor2Geo_CountryCode", "KG"),
+                ("ActionGeo_CountryCode", "UP"),
+                ("ActionGeo_FullName", "Kyiv, Ukraine"),
+                ("DATEADDED", "20150219001500"),
+            ],
+        ),
+        // Uzbekistan as an actor only (CAMEO UZB), placed in Afghanistan: not in the filter.
+        event(
+            61,
+            "3",
+            &[
+                ("Actor1Code", "UZB"),
+                ("Actor1Name", "UZBEKISTAN"),
+                ("Actor1CountryCode", "UZB"),
+                ("Actor2Code", "AFG"),
+                ("Actor2Name", "AFGHANISTAN"),
+                ("Actor2CountryCode", "AFG"),
+                ("Actor1Geo_CountryCode", "AF"),
+                ("ActionGeo_CountryCode", "AF"),
+                ("DATEADDED", "20150219001500"),
+            ],
+        ),
+        // Kyrgyzstan as an actor (CAMEO KGZ).
+        event(
+            61,
+            "4",
+            &[
+                ("Actor1Code", "KGZ"),
+                ("Actor1Name", "KYRGYZSTAN"),
+                ("Actor1CountryCode", "KGZ"),
+                ("Actor1Geo_CountryCode", "RS"),
+                ("ActionGeo_CountryCode", "RS"),
+                ("ActionGeo_Lat", "55.7522"),
+                ("ActionGeo_Long", "37.6156"),
+                ("DATEADDED", "20150219001500"),
+            ],
+        ),
+    ];
+    let zpath = dir.path().join("20150219001500.export.CSV.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&zpath).unwrap());
+    z.start_file(
+        "20150219001500.export.CSV",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    for l in &lines {
+        z.write_all(l.as_bytes()).unwrap();
+        z.write_all(b"\n").unwrap();
+    }
+    z.finish().unwrap();
+
+    let filter = GdeltOptions {
+        countries: vec!["TJK,fips:KG".into()],
+    };
+    let report = gdelt::import(
+        std::slice::from_ref(&zpath),
+        &out,
+        &filter,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let f = &report.files[0];
+    balanced(f);
+    assert_eq!((f.rows_read, f.rows_accepted, f.rows_rejected), (4, 3, 0));
+    assert_eq!(f.rows_skipped.get("country_filter"), Some(&1));
+    let store = valid(&out);
+    let ev = events(&store);
+    let ids: Vec<&str> = {
+        let mut v: Vec<&str> = ev.iter().map(|e| e.event_id.as_str()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids, ["gdelt2:1", "gdelt2:2", "gdelt2:4"]);
+    let e1 = get(&ev, "gdelt2:1");
+    assert_eq!(
+        (e1.latitude, e1.longitude),
+        (Some(38.5358), Some(68.7791)),
+        "2.0 positions"
+    );
+    assert_eq!(e1.country_id.as_deref(), Some("TJK"));
+    assert_eq!(e1.year, Some(2015));
+    let e4 = get(&ev, "gdelt2:4");
+    assert_eq!(e4.country_id.as_deref(), Some("RUS"));
+    assert_eq!(e4.latitude, Some(55.7522));
+    assert_eq!(get(&ev, "gdelt2:2").country_id.as_deref(), Some("UKR"));
+
+    // A 1.0 file with the same numeric ids lands beside them: the version keeps ids apart.
+    let v1 = write(
+        dir.path(),
+        "20150219.export.CSV",
+        &[event(58, "1", &[]).into_bytes()],
+    );
+    let report = gdelt::import(
+        &[v1],
+        &out,
+        &GdeltOptions::default(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    balanced(&report.files[0]);
+    let ev = events(&valid(&out));
+    assert!(ev.iter().any(|e| e.event_id == "gdelt1:1"));
+    assert!(ev.iter().any(|e| e.event_id == "gdelt2:1"));
+}
+
+#[test]
+fn not_tab_separated_or_unknown_filter_country_fails_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("store");
+    let good = write(dir.path(), "good.CSV", &[event(58, "1", &[]).into_bytes()]);
+    let csv = write(
+        dir.path(),
+        "bq.csv",
+        &[
+            b"GLOBALEVENTID,SQLDATE,Actor1Code".to_vec(),
+            b"1,20130401,TJK".to_vec(),
+        ],
+    );
+    let err = gdelt::import(
+        &[good.clone(), csv],
+        &out,
+        &GdeltOptions::default(),
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    let Error::Format { location, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(location.path.as_ref().unwrap().ends_with("bq.csv"));
+    assert_eq!(location.row, Some(1));
+    assert_eq!(location.field.as_deref(), Some("GLOBALEVENTID"));
+    assert!(!out.exists());
+
+    let err = gdelt::import(
+        &[good],
+        &out,
+        &GdeltOptions {
+            countries: vec!["Tajikistan".into()],
+        },
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Code(_)), "{err:?}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn appends_and_reimports() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("store");
+    let a = write(
+        dir.path(),
+        "a.export.CSV",
+        &[
+            event(58, "1", &[]).into_bytes(),
+            event(58, "2", &[]).into_bytes(),
+        ],
+    );
+    // A header row some tools add is skipped; an event a previous file already holds too.
+    let b = write(
+        dir.path(),
+        "b.export.CSV",
+        &[
+            names(58).join("\t").into_bytes(),
+            event(58, "3", &[]).into_bytes(),
+            event(58, "2", &[]).into_bytes(),
+        ],
+    );
+    let o = ImportOptions::default();
+    gdelt::import(std::slice::from_ref(&a), &out, &GdeltOptions::default(), &o).unwrap();
+    let r = gdelt::import(&[b], &out, &GdeltOptions::default(), &o).unwrap();
+    balanced(&r.files[0]);
+    assert_eq!(r.files[0].rows_skipped.get("header_row"), Some(&1));
+    assert_eq!(r.files[0].rows_skipped.get("already_in_store"), Some(&1));
+    assert_eq!(events(&valid(&out)).len(), 3);
+
+    let r = gdelt::import(std::slice::from_ref(&a), &out, &GdeltOptions::default(), &o).unwrap();
+    assert_eq!(r.skipped_files, ["a.export.CSV"]);
+    let r = gdelt::import(
+        &[a],
+        &out,
+        &GdeltOptions::default(),
+        &ImportOptions {
+            reimport: Reimport::Replace,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    balanced(&r.files[0]);
+    assert_eq!(
+        r.files[0].rows_accepted, 2,
+        "its own events are not 'already in store'"
+    );
+    let store = valid(&out);
+    assert_eq!(events(&store).len(), 3);
+    assert_eq!(store.records::<EventActor>().unwrap().len(), 6);
+}
