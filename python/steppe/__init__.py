@@ -17,7 +17,7 @@ it. ``steppe.codes.convert`` converts country codes between schemes.
 
 from __future__ import annotations
 
-from . import _steppe, codes, records
+from . import _steppe, analytics, codes, records
 from ._errors import (
     CodeError,
     FormatError,
@@ -92,6 +92,7 @@ __all__ = [
     "ValidationError",
     "ValidationReport",
     "__version__",
+    "analytics",
     "bundled",
     "codes",
     "import_acled",

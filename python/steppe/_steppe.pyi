@@ -199,6 +199,25 @@ def import_acled(
 ) -> dict[str, Any]:
     """Imports ACLED CSV exports (never redistributable) into the store at ``out``."""
 
+def partner_shares(store: Store, country: str, years: tuple[int, int] | None = None) -> Table:
+    """Partner shares of a country's exports and imports, by year."""
+
+def concentration(
+    store: Store, country: str, over: str = "partners", years: tuple[int, int] | None = None
+) -> Table:
+    """Herfindahl-Hirschman index over partners or products, by year."""
+
+def dependence(
+    store: Store, country: str, a: str, b: str, years: tuple[int, int] | None = None
+) -> Table:
+    """A country's trade with partner ``a`` against partner ``b``, by year."""
+
+def mirror(store: Store, a: str, b: str, years: tuple[int, int] | None = None) -> Table:
+    """Declared exports of one country against its partner's declared imports."""
+
+def indicator_series(store: Store, indicator: str, country: str) -> Table:
+    """An indicator's values for a country by year."""
+
 def run_cli(argv: list[str]) -> int:
     """Run the steppe command line and return its exit code."""
 

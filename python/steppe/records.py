@@ -16,7 +16,9 @@ __all__ = [
     "RECORD_TYPES",
     "Author",
     "Claim",
+    "Concentration",
     "Country",
+    "Dependence",
     "Entity",
     "EntityCode",
     "Event",
@@ -24,9 +26,12 @@ __all__ = [
     "Indicator",
     "IndicatorObservation",
     "Membership",
+    "Mirror",
     "Organisation",
+    "PartnerShare",
     "Record",
     "Reject",
+    "SeriesPoint",
     "Source",
     "TradeFlow",
 ]
@@ -560,6 +565,140 @@ def _source_from_row(cls: type[Source], row: Sequence[Any]) -> Source:
 
 Source._from_row = classmethod(_source_from_row)  # type: ignore[assignment, method-assign]
 
+
+@dataclass(frozen=True, slots=True)
+class PartnerShare(Record):
+    """A partner's share of a country's exports or imports in a year (``steppe.analytics``).
+
+    Attributes:
+        country_id: The country.
+        year: Year.
+        direction: ``exports`` or ``imports``.
+        partner_id: The partner.
+        value: Trade with the partner, USD.
+        total: The total the share is of, USD.
+        total_basis: ``world_total`` (a row for the world) or ``recorded_partners`` (the sum of
+            the partners the store records: a share among them, not of all trade).
+        share: ``value / total``.
+        source_ids: Sources the figure was computed from.
+    """
+
+    TABLE: ClassVar[str] = "partner_shares"
+    country_id: str
+    year: int
+    direction: str
+    partner_id: str
+    value: float
+    total: float
+    total_basis: str
+    share: float
+    source_ids: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Concentration(Record):
+    """Herfindahl-Hirschman index (0-10000) of a country's partners or products in a year.
+
+    Attributes:
+        country_id: The country.
+        year: Year.
+        direction: ``exports`` or ``imports``.
+        over: ``partners`` or ``products``.
+        hhi: Sum of squared percentage shares.
+        count: Number of partners or products.
+        total: Total the shares are of, USD.
+        source_ids: Sources the figure was computed from.
+    """
+
+    TABLE: ClassVar[str] = "concentration"
+    country_id: str
+    year: int
+    direction: str
+    over: str
+    hhi: float
+    count: int
+    total: float
+    source_ids: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Dependence(Record):
+    """A country's trade with partner A against partner B in a year.
+
+    Attributes:
+        country_id: The country.
+        year: Year.
+        measure: ``exports``, ``imports`` or ``total``.
+        partner_a: Partner A.
+        partner_b: Partner B.
+        value_a: Trade with A, USD.
+        value_b: Trade with B, USD.
+        ratio: ``value_a / value_b`` (None when B is zero).
+        leans_toward: The partner with the larger value.
+        source_ids: Sources the figures were computed from.
+    """
+
+    TABLE: ClassVar[str] = "dependence"
+    country_id: str
+    year: int
+    measure: str
+    partner_a: str
+    partner_b: str
+    value_a: float
+    value_b: float
+    ratio: float | None
+    leans_toward: str
+    source_ids: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Mirror(Record):
+    """What an exporter declares against what its partner declares importing.
+
+    Attributes:
+        year: Year.
+        exporter_id: The exporter.
+        importer_id: The importer.
+        exports_declared: The exporter's declared exports (FOB), USD.
+        imports_declared: The importer's declared imports (usually CIF), USD.
+        gap: ``imports - exports``.
+        ratio: ``imports / exports``.
+        note: How to read the gap (CIF against FOB).
+        source_ids: Sources of both sides.
+    """
+
+    TABLE: ClassVar[str] = "mirror"
+    year: int
+    exporter_id: str
+    importer_id: str
+    exports_declared: float | None
+    imports_declared: float | None
+    gap: float | None
+    ratio: float | None
+    note: str
+    source_ids: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint(Record):
+    """One value of an indicator series with its sources.
+
+    Attributes:
+        indicator_id: The indicator.
+        entity_id: The entity.
+        year: Year.
+        value: Value.
+        source_ids: Sources.
+    """
+
+    TABLE: ClassVar[str] = "indicator_series"
+    indicator_id: str
+    entity_id: str
+    year: int
+    value: float
+    source_ids: list[str]
+
+
 Country = Entity
 """Alias of :class:`Entity` (countries are the entities of type ``country``)."""
 
@@ -578,6 +717,11 @@ RECORD_TYPES: dict[str, type[Record]] = {
         EventActor,
         Claim,
         Reject,
+        PartnerShare,
+        Concentration,
+        Dependence,
+        Mirror,
+        SeriesPoint,
     )
 }
 """The record type of each table, by table name."""

@@ -4,6 +4,7 @@
 //! wraps these primitives: stores and filtered reads, tables exported through the Arrow
 //! PyCapsule interface, vectorised code conversion, and the CLI.
 
+mod analytics;
 mod codes;
 mod errors;
 mod imports_events;
@@ -161,6 +162,11 @@ fn _steppe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(codes::schemes, m)?)?;
     m.add_function(wrap_pyfunction!(code_list, m)?)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::partner_shares, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::concentration, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::dependence, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::mirror, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::indicator_series, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_wdi, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_gdelt, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_ucdp, m)?)?;

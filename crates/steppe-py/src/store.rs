@@ -140,6 +140,11 @@ impl PyStore {
     pub fn store(&self) -> &steppe::Store {
         &self.state.store
     }
+
+    /// The store with its cached crosswalk.
+    pub fn state(&self) -> &Arc<StoreState> {
+        &self.state
+    }
 }
 
 /// Opens the store in a directory (the GIL is released while the descriptor is read).
