@@ -337,11 +337,26 @@ fn hive_layout_and_descriptor_are_what_other_tools_expect() {
     assert_eq!(flows["format"], "parquet");
     assert_eq!(flows["steppe"]["rows"], 3);
     assert_eq!(flows["path"].as_array().unwrap().len(), 2);
-    assert!(flows["schema"]["primaryKey"]
+    // The files' schema has no partition column; steppe's key includes it.
+    assert!(flows["schema"]["fields"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|k| k == "reporter_id"));
+        .all(|f| f["name"] != "year"));
+    assert!(flows["schema"].get("primaryKey").is_none());
+    let key = flows["steppe"]["primary_key"].as_array().unwrap();
+    assert!(key.iter().any(|k| k == "reporter_id") && key.iter().any(|k| k == "year"));
+    assert_eq!(flows["steppe"]["partition_fields"][0]["name"], "year");
+    let entities = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "entities")
+        .unwrap();
+    assert_eq!(
+        entities["schema"]["primaryKey"],
+        serde_json::json!(["entity_id"])
+    );
     assert!(flows["schema"]["foreignKeys"]
         .as_array()
         .unwrap()

@@ -101,12 +101,18 @@ pub struct ImportSummary {
 pub struct Resource {
     /// Table name.
     pub name: String,
-    /// Data files, relative to the store root.
+    /// Data files, relative to the store root (absent for an empty table).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub path: Vec<String>,
-    /// Always `parquet`.
-    pub format: String,
-    /// Parquet media type.
-    pub mediatype: String,
+    /// Inline rows: `[]` for an empty table, so the resource stays a valid Data Resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<serde_json::Value>>,
+    /// `parquet` (absent for an empty table, whose rows are the inline `data`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Parquet media type (absent for an empty table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mediatype: Option<String>,
     /// Description of the table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -116,14 +122,19 @@ pub struct Resource {
     pub steppe: ResourceMeta,
 }
 
-/// Frictionless Table Schema.
+/// Frictionless Table Schema of the files: the columns they hold. Hive partition columns
+/// live in directory names, not in the files, so they are described under `steppe` instead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceSchema {
     /// Columns.
     pub fields: Vec<FieldDescriptor>,
-    /// Primary key columns.
-    #[serde(rename = "primaryKey")]
+    /// Primary key columns (omitted for partitioned tables, whose key includes the partition
+    /// column; steppe's full key is `steppe.primary_key`).
+    #[serde(rename = "primaryKey", default, skip_serializing_if = "Vec::is_empty")]
     pub primary_key: Vec<String>,
+    /// Cell values read as missing (Parquet nulls surface as these in pandas-based readers).
+    #[serde(rename = "missingValues", default)]
+    pub missing_values: Vec<String>,
     /// Foreign keys.
     #[serde(rename = "foreignKeys", default)]
     pub foreign_keys: Vec<ForeignKeyDescriptor>,
@@ -168,8 +179,14 @@ pub struct ForeignKeyReference {
 pub struct ResourceMeta {
     /// Total rows.
     pub rows: u64,
+    /// The table's full primary key (partition columns included).
+    #[serde(default)]
+    pub primary_key: Vec<String>,
     /// Hive partition columns.
     pub partition_by: Vec<String>,
+    /// Partition columns with their Frictionless and Arrow types.
+    #[serde(default)]
+    pub partition_fields: Vec<FieldDescriptor>,
     /// Sort order inside files.
     pub sort_by: Vec<String>,
     /// Whether the table may be shipped to others (false once a non-redistributable source
@@ -203,7 +220,9 @@ pub fn frictionless_type(dt: &DataType) -> &'static str {
         DataType::Float32 | DataType::Float64 => "number",
         DataType::Boolean => "boolean",
         DataType::Date32 => "date",
-        DataType::List(_) | DataType::LargeList(_) => "array",
+        // Lists are `any`: Frictionless' Parquet reader hands them over as arrays it cannot
+        // type-check; `arrowType` states the exact type.
+        DataType::List(_) | DataType::LargeList(_) => "any",
         _ => "any",
     }
 }
@@ -211,35 +230,57 @@ pub fn frictionless_type(dt: &DataType) -> &'static str {
 impl Resource {
     /// An empty resource for a table.
     pub fn empty(spec: &TableSpec) -> Resource {
+        let describe = |f: &arrow_schema::FieldRef| {
+            let mut constraints = BTreeMap::new();
+            if !f.is_nullable() {
+                constraints.insert("required".to_string(), serde_json::Value::Bool(true));
+            }
+            FieldDescriptor {
+                name: f.name().clone(),
+                field_type: frictionless_type(f.data_type()).to_string(),
+                constraints,
+                arrow_type: f.data_type().to_string(),
+            }
+        };
+        let is_partition =
+            |f: &arrow_schema::FieldRef| spec.partition_by.contains(&f.name().as_str());
         let fields = spec
             .schema
             .fields()
             .iter()
-            .map(|f| {
-                let mut constraints = BTreeMap::new();
-                if !f.is_nullable() {
-                    constraints.insert("required".to_string(), serde_json::Value::Bool(true));
-                }
-                FieldDescriptor {
-                    name: f.name().clone(),
-                    field_type: frictionless_type(f.data_type()).to_string(),
-                    constraints,
-                    arrow_type: f.data_type().to_string(),
-                }
-            })
+            .filter(|f| !is_partition(f))
+            .map(describe)
             .collect();
-        Resource {
+        let partition_fields = spec
+            .schema
+            .fields()
+            .iter()
+            .filter(|f| is_partition(f))
+            .map(describe)
+            .collect();
+        let key: Vec<String> = spec.primary_key.iter().map(|s| s.to_string()).collect();
+        let mut resource = Resource {
             name: spec.table.name().to_string(),
             path: Vec::new(),
-            format: "parquet".into(),
-            mediatype: "application/vnd.apache.parquet".into(),
+            data: None,
+            format: None,
+            mediatype: None,
             description: Some(spec.description.to_string()),
             schema: ResourceSchema {
                 fields,
-                primary_key: spec.primary_key.iter().map(|s| s.to_string()).collect(),
+                primary_key: if spec.partition_by.is_empty() {
+                    key.clone()
+                } else {
+                    Vec::new()
+                },
+                missing_values: ["", "nan", "NaN", "None", "NaT"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
                 foreign_keys: spec
                     .foreign_keys
                     .iter()
+                    .filter(|k| !spec.partition_by.contains(&k.field))
                     .map(|k| ForeignKeyDescriptor {
                         fields: vec![k.field.to_string()],
                         reference: ForeignKeyReference {
@@ -251,19 +292,38 @@ impl Resource {
             },
             steppe: ResourceMeta {
                 rows: 0,
+                primary_key: key,
                 partition_by: spec.partition_by.iter().map(|s| s.to_string()).collect(),
+                partition_fields,
                 sort_by: spec.sort_by.iter().map(|s| s.to_string()).collect(),
                 redistributable: true,
                 files: Vec::new(),
             },
-        }
+        };
+        resource.refresh();
+        resource
     }
 
     /// Recomputes `path` and `rows` from the file list.
     pub fn refresh(&mut self) {
         self.files_sort();
         self.path = self.steppe.files.iter().map(|f| f.path.clone()).collect();
+        let empty = self.path.is_empty();
+        self.data = empty.then(|| self.header_only());
+        self.format = (!empty).then(|| "parquet".to_string());
+        self.mediatype = (!empty).then(|| "application/vnd.apache.parquet".to_string());
         self.steppe.rows = self.steppe.files.iter().map(|f| f.rows).sum();
+    }
+
+    /// Inline data of an empty table: a header row and no rows (Frictionless reads the
+    /// first row of inline arrays as the header).
+    fn header_only(&self) -> Vec<serde_json::Value> {
+        let names = self
+            .schema
+            .fields
+            .iter()
+            .map(|f| serde_json::Value::String(f.name.clone()));
+        vec![serde_json::Value::Array(names.collect())]
     }
 
     fn files_sort(&mut self) {
