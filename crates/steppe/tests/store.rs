@@ -741,3 +741,63 @@ fn row_group_pruning_returns_exactly_the_matching_rows() {
     );
     assert!(got.iter().all(|f| f.reporter_id == "TJK"));
 }
+
+#[test]
+fn readers_always_see_a_complete_version_while_a_writer_appends() {
+    let dir = tempfile::tempdir().unwrap();
+    write_sample(dir.path());
+    let root = dir.path().to_path_buf();
+    let base = Store::open(&root)
+        .unwrap()
+        .records::<TradeFlow>()
+        .unwrap()
+        .len();
+    const COMMITS: usize = 15;
+    const PER_COMMIT: usize = 7;
+    let writer = {
+        let root = root.clone();
+        std::thread::spawn(move || {
+            for c in 0..COMMITS {
+                let store = Store::open(&root).unwrap();
+                let mut tx = store
+                    .begin_with(steppe::WriteOptions {
+                        wait_for_lock: true,
+                        ..Default::default()
+                    })
+                    .unwrap();
+                let rows: Vec<TradeFlow> = (0..PER_COMMIT)
+                    .map(|i| {
+                        let mut f = flow(2000 + (c % 3) as i16, "TJK", "RUS", 1.0);
+                        f.commodity_code = format!("{c:03}{i:03}");
+                        f
+                    })
+                    .collect();
+                tx.write_records(&rows).unwrap();
+                tx.commit().unwrap();
+            }
+        })
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    while !writer.is_finished() || seen.len() < 2 {
+        let store = Store::open(&root).unwrap();
+        let declared = store.row_count(Table::TradeFlows) as usize;
+        let rows = store.records::<TradeFlow>().unwrap().len();
+        assert_eq!(rows, declared, "a reader saw a partial version");
+        assert_eq!(
+            (rows - base) % PER_COMMIT,
+            0,
+            "a commit was seen half-applied"
+        );
+        seen.insert(rows);
+        if writer.is_finished() {
+            break;
+        }
+    }
+    writer.join().unwrap();
+    let end = Store::open(&root).unwrap();
+    assert_eq!(
+        end.records::<TradeFlow>().unwrap().len(),
+        base + COMMITS * PER_COMMIT
+    );
+    assert!(steppe::validate(&end).unwrap().is_ok());
+}
