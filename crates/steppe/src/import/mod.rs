@@ -6,9 +6,12 @@
 //! detected by its sha256 and skipped or replaced, as the user chooses.
 
 pub mod acled;
+pub mod baci;
+pub mod comtrade;
 mod events_common;
 pub mod gdelt;
 pub mod input;
+mod trade_common;
 pub mod ucdp;
 pub mod wdi;
 

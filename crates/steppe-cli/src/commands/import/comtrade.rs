@@ -1,15 +1,17 @@
-//! `steppe import comtrade` (being written; see the importer issue).
+//! `steppe import comtrade`: UN Comtrade CSV downloads, current (`typeCode, freqCode, refYear,
+//! ...`) and legacy (`Classification, Year, Period, ...`) layouts, into `trade_flows` (see
+//! `steppe::import::comtrade` for the rules).
 
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::CommonArgs;
+use super::{print_report, CommonArgs};
 
 /// Arguments of `steppe import comtrade`.
 #[derive(Debug, Args)]
 pub struct ComtradeArgs {
-    /// Input files.
+    /// Comtrade CSV files (plain, `.gz` or `.zip`); the layout is read from each header.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Options every import takes.
@@ -18,8 +20,12 @@ pub struct ComtradeArgs {
 }
 
 /// Runs the import.
-pub fn run(_args: ComtradeArgs) -> steppe::Result<i32> {
-    Err(steppe::Error::InvalidArgument(
-        "the comtrade importer is not available in this build yet".into(),
-    ))
+pub fn run(args: ComtradeArgs) -> steppe::Result<i32> {
+    let report = steppe::import::comtrade::import_comtrade(
+        &args.files,
+        &args.common.out,
+        &args.common.options(),
+    )?;
+    print_report(&report, &args.common.out);
+    Ok(0)
 }

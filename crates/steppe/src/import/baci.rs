@@ -1,0 +1,922 @@
+//! CEPII BACI: the yearly `BACI_HS92_Y2023_V202501.csv` files (plain, `.gz` or a `.zip` holding
+//! that file) with their companion `country_codes_V*.csv` and, optionally,
+//! `product_codes_HS92_V*.csv`, into `trade_flows`.
+//!
+//! Each row `t,i,j,k,v,q` becomes one flow: reporter = exporter `i`, partner = importer `j`,
+//! flow `export`, perspective `reconciled`, price basis `fob_estimated`, derivation
+//! `unit_converted`; `k` becomes a six-character string (lost leading zeros restored); `v`
+//! (thousand USD) times 1000 is the value in USD, converted exactly from the decimal; `q` is the
+//! quantity in tonnes (`NA` or empty: null). The HS revision and the release come from the file
+//! name.
+//!
+//! Country codes are mapped through the country file given (never a table in steppe), per
+//! code, in this order:
+//! 1. its ISO3 column, when that names an entity of the store's crosswalk (in the file's year,
+//!    else at any date);
+//! 2. otherwise the code itself as an ISO 3166 numeric code (the store's crosswalk);
+//! 3. otherwise, when the name says "not elsewhere specified" (`Other Asia, nes`), an entity
+//!    steppe creates: id `X` + the code on three digits, type `residual_nes`, with a `baci`
+//!    crosswalk row, both citing the country file;
+//! 4. otherwise the code is unknown and its rows are rejected (`unknown_code`), as are rows
+//!    whose code the country file does not list.
+//!
+//! An ISO3 that several codes share (Belgium 56 and Belgium-Luxembourg 58 both give `BEL`)
+//! maps each of them to that entity: the file says so. If that makes two rows of one file the
+//! same flow (same year, exporter, importer and product), the later one is rejected as a
+//! `duplicate`, like a repeated `(t, i, j, k)`.
+//!
+//! Work is split over threads: a reader cuts the input into chunks of whole lines, a parser
+//! turns lines straight into Arrow columns, the input's sha256 is computed alongside, and the
+//! calling thread hands batches to the store, which encodes the Parquet columns on the rayon
+//! pool. Memory stays bounded: a few 2 MiB chunks and 128 Ki-row batches in flight, plus the
+//! duplicate check, whose bitmap is sized by the code lists (exporters × importers ×
+//! products), not by the input.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use super::trade_common::{
+    apply_part, flow_key, header_names, is_missing, parse_amount, parse_uint, perspective_key,
+    price_basis_key, read_header, spawn_chunk_reader, trim_field, with_source, write_new_areas,
+    Amount, Chunk, Lean, NewArea, Part, RecordReader, Reference, TradeColumns, TradeDicts,
+    BATCH_ROWS,
+};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
+use crate::model::{Derivation, EntityType, Flow, Perspective, PriceBasis, Scheme, Source};
+use crate::{Error, Location, Result};
+
+/// Importer name recorded in the store's import summaries.
+pub const IMPORTER: &str = "baci";
+
+/// Licence of BACI (Etalab Open Licence 2.0).
+pub const LICENSE: &str = "etalab-2.0";
+
+const URL: &str = "https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37";
+
+/// What a BACI data file's name says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaciFileName {
+    /// HS revision as a classification name (`HS92`, `HS17`, ...).
+    pub classification: String,
+    /// The year of the data.
+    pub year: i16,
+    /// The release (`V202501`), when the name gives it.
+    pub version: Option<String>,
+}
+
+impl BaciFileName {
+    /// Parses `BACI_HS92_Y2023_V202501.csv` (any extension, any case).
+    pub fn parse(name: &str) -> Option<BaciFileName> {
+        let stem = name.split('.').next().unwrap_or(name);
+        let mut classification = None;
+        let mut year = None;
+        let mut version = None;
+        for token in stem.split(['_', '-', ' ']) {
+            let t = token.to_ascii_uppercase();
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            if let Some(rest) = t.strip_prefix("HS") {
+                if rest.len() == 2 && digits(rest) {
+                    classification = Some(t.clone());
+                }
+            } else if let Some(rest) = t.strip_prefix('Y') {
+                if rest.len() == 4 && digits(rest) {
+                    year = rest.parse::<i16>().ok();
+                }
+            } else if let Some(rest) = t.strip_prefix('V') {
+                if digits(rest) {
+                    version = Some(t.clone());
+                }
+            }
+        }
+        Some(BaciFileName {
+            classification: classification?,
+            year: year?,
+            version,
+        })
+    }
+}
+
+/// One row of a BACI country file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryRow {
+    /// BACI's numeric code.
+    pub code: u32,
+    /// The name the file gives.
+    pub name: String,
+    /// ISO 3166 alpha-3 as the file gives it (`None` for empty, `N/A` or not three letters).
+    pub iso3: Option<String>,
+    /// Line in the country file.
+    pub line: u64,
+}
+
+/// A parsed `country_codes_V*.csv`.
+#[derive(Debug, Clone)]
+pub struct CountryCodes {
+    /// The file.
+    pub input: InputFile,
+    /// Its rows, by code.
+    pub rows: Vec<CountryRow>,
+    /// The release its name gives (`V202501`).
+    pub version: Option<String>,
+}
+
+impl CountryCodes {
+    /// Reads a country file in either header layout:
+    /// `country_code,country_name,country_iso2,country_iso3` or the older
+    /// `country_code,country_name_abbreviation,country_name_full,iso_2digit_alpha,iso_3digit_alpha`.
+    pub fn read(path: &Path, max_expanded: u64) -> Result<CountryCodes> {
+        let input = InputFile::inspect(path)?;
+        let reader = input.open(".csv", max_expanded)?;
+        let mut rr = RecordReader::new(std::io::BufReader::new(reader));
+        let mut rec = super::trade_common::Record::default();
+        let io = |e| Error::io(path, e);
+        if !rr.read(&mut rec).map_err(io)? {
+            return Err(Error::format(
+                Location::file(path).row(1),
+                "the country file is empty",
+            ));
+        }
+        let names: Vec<String> = header_names(&rec)
+            .into_iter()
+            .map(|n| n.to_ascii_lowercase())
+            .collect();
+        let col = |options: &[&str]| names.iter().position(|n| options.contains(&n.as_str()));
+        let (Some(code_col), Some(iso3_col)) = (
+            col(&["country_code"]),
+            col(&["country_iso3", "iso_3digit_alpha", "iso3"]),
+        ) else {
+            return Err(Error::format(
+                Location::file(path).row(1),
+                format!(
+                    "not a BACI country file: the header is `{}`; expected `country_code,country_name,country_iso2,country_iso3` or `country_code,country_name_abbreviation,country_name_full,iso_2digit_alpha,iso_3digit_alpha`",
+                    names.join(",")
+                ),
+            ));
+        };
+        let name_col = col(&[
+            "country_name",
+            "country_name_abbreviation",
+            "country_name_full",
+        ]);
+        let mut rows: Vec<CountryRow> = Vec::new();
+        while rr.read(&mut rec).map_err(io)? {
+            if rec.is_blank() {
+                continue;
+            }
+            let Some(code) = parse_uint(rec.get(code_col)).filter(|c| *c < 1000) else {
+                return Err(Error::format(
+                    Location::file(path).row(rec.line).field("country_code"),
+                    format!(
+                        "`{}` is not a BACI country code (a number below 1000)",
+                        rec.text(code_col)
+                    ),
+                ));
+            };
+            let iso3 = rec.text(iso3_col);
+            let iso3 = (iso3.len() == 3
+                && iso3.bytes().all(|b| b.is_ascii_alphabetic())
+                && !is_missing(iso3.as_bytes()))
+            .then(|| iso3.to_ascii_uppercase());
+            let name = name_col.map(|c| rec.text(c)).unwrap_or_default();
+            if let Some(prev) = rows.iter().find(|r| r.code == code) {
+                if prev.iso3 != iso3 {
+                    return Err(Error::format(
+                        Location::file(path).row(rec.line).field("country_code"),
+                        format!(
+                            "code {code} is listed twice with different ISO3 codes (line {}: {:?}, here: {:?})",
+                            prev.line, prev.iso3, iso3
+                        ),
+                    ));
+                }
+                continue;
+            }
+            rows.push(CountryRow {
+                code,
+                name,
+                iso3,
+                line: rec.line,
+            });
+        }
+        let version = release_of(&input.name);
+        Ok(CountryCodes {
+            input,
+            rows,
+            version,
+        })
+    }
+
+    fn source(&self) -> Source {
+        let title = format!(
+            "CEPII BACI country codes{}",
+            self.version
+                .as_deref()
+                .map(|v| format!(" ({v})"))
+                .unwrap_or_default()
+        );
+        let mut s = self.input.source(
+            "baci-country-codes",
+            &title,
+            Some(LICENSE),
+            self.version.as_deref(),
+        );
+        s.publisher = Some("CEPII".into());
+        s.url = Some(URL.into());
+        s
+    }
+}
+
+/// The `Vxxxxxx` release token of a file name.
+fn release_of(name: &str) -> Option<String> {
+    let stem = name.split('.').next().unwrap_or(name);
+    stem.split(['_', '-', ' '])
+        .map(|t| t.to_ascii_uppercase())
+        .find(|t| t.len() > 1 && t.starts_with('V') && t[1..].bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A parsed `product_codes_HSxx_V*.csv`: the product numbers it lists.
+#[derive(Debug, Clone)]
+pub struct ProductCodes {
+    /// The file.
+    pub input: InputFile,
+    /// Whether each number 0..=999999 is a listed product.
+    listed: Vec<bool>,
+    /// How many products it lists.
+    pub count: usize,
+}
+
+impl ProductCodes {
+    /// Reads a product file (`code,description`; codes with or without leading zeros).
+    pub fn read(path: &Path, max_expanded: u64) -> Result<ProductCodes> {
+        let input = InputFile::inspect(path)?;
+        let reader = input.open(".csv", max_expanded)?;
+        let mut rr = RecordReader::new(std::io::BufReader::new(reader));
+        let mut rec = super::trade_common::Record::default();
+        let io = |e| Error::io(path, e);
+        if !rr.read(&mut rec).map_err(io)? {
+            return Err(Error::format(
+                Location::file(path).row(1),
+                "the product file is empty",
+            ));
+        }
+        let names = header_names(&rec);
+        let first = names
+            .first()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        if !["code", "k", "hs6", "product_code", "product"].contains(&first.as_str()) {
+            return Err(Error::format(
+                Location::file(path).row(1),
+                format!(
+                    "not a BACI product file: the header is `{}`; expected `code,description`",
+                    names.join(",")
+                ),
+            ));
+        }
+        let mut listed = vec![false; 1_000_000];
+        let mut count = 0;
+        while rr.read(&mut rec).map_err(io)? {
+            if rec.is_blank() {
+                continue;
+            }
+            let code = rec.field(0);
+            match product_number(code) {
+                Some(n) => {
+                    if !listed[n as usize] {
+                        count += 1;
+                    }
+                    listed[n as usize] = true;
+                }
+                None => {
+                    return Err(Error::format(
+                        Location::file(path).row(rec.line).field(first.clone()),
+                        format!(
+                            "`{}` is not a product code of up to six digits",
+                            String::from_utf8_lossy(code)
+                        ),
+                    ))
+                }
+            }
+        }
+        Ok(ProductCodes {
+            input,
+            listed,
+            count,
+        })
+    }
+
+    fn source(&self) -> Source {
+        let version = release_of(&self.input.name);
+        let mut s = self.input.source(
+            "baci-product-codes",
+            &format!(
+                "CEPII BACI product codes{}",
+                version
+                    .as_deref()
+                    .map(|v| format!(" ({v})"))
+                    .unwrap_or_default()
+            ),
+            Some(LICENSE),
+            version.as_deref(),
+        );
+        s.publisher = Some("CEPII".into());
+        s.url = Some(URL.into());
+        s
+    }
+}
+
+/// A product code of one to six digits as a number.
+#[inline]
+fn product_number(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || s.len() > 6 {
+        return None;
+    }
+    let mut n = 0u32;
+    for &c in s {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n * 10 + d as u32;
+    }
+    Some(n)
+}
+
+/// Imports BACI yearly files into the store at `store` (created if missing), mapping country
+/// codes through `country_codes` and, when given, checking products against `products`.
+/// Each file is imported in its own transaction and reported separately.
+pub fn import_baci(
+    files: &[PathBuf],
+    country_codes: &Path,
+    products: Option<&Path>,
+    store: &Path,
+    options: &ImportOptions,
+) -> Result<ImportReport> {
+    let countries = CountryCodes::read(country_codes, options.max_expanded_bytes)?;
+    let products = products
+        .map(|p| ProductCodes::read(p, options.max_expanded_bytes))
+        .transpose()?;
+    let mut report = ImportReport::default();
+    for file in files {
+        match import_file(file, &countries, products.as_ref(), store, options)? {
+            Some(summary) => report.files.push(summary),
+            None => report.skipped_files.push(
+                file.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+    Ok(report)
+}
+
+/// Batches the parser may run ahead of the writer (about 8 MB each): enough to keep both
+/// cores busy while a row group is being encoded.
+const PARTS_IN_FLIGHT: usize = 2;
+
+/// Stands for the data file's source id until its sha256 is known.
+const PLACEHOLDER_SOURCE: &str = "baci-pending";
+
+const HEADER: [&str; 6] = ["t", "i", "j", "k", "v", "q"];
+
+fn import_file(
+    path: &Path,
+    countries: &CountryCodes,
+    products: Option<&ProductCodes>,
+    store: &Path,
+    options: &ImportOptions,
+) -> Result<Option<crate::store::ImportSummary>> {
+    let display = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = BaciFileName::parse(&display).ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "{}: cannot tell the HS revision and the year from the file name; BACI files are named like BACI_HS92_Y2023_V202501.csv (the release archive holding every year must be unpacked first)",
+            path.display()
+        ))
+    })?;
+    // The sha256 (which names the file's Source) is computed on a thread of its own while
+    // parsing starts: rows are parsed against a placeholder source id that is replaced when
+    // each batch is written. Until the store has been opened nothing is written, and the
+    // bounded channels stop the parser after a few batches.
+    let path_owned = path.to_path_buf();
+    let hashing = std::thread::Builder::new()
+        .name("steppe-sha256".into())
+        .spawn(move || InputFile::inspect(&path_owned))
+        .map_err(|e| Error::io(path, e))?;
+    let provisional = InputFile {
+        path: path.to_path_buf(),
+        name: display.clone(),
+        bytes: 0,
+        sha256: String::new(),
+    };
+    let member = match &name.version {
+        Some(v) => format!("_y{}_{}.csv", name.year, v.to_ascii_lowercase()),
+        None => ".csv".to_string(),
+    };
+    // The header is checked before the store is touched.
+    let header = read_header(&provisional, &member, options.max_expanded_bytes)?;
+    let names = header_names(&header);
+    let ok = names.len() == HEADER.len()
+        && names
+            .iter()
+            .zip(HEADER)
+            .all(|(a, b)| a.eq_ignore_ascii_case(b));
+    if !ok {
+        return Err(Error::format(
+            Location::file(path).row(1),
+            format!(
+                "not a BACI data file: the header is `{}`; expected `t,i,j,k,v,q`",
+                String::from_utf8_lossy(super::trade_common::strip_bom(&header.raw)).trim_end()
+            ),
+        ));
+    }
+
+    // Map every code of the country file, against the store as committed (or the bundled
+    // reference a new store is seeded with).
+    let reference = Reference::load_or_bundled(store)?;
+    let country_source = countries.source();
+    let mut dicts = TradeDicts::new(PLACEHOLDER_SOURCE, Derivation::UnitConverted);
+    let mut code_map: Vec<Mapping> = vec![Mapping::NotListed; 1000];
+    let mut areas: Vec<(i16, NewArea)> = Vec::new();
+    for row in &countries.rows {
+        let year = name.year as i32;
+        let entity = row
+            .iso3
+            .as_deref()
+            .and_then(|iso3| reference.by_iso3(iso3, year))
+            .or_else(|| reference.by_iso_num(row.code, year));
+        code_map[row.code as usize] = match entity {
+            Some(id) => Mapping::Entity(dicts.entities.key(&id)),
+            None if super::trade_common::names_nes(&row.name) => {
+                let area = NewArea::new(
+                    row.code,
+                    Scheme::Baci,
+                    &row.name,
+                    EntityType::ResidualNes,
+                    &country_source.source_id,
+                    format!("{} line {}", countries.input.name, row.line),
+                );
+                let key = dicts.entities.key(&area.entity.entity_id);
+                areas.push((key, area));
+                Mapping::Entity(key)
+            }
+            None => Mapping::Unresolved(format!(
+                "BACI code {} ({}) names no entity: its ISO3 {} is not in the crosswalk and {} is not an ISO 3166 numeric code",
+                row.code,
+                row.name,
+                row.iso3.as_deref().unwrap_or("is missing"),
+                row.code
+            )),
+        };
+    }
+    let classification = dicts.classifications.key(&name.classification);
+    let unit = dicts.units.key("t");
+
+    let reader = provisional.open(&member, options.max_expanded_bytes)?;
+    let (chunks, recycle) = spawn_chunk_reader(reader, path.to_path_buf());
+    let (tx, rx) = sync_channel::<Result<Part>>(PARTS_IN_FLIGHT);
+    let parser = Parser {
+        year: name.year,
+        country_file: countries.input.name.clone(),
+        code_map,
+        n_entities: 0,
+        classification,
+        unit,
+        products: products.map(|p| p.listed.clone()),
+        product_index: vec![u32::MAX; 1_000_000],
+        next_product: 0,
+        seen: Vec::new(),
+        dicts,
+        cols: TradeColumns::new(),
+        line: 0,
+        out: tx,
+        used: Vec::new(),
+    };
+    let handle = std::thread::Builder::new()
+        .name("steppe-baci-parse".into())
+        .spawn(move || parser.run(chunks, recycle))
+        .map_err(|e| Error::io(path, e))?;
+
+    let input = match hashing.join() {
+        Ok(r) => r?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    let version = name.version.clone().or_else(|| countries.version.clone());
+    let mut source = input.source(
+        IMPORTER,
+        &format!(
+            "CEPII BACI {} {}{}",
+            name.classification,
+            name.year,
+            version
+                .as_deref()
+                .map(|v| format!(" ({v})"))
+                .unwrap_or_default()
+        ),
+        Some(LICENSE),
+        version.as_deref(),
+    );
+    source.publisher = Some("CEPII".into());
+    source.url = Some(URL.into());
+
+    // Dropping the receiver on the way out stops the parser and the reader.
+    let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
+        return Ok(None);
+    };
+    let source_id = run.source_id().to_string();
+    let reference = Reference::load(store, &source_id)?;
+
+    // The country file (and product file) as sources of their own, once per store.
+    let mut companions = vec![country_source.clone()];
+    if let Some(p) = products {
+        companions.push(p.source());
+    }
+    let companions: Vec<Source> = companions
+        .into_iter()
+        .filter(|s| !reference.sources.contains(&s.source_id))
+        .collect();
+    if !companions.is_empty() {
+        run.write_records(&companions)?;
+        run.transaction().close_open_files()?;
+    }
+
+    let progress = options.progress.clone();
+    let compressed = input.name.to_ascii_lowercase().ends_with(".zip")
+        || input.name.to_ascii_lowercase().ends_with(".gz");
+    progress.start(&input.name, (!compressed).then_some(input.bytes));
+    let result = (|| -> Result<()> {
+        for part in rx.iter() {
+            let mut part = part?;
+            if let Some(b) = part.batch.take() {
+                part.batch = Some(with_source(&b, &source_id)?);
+            }
+            apply_part(&mut run, part, progress.as_ref())?;
+        }
+        Ok(())
+    })();
+    let used = match handle.join() {
+        Ok(u) => u,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    progress.finish();
+    result?;
+    let used = used?;
+    let used_areas: Vec<NewArea> = areas
+        .into_iter()
+        .filter(|(k, _)| used.get(*k as usize).copied().unwrap_or(false))
+        .map(|(_, a)| a)
+        .collect();
+    write_new_areas(&mut run, &reference, &used_areas)?;
+    Ok(Some(run.finish()?))
+}
+
+#[derive(Debug, Clone)]
+enum Mapping {
+    /// Not in the country file.
+    NotListed,
+    /// Listed but naming no entity (why).
+    Unresolved(String),
+    /// The entity's key in the entity dictionary.
+    Entity(i16),
+}
+
+struct Parser {
+    year: i16,
+    country_file: String,
+    code_map: Vec<Mapping>,
+    n_entities: usize,
+    classification: i16,
+    unit: i16,
+    products: Option<Vec<bool>>,
+    /// Dense index of each product number seen (for the duplicate bitmap).
+    product_index: Vec<u32>,
+    next_product: u32,
+    /// Per (exporter, importer) pair: a bitmap over dense product indexes.
+    seen: Vec<Vec<u64>>,
+    dicts: TradeDicts,
+    cols: TradeColumns,
+    line: u64,
+    out: SyncSender<Result<Part>>,
+    /// Entity keys used by accepted rows.
+    used: Vec<bool>,
+}
+
+/// The parser stopped because the writing side hung up (it failed; its error is reported).
+struct Hangup;
+
+impl Parser {
+    fn run(
+        mut self,
+        chunks: Receiver<Result<Chunk>>,
+        recycle: SyncSender<Vec<u8>>,
+    ) -> Result<Vec<bool>> {
+        self.cols.set_lean(Lean {
+            year: self.year,
+            flow: flow_key(Flow::Export),
+            perspective: perspective_key(Perspective::Reconciled),
+            classification: self.classification,
+            price_basis: price_basis_key(PriceBasis::FobEstimated),
+            unit: self.unit,
+        });
+        self.n_entities = self.dicts.entities.len();
+        self.seen = vec![Vec::new(); self.n_entities * self.n_entities];
+        self.used = vec![false; self.n_entities];
+        let mut part = Part::default();
+        for chunk in chunks.iter() {
+            let chunk = match chunk {
+                Ok(c) => c,
+                Err(e) => {
+                    let _ = self.out.send(Err(e));
+                    return Ok(self.used);
+                }
+            };
+            if self.chunk(&chunk, &mut part).is_err() {
+                return Ok(self.used);
+            }
+            part.bytes += chunk.data.len() as u64;
+            let _ = recycle.try_send(chunk.data);
+            let p = std::mem::take(&mut part);
+            if self.out.send(Ok(p)).is_err() {
+                return Ok(self.used);
+            }
+        }
+        if self.cols.len() > 0 {
+            let _ = self.flush(&mut part);
+        }
+        if !part.is_empty() {
+            let _ = self.out.send(Ok(part));
+        }
+        Ok(self.used)
+    }
+
+    fn flush(&mut self, part: &mut Part) -> std::result::Result<(), Hangup> {
+        match self.cols.finish(&mut self.dicts) {
+            Ok(batch) => {
+                part.batch = Some(batch);
+                let p = std::mem::take(part);
+                self.out.send(Ok(p)).map_err(|_| Hangup)
+            }
+            Err(e) => {
+                let _ = self.out.send(Err(e));
+                Err(Hangup)
+            }
+        }
+    }
+
+    fn chunk(&mut self, chunk: &Chunk, part: &mut Part) -> std::result::Result<(), Hangup> {
+        let data = &chunk.data[..];
+        let mut start = 0;
+        while start < data.len() {
+            let (end, next) = match memchr::memchr(b'\n', &data[start..]) {
+                Some(i) => (start + i, start + i + 1),
+                None => (data.len(), data.len()),
+            };
+            self.line += 1;
+            let no_newline = next == data.len() && chunk.last_without_newline;
+            if self.line > 1 {
+                self.row(&data[start..end], &data[start..next], no_newline, part);
+                if self.cols.len() >= BATCH_ROWS {
+                    self.flush(part)?;
+                }
+            }
+            start = next;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn row(&mut self, line: &[u8], raw: &[u8], no_newline: bool, part: &mut Part) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        part.read += 1;
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            part.skip("blank_line");
+            return;
+        }
+        let mut fields: [&[u8]; 6] = [b""; 6];
+        let mut n = 0;
+        let mut field_start = 0;
+        for (idx, &b) in line.iter().enumerate() {
+            if b == b',' {
+                if n < 6 {
+                    fields[n] = &line[field_start..idx];
+                }
+                n += 1;
+                field_start = idx + 1;
+            }
+        }
+        if n < 6 {
+            fields[n] = &line[field_start..];
+        }
+        n += 1;
+        let lineno = self.line;
+        let mut reject = |field: Option<&'static str>, reason: &'static str, detail: String| {
+            if no_newline
+                && matches!(
+                    reason,
+                    "wrong_column_count" | "malformed_number" | "malformed_code"
+                )
+            {
+                part.reject(
+                    lineno,
+                    field,
+                    "truncated_line",
+                    format!("the last line has no newline and does not parse ({detail}): the file looks truncated"),
+                    raw,
+                );
+            } else {
+                part.reject(lineno, field, reason, detail, raw);
+            }
+        };
+        if n != 6 {
+            reject(
+                None,
+                "wrong_column_count",
+                format!("{n} fields; the header names 6 (t,i,j,k,v,q)"),
+            );
+            return;
+        }
+        let [t, i, j, k, v, q] = fields;
+        match parse_uint(t) {
+            Some(y) if y == self.year as u32 => {}
+            Some(y) => {
+                reject(
+                    Some("t"),
+                    "bad_year",
+                    format!("year {y} in a file whose name says {}", self.year),
+                );
+                return;
+            }
+            None => {
+                reject(
+                    Some("t"),
+                    "bad_year",
+                    format!("`{}` is not a year", String::from_utf8_lossy(trim_field(t))),
+                );
+                return;
+            }
+        }
+        let entity =
+            |field: &'static str,
+             raw_code: &[u8]|
+             -> std::result::Result<i16, (Option<&'static str>, &'static str, String)> {
+                let Some(code) = parse_uint(raw_code) else {
+                    return Err((
+                        Some(field),
+                        "malformed_number",
+                        format!(
+                            "`{}` is not a country code",
+                            String::from_utf8_lossy(trim_field(raw_code))
+                        ),
+                    ));
+                };
+                match self.code_map.get(code as usize) {
+                    Some(Mapping::Entity(k)) => Ok(*k),
+                    Some(Mapping::Unresolved(why)) => {
+                        Err((Some(field), "unknown_code", why.clone()))
+                    }
+                    _ => Err((
+                        Some(field),
+                        "unknown_code",
+                        format!("BACI code {code} is not in {}", self.country_file),
+                    )),
+                }
+            };
+        let reporter = match entity("i", i) {
+            Ok(k) => k,
+            Err((f, r, d)) => {
+                reject(f, r, d);
+                return;
+            }
+        };
+        let partner = match entity("j", j) {
+            Ok(k) => k,
+            Err((f, r, d)) => {
+                reject(f, r, d);
+                return;
+            }
+        };
+        let k = trim_field(k);
+        let Some(product) = product_number(k) else {
+            reject(
+                Some("k"),
+                "malformed_code",
+                format!(
+                    "`{}` is not an HS6 product code",
+                    String::from_utf8_lossy(k)
+                ),
+            );
+            return;
+        };
+        if let Some(listed) = &self.products {
+            if !listed[product as usize] {
+                reject(
+                    Some("k"),
+                    "unknown_code",
+                    format!("product {product:06} is not in the product file"),
+                );
+                return;
+            }
+        }
+        let (value, precision) = match parse_amount(v, 3) {
+            Amount::Value { value, precision } => (value, precision),
+            Amount::Negative => {
+                reject(Some("v"), "negative_value", "a negative trade value".into());
+                return;
+            }
+            Amount::Missing => {
+                reject(Some("v"), "malformed_number", "the value is missing".into());
+                return;
+            }
+            Amount::Malformed => {
+                reject(
+                    Some("v"),
+                    "malformed_number",
+                    format!(
+                        "`{}` is not a number",
+                        String::from_utf8_lossy(trim_field(v))
+                    ),
+                );
+                return;
+            }
+        };
+        let quantity = match parse_amount(q, 0) {
+            Amount::Value { value, .. } => Some(value),
+            Amount::Missing => None,
+            Amount::Negative => {
+                reject(Some("q"), "negative_value", "a negative quantity".into());
+                return;
+            }
+            Amount::Malformed => {
+                reject(
+                    Some("q"),
+                    "malformed_number",
+                    format!(
+                        "`{}` is not a number",
+                        String::from_utf8_lossy(trim_field(q))
+                    ),
+                );
+                return;
+            }
+        };
+        // Duplicate check on (exporter, importer, product) within the file's year.
+        let pidx = {
+            let slot = &mut self.product_index[product as usize];
+            if *slot == u32::MAX {
+                *slot = self.next_product;
+                self.next_product += 1;
+            }
+            *slot as usize
+        };
+        let bits = &mut self.seen[reporter as usize * self.n_entities + partner as usize];
+        let word = pidx / 64;
+        if bits.len() <= word {
+            bits.resize(word + 1, 0);
+        }
+        let mask = 1u64 << (pidx % 64);
+        if bits[word] & mask != 0 {
+            reject(
+                None,
+                "duplicate",
+                format!(
+                    "a second row for year {}, exporter {}, importer {}, product {product:06} (the first is kept)",
+                    self.year,
+                    self.dicts.entities.value(reporter),
+                    self.dicts.entities.value(partner)
+                ),
+            );
+            return;
+        }
+        bits[word] |= mask;
+        self.used[reporter as usize] = true;
+        self.used[partner as usize] = true;
+        let mut code = [b'0'; 6];
+        code[6 - k.len()..].copy_from_slice(k);
+        self.cols.push_lean(
+            reporter,
+            partner,
+            &code,
+            value,
+            precision.unwrap_or(f64::NAN),
+            quantity,
+            self.line as i64,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        let n = BaciFileName::parse("BACI_HS92_Y2023_V202501.csv").unwrap();
+        assert_eq!(n.classification, "HS92");
+        assert_eq!(n.year, 2023);
+        assert_eq!(n.version.as_deref(), Some("V202501"));
+        let n = BaciFileName::parse("baci_hs17_y2019_v202401b.csv.gz");
+        assert_eq!(n.unwrap().classification, "HS17");
+        assert!(BaciFileName::parse("BACI_HS92_V202501.zip").is_none());
+        assert!(BaciFileName::parse("trade.csv").is_none());
+    }
+}

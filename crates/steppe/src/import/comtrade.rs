@@ -1,0 +1,977 @@
+//! UN Comtrade CSV downloads into `trade_flows`, in the current layout (`typeCode, freqCode,
+//! refYear, refMonth, period, reporterCode, reporterISO, reporterDesc, flowCode, partnerCode,
+//! ..., cmdCode, ..., primaryValue, ...`) and the legacy one (`Classification, Year, Period,
+//! ..., Trade Flow Code, Trade Flow, Reporter Code, ..., Trade Value (US$), ...`), told apart by
+//! the header.
+//!
+//! - Flows `X`, `M`, `RX`, `RM` (legacy codes 2, 1, 3, 4) become `export`, `import`,
+//!   `re_export`, `re_import`; other flow codes (processing flows `MIP`, `MOP`, `XIP`, `XOP`,
+//!   `DX`, `FM`, ...) are skipped with reason `other_flow`.
+//! - Breakdown rows are filtered to the totals so nothing is double counted: a row whose
+//!   customs procedure is not `C00`, whose mode of transport or mode of supply is not `0`, or
+//!   whose second partner is not `0` is skipped with reason `breakdown_row`.
+//! - Value: `primaryValue` (legacy `Trade Value (US$)`), in USD, FOB for exports and CIF for
+//!   imports (Comtrade's definition); when it is empty, `fobvalue` / `cifvalue`. Quantity: the
+//!   net weight in kg when given, else `qty` in its unit (`qtyUnitAbbr`; legacy `Qty Unit`).
+//! - `is_estimated` is true for rows Comtrade marks as not reported (`isReported` false).
+//! - Areas: partner (or reporter) `0` is the World, entity `WLD` (type `world`). Other codes
+//!   resolve through the ISO3 column of the file (`reporterISO`/`partnerISO`), then as ISO 3166
+//!   numeric codes, both through the store's crosswalk; Comtrade's own codes for France 251,
+//!   Italy 381, USA 842, India 699, Switzerland 757 and Norway 579 resolve through the ISO3
+//!   column (or, when a file leaves it empty, a fixed table of these six). Comtrade's
+//!   pseudo-areas that no crosswalk names (`Other Asia, nes` 490, `Areas, nes` 899, the regional
+//!   "nes" codes, `Bunkers`, `Free Zones`, `Special Categories`, the EU 97, Belgium-Luxembourg
+//!   58) become entities steppe creates from the file's own code and description: id `X` plus
+//!   the code on three digits, type `residual_nes` (or `aggregate` for the EU and
+//!   Belgium-Luxembourg), with a crosswalk row of scheme `comtrade`, citing the file. Any other
+//!   code is rejected as `unknown_code`.
+//! - Text is UTF-8 or Windows-1252; BOM, CRLF, quoted fields, bare empty fields, a trailing
+//!   comma on every line, `true`/`false` booleans and `NA` numbers are accepted.
+//!
+//! Comtrade's licence restricts redistribution: the file's Source is marked not
+//! redistributable, and so are the `trade_flows` and `rejects` tables of the store.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, SyncSender};
+
+use super::trade_common::{
+    apply_part, flow_key, header_names, is_missing, names_nes, parse_amount, parse_uint,
+    perspective_key, price_basis_key, read_header, write_new_areas, Amount, NewArea, Part, Record,
+    RecordReader, Reference, Row, TradeColumns, TradeDicts, BATCH_ROWS,
+};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
+use crate::model::{Derivation, EntityType, Flow, Perspective, PriceBasis, Scheme};
+use crate::schema::Table;
+use crate::{Error, Location, Result};
+
+/// Importer name recorded in the store's import summaries.
+pub const IMPORTER: &str = "comtrade";
+
+/// Which header a file has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// The Comtrade+ / API v1 layout (`typeCode, freqCode, refYear, ...`).
+    Current,
+    /// The legacy layout (`Classification, Year, Period, ...`).
+    Legacy,
+}
+
+/// Comtrade reporter codes that differ from ISO numeric, used only when a file gives no ISO3.
+const COMTRADE_ONLY: &[(u32, &str)] = &[
+    (251, "FRA"),
+    (381, "ITA"),
+    (579, "NOR"),
+    (699, "IND"),
+    (757, "CHE"),
+    (842, "USA"),
+];
+
+/// Comtrade pseudo-areas steppe creates entities for (besides any code whose description says
+/// "nes"), with their entity type.
+const PSEUDO_AREAS: &[(u32, EntityType)] = &[
+    (58, EntityType::Aggregate), // Belgium-Luxembourg (customs union, to 1998)
+    (97, EntityType::Aggregate), // EU
+    (129, EntityType::ResidualNes), // Caribbean, nes
+    (221, EntityType::ResidualNes), // Eastern Europe, nes
+    (290, EntityType::ResidualNes), // Northern Africa, nes
+    (471, EntityType::ResidualNes), // CACM, nes
+    (472, EntityType::ResidualNes), // Africa CAMEU region, nes
+    (473, EntityType::ResidualNes), // LAIA, nes
+    (490, EntityType::ResidualNes), // Other Asia, nes
+    (492, EntityType::ResidualNes), // Europe EU, nes
+    (527, EntityType::ResidualNes), // Oceania, nes
+    (568, EntityType::ResidualNes), // Other Europe, nes
+    (577, EntityType::ResidualNes), // Other Africa, nes
+    (636, EntityType::ResidualNes), // Rest of America, nes
+    (637, EntityType::ResidualNes), // North America and Central America, nes
+    (697, EntityType::ResidualNes), // Europe EFTA, nes
+    (837, EntityType::ResidualNes), // Bunkers
+    (838, EntityType::ResidualNes), // Free Zones
+    (839, EntityType::ResidualNes), // Special Categories
+    (879, EntityType::ResidualNes), // Western Asia, nes
+    (899, EntityType::ResidualNes), // Areas, nes
+];
+
+/// Column positions of the fields the importer reads.
+#[derive(Debug, Clone, Default)]
+struct Columns {
+    n: usize,
+    year: Option<usize>,
+    period: Option<usize>,
+    freq: Option<usize>,
+    month: Option<usize>,
+    reporter_code: usize,
+    reporter_iso: Option<usize>,
+    reporter_desc: Option<usize>,
+    partner_code: usize,
+    partner_iso: Option<usize>,
+    partner_desc: Option<usize>,
+    partner2_code: Option<usize>,
+    flow_code: Option<usize>,
+    flow_desc: Option<usize>,
+    classification: Option<usize>,
+    cmd_code: usize,
+    aggr_level: Option<usize>,
+    customs: Option<usize>,
+    mot: Option<usize>,
+    mos: Option<usize>,
+    qty_unit: Option<usize>,
+    qty: Option<usize>,
+    net_wgt: Option<usize>,
+    primary: usize,
+    cif: Option<usize>,
+    fob: Option<usize>,
+    is_reported: Option<usize>,
+}
+
+/// Detects the layout of a header and locates its columns.
+fn detect(names: &[String]) -> Option<(Layout, Columns)> {
+    let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    let find = |options: &[&str]| {
+        options
+            .iter()
+            .find_map(|o| lower.iter().position(|n| n == &o.to_ascii_lowercase()))
+    };
+    if let (Some(reporter_code), Some(partner_code), Some(flow), Some(cmd_code), Some(primary)) = (
+        find(&["reporterCode"]),
+        find(&["partnerCode"]),
+        find(&["flowCode"]),
+        find(&["cmdCode"]),
+        find(&["primaryValue"]),
+    ) {
+        let c = Columns {
+            n: names.len(),
+            year: find(&["refYear"]),
+            period: find(&["period", "refPeriodId"]),
+            freq: find(&["freqCode"]),
+            month: find(&["refMonth"]),
+            reporter_code,
+            reporter_iso: find(&["reporterISO"]),
+            reporter_desc: find(&["reporterDesc"]),
+            partner_code,
+            partner_iso: find(&["partnerISO"]),
+            partner_desc: find(&["partnerDesc"]),
+            partner2_code: find(&["partner2Code"]),
+            flow_code: Some(flow),
+            flow_desc: find(&["flowDesc"]),
+            classification: find(&["classificationCode"]),
+            cmd_code,
+            aggr_level: find(&["aggrLevel"]),
+            customs: find(&["customsCode"]),
+            mot: find(&["motCode"]),
+            mos: find(&["mosCode"]),
+            qty_unit: find(&["qtyUnitAbbr"]),
+            qty: find(&["qty"]),
+            net_wgt: find(&["netWgt"]),
+            primary,
+            cif: find(&["cifvalue", "cifValue"]),
+            fob: find(&["fobvalue", "fobValue"]),
+            is_reported: find(&["isReported"]),
+        };
+        if c.year.is_some() || c.period.is_some() {
+            return Some((Layout::Current, c));
+        }
+    }
+    if let (Some(reporter_code), Some(partner_code), Some(cmd_code), Some(primary)) = (
+        find(&["Reporter Code"]),
+        find(&["Partner Code"]),
+        find(&["Commodity Code"]),
+        find(&["Trade Value (US$)"]),
+    ) {
+        let c = Columns {
+            n: names.len(),
+            year: find(&["Year"]),
+            period: find(&["Period"]),
+            freq: None,
+            month: None,
+            reporter_code,
+            reporter_iso: find(&["Reporter ISO"]),
+            reporter_desc: find(&["Reporter"]),
+            partner_code,
+            partner_iso: find(&["Partner ISO"]),
+            partner_desc: find(&["Partner"]),
+            partner2_code: find(&["2nd Partner Code"]),
+            flow_code: find(&["Trade Flow Code"]),
+            flow_desc: find(&["Trade Flow"]),
+            classification: find(&["Classification"]),
+            cmd_code,
+            aggr_level: find(&["Aggregate Level"]),
+            customs: find(&["Customs Proc. Code"]),
+            mot: find(&["Mode of Transport Code"]),
+            mos: None,
+            qty_unit: find(&["Qty Unit"]),
+            qty: find(&["Qty"]),
+            net_wgt: find(&["Netweight (kg)"]),
+            primary,
+            cif: find(&["CIF Trade Value (US$)"]),
+            fob: find(&["FOB Trade Value (US$)"]),
+            is_reported: None,
+        };
+        if (c.year.is_some() || c.period.is_some())
+            && (c.flow_code.is_some() || c.flow_desc.is_some())
+        {
+            return Some((Layout::Legacy, c));
+        }
+    }
+    None
+}
+
+/// The classification name steppe stores for a Comtrade classification code: `H0`...`H6`
+/// become `HS92`, `HS96`, `HS02`, `HS07`, `HS12`, `HS17`, `HS22`; others are kept as given
+/// (`HS`, `S4`, `B5`, `EB`...).
+pub fn classification_name(code: &str) -> String {
+    let c = code.trim().to_ascii_uppercase();
+    match c.as_str() {
+        "H0" => "HS92",
+        "H1" => "HS96",
+        "H2" => "HS02",
+        "H3" => "HS07",
+        "H4" => "HS12",
+        "H5" => "HS17",
+        "H6" => "HS22",
+        _ => return c,
+    }
+    .to_string()
+}
+
+/// Imports Comtrade CSV files into the store at `store` (created if missing), one transaction
+/// per file.
+pub fn import_comtrade(
+    files: &[PathBuf],
+    store: &Path,
+    options: &ImportOptions,
+) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    for file in files {
+        match import_file(file, store, options)? {
+            Some(summary) => report.files.push(summary),
+            None => report.skipped_files.push(
+                file.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+    Ok(report)
+}
+
+fn import_file(
+    path: &Path,
+    store: &Path,
+    options: &ImportOptions,
+) -> Result<Option<crate::store::ImportSummary>> {
+    let input = InputFile::inspect(path)?;
+    let header = read_header(&input, ".csv", options.max_expanded_bytes)?;
+    let names = header_names(&header);
+    let Some((layout, cols)) = detect(&names) else {
+        return Err(Error::format(
+            Location::file(path).row(1),
+            format!(
+                "not a UN Comtrade file: the header is `{}`; expected the current layout (typeCode,freqCode,refYear,...,reporterCode,...,flowCode,partnerCode,...,cmdCode,...,primaryValue) or the legacy one (Classification,Year,Period,...,Trade Flow Code,...,Reporter Code,...,Commodity Code,...,Trade Value (US$))",
+                names.join(",")
+            ),
+        ));
+    };
+    let mut source = input.source(
+        IMPORTER,
+        &format!("UN Comtrade download {}", input.name),
+        None,
+        None,
+    );
+    source.publisher = Some("United Nations Statistics Division".into());
+    source.url = Some("https://comtradeplus.un.org/".into());
+    source.redistributable = false;
+    source.note = Some(format!(
+        "input file {} ({:?} layout) imported by steppe comtrade; UN Comtrade's policy on use and re-dissemination restricts redistribution",
+        input.name, layout
+    ));
+    let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
+        return Ok(None);
+    };
+    run.transaction()
+        .mark_not_redistributable(Table::TradeFlows);
+    run.transaction().mark_not_redistributable(Table::Rejects);
+    let reference = Reference::load(store, run.source_id())?;
+
+    let progress = options.progress.clone();
+    let compressed = input.name.to_ascii_lowercase().ends_with(".zip")
+        || input.name.to_ascii_lowercase().ends_with(".gz");
+    progress.start(&input.name, (!compressed).then_some(input.bytes));
+    let reader = input.open(".csv", options.max_expanded_bytes)?;
+    let (tx, rx) = sync_channel::<Result<Part>>(2);
+    let dicts = TradeDicts::new(run.source_id(), Derivation::AsPublished);
+    let parser = Parser {
+        cols,
+        layout,
+        reference,
+        source_id: run.source_id().to_string(),
+        file: input.name.clone(),
+        dicts,
+        columns: TradeColumns::new(),
+        areas: HashMap::new(),
+        pending: Vec::new(),
+        cache: HashMap::new(),
+        seen: HashSet::new(),
+        hasher: std::collections::hash_map::RandomState::new(),
+        hasher2: std::collections::hash_map::RandomState::new(),
+        out: tx,
+        commodity: Vec::new(),
+    };
+    let path_buf = input.path.clone();
+    let handle = std::thread::Builder::new()
+        .name("steppe-comtrade-parse".into())
+        .spawn(move || parser.run(reader, path_buf))
+        .map_err(|e| Error::io(path, e))?;
+    let result = (|| -> Result<()> {
+        for part in rx.iter() {
+            apply_part(&mut run, part?, progress.as_ref())?;
+        }
+        Ok(())
+    })();
+    let outcome = match handle.join() {
+        Ok(o) => o,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    progress.finish();
+    result?;
+    let (reference, areas) = outcome;
+    write_new_areas(&mut run, &reference, &areas)?;
+    Ok(Some(run.finish()?))
+}
+
+/// Resolved (code, year) -> [(ISO column, entity key or why not)].
+type AreaCache = HashMap<(u32, i16), Vec<(String, std::result::Result<i16, String>)>>;
+
+/// Why a row is left out or refused.
+type Refusal = (Option<&'static str>, &'static str, String);
+
+struct Parser {
+    cols: Columns,
+    layout: Layout,
+    reference: Reference,
+    source_id: String,
+    file: String,
+    dicts: TradeDicts,
+    columns: TradeColumns,
+    /// Areas created and used by accepted rows, by entity key.
+    areas: HashMap<i16, NewArea>,
+    /// Areas created but not yet used by an accepted row.
+    pending: Vec<(i16, NewArea)>,
+    /// Resolved (code, year) -> [(iso, result)].
+    cache: AreaCache,
+    /// 128-bit fingerprints of the flow keys accepted so far (duplicate check).
+    seen: HashSet<u128>,
+    hasher: std::collections::hash_map::RandomState,
+    hasher2: std::collections::hash_map::RandomState,
+    out: SyncSender<Result<Part>>,
+    commodity: Vec<u8>,
+}
+
+enum Outcome {
+    Accept(Box<RowData>),
+    Skip(&'static str),
+    Reject(Refusal),
+}
+
+struct RowData {
+    year: i16,
+    month: Option<i8>,
+    reporter: i16,
+    partner: i16,
+    flow: Flow,
+    classification: i16,
+    value: Option<f64>,
+    precision: Option<f64>,
+    quantity: Option<f64>,
+    unit: Option<i16>,
+    estimated: bool,
+}
+
+impl Parser {
+    fn run(
+        mut self,
+        reader: Box<dyn std::io::Read + Send>,
+        path: PathBuf,
+    ) -> (Reference, Vec<NewArea>) {
+        let mut rr = RecordReader::new(std::io::BufReader::with_capacity(1 << 20, reader));
+        let mut rec = Record::default();
+        let mut part = Part::default();
+        let mut first = true;
+        loop {
+            match rr.read(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let _ = self.out.send(Err(Error::io(&path, e)));
+                    return self.outcome();
+                }
+            }
+            part.bytes += rec.raw.len() as u64;
+            if first {
+                first = false;
+                continue;
+            }
+            part.read += 1;
+            match self.row(&rec) {
+                Outcome::Accept(r) => {
+                    let row = Row {
+                        year: r.year,
+                        month: r.month,
+                        reporter: r.reporter,
+                        partner: r.partner,
+                        flow: flow_key(r.flow),
+                        perspective: perspective_key(Perspective::ReporterDeclared),
+                        classification: r.classification,
+                        commodity: &self.commodity,
+                        value: r.value,
+                        price_basis: price_basis_key(match r.flow {
+                            Flow::Export | Flow::ReExport => PriceBasis::Fob,
+                            Flow::Import | Flow::ReImport => PriceBasis::Cif,
+                        }),
+                        value_precision: r.precision,
+                        quantity: r.quantity,
+                        unit: r.unit,
+                        is_estimated: r.estimated,
+                        line: rec.line as i64,
+                    };
+                    self.columns.push(&row);
+                }
+                Outcome::Skip(reason) => part.skip(reason),
+                Outcome::Reject((field, reason, detail)) => {
+                    let (reason, detail) = if rec.no_newline
+                        && matches!(reason, "wrong_column_count" | "malformed_number")
+                    {
+                        (
+                            "truncated_line",
+                            format!("the last line has no newline and does not parse ({detail}): the file looks truncated"),
+                        )
+                    } else {
+                        (reason, detail)
+                    };
+                    part.reject(rec.line, field, reason, detail, &rec.raw);
+                }
+            }
+            if self.columns.len() >= BATCH_ROWS || part.read >= 65_536 {
+                if self.columns.len() >= BATCH_ROWS {
+                    match self.columns.finish(&mut self.dicts) {
+                        Ok(b) => part.batch = Some(b),
+                        Err(e) => {
+                            let _ = self.out.send(Err(e));
+                            return self.outcome();
+                        }
+                    }
+                }
+                if self.out.send(Ok(std::mem::take(&mut part))).is_err() {
+                    return self.outcome();
+                }
+            }
+        }
+        if self.columns.len() > 0 {
+            match self.columns.finish(&mut self.dicts) {
+                Ok(b) => part.batch = Some(b),
+                Err(e) => {
+                    let _ = self.out.send(Err(e));
+                    return self.outcome();
+                }
+            }
+        }
+        if !part.is_empty() {
+            let _ = self.out.send(Ok(part));
+        }
+        self.outcome()
+    }
+
+    fn outcome(self) -> (Reference, Vec<NewArea>) {
+        let mut areas: Vec<NewArea> = self.areas.into_values().collect();
+        areas.sort_by(|a, b| a.entity.entity_id.cmp(&b.entity.entity_id));
+        (self.reference, areas)
+    }
+
+    fn row(&mut self, rec: &Record) -> Outcome {
+        if rec.is_blank() {
+            return Outcome::Skip("blank_line");
+        }
+        let c = &self.cols;
+        let n = rec.len();
+        // A trailing comma gives every row one more (empty) field than the header names.
+        let trailing_comma = n == c.n + 1 && rec.get(c.n).iter().all(|b| b.is_ascii_whitespace());
+        if n != c.n && !trailing_comma {
+            return Outcome::Reject((
+                None,
+                "wrong_column_count",
+                format!("{n} fields; the header names {}", c.n),
+            ));
+        }
+        let get = |i: Option<usize>| i.map(|i| rec.field(i)).unwrap_or(b"");
+        // Breakdown rows: keep the totals only.
+        let customs = get(c.customs);
+        if !customs.is_empty() && !customs.eq_ignore_ascii_case(b"C00") {
+            return Outcome::Skip("breakdown_row");
+        }
+        for i in [c.mot, c.mos, c.partner2_code] {
+            let v = get(i);
+            if !v.is_empty() && !is_missing(v) && parse_uint(v) != Some(0) {
+                return Outcome::Skip("breakdown_row");
+            }
+        }
+        // Flow.
+        let flow = match self.flow(rec) {
+            Ok(Some(f)) => f,
+            Ok(None) => return Outcome::Skip("other_flow"),
+            Err(r) => return Outcome::Reject(r),
+        };
+        // Period.
+        let (year, month) = match self.period(rec) {
+            Ok(p) => p,
+            Err(r) => return Outcome::Reject(r),
+        };
+        // Classification and commodity.
+        let class_text = rec.text(c.classification.unwrap_or(usize::MAX));
+        let class_name = if class_text.is_empty() {
+            "HS".to_string()
+        } else {
+            classification_name(&class_text)
+        };
+        let is_hs = class_name.starts_with("HS");
+        let cmd = rec.field(c.cmd_code);
+        if cmd.is_empty() || cmd.len() > 32 || !cmd.iter().all(|b| b.is_ascii_alphanumeric()) {
+            return Outcome::Reject((
+                Some(column_name(self.layout, "cmd")),
+                "malformed_code",
+                format!("`{}` is not a commodity code", String::from_utf8_lossy(cmd)),
+            ));
+        }
+        self.commodity.clear();
+        if cmd.eq_ignore_ascii_case(b"TOTAL") {
+            self.commodity.extend_from_slice(b"TOTAL");
+        } else if is_hs && cmd.iter().all(|b| b.is_ascii_digit()) {
+            // Restore leading zeros lost by spreadsheet tools: to the aggregation level when
+            // the file gives it, else to an even length (HS codes have 2, 4 or 6 digits).
+            let want = parse_uint(get(c.aggr_level))
+                .map(|l| l as usize)
+                .filter(|l| (2..=12).contains(l) && *l > cmd.len())
+                .unwrap_or(cmd.len() + cmd.len() % 2);
+            self.commodity.resize(want.saturating_sub(cmd.len()), b'0');
+            self.commodity.extend_from_slice(cmd);
+        } else {
+            self.commodity.extend_from_slice(cmd);
+        }
+        // Reporter and partner.
+        let reporter = match self.area(rec, c.reporter_code, c.reporter_iso, c.reporter_desc, year)
+        {
+            Ok(k) => k,
+            Err(r) => return Outcome::Reject(r),
+        };
+        let c = &self.cols;
+        let partner = match self.area(rec, c.partner_code, c.partner_iso, c.partner_desc, year) {
+            Ok(k) => k,
+            Err(r) => return Outcome::Reject(r),
+        };
+        let c = &self.cols;
+        // Value.
+        let value_col = column_name(self.layout, "value");
+        let mut amount = parse_amount(rec.field(c.primary), 0);
+        if amount == Amount::Missing {
+            let alt = match flow {
+                Flow::Export | Flow::ReExport => c.fob,
+                Flow::Import | Flow::ReImport => c.cif,
+            };
+            if let Some(i) = alt {
+                amount = parse_amount(rec.field(i), 0);
+            }
+        }
+        let (value, precision) = match amount {
+            Amount::Value { value, precision } => (Some(value), precision),
+            Amount::Missing => (None, None),
+            Amount::Negative => {
+                return Outcome::Reject((
+                    Some(value_col),
+                    "negative_value",
+                    "a negative trade value".into(),
+                ))
+            }
+            Amount::Malformed => {
+                return Outcome::Reject((
+                    Some(value_col),
+                    "malformed_number",
+                    format!(
+                        "`{}` is not a number",
+                        String::from_utf8_lossy(rec.field(c.primary))
+                    ),
+                ))
+            }
+        };
+        // Quantity: net weight in kg, else qty in its unit.
+        let mut quantity = None;
+        let mut unit_text = String::new();
+        if let Some(i) = c.net_wgt {
+            match parse_amount(rec.field(i), 0) {
+                Amount::Value { value, .. } => {
+                    quantity = Some(value);
+                    unit_text = "kg".into();
+                }
+                Amount::Missing => {}
+                Amount::Negative => {
+                    return Outcome::Reject((
+                        Some(column_name(self.layout, "netwgt")),
+                        "negative_value",
+                        "a negative net weight".into(),
+                    ))
+                }
+                Amount::Malformed => {
+                    return Outcome::Reject((
+                        Some(column_name(self.layout, "netwgt")),
+                        "malformed_number",
+                        format!(
+                            "`{}` is not a number",
+                            String::from_utf8_lossy(rec.field(i))
+                        ),
+                    ))
+                }
+            }
+        }
+        if quantity.is_none() {
+            if let Some(i) = c.qty {
+                let unit = c.qty_unit.map(|u| rec.text(u)).unwrap_or_default();
+                let no_unit = unit.is_empty()
+                    || is_missing(unit.as_bytes())
+                    || unit.eq_ignore_ascii_case("No Quantity")
+                    || unit == "-1";
+                match parse_amount(rec.field(i), 0) {
+                    Amount::Value { value, .. } if !no_unit => {
+                        quantity = Some(value);
+                        unit_text = unit;
+                    }
+                    Amount::Value { .. } | Amount::Missing => {}
+                    Amount::Negative => {
+                        return Outcome::Reject((
+                            Some(column_name(self.layout, "qty")),
+                            "negative_value",
+                            "a negative quantity".into(),
+                        ))
+                    }
+                    Amount::Malformed => {
+                        return Outcome::Reject((
+                            Some(column_name(self.layout, "qty")),
+                            "malformed_number",
+                            format!(
+                                "`{}` is not a number",
+                                String::from_utf8_lossy(rec.field(i))
+                            ),
+                        ))
+                    }
+                }
+            }
+        }
+        // Estimation.
+        let estimated = match c.is_reported.map(|i| rec.field(i)) {
+            None => false,
+            Some([]) => false,
+            Some(v) => match parse_bool(v) {
+                Some(reported) => !reported,
+                None => {
+                    return Outcome::Reject((
+                        Some("isReported"),
+                        "malformed_boolean",
+                        format!("`{}` is not true or false", String::from_utf8_lossy(v)),
+                    ))
+                }
+            },
+        };
+        let classification = self.dicts.classifications.key(&class_name);
+        // Duplicate check on the flow's key.
+        let fp = {
+            let key = (
+                year,
+                month,
+                reporter,
+                partner,
+                flow,
+                classification,
+                &self.commodity[..],
+            );
+            ((self.hasher.hash_one(key) as u128) << 64) | self.hasher2.hash_one(key) as u128
+        };
+        if !self.seen.insert(fp) {
+            return Outcome::Reject((
+                None,
+                "duplicate",
+                format!(
+                    "a second row for {year}{}, {} {} {}, {} {} (the first is kept)",
+                    month.map(|m| format!("-{m:02}")).unwrap_or_default(),
+                    self.dicts.entities.value(reporter),
+                    flow,
+                    self.dicts.entities.value(partner),
+                    class_name,
+                    String::from_utf8_lossy(&self.commodity)
+                ),
+            ));
+        }
+        for k in [reporter, partner] {
+            if let Some(a) = self.pending_area(k) {
+                self.areas.entry(k).or_insert(a);
+            }
+        }
+        let unit = (!unit_text.is_empty()).then(|| self.dicts.units.key(&unit_text));
+        Outcome::Accept(Box::new(RowData {
+            year,
+            month,
+            reporter,
+            partner,
+            flow,
+            classification,
+            value,
+            precision,
+            quantity,
+            unit,
+            estimated,
+        }))
+    }
+
+    fn flow(&self, rec: &Record) -> std::result::Result<Option<Flow>, Refusal> {
+        let c = &self.cols;
+        let code = c.flow_code.map(|i| rec.text(i)).unwrap_or_default();
+        let desc = c.flow_desc.map(|i| rec.text(i)).unwrap_or_default();
+        let by_code = match (self.layout, code.to_ascii_uppercase().as_str()) {
+            (_, "") => None,
+            (Layout::Current, "X") | (Layout::Legacy, "2") => Some(Some(Flow::Export)),
+            (Layout::Current, "M") | (Layout::Legacy, "1") => Some(Some(Flow::Import)),
+            (Layout::Current, "RX") | (Layout::Legacy, "3") => Some(Some(Flow::ReExport)),
+            (Layout::Current, "RM") | (Layout::Legacy, "4") => Some(Some(Flow::ReImport)),
+            (Layout::Current, _) => Some(None),
+            (Layout::Legacy, _) => None,
+        };
+        if let Some(f) = by_code {
+            return Ok(f);
+        }
+        let d = desc.to_ascii_lowercase().replace(['-', ' '], "");
+        match d.trim_end_matches('s') {
+            "export" => Ok(Some(Flow::Export)),
+            "import" => Ok(Some(Flow::Import)),
+            "reexport" => Ok(Some(Flow::ReExport)),
+            "reimport" => Ok(Some(Flow::ReImport)),
+            "" => Err((
+                Some(column_name(self.layout, "flow")),
+                "malformed_code",
+                "the flow is missing".into(),
+            )),
+            _ => Ok(None),
+        }
+    }
+
+    fn period(&self, rec: &Record) -> std::result::Result<(i16, Option<i8>), Refusal> {
+        let c = &self.cols;
+        let period = c.period.map(|i| rec.field(i)).unwrap_or(b"");
+        let period_num = parse_uint(period);
+        let year_field = c.year.map(|i| rec.field(i));
+        let year = match year_field.and_then(parse_uint) {
+            Some(y) => Some(y),
+            None => period_num.map(|p| if p >= 100_000 { p / 100 } else { p }),
+        };
+        let year = match year {
+            Some(y) if (1800..=2100).contains(&y) => y as i16,
+            _ => {
+                let shown = year_field.unwrap_or(period);
+                return Err((
+                    Some(column_name(self.layout, "year")),
+                    "bad_year",
+                    format!("`{}` is not a year", String::from_utf8_lossy(shown)),
+                ));
+            }
+        };
+        let freq = c.freq.map(|i| rec.field(i)).unwrap_or(b"");
+        let monthly = if freq.is_empty() {
+            period_num.is_some_and(|p| p >= 100_000)
+        } else {
+            freq.eq_ignore_ascii_case(b"M")
+        };
+        if !monthly {
+            return Ok((year, None));
+        }
+        let month = c
+            .month
+            .map(|i| rec.field(i))
+            .and_then(parse_uint)
+            .or_else(|| period_num.filter(|p| *p >= 100_000).map(|p| p % 100));
+        match month {
+            Some(m) if (1..=12).contains(&m) => Ok((year, Some(m as i8))),
+            _ => Err((
+                Some(column_name(self.layout, "period")),
+                "bad_year",
+                format!(
+                    "a monthly row without a month 1-12 (period `{}`)",
+                    String::from_utf8_lossy(period)
+                ),
+            )),
+        }
+    }
+
+    /// The entity key of an area, creating the area's entity for Comtrade pseudo-areas.
+    fn area(
+        &mut self,
+        rec: &Record,
+        code_col: usize,
+        iso_col: Option<usize>,
+        desc_col: Option<usize>,
+        year: i16,
+    ) -> std::result::Result<i16, Refusal> {
+        let field = if code_col == self.cols.reporter_code {
+            column_name(self.layout, "reporter")
+        } else {
+            column_name(self.layout, "partner")
+        };
+        let raw = rec.field(code_col);
+        let Some(code) = parse_uint(raw) else {
+            return Err((
+                Some(field),
+                "malformed_number",
+                format!("`{}` is not an area code", String::from_utf8_lossy(raw)),
+            ));
+        };
+        let iso = iso_col
+            .map(|i| rec.text(i).to_ascii_uppercase())
+            .unwrap_or_default();
+        if let Some(list) = self.cache.get(&(code, year)) {
+            if let Some((_, r)) = list.iter().find(|(i, _)| *i == iso) {
+                return r.clone().map_err(|d| (Some(field), "unknown_code", d));
+            }
+        }
+        let desc = desc_col.map(|i| rec.text(i)).unwrap_or_default();
+        let result = self.resolve(code, &iso, &desc, year, rec.line);
+        self.cache
+            .entry((code, year))
+            .or_default()
+            .push((iso, result.clone()));
+        result.map_err(|d| (Some(field), "unknown_code", d))
+    }
+
+    fn resolve(
+        &mut self,
+        code: u32,
+        iso: &str,
+        desc: &str,
+        year: i16,
+        line: u64,
+    ) -> std::result::Result<i16, String> {
+        let y = year as i32;
+        let r = &self.reference;
+        let found = if code == 0 {
+            None
+        } else {
+            r.by_iso3(iso, y)
+                .or_else(|| r.by_iso_num(code, y))
+                .or_else(|| {
+                    if !iso.is_empty() && !is_missing(iso.as_bytes()) {
+                        return None;
+                    }
+                    COMTRADE_ONLY
+                        .iter()
+                        .find(|(c, _)| *c == code)
+                        .and_then(|(_, iso3)| r.by_iso3(iso3, y))
+                })
+        };
+        if let Some(id) = found {
+            return Ok(self.dicts.entities.key(&id));
+        }
+        let entity_type = if code == 0 {
+            Some(EntityType::World)
+        } else {
+            PSEUDO_AREAS
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map(|(_, t)| *t)
+                .or_else(|| names_nes(desc).then_some(EntityType::ResidualNes))
+        };
+        let Some(entity_type) = entity_type else {
+            return Err(format!(
+                "Comtrade code {code} ({}{}) names no entity: not an ISO3 of the crosswalk, not an ISO 3166 numeric code, not a Comtrade pseudo-area",
+                if desc.is_empty() { "no description" } else { desc },
+                if iso.is_empty() { String::new() } else { format!(", ISO {iso}") }
+            ));
+        };
+        let name = if code == 0 && desc.is_empty() {
+            "World"
+        } else {
+            desc
+        };
+        let area = NewArea::new(
+            code,
+            Scheme::Comtrade,
+            name,
+            entity_type,
+            &self.source_id,
+            format!("{} line {line}", self.file),
+        );
+        let key = self.dicts.entities.key(&area.entity.entity_id);
+        self.pending.push((key, area));
+        Ok(key)
+    }
+
+    fn pending_area(&mut self, key: i16) -> Option<NewArea> {
+        let i = self.pending.iter().position(|(k, _)| *k == key)?;
+        Some(self.pending.swap_remove(i).1)
+    }
+}
+
+/// A boolean as Comtrade writes it.
+fn parse_bool(v: &[u8]) -> Option<bool> {
+    if v.eq_ignore_ascii_case(b"true") || v == b"1" {
+        Some(true)
+    } else if v.eq_ignore_ascii_case(b"false") || v == b"0" {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The header name of a logical field in a layout (for reject records).
+fn column_name(layout: Layout, what: &str) -> &'static str {
+    match (layout, what) {
+        (Layout::Current, "cmd") => "cmdCode",
+        (Layout::Legacy, "cmd") => "Commodity Code",
+        (Layout::Current, "value") => "primaryValue",
+        (Layout::Legacy, "value") => "Trade Value (US$)",
+        (Layout::Current, "netwgt") => "netWgt",
+        (Layout::Legacy, "netwgt") => "Netweight (kg)",
+        (Layout::Current, "qty") => "qty",
+        (Layout::Legacy, "qty") => "Qty",
+        (Layout::Current, "flow") => "flowCode",
+        (Layout::Legacy, "flow") => "Trade Flow Code",
+        (Layout::Current, "year") => "refYear",
+        (Layout::Legacy, "year") => "Year",
+        (Layout::Current, "period") => "period",
+        (Layout::Legacy, "period") => "Period",
+        (Layout::Current, "reporter") => "reporterCode",
+        (Layout::Legacy, "reporter") => "Reporter Code",
+        (Layout::Current, "partner") => "partnerCode",
+        (Layout::Legacy, "partner") => "Partner Code",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifications() {
+        assert_eq!(classification_name("H0"), "HS92");
+        assert_eq!(classification_name("h6"), "HS22");
+        assert_eq!(classification_name("HS"), "HS");
+        assert_eq!(classification_name("S4"), "S4");
+    }
+
+    #[test]
+    fn layouts_are_told_apart() {
+        let cur: Vec<String> = "typeCode,freqCode,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,partnerCode,partnerISO,partnerDesc,partner2Code,classificationCode,cmdCode,customsCode,motCode,qty,netWgt,primaryValue"
+            .split(',').map(String::from).collect();
+        assert_eq!(detect(&cur).unwrap().0, Layout::Current);
+        let leg: Vec<String> = "Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,Commodity Code,Commodity,Trade Value (US$)"
+            .split(',').map(String::from).collect();
+        assert_eq!(detect(&leg).unwrap().0, Layout::Legacy);
+        let baci: Vec<String> = "t,i,j,k,v,q".split(',').map(String::from).collect();
+        assert!(detect(&baci).is_none());
+    }
+}

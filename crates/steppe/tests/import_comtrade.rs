@@ -1,0 +1,573 @@
+//! The Comtrade importer on small files written in the current and the legacy layouts, with
+//! the traps of real downloads: Windows-1252 text, a trailing comma on every line, all-quoted
+//! fields with bare empty ones, `true`/`false` booleans, decimals, pseudo-area partners (World,
+//! "Other Asia, nes", "Other Europe, nes"), breakdown rows, legacy files mixing aggregation
+//! levels, BOM, CRLF, no final newline, `NA` quantities, unknown codes and a truncated line.
+
+use std::path::{Path, PathBuf};
+
+use steppe::import::comtrade::import_comtrade;
+use steppe::import::{ImportOptions, ImportReport, Reimport};
+use steppe::model::{
+    Derivation, Entity, EntityCode, EntityType, Flow, Perspective, PriceBasis, Reject, Scheme,
+    Source, TradeFlow,
+};
+use steppe::{validate, Store, Table};
+
+const CURRENT: &str = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,isAggregate";
+
+const LEGACY: &str = "Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,2nd Partner Code,2nd Partner,2nd Partner ISO,Customs Proc. Code,Customs,Mode of Transport Code,Mode of Transport,Commodity Code,Commodity,Qty Unit Code,Qty Unit,Qty,Alt Qty Unit Code,Alt Qty Unit,Alt Qty,Netweight (kg),Gross weight (kg),Trade Value (US$),CIF Trade Value (US$),FOB Trade Value (US$),Flag";
+
+/// A current-layout row: defaults (Tajikistan exports HS 010121 to Uzbekistan in 2022),
+/// overridden by name.
+fn current_row(overrides: &[(&str, &str)]) -> Vec<String> {
+    let defaults: &[(&str, &str)] = &[
+        ("typeCode", "C"),
+        ("freqCode", "A"),
+        ("refPeriodId", "20220101"),
+        ("refYear", "2022"),
+        ("refMonth", "52"),
+        ("period", "2022"),
+        ("reporterCode", "762"),
+        ("reporterISO", "TJK"),
+        ("reporterDesc", "Tajikistan"),
+        ("flowCode", "X"),
+        ("flowDesc", "Export"),
+        ("partnerCode", "860"),
+        ("partnerISO", "UZB"),
+        ("partnerDesc", "Uzbekistan"),
+        ("partner2Code", "0"),
+        ("partner2ISO", "W00"),
+        ("partner2Desc", "World"),
+        ("classificationCode", "H6"),
+        ("classificationSearchCode", "HS"),
+        ("isOriginalClassification", "true"),
+        ("cmdCode", "010121"),
+        ("cmdDesc", "Horses"),
+        ("aggrLevel", "6"),
+        ("isLeaf", "true"),
+        ("customsCode", "C00"),
+        ("customsDesc", "TOTAL CPC"),
+        ("mosCode", "0"),
+        ("motCode", "0"),
+        ("motDesc", "TOTAL MOT"),
+        ("qtyUnitCode", "5"),
+        ("qtyUnitAbbr", "u"),
+        ("qty", "12"),
+        ("isQtyEstimated", "false"),
+        ("altQtyUnitCode", "-1"),
+        ("altQtyUnitAbbr", "N/A"),
+        ("altQty", ""),
+        ("isAltQtyEstimated", "false"),
+        ("netWgt", "1500.5"),
+        ("isNetWgtEstimated", "false"),
+        ("grossWgt", ""),
+        ("isGrossWgtEstimated", "false"),
+        ("cifvalue", ""),
+        ("fobvalue", "1234.56"),
+        ("primaryValue", "1234.56"),
+        ("legacyEstimationFlag", "0"),
+        ("isReported", "true"),
+        ("isAggregate", "false"),
+    ];
+    let names: Vec<&str> = CURRENT.split(',').collect();
+    assert_eq!(names.len(), defaults.len());
+    names
+        .iter()
+        .map(|n| {
+            overrides
+                .iter()
+                .find(|(k, _)| k == n)
+                .or_else(|| defaults.iter().find(|(k, _)| k == n))
+                .map(|(_, v)| v.to_string())
+                .unwrap()
+        })
+        .collect()
+}
+
+fn csv_line(fields: &[String]) -> String {
+    fields
+        .iter()
+        .map(|f| {
+            if f.contains(',') {
+                format!("\"{f}\"")
+            } else {
+                f.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn accounting_holds(report: &ImportReport) {
+    for f in &report.files {
+        let skipped: u64 = f.rows_skipped.values().sum();
+        assert_eq!(
+            f.rows_read,
+            f.rows_accepted + f.rows_rejected + skipped,
+            "{}: read {} != accepted {} + rejected {} + skipped {skipped}",
+            f.file,
+            f.rows_read,
+            f.rows_accepted,
+            f.rows_rejected
+        );
+        assert_eq!(
+            f.rows_accepted,
+            f.rows_written.get("trade_flows").copied().unwrap_or(0)
+        );
+    }
+}
+
+fn valid(store: &Path) -> Store {
+    let s = Store::open(store).unwrap();
+    let report = validate(&s).unwrap();
+    assert!(report.is_ok(), "{:#?}", report.problems);
+    s
+}
+
+fn flows(store: &Store) -> Vec<TradeFlow> {
+    let mut f: Vec<TradeFlow> = store.records().unwrap();
+    f.sort_by_key(|r| (r.source_id.clone(), r.source_line));
+    f
+}
+
+fn rejects(store: &Store) -> Vec<Reject> {
+    let mut r: Vec<Reject> = store.records().unwrap();
+    r.sort_by_key(|r| (r.file.clone(), r.line));
+    r
+}
+
+#[test]
+fn current_layout_pseudo_areas_flows_and_breakdowns() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<Vec<String>> = vec![
+        // 2: to the World.
+        current_row(&[
+            ("partnerCode", "0"),
+            ("partnerISO", "W00"),
+            ("partnerDesc", "World"),
+            ("cmdCode", "TOTAL"),
+            ("aggrLevel", "0"),
+            ("primaryValue", "5000000"),
+            ("fobvalue", "5000000"),
+        ]),
+        // 3: imports from "Other Asia, nes", CIF, qty NA and no net weight.
+        current_row(&[
+            ("flowCode", "M"),
+            ("flowDesc", "Import"),
+            ("partnerCode", "490"),
+            ("partnerISO", "S19"),
+            ("partnerDesc", "Other Asia, nes"),
+            ("cmdCode", "847130"),
+            ("qty", "NA"),
+            ("netWgt", ""),
+            ("cifvalue", "99.5"),
+            ("fobvalue", ""),
+            ("primaryValue", "99.5"),
+        ]),
+        // 4: re-exports to "Other Europe, nes".
+        current_row(&[
+            ("flowCode", "RX"),
+            ("partnerCode", "568"),
+            ("partnerISO", "_X"),
+            ("partnerDesc", "Other Europe, nes"),
+        ]),
+        // 5: the USA (842) re-imports from France (251), an estimated row.
+        current_row(&[
+            ("reporterCode", "842"),
+            ("reporterISO", "USA"),
+            ("reporterDesc", "USA"),
+            ("flowCode", "RM"),
+            ("partnerCode", "251"),
+            ("partnerISO", "FRA"),
+            ("partnerDesc", "France"),
+            ("isReported", "false"),
+            ("netWgt", ""),
+            ("qty", "7"),
+        ]),
+        // 6: a processing flow: skipped.
+        current_row(&[
+            ("flowCode", "MIP"),
+            ("flowDesc", "Import of goods for inward processing"),
+        ]),
+        // 7-9: breakdown rows: skipped.
+        current_row(&[("customsCode", "C01")]),
+        current_row(&[("motCode", "2100")]),
+        current_row(&[("partner2Code", "4")]),
+        // 10: monthly, lost leading zero.
+        current_row(&[
+            ("freqCode", "M"),
+            ("refMonth", "3"),
+            ("period", "202203"),
+            ("cmdCode", "10121"),
+        ]),
+        // 11: an unknown code.
+        current_row(&[
+            ("partnerCode", "123"),
+            ("partnerISO", ""),
+            ("partnerDesc", "Atlantis"),
+        ]),
+        // 12: a duplicate of line 2's flow.
+        current_row(&[
+            ("partnerCode", "0"),
+            ("partnerISO", "W00"),
+            ("partnerDesc", "World"),
+            ("cmdCode", "TOTAL"),
+            ("aggrLevel", "0"),
+            ("primaryValue", "1"),
+        ]),
+        // 13: negative, 14: malformed.
+        current_row(&[
+            ("cmdCode", "0102"),
+            ("aggrLevel", "4"),
+            ("primaryValue", "-3"),
+        ]),
+        current_row(&[
+            ("cmdCode", "0103"),
+            ("aggrLevel", "4"),
+            ("primaryValue", "12x"),
+        ]),
+        // 15: Kazakhstan exports to the World in HS 2017.
+        current_row(&[
+            ("reporterCode", "398"),
+            ("reporterISO", "KAZ"),
+            ("partnerCode", "0"),
+            ("partnerISO", "W00"),
+            ("partnerDesc", "World"),
+            ("classificationCode", "H5"),
+        ]),
+    ];
+    let mut text = String::from(CURRENT);
+    text.push('\n');
+    for r in &rows {
+        text.push_str(&csv_line(r));
+        text.push('\n');
+    }
+    // 16: too few fields.
+    text.push_str("C,A,20220101,2022\n");
+    let file = write(dir.path(), "TradeData_762_2022.csv", text.as_bytes());
+    let out = dir.path().join("store");
+    let report = import_comtrade(&[file], &out, &ImportOptions::default()).unwrap();
+    accounting_holds(&report);
+    let s = &report.files[0];
+    assert_eq!(s.rows_read, 15);
+    assert_eq!(s.rows_accepted, 6);
+    assert_eq!(s.rows_skipped.get("other_flow"), Some(&1));
+    assert_eq!(s.rows_skipped.get("breakdown_row"), Some(&3));
+    assert_eq!(s.rows_rejected, 5);
+
+    let store = valid(&out);
+    let f = flows(&store);
+    assert_eq!(f.len(), 6);
+    let world = &f[0];
+    assert_eq!(
+        (world.reporter_id.as_str(), world.partner_id.as_str()),
+        ("TJK", "WLD")
+    );
+    assert_eq!(world.commodity_code, "TOTAL");
+    assert_eq!(world.classification, "HS22");
+    assert_eq!(world.value, Some(5_000_000.0));
+    assert_eq!(world.flow, Flow::Export);
+    assert_eq!(world.price_basis, PriceBasis::Fob);
+    assert_eq!(world.perspective, Perspective::ReporterDeclared);
+    assert_eq!(world.derivation, Derivation::AsPublished);
+    assert_eq!(world.quantity, Some(1500.5));
+    assert_eq!(world.quantity_unit.as_deref(), Some("kg"));
+    assert!(!world.is_estimated);
+    assert_eq!(world.source_line, Some(2));
+    let nes = &f[1];
+    assert_eq!(nes.partner_id, "X490");
+    assert_eq!(nes.flow, Flow::Import);
+    assert_eq!(nes.price_basis, PriceBasis::Cif);
+    assert_eq!(nes.value, Some(99.5));
+    assert_eq!(nes.value_precision, Some(0.1));
+    assert_eq!(nes.quantity, None);
+    assert_eq!(f[2].partner_id, "X568");
+    assert_eq!(f[2].flow, Flow::ReExport);
+    assert_eq!(f[2].value, Some(1234.56));
+    assert_eq!(
+        (f[3].reporter_id.as_str(), f[3].partner_id.as_str()),
+        ("USA", "FRA")
+    );
+    assert_eq!(f[3].flow, Flow::ReImport);
+    assert!(f[3].is_estimated);
+    assert_eq!(f[3].quantity, Some(7.0));
+    assert_eq!(f[3].quantity_unit.as_deref(), Some("u"));
+    assert_eq!(f[4].month, Some(3));
+    assert_eq!(f[4].commodity_code, "010121");
+    assert_eq!(f[4].source_line, Some(10));
+    assert_eq!(f[5].reporter_id, "KAZ");
+    assert_eq!(f[5].classification, "HS17");
+
+    let r = rejects(&store);
+    let got: Vec<(i64, &str)> = r.iter().map(|r| (r.line, r.reason.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (11, "unknown_code"),
+            (12, "duplicate"),
+            (13, "negative_value"),
+            (14, "malformed_number"),
+            (16, "wrong_column_count"),
+        ]
+    );
+    assert_eq!(r[0].field.as_deref(), Some("partnerCode"));
+    assert!(r[0].detail.as_deref().unwrap().contains("Atlantis"));
+    assert_eq!(r[4].raw, "C,A,20220101,2022");
+
+    // Pseudo-areas: entities and `comtrade` crosswalk rows citing the file, for the codes it
+    // names only.
+    let entities: Vec<Entity> = store.records().unwrap();
+    let get = |id: &str| entities.iter().find(|e| e.entity_id == id).unwrap();
+    assert_eq!(get("WLD").entity_type, EntityType::World);
+    assert_eq!(get("WLD").name, "World");
+    assert_eq!(get("X490").entity_type, EntityType::ResidualNes);
+    assert_eq!(get("X490").name, "Other Asia, nes");
+    assert_eq!(get("X568").name, "Other Europe, nes");
+    assert_eq!(get("X490").source_id, s.source_id);
+    assert!(!entities.iter().any(|e| e.entity_id == "X899"));
+    let codes: Vec<EntityCode> = store.records().unwrap();
+    let comtrade: Vec<(String, String)> = {
+        let mut v: Vec<(String, String)> = codes
+            .iter()
+            .filter(|c| c.scheme == Scheme::Comtrade)
+            .map(|c| (c.code.clone(), c.entity_id.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        comtrade,
+        vec![
+            ("0".to_string(), "WLD".to_string()),
+            ("490".to_string(), "X490".to_string()),
+            ("568".to_string(), "X568".to_string())
+        ]
+    );
+    // The licence restricts redistribution.
+    let sources: Vec<Source> = store.records().unwrap();
+    let src = sources.iter().find(|x| x.source_id == s.source_id).unwrap();
+    assert!(!src.redistributable);
+    assert_eq!(src.csl_type, "dataset");
+    let res = store.descriptor().resource(Table::TradeFlows).unwrap();
+    assert!(!res.steppe.redistributable);
+    // And `steppe::CodeIndex` now resolves Comtrade's pseudo-areas.
+    let idx = steppe::CodeIndex::from_store(&store).unwrap();
+    assert_eq!(idx.resolve_any("comtrade:490", None).unwrap(), "X490");
+}
+
+#[test]
+fn windows_1252_all_quoted_trailing_comma_and_booleans() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every field quoted except bare empty ones, one trailing comma per line, Latin-1 text.
+    let quote = |fields: Vec<String>| -> Vec<u8> {
+        let mut line: Vec<u8> = Vec::new();
+        for f in fields {
+            if !f.is_empty() {
+                line.push(b'"');
+                let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&f);
+                line.extend_from_slice(&bytes);
+                line.push(b'"');
+            }
+            line.push(b',');
+        }
+        line.extend_from_slice(b"\r\n");
+        line
+    };
+    let mut data: Vec<u8> = Vec::new();
+    let header: Vec<String> = CURRENT.split(',').map(String::from).collect();
+    data.extend(quote(header));
+    data.extend(quote(current_row(&[
+        ("partnerCode", "384"),
+        ("partnerISO", "CIV"),
+        ("partnerDesc", "Côte d'Ivoire"),
+        ("isReported", "FALSE"),
+        ("primaryValue", "0.25"),
+    ])));
+    data.extend(quote(current_row(&[
+        ("flowCode", "M"),
+        ("partnerCode", "0"),
+        ("partnerISO", ""),
+        ("partnerDesc", "World"),
+        ("netWgt", ""),
+        ("qty", ""),
+        ("isReported", "True"),
+    ])));
+    data.extend(quote(current_row(&[
+        ("isReported", "maybe"),
+        ("cmdCode", "0102"),
+    ])));
+    let file = write(dir.path(), "comtrade_latin1.csv", &data);
+    let out = dir.path().join("store");
+    let report = import_comtrade(&[file], &out, &ImportOptions::default()).unwrap();
+    accounting_holds(&report);
+    assert_eq!(report.rows_read(), 3);
+    assert_eq!(report.rows_accepted(), 2);
+    assert_eq!(
+        report.files[0].rejected_by_reason.get("malformed_boolean"),
+        Some(&1)
+    );
+    let store = valid(&out);
+    let f = flows(&store);
+    assert_eq!(f[0].partner_id, "CIV");
+    assert!(f[0].is_estimated);
+    assert_eq!(f[0].value, Some(0.25));
+    assert_eq!(f[1].partner_id, "WLD");
+    assert_eq!(f[1].flow, Flow::Import);
+    assert!(!f[1].is_estimated);
+    assert_eq!(f[1].quantity, None);
+    assert_eq!(f[1].quantity_unit, None);
+    let r = rejects(&store);
+    assert_eq!(r[0].line, 4);
+    assert!(r[0].raw.starts_with("\"C\",\"A\""));
+}
+
+#[test]
+fn legacy_layout_mixes_aggregation_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    // BOM, CRLF, no final newline; leading zeros lost; World partner with ISO WLD.
+    let lines = [
+        // level 0 total
+        "HS,2019,2019,2019,0,0,2,Export,762,Tajikistan,TJK,0,World,WLD,,,,,,,,TOTAL,All Commodities,1,No Quantity,,,,,,,1000000,,1000000,0",
+        // level 2, code 1 -> 01
+        "HS,2019,2019,2019,2,0,2,Export,762,Tajikistan,TJK,0,World,WLD,,,,,,,,1,Live animals,1,No Quantity,,,,,,,500000,,500000,0",
+        // level 4, code 101 -> 0101
+        "HS,2019,2019,2019,4,0,2,Export,762,Tajikistan,TJK,0,World,WLD,,,,,,,,101,\"Horses, asses\",5,Number of items,40,,,,12000,,400000,,400000,2",
+        // level 6, code 10121 -> 010121, net weight in kg
+        "HS,2019,2019,2019,6,1,2,Export,762,Tajikistan,TJK,860,Uzbekistan,UZB,,,,,,,,10121,Pure-bred horses,5,Number of items,40,,,,12000.5,,400000.75,,400000.75,0",
+        // imports from Other Asia, nes (legacy partner ISO empty), flow code 1
+        "HS,2019,2019,2019,6,1,1,Import,762,Tajikistan,TJK,490,\"Other Asia, nes\",,,,,,,,,847130,Computers,5,Number of items,NA,,,,NA,,2500,2500,,0",
+        // re-export (3) and re-import (4)
+        "HS,2019,2019,2019,2,0,3,Re-Export,762,Tajikistan,TJK,398,Kazakhstan,KAZ,,,,,,,,52,Cotton,1,No Quantity,,,,,,,70,,70,0",
+        "HS,2019,2019,2019,2,0,4,Re-Import,762,Tajikistan,TJK,398,Kazakhstan,KAZ,,,,,,,,52,Cotton,1,No Quantity,,,,,,,80,80,,0",
+        // France's Comtrade code 251 with ISO FRA, Switzerland 757 with ISO CHE
+        "HS,2019,2019,2019,2,0,1,Import,757,Switzerland,CHE,251,France,FRA,,,,,,,,52,Cotton,1,No Quantity,,,,,,,90,90,,0",
+    ];
+    let mut text = String::from("\u{feff}");
+    text.push_str(LEGACY);
+    for l in lines {
+        text.push_str("\r\n");
+        text.push_str(l);
+    }
+    let file = write(dir.path(), "comtrade_legacy_2019.csv", text.as_bytes());
+    let out = dir.path().join("store");
+    let report = import_comtrade(&[file], &out, &ImportOptions::default()).unwrap();
+    accounting_holds(&report);
+    assert_eq!(report.rows_read(), 8);
+    assert_eq!(report.rows_accepted(), 8, "{:?}", report.files[0]);
+    let store = valid(&out);
+    let f = flows(&store);
+    let codes: Vec<&str> = f.iter().map(|r| r.commodity_code.as_str()).collect();
+    assert_eq!(
+        codes,
+        vec!["TOTAL", "01", "0101", "010121", "847130", "52", "52", "52"]
+    );
+    assert!(f.iter().all(|r| r.classification == "HS" && r.year == 2019));
+    assert_eq!(f[0].partner_id, "WLD");
+    assert_eq!(f[2].quantity, Some(12000.0));
+    assert_eq!(f[2].quantity_unit.as_deref(), Some("kg"));
+    assert_eq!(f[3].value, Some(400_000.75));
+    assert_eq!(f[3].quantity, Some(12000.5));
+    assert_eq!(f[4].partner_id, "X490");
+    assert_eq!(f[4].flow, Flow::Import);
+    assert_eq!(f[4].quantity, None);
+    assert_eq!(f[5].flow, Flow::ReExport);
+    assert_eq!(f[6].flow, Flow::ReImport);
+    assert_eq!(
+        (f[7].reporter_id.as_str(), f[7].partner_id.as_str()),
+        ("CHE", "FRA")
+    );
+    assert_eq!(f[7].source_line, Some(9));
+}
+
+#[test]
+fn a_wrong_header_stops_and_a_truncated_line_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "not_comtrade.csv",
+        b"t,i,j,k,v,q\n2023,4,8,010121,1,1\n",
+    );
+    let out = dir.path().join("store");
+    let err =
+        import_comtrade(std::slice::from_ref(&bad), &out, &ImportOptions::default()).unwrap_err();
+    match &err {
+        steppe::Error::Format { location, message } => {
+            assert_eq!(location.path.as_deref(), Some(bad.as_path()));
+            assert_eq!(location.row, Some(1));
+            assert!(message.contains("t,i,j,k,v,q"), "{message}");
+        }
+        other => panic!("expected a format error, got {other:?}"),
+    }
+    assert!(!out.exists());
+
+    let mut text = String::from(CURRENT);
+    text.push('\n');
+    text.push_str(&csv_line(&current_row(&[])));
+    text.push('\n');
+    let cut = csv_line(&current_row(&[("cmdCode", "0102")]));
+    text.push_str(&cut[..cut.len() / 2]);
+    let file = write(dir.path(), "cut.csv", text.as_bytes());
+    let report = import_comtrade(&[file], &out, &ImportOptions::default()).unwrap();
+    accounting_holds(&report);
+    assert_eq!(report.rows_accepted(), 1);
+    assert_eq!(
+        report.files[0].rejected_by_reason.get("truncated_line"),
+        Some(&1)
+    );
+    let store = valid(&out);
+    assert_eq!(rejects(&store)[0].line, 3);
+}
+
+#[test]
+fn reimport_skips_or_replaces_and_areas_are_shared() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = |reporter: &str, iso: &str| {
+        let mut text = String::from(CURRENT);
+        text.push('\n');
+        for partner in [("0", "W00", "World"), ("899", "_X", "Areas, nes")] {
+            text.push_str(&csv_line(&current_row(&[
+                ("reporterCode", reporter),
+                ("reporterISO", iso),
+                ("partnerCode", partner.0),
+                ("partnerISO", partner.1),
+                ("partnerDesc", partner.2),
+            ])));
+            text.push('\n');
+        }
+        text
+    };
+    let a = write(dir.path(), "a.csv", one("762", "TJK").as_bytes());
+    let b = write(dir.path(), "b.csv", one("860", "UZB").as_bytes());
+    let out = dir.path().join("store");
+    let opts = ImportOptions::default();
+    let r = import_comtrade(&[a.clone(), b.clone()], &out, &opts).unwrap();
+    accounting_holds(&r);
+    assert_eq!(r.rows_accepted(), 4);
+    let store = valid(&out);
+    let entities: Vec<Entity> = store.records().unwrap();
+    assert_eq!(entities.iter().filter(|e| e.entity_id == "WLD").count(), 1);
+
+    let r = import_comtrade(std::slice::from_ref(&a), &out, &opts).unwrap();
+    assert_eq!(r.skipped_files, vec!["a.csv".to_string()]);
+    let replace = ImportOptions {
+        reimport: Reimport::Replace,
+        ..Default::default()
+    };
+    for file in [&a, &b, &a] {
+        let r = import_comtrade(std::slice::from_ref(file), &out, &replace).unwrap();
+        accounting_holds(&r);
+        let store = valid(&out);
+        assert_eq!(store.row_count(Table::TradeFlows), 4);
+        let entities: Vec<Entity> = store.records().unwrap();
+        assert_eq!(entities.iter().filter(|e| e.entity_id == "WLD").count(), 1);
+        assert_eq!(entities.iter().filter(|e| e.entity_id == "X899").count(), 1);
+        assert_eq!(store.descriptor().steppe.imports.len(), 2);
+    }
+}
