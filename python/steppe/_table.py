@@ -93,7 +93,12 @@ class Table(Generic[R]):
         """The rows as a ``pyarrow.Table`` (zero-copy; needs pyarrow)."""
         import pyarrow
 
-        return pyarrow.table(self)
+        # Through a RecordBatchReader rather than pyarrow.table(), which first checks whether
+        # its argument is a pandas DataFrame and so imports pandas (0.2 s) when installed.
+        from_stream = getattr(pyarrow.RecordBatchReader, "from_stream", None)
+        if from_stream is None:  # pyarrow < 15
+            return pyarrow.table(self)
+        return from_stream(self).read_all()
 
     def to_polars(self) -> polars.DataFrame:
         """The rows as a ``polars.DataFrame`` (zero-copy where polars allows; needs polars)."""

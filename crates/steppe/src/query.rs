@@ -169,14 +169,16 @@ impl Predicate {
                 column: name,
                 values,
             } => {
-                let col = arrow_cast::cast(&column(name)?, &DataType::Utf8)?;
-                let mut mask = BooleanArray::from(vec![false; batch.num_rows()]);
-                for v in values {
-                    let scalar = Scalar::new(StringArray::from(vec![v.as_str()]));
-                    let eq = arrow_ord::cmp::eq(&col, &scalar)?;
-                    mask = arrow_arith_or(&mask, &eq);
+                let col = column(name)?;
+                // Dictionary-encoded codes: compare the (few) dictionary values once, then
+                // look each row's key up, instead of materialising every row as text.
+                if let Some(dict) = col.as_any_dictionary_opt() {
+                    let hits = in_values(dict.values(), values)?;
+                    let keys = arrow_cast::cast(dict.keys(), &DataType::UInt32)?;
+                    let taken = arrow_select::take::take(&hits, &keys, None)?;
+                    return Ok(taken.as_boolean().clone());
                 }
-                Ok(mask)
+                in_values(&col, values)
             }
             Predicate::Range {
                 column: name,
@@ -185,14 +187,12 @@ impl Predicate {
             } => {
                 let col = arrow_cast::cast(&column(name)?, &DataType::Int64)?;
                 let ints = col.as_primitive::<arrow_array::types::Int64Type>();
-                Ok(ints
-                    .iter()
-                    .map(|v| {
-                        Some(v.is_some_and(|v| {
-                            min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
-                        }))
-                    })
-                    .collect())
+                let (lo, hi) = (min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX));
+                let bits = arrow_buffer::BooleanBuffer::collect_bool(ints.len(), |i| {
+                    let v = ints.values()[i];
+                    v >= lo && v <= hi
+                });
+                Ok(BooleanArray::new(bits, ints.nulls().cloned()))
             }
             Predicate::ListContains {
                 column: name,
@@ -232,12 +232,34 @@ impl Predicate {
     }
 }
 
+/// Rows of `col` (cast to text) equal to one of `values`.
+fn in_values(col: &ArrayRef, values: &[String]) -> Result<BooleanArray> {
+    let col = arrow_cast::cast(col, &DataType::Utf8)?;
+    let mut mask = BooleanArray::from(vec![false; col.len()]);
+    for v in values {
+        let scalar = Scalar::new(StringArray::from(vec![v.as_str()]));
+        let eq = arrow_ord::cmp::eq(&col, &scalar)?;
+        mask = arrow_arith_or(&mask, &eq);
+    }
+    Ok(mask)
+}
+
+/// A mask's bits with nulls as false.
+fn bits(a: &BooleanArray) -> arrow_buffer::BooleanBuffer {
+    match a.nulls() {
+        Some(n) => a.values() & n.inner(),
+        None => a.values().clone(),
+    }
+}
+
 /// Null-as-false OR of two masks.
 fn arrow_arith_or(a: &BooleanArray, b: &BooleanArray) -> BooleanArray {
-    a.iter()
-        .zip(b.iter())
-        .map(|(x, y)| Some(x.unwrap_or(false) || y.unwrap_or(false)))
-        .collect()
+    BooleanArray::new(&bits(a) | &bits(b), None)
+}
+
+/// Null-as-false AND of two masks.
+fn arrow_arith_and(a: &BooleanArray, b: &BooleanArray) -> BooleanArray {
+    BooleanArray::new(&bits(a) & &bits(b), None)
 }
 
 impl Filter {
@@ -271,27 +293,42 @@ impl Filter {
         if self.predicates.is_empty() || batch.num_rows() == 0 {
             return Ok(batch);
         }
+        let mask = self.evaluate(&batch)?;
+        Ok(arrow_select::filter::filter_record_batch(&batch, &mask)?)
+    }
+
+    /// Which rows of a batch match (nulls count as no match; the empty filter keeps all).
+    pub fn evaluate(&self, batch: &RecordBatch) -> Result<BooleanArray> {
         let mut mask: Option<BooleanArray> = None;
         for p in &self.predicates {
-            let m = p.evaluate(&batch)?;
+            let m = p.evaluate(batch)?;
             mask = Some(match mask {
                 None => m,
-                Some(prev) => prev
-                    .iter()
-                    .zip(m.iter())
-                    .map(|(x, y)| Some(x.unwrap_or(false) && y.unwrap_or(false)))
-                    .collect(),
+                Some(prev) => arrow_arith_and(&prev, &m),
             });
         }
-        match mask {
-            Some(m) => Ok(arrow_select::filter::filter_record_batch(&batch, &m)?),
-            None => Ok(batch),
-        }
+        Ok(match mask {
+            Some(m) => BooleanArray::new(bits(&m), None),
+            None => BooleanArray::new(arrow_buffer::BooleanBuffer::new_set(batch.num_rows()), None),
+        })
     }
 
     /// Columns the filter reads.
     pub fn columns(&self) -> Vec<&str> {
         self.predicates.iter().flat_map(|p| p.columns()).collect()
+    }
+
+    /// The predicates that partition values alone do not already decide to hold: what is
+    /// left to check on the rows of a file with these partition values.
+    pub fn residual(&self, value_of: &dyn Fn(&str) -> Option<Option<i64>>) -> Filter {
+        Filter {
+            predicates: self
+                .predicates
+                .iter()
+                .filter(|p| p.on_partition(value_of) != Some(true))
+                .cloned()
+                .collect(),
+        }
     }
 }
 

@@ -15,8 +15,12 @@ use std::sync::Arc;
 use arrow_array::{new_null_array, ArrayRef, Int16Array, RecordBatch};
 use arrow_schema::{DataType, Schema, SchemaRef};
 use bytes::Bytes;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{
+    ArrowPredicateFn, ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    RowFilter, RowSelection, RowSelector,
+};
 use parquet::arrow::ProjectionMask;
+use parquet::file::reader::ChunkReader;
 
 pub use descriptor::*;
 pub use gc::{gc, GcReport};
@@ -260,8 +264,8 @@ impl Store {
             if !options.filter.may_match_partition(&value_of) {
                 continue;
             }
+            // Filtered in the file reader: row groups and pages by statistics, then rows.
             for batch in self.read_file(table, file, &full, &needed, Some(&options.filter))? {
-                let batch = options.filter.apply(batch)?;
                 if batch.num_rows() == 0 {
                     continue;
                 }
@@ -276,6 +280,7 @@ impl Store {
                 );
             }
         }
+        let batches = coalesce(&out_schema, batches)?;
         Ok(TableData {
             table,
             schema: out_schema,
@@ -283,7 +288,47 @@ impl Store {
         })
     }
 
-    /// Reads one file, restoring partition columns, as batches of the `needed` table columns.
+    /// Opens a file named by the descriptor, checking its size against the descriptor's.
+    fn open_file(&self, file: &FileEntry) -> Result<Source> {
+        let (source, len) = match &self.root {
+            Root::Dir(root) => {
+                let p = paths::resolve(root, &file.path)?;
+                let f = std::fs::File::open(&p).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::NotFound => Error::store(
+                        &p,
+                        "file named by the descriptor is missing: the store is damaged (run `steppe validate`)",
+                    ),
+                    _ => Error::io(&p, e),
+                })?;
+                let len = f.metadata().map_err(|e| Error::io(&p, e))?.len();
+                (
+                    Source::File(PositionedFile {
+                        file: Arc::new(f),
+                        len,
+                    }),
+                    len,
+                )
+            }
+            Root::Embedded(_) => {
+                let bytes = self.file_bytes(&file.path)?;
+                let len = bytes.len() as u64;
+                (Source::Bytes(bytes), len)
+            }
+        };
+        if len != file.bytes {
+            return Err(Error::store(
+                self.file_location(&file.path),
+                format!(
+                    "size {} differs from the descriptor's {}: the file is damaged (run `steppe validate`)",
+                    len, file.bytes
+                ),
+            ));
+        }
+        Ok(source)
+    }
+
+    /// Reads one file, restoring partition columns, as batches of the `needed` table columns;
+    /// with a filter, only the rows that match it.
     fn read_file(
         &self,
         table: Table,
@@ -292,80 +337,172 @@ impl Store {
         needed: &[String],
         filter: Option<&Filter>,
     ) -> Result<Vec<RecordBatch>> {
-        let bytes = self.file_bytes(&file.path)?;
-        if bytes.len() as u64 != file.bytes {
-            return Err(Error::store(
+        let source = self.open_file(file)?;
+        // The parquet and arrow-ipc crates panic on some malformed files (an unknown type in
+        // the embedded Arrow schema, negative column offsets); a damaged or hostile file must
+        // be an error naming it, not a panic (found by fuzzing, issue 8).
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match source {
+            Source::File(f) => self.read_source(f, table, file, full, needed, filter),
+            Source::Bytes(b) => self.read_source(b, table, file, full, needed, filter),
+        }))
+        .unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("the Parquet reader failed");
+            Err(Error::store(
                 self.file_location(&file.path),
-                format!(
-                    "size {} differs from the descriptor's {}: the file is damaged (run `steppe validate`)",
-                    bytes.len(),
-                    file.bytes
-                ),
-            ));
-        }
-        let builder = ParquetRecordBatchReaderBuilder::try_new(bytes).map_err(|e| {
-            Error::store(
-                self.file_location(&file.path),
-                format!("unreadable Parquet: {e}"),
-            )
-        })?;
-        let file_schema = builder.schema().clone();
-        let in_file: Vec<usize> = needed
-            .iter()
-            .filter_map(|n| file_schema.index_of(n).ok())
-            .collect();
-        let mask = ProjectionMask::roots(builder.parquet_schema(), in_file);
-        // Skip row groups whose statistics rule the filter out.
-        let row_groups = match filter {
-            Some(f) if !f.predicates.is_empty() => Some(select_row_groups(builder.metadata(), f)),
-            _ => None,
+                format!("unreadable Parquet: {why}"),
+            ))
+        })
+    }
+
+    /// [`Store::read_file`] over one byte source.
+    ///
+    /// What the filter needs is decided as early as it can be: partition values decide some
+    /// predicates for the whole file; row-group statistics skip row groups; the page index
+    /// (column index and offset index) skips the pages of every column whose rows no page of
+    /// a filter column can match; then a row filter decodes the filter columns of the rows
+    /// left and the other columns only for the rows that match. Row groups are read in
+    /// parallel on the rayon pool and returned in file order.
+    fn read_source<R: ChunkReader + Clone + 'static>(
+        &self,
+        reader: R,
+        table: Table,
+        file: &FileEntry,
+        full: &SchemaRef,
+        needed: &[String],
+        filter: Option<&Filter>,
+    ) -> Result<Vec<RecordBatch>> {
+        use rayon::prelude::*;
+        let location = self.file_location(&file.path);
+        let unreadable = |e: parquet::errors::ParquetError| {
+            Error::store(&location, format!("unreadable Parquet: {e}"))
         };
-        let mut builder = builder.with_projection(mask).with_batch_size(64 * 1024);
-        if let Some(groups) = row_groups {
-            if groups.is_empty() {
-                return Ok(Vec::new());
-            }
-            builder = builder.with_row_groups(groups);
-        }
-        let reader = builder.build()?;
+        let value_of = |c: &str| file.partition.get(c).copied();
+        let residual = filter.map(|f| f.residual(&value_of)).unwrap_or_default();
+        let filtering = !residual.predicates.is_empty();
+        let meta = ArrowReaderMetadata::load(
+            &reader,
+            ArrowReaderOptions::new().with_page_index_policy(if filtering {
+                parquet::file::metadata::PageIndexPolicy::Optional
+            } else {
+                parquet::file::metadata::PageIndexPolicy::Skip
+            }),
+        )
+        .map_err(unreadable)?;
+        let file_schema = meta.schema().clone();
+        let parquet_schema = meta.parquet_schema();
+        let roots = |names: &mut dyn Iterator<Item = &str>| -> Vec<usize> {
+            let mut idx: Vec<usize> = names.filter_map(|n| file_schema.index_of(n).ok()).collect();
+            idx.sort_unstable();
+            idx.dedup();
+            idx
+        };
+        let projection = ProjectionMask::roots(
+            parquet_schema,
+            roots(&mut needed.iter().map(String::as_str)),
+        );
+        let filter_columns: Vec<String> = {
+            let mut c: Vec<String> = residual.columns().into_iter().map(String::from).collect();
+            c.sort_unstable();
+            c.dedup();
+            c
+        };
+        let filter_roots = roots(&mut filter_columns.iter().map(String::as_str));
+        // A row filter needs a filter column in the file; otherwise rows are filtered after.
+        let row_filter = filtering && !filter_roots.is_empty();
+        let groups: Vec<usize> = if filtering {
+            select_row_groups(meta.metadata(), &residual)
+        } else {
+            (0..meta.metadata().num_row_groups()).collect()
+        };
         let spec = table.spec();
-        let target = Arc::new(Schema::new(
-            full.fields()
-                .iter()
-                .filter(|f| needed.contains(f.name()))
-                .cloned()
-                .collect::<Vec<_>>(),
-        ));
-        let mut out = Vec::new();
-        for batch in reader {
-            let batch = batch.map_err(|e| {
-                Error::store(
-                    self.file_location(&file.path),
-                    format!("corrupt Parquet data: {e}"),
-                )
-            })?;
-            let mut columns: Vec<ArrayRef> = Vec::with_capacity(target.fields().len());
-            for field in target.fields() {
-                let name = field.name().as_str();
-                if spec.partition_by.contains(&name) {
-                    let v = file.partition.get(name).copied().flatten();
-                    columns.push(partition_column(field.data_type(), v, batch.num_rows())?);
-                } else if let Some(col) = batch.column_by_name(name) {
-                    if col.data_type() != field.data_type() {
-                        columns.push(arrow_cast::cast(col, field.data_type())?);
-                    } else {
-                        columns.push(col.clone());
+        let subset = |names: &[String]| {
+            Arc::new(Schema::new(
+                full.fields()
+                    .iter()
+                    .filter(|f| names.contains(f.name()))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ))
+        };
+        let target = subset(needed);
+        let filter_target = subset(&filter_columns);
+        let partition_by = spec.partition_by;
+        let conform = |batch: RecordBatch, target: &SchemaRef| {
+            conform_batch(
+                batch,
+                target,
+                &file.partition,
+                partition_by,
+                &location,
+                table,
+            )
+        };
+        let read_group = |rg: usize| -> Result<Vec<RecordBatch>> {
+            let mut builder =
+                ParquetRecordBatchReaderBuilder::new_with_metadata(reader.clone(), meta.clone())
+                    .with_row_groups(vec![rg])
+                    .with_projection(projection.clone())
+                    .with_batch_size(BATCH_ROWS);
+            if filtering {
+                if let Some(selection) = page_selection(meta.metadata(), rg, &residual) {
+                    if !selection.selects_any() {
+                        return Ok(Vec::new());
                     }
-                } else if field.is_nullable() {
-                    columns.push(new_null_array(field.data_type(), batch.num_rows()));
-                } else {
-                    return Err(Error::store(
-                        self.file_location(&file.path),
-                        format!("column `{name}` of table `{table}` is missing from the file"),
-                    ));
+                    builder = builder.with_row_selection(selection);
                 }
             }
-            out.push(RecordBatch::try_new(target.clone(), columns)?);
+            if row_filter {
+                // The parquet crate wants a 'static predicate: its pieces are cloned in.
+                let residual = residual.clone();
+                let filter_target = filter_target.clone();
+                let partition = file.partition.clone();
+                let location = location.clone();
+                let predicate = ArrowPredicateFn::new(
+                    ProjectionMask::roots(parquet_schema, filter_roots.clone()),
+                    move |batch: RecordBatch| {
+                        conform_batch(
+                            batch,
+                            &filter_target,
+                            &partition,
+                            partition_by,
+                            &location,
+                            table,
+                        )
+                        .and_then(|b| residual.evaluate(&b))
+                        .map_err(|e| arrow_schema::ArrowError::ExternalError(Box::new(e)))
+                    },
+                );
+                builder = builder.with_row_filter(RowFilter::new(vec![Box::new(predicate)]));
+            }
+            let reader = builder.build().map_err(unreadable)?;
+            let mut out = Vec::new();
+            for batch in reader {
+                let batch = batch
+                    .map_err(|e| Error::store(&location, format!("corrupt Parquet data: {e}")))?;
+                let batch = conform(batch, &target)?;
+                let batch = if filtering && !row_filter {
+                    residual.apply(batch)?
+                } else {
+                    batch
+                };
+                if batch.num_rows() > 0 {
+                    out.push(batch);
+                }
+            }
+            Ok(out)
+        };
+        let per_group: Vec<Result<Vec<RecordBatch>>> = if groups.len() > 1 {
+            groups.par_iter().map(|&rg| read_group(rg)).collect()
+        } else {
+            groups.iter().map(|&rg| read_group(rg)).collect()
+        };
+        let mut out = Vec::new();
+        for g in per_group {
+            out.extend(g?);
         }
         Ok(out)
     }
@@ -376,6 +513,260 @@ impl Store {
             Root::Embedded(_) => PathBuf::from(format!("<bundled>/{rel}")),
         }
     }
+}
+
+/// Rows per batch that [`coalesce`] aims at (the reader's batch size).
+const BATCH_ROWS: usize = 64 * 1024;
+
+/// Joins runs of small batches (a selective filter leaves a few rows per row group) into
+/// batches of about [`BATCH_ROWS`] rows, so consumers get a few chunks rather than hundreds.
+fn coalesce(schema: &SchemaRef, batches: Vec<RecordBatch>) -> Result<Vec<RecordBatch>> {
+    if batches.len() < 2 || batches.iter().all(|b| b.num_rows() >= BATCH_ROWS / 2) {
+        return Ok(batches);
+    }
+    let mut out = Vec::new();
+    let mut run: Vec<RecordBatch> = Vec::new();
+    let mut run_rows = 0;
+    let flush = |run: &mut Vec<RecordBatch>, out: &mut Vec<RecordBatch>| -> Result<()> {
+        match run.len() {
+            0 => {}
+            1 => out.append(run),
+            _ => {
+                let joined = arrow_select::concat::concat_batches(schema, run.iter())?;
+                run.clear();
+                // Concatenated dictionary columns may repeat values (one dictionary per row
+                // group); re-encode them so every dictionary is unique, as pandas requires.
+                let columns = joined
+                    .columns()
+                    .iter()
+                    .map(|c| match c.data_type() {
+                        DataType::Dictionary(_, value) => {
+                            let plain = arrow_cast::cast(c, value)?;
+                            arrow_cast::cast(&plain, c.data_type())
+                        }
+                        _ => Ok(c.clone()),
+                    })
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                out.push(RecordBatch::try_new(schema.clone(), columns)?);
+            }
+        }
+        Ok(())
+    };
+    for b in batches {
+        if b.num_rows() >= BATCH_ROWS / 2 {
+            flush(&mut run, &mut out)?;
+            run_rows = 0;
+            out.push(b);
+            continue;
+        }
+        if run_rows + b.num_rows() > BATCH_ROWS {
+            flush(&mut run, &mut out)?;
+            run_rows = 0;
+        }
+        run_rows += b.num_rows();
+        run.push(b);
+    }
+    flush(&mut run, &mut out)?;
+    Ok(out)
+}
+
+/// The bytes of one Parquet file: a file on disk (read in place) or bytes in memory.
+enum Source {
+    File(PositionedFile),
+    Bytes(Bytes),
+}
+
+/// A file read with positioned reads, so that threads reading row groups in parallel share
+/// it without sharing a file offset.
+#[derive(Clone)]
+struct PositionedFile {
+    file: Arc<std::fs::File>,
+    len: u64,
+}
+
+/// A reader over a [`PositionedFile`] from some offset.
+struct PositionedRead {
+    file: Arc<std::fs::File>,
+    pos: u64,
+}
+
+fn read_at(file: &std::fs::File, buf: &mut [u8], pos: u64) -> std::io::Result<usize> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_at(file, buf, pos)
+    }
+    #[cfg(windows)]
+    {
+        std::os::windows::fs::FileExt::seek_read(file, buf, pos)
+    }
+}
+
+impl std::io::Read for PositionedRead {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = read_at(&self.file, buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl parquet::file::reader::Length for PositionedFile {
+    fn len(&self) -> u64 {
+        self.len
+    }
+}
+
+impl ChunkReader for PositionedFile {
+    type T = std::io::BufReader<PositionedRead>;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        Ok(std::io::BufReader::new(PositionedRead {
+            file: self.file.clone(),
+            pos: start,
+        }))
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
+        let mut buf = vec![0u8; length];
+        let mut done = 0;
+        while done < length {
+            let n = read_at(&self.file, &mut buf[done..], start + done as u64)?;
+            if n == 0 {
+                return Err(parquet::errors::ParquetError::EOF(format!(
+                    "expected {length} bytes at {start}, read {done}"
+                )));
+            }
+            done += n;
+        }
+        Ok(Bytes::from(buf))
+    }
+}
+
+/// A batch read from a file as a batch of the `target` table columns: partition columns
+/// restored from the file's partition values, types cast to the table's, absent nullable
+/// columns as nulls.
+fn conform_batch(
+    batch: RecordBatch,
+    target: &SchemaRef,
+    partition: &std::collections::BTreeMap<String, Option<i64>>,
+    partition_by: &[&str],
+    location: &Path,
+    table: Table,
+) -> Result<RecordBatch> {
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(target.fields().len());
+    for field in target.fields() {
+        let name = field.name().as_str();
+        if partition_by.contains(&name) {
+            let v = partition.get(name).copied().flatten();
+            columns.push(partition_column(field.data_type(), v, batch.num_rows())?);
+        } else if let Some(col) = batch.column_by_name(name) {
+            if col.data_type() != field.data_type() {
+                columns.push(arrow_cast::cast(col, field.data_type())?);
+            } else {
+                columns.push(col.clone());
+            }
+        } else if field.is_nullable() {
+            columns.push(new_null_array(field.data_type(), batch.num_rows()));
+        } else {
+            return Err(Error::store(
+                location,
+                format!("column `{name}` of table `{table}` is missing from the file"),
+            ));
+        }
+    }
+    Ok(RecordBatch::try_new_with_options(
+        target.clone(),
+        columns,
+        &arrow_array::RecordBatchOptions::new().with_row_count(Some(batch.num_rows())),
+    )?)
+}
+
+/// The rows of row group `rg` that the page index leaves to read: a row is skipped when, for
+/// the pages of the filter columns that hold it, the pages' min/max rule the filter out.
+/// `None` when the file has no page index for the filter's columns.
+fn page_selection(
+    meta: &parquet::file::metadata::ParquetMetaData,
+    rg: usize,
+    filter: &Filter,
+) -> Option<RowSelection> {
+    use parquet::file::page_index::column_index::ColumnIndexMetaData as Ci;
+    let (column_index, offset_index) = (meta.column_index()?, meta.offset_index()?);
+    let (column_index, offset_index) = (column_index.get(rg)?, offset_index.get(rg)?);
+    let schema = meta.file_metadata().schema_descr();
+    let mut names = filter.columns();
+    names.sort_unstable();
+    names.dedup();
+    // (name, column index, first row of each page) of the filter columns with a page index.
+    let columns: Vec<(&str, &Ci, Vec<usize>)> = names
+        .into_iter()
+        .filter_map(|name| {
+            let leaf = schema
+                .columns()
+                .iter()
+                .position(|c| c.path().string() == name)?;
+            let ci = column_index.get(leaf)?;
+            if matches!(ci, Ci::NONE) {
+                return None;
+            }
+            let starts = offset_index
+                .get(leaf)?
+                .page_locations()
+                .iter()
+                .map(|p| p.first_row_index as usize)
+                .collect::<Vec<_>>();
+            (starts.len() as u64 == ci.num_pages()).then_some((name, ci, starts))
+        })
+        .collect();
+    if columns.is_empty() {
+        return None;
+    }
+    let rows = meta.row_group(rg).num_rows() as usize;
+    let mut bounds: Vec<usize> = columns
+        .iter()
+        .flat_map(|(_, _, starts)| starts.iter().copied())
+        .chain([0, rows])
+        .filter(|&b| b <= rows)
+        .collect();
+    bounds.sort_unstable();
+    bounds.dedup();
+    let mut selectors: Vec<RowSelector> = Vec::new();
+    for w in bounds.windows(2) {
+        let (start, end) = (w[0], w[1]);
+        let range_of = |name: &str| -> Option<crate::query::ColumnRange> {
+            let (_, ci, starts) = columns.iter().find(|(n, _, _)| *n == name)?;
+            let page = starts.partition_point(|&s| s <= start).checked_sub(1)?;
+            if ci.is_null_page(page) {
+                return None;
+            }
+            match ci {
+                Ci::BYTE_ARRAY(c) | Ci::FIXED_LEN_BYTE_ARRAY(c) => {
+                    Some(crate::query::ColumnRange::Bytes(
+                        c.min_value(page)?.to_vec(),
+                        c.max_value(page)?.to_vec(),
+                    ))
+                }
+                Ci::INT32(c) => Some(crate::query::ColumnRange::Int(
+                    i64::from(*c.min_value(page)?),
+                    i64::from(*c.max_value(page)?),
+                )),
+                Ci::INT64(c) => Some(crate::query::ColumnRange::Int(
+                    *c.min_value(page)?,
+                    *c.max_value(page)?,
+                )),
+                _ => None,
+            }
+        };
+        let keep = filter.may_match_stats(&range_of);
+        let len = end - start;
+        match selectors.last_mut() {
+            Some(last) if last.skip != keep => last.row_count += len,
+            _ => selectors.push(if keep {
+                RowSelector::select(len)
+            } else {
+                RowSelector::skip(len)
+            }),
+        }
+    }
+    Some(RowSelection::from(selectors))
 }
 
 /// Indices of the row groups whose column statistics do not rule `filter` out.
