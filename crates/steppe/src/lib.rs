@@ -20,6 +20,8 @@ pub mod cite;
 pub mod codes;
 pub mod curated;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod model;
 pub mod progress;

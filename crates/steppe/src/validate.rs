@@ -151,7 +151,16 @@ fn check_files(store: &Store, report: &mut ValidationReport) -> Result<()> {
                 );
                 continue;
             }
-            match parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(bytes) {
+            // A malformed embedded Arrow schema panics in arrow-ipc: report it as unreadable.
+            let opened = std::panic::catch_unwind(|| {
+                parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(bytes)
+            })
+            .unwrap_or_else(|_| {
+                Err(parquet::errors::ParquetError::General(
+                    "the Arrow schema it embeds is malformed".into(),
+                ))
+            });
+            match opened {
                 Err(e) => report.push(
                     table.name(),
                     &f.path,

@@ -178,11 +178,15 @@ pub(crate) fn parse_amount(raw: &[u8], scale: u32) -> Amount {
     };
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() => {
+            let value = v * POW10[scale as usize];
             if v < 0.0 {
                 Amount::Negative
+            } else if !value.is_finite() {
+                // `1e307` thousand USD: finite as read, infinite once scaled.
+                Amount::Malformed
             } else {
                 Amount::Value {
-                    value: v * POW10[scale as usize],
+                    value,
                     precision: None,
                 }
             }
@@ -1188,6 +1192,17 @@ pub(crate) fn write_new_areas(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_that_overflow_when_scaled_are_malformed() {
+        // Found by the hostile-input suite (issue 8): `1e307` thousand USD parsed as a finite
+        // number and became an infinite value once scaled to USD.
+        assert_eq!(parse_amount(b"1e307", 3), Amount::Malformed);
+        assert_eq!(parse_amount(b"1e400", 0), Amount::Malformed);
+        assert_eq!(parse_amount(b"inf", 0), Amount::Malformed);
+        assert_eq!(parse_amount(b"-inf", 0), Amount::Malformed);
+        assert!(matches!(parse_amount(b"1e300", 3), Amount::Value { .. }));
+    }
 
     #[test]
     fn amounts_scale_exactly() {

@@ -291,6 +291,14 @@ fn classify(h: &Header, path: &Path, line: u64) -> Result<Layout> {
             "" if i == last && i > 0 => continue,
             _ => {
                 if let Some(y) = year_column(name) {
+                    // Found by fuzzing (issue 8): a year column such as `4038` was accepted and
+                    // its observations committed, failing validation's year range.
+                    if !(1800..=2100).contains(&y) {
+                        return Err(Error::format(
+                            at(name),
+                            format!("year column `{name}` is outside 1800..2100: not a WDI header"),
+                        ));
+                    }
                     years.push((i, y));
                     continue;
                 }

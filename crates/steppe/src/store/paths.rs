@@ -10,8 +10,25 @@ use crate::{Error, Result};
 pub const HIVE_NULL: &str = "__HIVE_DEFAULT_PARTITION__";
 
 /// Checks a descriptor-relative path and joins it to the store root.
+///
+/// A symbolic link inside the store (a table or partition directory, or a data file) is
+/// refused: it could make a read or a write reach outside the store.
 pub fn resolve(root: &Path, rel: &str) -> Result<PathBuf> {
     check_relative(rel).map_err(|m| Error::store(root, m))?;
+    let mut path = root.to_path_buf();
+    for part in rel.split('/') {
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(Error::store(
+                    &path,
+                    "is a symbolic link: steppe never follows links inside a store",
+                ))
+            }
+            Ok(_) => {}
+            Err(_) => break, // not there (yet): nothing below it can be a link
+        }
+    }
     Ok(root.join(rel))
 }
 
