@@ -136,6 +136,7 @@ with pq.ParquetWriter(out, schema) as w:
 
 
 def target_dir() -> Path:
+    """Cargo's target directory (``CARGO_TARGET_DIR`` or the workspace's)."""
     env = os.environ.get("CARGO_TARGET_DIR")
     return Path(env) if env else ROOT / "target"
 
@@ -175,9 +176,7 @@ def country_file(path: Path, n: int, seed: int) -> None:
         if must not in chosen:
             chosen[-1] = must
             chosen.sort()
-    rows = [
-        (BACI_OWN.get(i, num[i]), entities[i]["name"], iso2.get(i, ""), i) for i in chosen
-    ]
+    rows = [(BACI_OWN.get(i, num[i]), entities[i]["name"], iso2.get(i, ""), i) for i in chosen]
     rows.append((490, "Other Asia, nes", "N/A", "N/A"))
     rows.sort()
     with open(path, "w", newline="", encoding="utf-8") as f:
@@ -187,14 +186,16 @@ def country_file(path: Path, n: int, seed: int) -> None:
 
 
 def generate(synth: Path, countries: Path, data: Path, rows: int, seed: int) -> None:
+    """Writes the synthetic BACI year, unless one with the same rows and seed exists."""
     meta = data.with_suffix(".meta.json")
     want = {"rows": rows, "seed": seed, "countries": countries.read_text()}
     if data.exists() and meta.exists() and json.loads(meta.read_text()) == want:
         print(f"reusing {data}", flush=True)
         return
     print(f"generating {rows} rows into {data}", flush=True)
-    subprocess.run([str(synth), str(countries), str(rows), str(seed), str(data), "2023"],
-                   check=True)
+    subprocess.run(
+        [str(synth), str(countries), str(rows), str(seed), str(data), "2023"], check=True
+    )
     meta.write_text(json.dumps(want))
 
 
@@ -216,12 +217,14 @@ def measure(cmd: list[str]) -> dict[str, float]:
 
 
 def size_of(path: Path) -> int:
+    """Bytes of a file, or of every file under a directory."""
     if path.is_file():
         return path.stat().st_size
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def parquet_rows(path: Path) -> int | None:
+    """Rows in the Parquet file(s) at ``path``, or None without pyarrow."""
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -231,11 +234,15 @@ def parquet_rows(path: Path) -> int | None:
 
 
 def available(module: str) -> bool:
-    return subprocess.run([sys.executable, "-c", f"import {module}"],
-                          capture_output=True).returncode == 0
+    """Whether ``module`` imports in this Python."""
+    return (
+        subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True).returncode
+        == 0
+    )
 
 
 def main() -> int:
+    """Runs the benchmark and prints the results table."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=20250101)
@@ -262,8 +269,7 @@ def main() -> int:
     data = sized / "BACI_HS92_Y2023_V202501.csv"
     generate(synth, countries, data, args.rows, args.seed)
     csv_bytes = data.stat().st_size
-    print(f"input: {args.rows} rows, {csv_bytes / 1e6:.0f} MB; {os.cpu_count()} cores",
-          flush=True)
+    print(f"input: {args.rows} rows, {csv_bytes / 1e6:.0f} MB; {os.cpu_count()} cores", flush=True)
     # Warm the page cache so every tool reads from memory.
     with open(data, "rb") as f:
         while f.read(16 << 20):
@@ -274,8 +280,17 @@ def main() -> int:
     for name in args.tools.split(","):
         out = work / f"out-{name}"
         if name == "steppe":
-            cmd = [str(steppe), "import", "baci", str(data), "--country-codes", str(countries),
-                   "--out", str(out), "--quiet"]
+            cmd = [
+                str(steppe),
+                "import",
+                "baci",
+                str(data),
+                "--country-codes",
+                str(countries),
+                "--out",
+                str(out),
+                "--quiet",
+            ]
         elif name == "duckdb":
             if not available("duckdb"):
                 print("duckdb: not installed, skipped")
@@ -308,8 +323,11 @@ def main() -> int:
                 shutil.rmtree(out) if out.is_dir() else out.unlink()
             m = measure(cmd)
             runs[name].append(m)
-            print(f"run {r + 1} {name:8} wall {m['wall']:6.2f}s  cpu {m['cpu']:6.2f}s  "
-                  f"peak {m['rss_mib']:6.0f} MiB", flush=True)
+            print(
+                f"run {r + 1} {name:8} wall {m['wall']:6.2f}s  cpu {m['cpu']:6.2f}s  "
+                f"peak {m['rss_mib']:6.0f} MiB",
+                flush=True,
+            )
     for name, (_, out) in tools.items():
         ms = runs[name]
         size_path = out / "trade_flows" if name == "steppe" else out
@@ -322,18 +340,26 @@ def main() -> int:
         }
     base = results.get("steppe")
     print()
-    print(f"{args.rows} rows ({csv_bytes / 1e6:.0f} MB of CSV), {os.cpu_count()} cores, "
-          f"median of {args.runs} runs")
+    print(
+        f"{args.rows} rows ({csv_bytes / 1e6:.0f} MB of CSV), {os.cpu_count()} cores, "
+        f"median of {args.runs} runs"
+    )
     print()
     print("| tool | wall (s) | CPU (s) | peak RSS (MiB) | output (MB) | rows out | wall / steppe |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         ratio = f"{r['wall'] / base['wall']:.2f}" if base else "-"
-        print(f"| {name} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['rss_mib']:.0f} | "
-              f"{r['out_mb']:.1f} | {int(r['rows_out'])} | {ratio} |")
+        print(
+            f"| {name} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['rss_mib']:.0f} | "
+            f"{r['out_mb']:.1f} | {int(r['rows_out'])} | {ratio} |"
+        )
     if args.json:
-        args.json.write_text(json.dumps({"rows": args.rows, "csv_bytes": csv_bytes,
-                                         "results": results, "runs": runs}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {"rows": args.rows, "csv_bytes": csv_bytes, "results": results, "runs": runs},
+                indent=2,
+            )
+        )
     return 0
 
 

@@ -29,7 +29,14 @@ from ._errors import (
     ValidationError,
 )
 from ._report import Report, report
-from ._steppe import import_acled, import_gdelt, import_ucdp, import_wdi
+from ._steppe import (
+    import_acled,
+    import_baci,
+    import_comtrade,
+    import_gdelt,
+    import_ucdp,
+    import_wdi,
+)
 from ._store import Problem, Store, ValidationReport, bundled, open
 from ._table import Schema, Table
 from .records import (
@@ -96,6 +103,8 @@ __all__ = [
     "bundled",
     "codes",
     "import_acled",
+    "import_baci",
+    "import_comtrade",
     "import_gdelt",
     "import_ucdp",
     "import_wdi",

@@ -164,6 +164,24 @@ def render_report_png(
 ) -> None:
     """Writes the report's partner-share chart as PNG."""
 
+def import_baci(
+    files: Sequence[str | os.PathLike[str]],
+    country_codes: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    products: str | os.PathLike[str] | None = None,
+    reimport: str = "skip",
+    wait: bool = False,
+) -> dict[str, Any]:
+    """Imports CEPII BACI yearly files into the store at ``out``, mapping country codes."""
+
+def import_comtrade(
+    files: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    reimport: str = "skip",
+    wait: bool = False,
+) -> dict[str, Any]:
+    """Imports UN Comtrade CSV downloads (current or legacy layout) into the store at ``out``."""
+
 def import_wdi(
     files: Sequence[str | os.PathLike[str]],
     out: str | os.PathLike[str],

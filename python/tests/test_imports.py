@@ -42,3 +42,49 @@ def test_import_errors_are_steppe_exceptions(tmp_path: Path) -> None:
     assert e.value.path is not None and "WDICSV.csv" in str(e.value.path)
     with pytest.raises(ValueError, match="reimport"):
         steppe.import_ucdp([bad], tmp_path / "store", reimport="sometimes")
+
+
+BACI_COUNTRIES = (
+    "country_code,country_name,country_iso2,country_iso3\n"
+    "156,China,CN,CHN\n"
+    "643,Russian Federation,RU,RUS\n"
+    "762,Tajikistan,TJ,TJK\n"
+)
+BACI_YEAR = (
+    "t,i,j,k,v,q\n"
+    "2023,156,762,847130,1500.25,12\n"
+    "2023,643,762,100199,800,NA\n"
+    "2023,999,762,100199,4,1\n"
+    "2023,762,643,-5,abc,1\n"
+)
+
+
+def test_import_baci_maps_codes_and_rejects_with_reasons(tmp_path: Path) -> None:
+    codes = tmp_path / "country_codes_V202501.csv"
+    codes.write_text(BACI_COUNTRIES)
+    data = tmp_path / "BACI_HS92_Y2023_V202501.csv"
+    data.write_text(BACI_YEAR)
+    out = tmp_path / "store"
+    summary = steppe.import_baci([data], codes, out)
+    assert summary["rows_read"] == 4
+    assert summary["rows_accepted"] == 2
+    assert summary["rows_rejected"] == 2
+    assert summary["rows_read"] == summary["rows_accepted"] + summary["rows_rejected"]
+    store = steppe.open(out)
+    flows = sorted((f.reporter_id, f.partner_id, f.value) for f in store.trade_flows(partner="TJK"))
+    # BACI values are thousands of US dollars; steppe stores dollars.
+    assert flows == [("CHN", "TJK", 1_500_250.0), ("RUS", "TJK", 800_000.0)]
+    lines = sorted(r.line for r in store.rejects())
+    assert lines == [4, 5]
+    assert store.validate().ok
+    again = steppe.import_baci([data], codes, out)
+    assert again["skipped_files"]
+
+
+def test_import_comtrade_rejects_a_file_that_is_not_comtrade(tmp_path: Path) -> None:
+    bad = tmp_path / "comtrade.csv"
+    bad.write_text("a,b,c\n1,2,3\n")
+    with pytest.raises(steppe.FormatError) as e:
+        steppe.import_comtrade([bad], tmp_path / "store")
+    assert e.value.path is not None and "comtrade.csv" in str(e.value.path)
+    assert not (tmp_path / "store" / "trade_flows").exists()

@@ -8,6 +8,7 @@ mod analytics;
 mod codes;
 mod errors;
 mod imports_events;
+mod imports_trade;
 mod report;
 mod store;
 mod table;
@@ -167,6 +168,8 @@ fn _steppe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analytics::dependence, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::mirror, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::indicator_series, m)?)?;
+    m.add_function(wrap_pyfunction!(imports_trade::import_baci, m)?)?;
+    m.add_function(wrap_pyfunction!(imports_trade::import_comtrade, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_wdi, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_gdelt, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_ucdp, m)?)?;
