@@ -1,63 +1,14 @@
 //! Python entry points of the WDI, GDELT, UCDP and ACLED importers: `import_wdi`,
 //! `import_gdelt`, `import_ucdp`, `import_acled`. Each releases the GIL while it runs and
-//! returns the import report as a dict:
-//! `{"files": [{"file", "importer", "source_id", "sha256", "rows_read", "rows_accepted",
-//! "rows_rejected", "rejected_by_reason", "rows_skipped", "rows_written"}, ...],
-//! "skipped_files": [...], "rows_read", "rows_accepted", "rows_rejected"}`.
+//! returns the import report as a dict (`import_report::report_dict`).
 
 use std::path::PathBuf;
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
-use steppe::import::{ImportOptions, ImportReport, Reimport};
+use pyo3::types::PyDict;
 
 use crate::errors::guard;
-
-fn reimport_policy(reimport: &str) -> PyResult<Reimport> {
-    match reimport {
-        "skip" => Ok(Reimport::Skip),
-        "replace" => Ok(Reimport::Replace),
-        "fail" => Ok(Reimport::Fail),
-        other => Err(PyValueError::new_err(format!(
-            "reimport must be \"skip\", \"replace\" or \"fail\", not {other:?}"
-        ))),
-    }
-}
-
-fn options(reimport: &str, wait: bool) -> PyResult<ImportOptions> {
-    Ok(ImportOptions {
-        reimport: reimport_policy(reimport)?,
-        wait_for_lock: wait,
-        ..Default::default()
-    })
-}
-
-/// The report as a Python dict.
-fn report_dict<'py>(py: Python<'py>, r: &ImportReport) -> PyResult<Bound<'py, PyDict>> {
-    let out = PyDict::new(py);
-    let files = PyList::empty(py);
-    for s in &r.files {
-        let d = PyDict::new(py);
-        d.set_item("file", &s.file)?;
-        d.set_item("importer", &s.importer)?;
-        d.set_item("source_id", &s.source_id)?;
-        d.set_item("sha256", &s.sha256)?;
-        d.set_item("rows_read", s.rows_read)?;
-        d.set_item("rows_accepted", s.rows_accepted)?;
-        d.set_item("rows_rejected", s.rows_rejected)?;
-        d.set_item("rejected_by_reason", s.rejected_by_reason.clone())?;
-        d.set_item("rows_skipped", s.rows_skipped.clone())?;
-        d.set_item("rows_written", s.rows_written.clone())?;
-        files.append(d)?;
-    }
-    out.set_item("files", files)?;
-    out.set_item("skipped_files", r.skipped_files.clone())?;
-    out.set_item("rows_read", r.rows_read())?;
-    out.set_item("rows_accepted", r.rows_accepted())?;
-    out.set_item("rows_rejected", r.rows_rejected())?;
-    Ok(out)
-}
+use crate::import_report::{options, report_dict};
 
 /// Imports World Bank WDI CSV files (bulk `WDICSV.csv`/`WDIData.csv`, per-indicator
 /// `API_*.csv`, DataBank exports) into the store at `out`, with optional country and series

@@ -1,60 +1,14 @@
 //! Python entry points of the trade importers: `import_baci` and `import_comtrade`. Each
-//! releases the GIL while it runs and returns the import report as a dict:
-//! `{"files": [{"file", "importer", "source_id", "sha256", "rows_read", "rows_accepted",
-//! "rows_rejected", "rejected_by_reason", "rows_skipped", "rows_written"}, ...],
-//! "skipped_files": [...], "rows_read", "rows_accepted", "rows_rejected"}`.
+//! releases the GIL while it runs and returns the import report as a dict
+//! (`import_report::report_dict`).
 
 use std::path::PathBuf;
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
-use steppe::import::{ImportOptions, ImportReport, Reimport};
+use pyo3::types::PyDict;
 
 use crate::errors::guard;
-
-fn trade_options(reimport: &str, wait: bool) -> PyResult<ImportOptions> {
-    let reimport = match reimport {
-        "skip" => Reimport::Skip,
-        "replace" => Reimport::Replace,
-        "fail" => Reimport::Fail,
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "reimport must be \"skip\", \"replace\" or \"fail\", not {other:?}"
-            )))
-        }
-    };
-    Ok(ImportOptions {
-        reimport,
-        wait_for_lock: wait,
-        ..Default::default()
-    })
-}
-
-fn trade_report<'py>(py: Python<'py>, r: &ImportReport) -> PyResult<Bound<'py, PyDict>> {
-    let out = PyDict::new(py);
-    let files = PyList::empty(py);
-    for s in &r.files {
-        let d = PyDict::new(py);
-        d.set_item("file", &s.file)?;
-        d.set_item("importer", &s.importer)?;
-        d.set_item("source_id", &s.source_id)?;
-        d.set_item("sha256", &s.sha256)?;
-        d.set_item("rows_read", s.rows_read)?;
-        d.set_item("rows_accepted", s.rows_accepted)?;
-        d.set_item("rows_rejected", s.rows_rejected)?;
-        d.set_item("rejected_by_reason", s.rejected_by_reason.clone())?;
-        d.set_item("rows_skipped", s.rows_skipped.clone())?;
-        d.set_item("rows_written", s.rows_written.clone())?;
-        files.append(d)?;
-    }
-    out.set_item("files", files)?;
-    out.set_item("skipped_files", r.skipped_files.clone())?;
-    out.set_item("rows_read", r.rows_read())?;
-    out.set_item("rows_accepted", r.rows_accepted())?;
-    out.set_item("rows_rejected", r.rows_rejected())?;
-    Ok(out)
-}
+use crate::import_report::{options, report_dict};
 
 /// Imports CEPII BACI yearly files (`BACI_HS92_Y2023_V202501.csv`, plain, `.gz` or `.zip`)
 /// into the store at `out`, mapping country codes through `country_codes`
@@ -71,7 +25,7 @@ pub fn import_baci<'py>(
     reimport: &str,
     wait: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let options = trade_options(reimport, wait)?;
+    let opts = options(reimport, wait)?;
     let report = py.detach(|| {
         guard(|| {
             steppe::import::baci::import_baci(
@@ -79,11 +33,11 @@ pub fn import_baci<'py>(
                 &country_codes,
                 products.as_deref(),
                 &out,
-                &options,
+                &opts,
             )
         })
     })?;
-    trade_report(py, &report)
+    report_dict(py, &report)
 }
 
 /// Imports UN Comtrade CSV downloads (current or legacy layout, told apart by the header)
@@ -98,8 +52,8 @@ pub fn import_comtrade<'py>(
     reimport: &str,
     wait: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let options = trade_options(reimport, wait)?;
+    let opts = options(reimport, wait)?;
     let report =
-        py.detach(|| guard(|| steppe::import::comtrade::import_comtrade(&files, &out, &options)))?;
-    trade_report(py, &report)
+        py.detach(|| guard(|| steppe::import::comtrade::import_comtrade(&files, &out, &opts)))?;
+    report_dict(py, &report)
 }

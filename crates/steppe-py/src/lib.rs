@@ -7,6 +7,7 @@
 mod analytics;
 mod codes;
 mod errors;
+mod import_report;
 mod imports_events;
 mod imports_trade;
 mod report;
