@@ -744,7 +744,7 @@ fn row_group_pruning_returns_exactly_the_matching_rows() {
 
 #[test]
 fn page_index_and_row_filter_return_exactly_the_matching_rows() {
-    // 13,440 rows sorted by reporter then partner: one row group of several 2,048-row pages,
+    // 13,440 rows sorted by reporter then partner: one row group of several 4,096-row pages,
     // where partner TJK is a short run inside each reporter's block (what the page index
     // and the row filter of the reader are for).
     let dir = tempfile::tempdir().unwrap();
