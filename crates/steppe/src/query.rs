@@ -174,9 +174,10 @@ impl Predicate {
                 // look each row's key up, instead of materialising every row as text.
                 if let Some(dict) = col.as_any_dictionary_opt() {
                     let hits = in_values(dict.values(), values)?;
-                    let keys = arrow_cast::cast(dict.keys(), &DataType::UInt32)?;
-                    let taken = arrow_select::take::take(&hits, &keys, None)?;
-                    return Ok(taken.as_boolean().clone());
+                    let hits: Vec<bool> = (0..hits.len())
+                        .map(|i| hits.is_valid(i) && hits.value(i))
+                        .collect();
+                    return dictionary_lookup(dict.keys(), &hits);
                 }
                 in_values(&col, values)
             }
@@ -222,14 +223,54 @@ impl Predicate {
                     .collect())
             }
             Predicate::Any(ps) => {
-                let mut mask = BooleanArray::from(vec![false; batch.num_rows()]);
+                let mut mask: Option<BooleanArray> = None;
                 for p in ps {
-                    mask = arrow_arith_or(&mask, &p.evaluate(batch)?);
+                    let m = p.evaluate(batch)?;
+                    mask = Some(match mask {
+                        None => BooleanArray::new(bits(&m), None),
+                        Some(prev) => arrow_arith_or(&prev, &m),
+                    });
                 }
-                Ok(mask)
+                Ok(mask.unwrap_or_else(|| {
+                    BooleanArray::new(
+                        arrow_buffer::BooleanBuffer::new_unset(batch.num_rows()),
+                        None,
+                    )
+                }))
             }
         }
     }
+}
+
+/// Each row's `hits[key]`, for the integer dictionary keys of a column (a null key is no
+/// match): one pass over the keys, with no intermediate array.
+fn dictionary_lookup(keys: &dyn Array, hits: &[bool]) -> Result<BooleanArray> {
+    use arrow_array::types::*;
+    fn lookup<K: arrow_array::ArrowPrimitiveType>(keys: &dyn Array, hits: &[bool]) -> BooleanArray {
+        let keys = keys.as_primitive::<K>();
+        let values = keys.values();
+        let hit = |i: usize| {
+            use arrow_buffer::ArrowNativeType;
+            hits.get(values[i].as_usize()).copied().unwrap_or(false)
+        };
+        let bits = arrow_buffer::BooleanBuffer::collect_bool(values.len(), hit);
+        BooleanArray::new(bits, keys.nulls().cloned())
+    }
+    Ok(match keys.data_type() {
+        DataType::Int8 => lookup::<Int8Type>(keys, hits),
+        DataType::Int16 => lookup::<Int16Type>(keys, hits),
+        DataType::Int32 => lookup::<Int32Type>(keys, hits),
+        DataType::Int64 => lookup::<Int64Type>(keys, hits),
+        DataType::UInt8 => lookup::<UInt8Type>(keys, hits),
+        DataType::UInt16 => lookup::<UInt16Type>(keys, hits),
+        DataType::UInt32 => lookup::<UInt32Type>(keys, hits),
+        DataType::UInt64 => lookup::<UInt64Type>(keys, hits),
+        other => {
+            return Err(Error::InvalidArgument(format!(
+                "dictionary keys of type {other} are not integers"
+            )))
+        }
+    })
 }
 
 /// Rows of `col` (cast to text) equal to one of `values`.
@@ -369,6 +410,49 @@ mod tests {
             .column(2)
             .as_primitive::<arrow_array::types::Int16Type>();
         assert_eq!(years.values().to_vec(), vec![2021, 2023]);
+    }
+
+    #[test]
+    fn dictionary_columns_match_on_their_values_whatever_the_key_type() {
+        use arrow_array::types::{Int16Type, Int8Type, UInt32Type};
+        use arrow_array::DictionaryArray;
+        let f = Filter::all().and(Predicate::Any(vec![
+            Predicate::is_in("reporter", ["TJK"]),
+            Predicate::is_in("partner", ["TJK"]),
+        ]));
+        // Keys out of order, a repeated value, a null key and an unused dictionary value.
+        let reporter: DictionaryArray<Int16Type> = DictionaryArray::try_new(
+            Int16Array::from(vec![Some(2), Some(0), None, Some(1), Some(0)]),
+            Arc::new(StringArray::from(vec!["RUS", "TJK", "CHN", "USA"])),
+        )
+        .unwrap();
+        let partner: DictionaryArray<Int8Type> = DictionaryArray::try_new(
+            arrow_array::Int8Array::from(vec![0, 0, 1, 0, 2]),
+            Arc::new(StringArray::from(vec!["KAZ", "TJK", "TJK"])),
+        )
+        .unwrap();
+        let b = RecordBatch::try_from_iter(vec![
+            ("reporter", Arc::new(reporter) as ArrayRef),
+            ("partner", Arc::new(partner) as ArrayRef),
+        ])
+        .unwrap();
+        let mask: Vec<bool> = f.evaluate(&b).unwrap().iter().map(|v| v.unwrap()).collect();
+        assert_eq!(mask, vec![false, false, true, true, true]);
+        // Unsigned keys too.
+        let keys: DictionaryArray<UInt32Type> = DictionaryArray::try_new(
+            arrow_array::UInt32Array::from(vec![1, 0]),
+            Arc::new(StringArray::from(vec!["TJK", "RUS"])),
+        )
+        .unwrap();
+        let b = RecordBatch::try_from_iter(vec![("reporter", Arc::new(keys) as ArrayRef)]).unwrap();
+        let only = Filter::all().and(Predicate::is_in("reporter", ["TJK"]));
+        let mask: Vec<bool> = only
+            .evaluate(&b)
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap())
+            .collect();
+        assert_eq!(mask, vec![false, true]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! under fresh names and publish them by atomically replacing the descriptor (see
 //! [`Transaction`]).
 
+mod cluster;
 mod descriptor;
 mod gc;
 mod lock;
@@ -539,14 +540,8 @@ fn coalesce(schema: &SchemaRef, batches: Vec<RecordBatch>) -> Result<Vec<RecordB
                 let columns = joined
                     .columns()
                     .iter()
-                    .map(|c| match c.data_type() {
-                        DataType::Dictionary(_, value) => {
-                            let plain = arrow_cast::cast(c, value)?;
-                            arrow_cast::cast(&plain, c.data_type())
-                        }
-                        _ => Ok(c.clone()),
-                    })
-                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                    .map(unique_dictionary)
+                    .collect::<Result<Vec<_>>>()?;
                 out.push(RecordBatch::try_new(schema.clone(), columns)?);
             }
         }
@@ -568,6 +563,49 @@ fn coalesce(schema: &SchemaRef, batches: Vec<RecordBatch>) -> Result<Vec<RecordB
     }
     flush(&mut run, &mut out)?;
     Ok(out)
+}
+
+/// A dictionary column with each value once in its dictionary (other columns unchanged).
+///
+/// Concatenating the batches of several row groups concatenates their dictionaries, which then
+/// repeat values. The values are deduplicated (a hash per dictionary value, not per row) and
+/// the keys remapped; dictionaries of other key or value types go through text.
+fn unique_dictionary(column: &ArrayRef) -> Result<ArrayRef> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int16Type;
+    use arrow_array::Array;
+    let DataType::Dictionary(_, value_type) = column.data_type() else {
+        return Ok(column.clone());
+    };
+    let strings = column
+        .as_dictionary_opt::<Int16Type>()
+        .and_then(|d| Some((d, d.values().as_string_opt::<i32>()?)))
+        .filter(|(_, values)| values.null_count() == 0);
+    let Some((dict, values)) = strings else {
+        let plain = arrow_cast::cast(column, value_type)?;
+        return Ok(arrow_cast::cast(&plain, column.data_type())?);
+    };
+    let mut index: std::collections::HashMap<&str, i16> =
+        std::collections::HashMap::with_capacity(values.len());
+    let mut unique = arrow_array::builder::StringBuilder::new();
+    let mut mapping: Vec<i16> = Vec::with_capacity(values.len());
+    for value in values.iter().flatten() {
+        let next = index.len() as i16;
+        let key = *index.entry(value).or_insert_with(|| {
+            unique.append_value(value);
+            next
+        });
+        mapping.push(key);
+    }
+    if index.len() == values.len() {
+        return Ok(column.clone());
+    }
+    let keys = dict
+        .keys()
+        .unary::<_, Int16Type>(|k| mapping.get(k as usize).copied().unwrap_or(0));
+    Ok(Arc::new(
+        arrow_array::DictionaryArray::<Int16Type>::try_new(keys, Arc::new(unique.finish()))?,
+    ))
 }
 
 /// The bytes of one Parquet file: a file on disk (read in place) or bytes in memory.
@@ -867,5 +905,49 @@ impl Store {
             out.extend(col.iter().flatten().map(String::from));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int16Type;
+    use arrow_array::{Array, DictionaryArray, StringArray};
+
+    fn decoded(column: &ArrayRef) -> Vec<Option<String>> {
+        let plain = arrow_cast::cast(column, &DataType::Utf8).unwrap();
+        plain
+            .as_string::<i32>()
+            .iter()
+            .map(|v| v.map(String::from))
+            .collect()
+    }
+
+    #[test]
+    fn unique_dictionary_keeps_every_row_and_each_value_once() {
+        // Two row groups' dictionaries, concatenated: "TJK" and "RUS" appear twice.
+        let dict: ArrayRef = Arc::new(
+            DictionaryArray::<Int16Type>::try_new(
+                Int16Array::from(vec![Some(0), Some(1), None, Some(2), Some(3), Some(4)]),
+                Arc::new(StringArray::from(vec!["TJK", "RUS", "RUS", "CHN", "TJK"])),
+            )
+            .unwrap(),
+        );
+        let out = unique_dictionary(&dict).unwrap();
+        assert_eq!(decoded(&out), decoded(&dict));
+        let values = out.as_dictionary::<Int16Type>().values().clone();
+        let mut names: Vec<&str> = values.as_string::<i32>().iter().flatten().collect();
+        names.sort_unstable();
+        assert_eq!(names, vec!["CHN", "RUS", "TJK"]);
+        assert_eq!(out.null_count(), 1);
+        // An already unique dictionary and a plain column come back as they are.
+        let same = unique_dictionary(&out).unwrap();
+        assert!(same.to_data().ptr_eq(&out.to_data()));
+        let plain: ArrayRef = Arc::new(StringArray::from(vec!["a"]));
+        assert!(unique_dictionary(&plain)
+            .unwrap()
+            .to_data()
+            .ptr_eq(&plain.to_data()));
     }
 }
