@@ -3,7 +3,6 @@
 //! under fresh names and publish them by atomically replacing the descriptor (see
 //! [`Transaction`]).
 
-mod cluster;
 mod descriptor;
 mod gc;
 mod lock;

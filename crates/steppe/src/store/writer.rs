@@ -92,8 +92,6 @@ struct ColumnParallelWriter {
     factory: parquet::arrow::arrow_writer::ArrowRowGroupWriterFactory,
     schema: SchemaRef,
     row_group_rows: usize,
-    /// Columns each row group is ordered by before it is encoded (see [`super::cluster`]).
-    cluster_by: &'static [&'static str],
     buffered: Vec<RecordBatch>,
     buffered_rows: usize,
     row_groups: usize,
@@ -113,12 +111,7 @@ struct ColumnParallelWriter {
 const MAX_PENDING_ROW_GROUPS: usize = 1;
 
 impl ColumnParallelWriter {
-    fn try_new(
-        file: HashingFile,
-        schema: SchemaRef,
-        props: WriterProperties,
-        cluster_by: &'static [&'static str],
-    ) -> Result<Self> {
+    fn try_new(file: HashingFile, schema: SchemaRef, props: WriterProperties) -> Result<Self> {
         let row_group_rows = props.max_row_group_row_count().unwrap_or(128 * 1024).max(1);
         // ArrowWriter sets up the Parquet schema and the embedded Arrow schema metadata.
         let (writer, factory) =
@@ -128,7 +121,6 @@ impl ColumnParallelWriter {
             factory,
             schema,
             row_group_rows,
-            cluster_by,
             buffered: Vec::new(),
             buffered_rows: 0,
             row_groups: 0,
@@ -160,42 +152,23 @@ impl ColumnParallelWriter {
         self.buffered_rows = 0;
         let writers = self.factory.create_column_writers(self.row_groups)?;
         self.row_groups += 1;
-        let (schema, cluster_by) = (self.schema.clone(), self.cluster_by);
-        // Order (cluster) and encode on the rayon pool in the background; the caller goes on
-        // filling the next row group. At most MAX_PENDING row groups are in flight; chunks
-        // are appended in row-group order.
+        let mut leaves: Vec<Vec<ArrowLeafColumn>> =
+            (0..writers.len()).map(|_| Vec::new()).collect();
+        for batch in &batches {
+            let mut i = 0;
+            for (field, column) in self.schema.fields().iter().zip(batch.columns()) {
+                for leaf in compute_leaves(field, column)? {
+                    leaves[i].push(leaf);
+                    i += 1;
+                }
+            }
+        }
+        // Encode on the rayon pool in the background; the caller goes on filling the next
+        // row group. At most MAX_PENDING row groups are in flight; chunks are appended in
+        // row-group order.
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         let encode = move || {
             let encoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                // Each field's leaves, gathered in cluster order when the row group is not in
-                // it already, column by column in parallel.
-                let order = super::cluster::order(&batches, cluster_by)?;
-                let per_field = schema
-                    .fields()
-                    .par_iter()
-                    .enumerate()
-                    .map(|(j, field)| {
-                        let arrays: Vec<arrow_array::ArrayRef> = match &order {
-                            None => batches.iter().map(|b| b.column(j).clone()).collect(),
-                            Some(order) => {
-                                let pieces: Vec<&dyn Array> =
-                                    batches.iter().map(|b| b.column(j).as_ref()).collect();
-                                vec![super::cluster::gather(&pieces, order)?]
-                            }
-                        };
-                        let mut per_leaf: Vec<Vec<ArrowLeafColumn>> = Vec::new();
-                        for array in &arrays {
-                            for (k, leaf) in compute_leaves(field, array)?.into_iter().enumerate() {
-                                if per_leaf.len() <= k {
-                                    per_leaf.push(Vec::new());
-                                }
-                                per_leaf[k].push(leaf);
-                            }
-                        }
-                        Ok(per_leaf)
-                    })
-                    .collect::<parquet::errors::Result<Vec<_>>>()?;
-                let leaves: Vec<Vec<ArrowLeafColumn>> = per_field.into_iter().flatten().collect();
                 writers
                     .into_par_iter()
                     .zip(leaves.into_par_iter())
@@ -466,7 +439,6 @@ impl Transaction {
                 },
                 file_schema,
                 props,
-                cluster_keys(table),
             )?;
             self.open.insert(
                 key,
@@ -749,16 +721,6 @@ fn file_schema(schema: &SchemaRef, partition_by: &[&str]) -> SchemaRef {
         SCHEMA_VERSION.to_string(),
     );
     Arc::new(Schema::new_with_metadata(fields, metadata))
-}
-
-/// The columns each row group of a table is ordered by as it is written: trade flows by
-/// reporter then partner, so that page statistics narrow "every flow involving X" to a page
-/// or two per reporter (streamed imports arrive in their source's order, not steppe's).
-fn cluster_keys(table: Table) -> &'static [&'static str] {
-    match table {
-        Table::TradeFlows => &["reporter_id", "partner_id"],
-        _ => &[],
-    }
 }
 
 fn writer_properties(table: Table, options: &WriteOptions) -> WriterProperties {
