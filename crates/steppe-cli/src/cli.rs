@@ -85,7 +85,8 @@ pub struct QueryArgs {
     /// Store directory; omit for the bundled dataset.
     #[arg(long)]
     pub store: Option<PathBuf>,
-    /// Trade flows reported by this country (any ISO form, or `fips:`, `gw:`, `cow:` ...).
+    /// Trade flows reported by this country (any ISO form, `fips:`, `gw:`, `cow:` ..., or an
+    /// entity id with no code, such as the aggregate `WLD` of World Bank data).
     #[arg(long)]
     pub reporter: Vec<String>,
     /// Trade flows with this partner.

@@ -195,6 +195,23 @@ fn errors_are_one_clear_line_and_a_nonzero_exit() {
     let o = steppe(&["query", "trade_flows", "--reporter", "Atlantis"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--reporter Atlantis"), "{}", stderr(&o));
+    // Every value that fails is named in the one line, with its reason.
+    let o = steppe(&[
+        "query",
+        "trade_flows",
+        "--involving",
+        "Atlantis",
+        "--involving",
+        "TJK",
+        "--involving",
+        "fips:ZZ",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("--involving Atlantis: "), "{err}");
+    assert!(err.contains("--involving fips:ZZ: "), "{err}");
+    assert!(!err.contains("--involving TJK"), "{err}");
     let dir = tempfile::tempdir().unwrap();
     let o = steppe(&["info", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));

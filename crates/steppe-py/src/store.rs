@@ -8,7 +8,7 @@ use arrow_schema::DataType;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
-use steppe::model::{Entity, Source};
+use steppe::model::Source;
 use steppe::{CodeIndex, Filter, Predicate, ReadOptions, Table};
 
 use crate::errors::{guard, many_code_errors, Failure};
@@ -54,14 +54,7 @@ impl StoreState {
         if let Some(c) = self.entity_ids.get() {
             return Ok(c.clone());
         }
-        let mut ids: HashSet<String> = self
-            .store
-            .records::<Entity>()?
-            .into_iter()
-            .map(|e| e.entity_id)
-            .collect();
-        ids.extend(crate::codes::bundled()?.names.keys().cloned());
-        let ids = Arc::new(ids);
+        let ids = Arc::new(steppe::codes::known_entity_ids(&self.store)?);
         Ok(self.entity_ids.get_or_init(|| ids).clone())
     }
 
@@ -97,35 +90,13 @@ impl StoreState {
 
     /// Resolves user-typed countries to entity ids; every failure is listed in one error.
     fn resolve(&self, values: &[String], year: Option<i32>) -> Result<Resolved, Failure> {
-        let index = self.code_index()?;
-        let mut ids: Option<Arc<HashSet<String>>> = None;
-        let mut out = Vec::with_capacity(values.len());
-        let mut failures = Vec::new();
-        for v in values {
-            match index.resolve_any(v, year) {
-                Ok(id) => out.push(id.to_string()),
-                Err(e) => {
-                    // Entity ids that are no ISO code (aggregates, ISO 3166-3 codes) pass as is.
-                    if ids.is_none() {
-                        ids = Some(self.entity_ids()?);
-                    }
-                    let known = ids.as_ref().expect("set above");
-                    let upper = v.trim().to_ascii_uppercase();
-                    if known.contains(v.trim()) {
-                        out.push(v.trim().to_string());
-                    } else if known.contains(&upper) {
-                        out.push(upper);
-                    } else {
-                        failures.push((v.clone(), e.to_string()));
-                    }
-                }
-            }
-        }
-        Ok(if failures.is_empty() {
-            Ok(out)
-        } else {
-            Err(failures)
-        })
+        let resolved = self
+            .code_index()?
+            .resolve_countries(values, year, || self.entity_ids())?;
+        Ok(
+            resolved
+                .map_err(|failures| failures.into_iter().map(|u| (u.value, u.reason)).collect()),
+        )
     }
 }
 

@@ -2,7 +2,7 @@
 //! which the code names an entity. Unknown and ambiguous codes are typed errors; a placeholder
 //! is never returned.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -62,6 +62,34 @@ impl Span {
     fn covers_year(&self, year: i32) -> bool {
         self.from.is_none_or(|d| d.year() <= year) && self.to.is_none_or(|d| d.year() >= year)
     }
+}
+
+/// A country a user typed that resolves to no entity, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    /// The value as typed.
+    pub value: String,
+    /// Why it does not resolve (unknown, ambiguous, not valid that year, ...).
+    pub reason: String,
+}
+
+/// The entity ids of a store plus those of the bundled dataset: what a country option may
+/// name directly when no code resolves it.
+pub fn known_entity_ids(store: &Store) -> crate::Result<HashSet<String>> {
+    let mut ids: HashSet<String> = store
+        .records::<crate::model::Entity>()?
+        .into_iter()
+        .map(|e| e.entity_id)
+        .collect();
+    if crate::bundled::is_available() {
+        ids.extend(
+            crate::bundled::store()?
+                .records::<crate::model::Entity>()?
+                .into_iter()
+                .map(|e| e.entity_id),
+        );
+    }
+    Ok(ids)
 }
 
 /// An in-memory index of the crosswalk, for fast repeated look-ups.
@@ -195,6 +223,56 @@ impl CodeIndex {
         }
     }
 
+    /// Resolves countries a user typed, in any form [`CodeIndex::resolve_any`] takes, to entity
+    /// ids. A value no code resolves is still accepted when it is itself an entity id (an
+    /// aggregate such as `WLD`, an ISO 3166-3 code such as `SUN`), as typed or upper-cased:
+    /// `entity_ids` gives the known ids and is only called when some value needs it. Every
+    /// value that fails is returned with its reason, so that one error can list them all.
+    pub fn resolve_countries<S, E>(
+        &self,
+        values: &[String],
+        year: Option<i32>,
+        entity_ids: impl FnOnce() -> Result<S, E>,
+    ) -> Result<Result<Vec<String>, Vec<Unresolved>>, E>
+    where
+        S: std::borrow::Borrow<HashSet<String>>,
+    {
+        let mut known: Option<S> = None;
+        let mut entity_ids = Some(entity_ids);
+        let mut ids = Vec::with_capacity(values.len());
+        let mut failures = Vec::new();
+        for value in values {
+            let error = match self.resolve_any(value, year) {
+                Ok(id) => {
+                    ids.push(id.to_string());
+                    continue;
+                }
+                Err(e) => e,
+            };
+            if known.is_none() {
+                let load = entity_ids.take().expect("loaded at most once");
+                known = Some(load()?);
+            }
+            let known = known.as_ref().expect("loaded above").borrow();
+            let (typed, upper) = (value.trim(), value.trim().to_ascii_uppercase());
+            if known.contains(typed) {
+                ids.push(typed.to_string());
+            } else if known.contains(&upper) {
+                ids.push(upper);
+            } else {
+                failures.push(Unresolved {
+                    value: value.clone(),
+                    reason: error.to_string(),
+                });
+            }
+        }
+        Ok(if failures.is_empty() {
+            Ok(ids)
+        } else {
+            Err(failures)
+        })
+    }
+
     /// Resolves a user-typed country: `scheme:code` (e.g. `fips:TI`, `gw:702`, `cow:TAJ`) or an
     /// ISO code in any form (alpha-2, alpha-3, numeric).
     pub fn resolve_any(&self, input: &str, year: Option<i32>) -> Result<&str, CodeError> {
@@ -286,6 +364,45 @@ mod tests {
             source_id: "test".into(),
             source_locator: None,
         }
+    }
+
+    #[test]
+    fn countries_resolve_by_code_or_as_known_entity_ids_and_every_failure_is_listed() {
+        let idx = index();
+        let typed = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let known = || -> Result<HashSet<String>, String> {
+            Ok(["WLD".to_string(), "SUN".to_string()].into_iter().collect())
+        };
+        // Codes only: the entity ids are not even asked for.
+        let ids = idx
+            .resolve_countries(
+                &typed(&["tj", "fips:RS"]),
+                None,
+                || -> Result<HashSet<String>, String> { panic!("not needed") },
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!(ids, ["TJK", "RUS"]);
+        // Entity ids with no code pass, as typed or upper-cased.
+        let ids = idx
+            .resolve_countries(&typed(&["WLD", " sun ", "TJK"]), None, known)
+            .unwrap()
+            .unwrap();
+        assert_eq!(ids, ["WLD", "SUN", "TJK"]);
+        // Failures come back together, each with the resolver's reason.
+        let failures = idx
+            .resolve_countries(&typed(&["Atlantis", "TJK", "fips:ZZ"]), None, known)
+            .unwrap()
+            .unwrap_err();
+        let values: Vec<&str> = failures.iter().map(|u| u.value.as_str()).collect();
+        assert_eq!(values, ["Atlantis", "fips:ZZ"]);
+        assert!(failures.iter().all(|u| !u.reason.is_empty()));
+        // An error loading the ids is passed on.
+        let broken = || -> Result<HashSet<String>, String> { Err("no entities".into()) };
+        assert_eq!(
+            idx.resolve_countries(&typed(&["Atlantis"]), None, broken),
+            Err("no entities".to_string())
+        );
     }
 
     fn index() -> CodeIndex {

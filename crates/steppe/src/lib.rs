@@ -31,7 +31,7 @@ pub mod schema;
 pub mod store;
 pub mod validate;
 
-pub use codes::{CodeError, CodeIndex};
+pub use codes::{CodeError, CodeIndex, Unresolved};
 pub use error::{Error, Location, Result};
 pub use query::{Filter, Predicate};
 pub use record::{from_batch, from_batches, to_batch, Record};

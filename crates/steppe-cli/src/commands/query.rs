@@ -44,17 +44,23 @@ fn code_index(store: &Store) -> Result<CodeIndex> {
     CodeIndex::from_store(&Store::bundled()?)
 }
 
-/// Resolves country options to entity ids.
-fn resolve(codes: &CodeIndex, values: &[String], option: &str) -> Result<Vec<String>> {
-    values
-        .iter()
-        .map(|v| {
-            codes
-                .resolve_any(v, None)
-                .map(String::from)
-                .map_err(|e| Error::InvalidArgument(format!("--{option} {v}: {e}")))
+/// Resolves country options to entity ids (codes in any scheme, or entity ids such as
+/// aggregates); one error lists every value that fails.
+fn resolve(
+    store: &Store,
+    codes: &CodeIndex,
+    values: &[String],
+    option: &str,
+) -> Result<Vec<String>> {
+    codes
+        .resolve_countries(values, None, || steppe::codes::known_entity_ids(store))?
+        .map_err(|failures| {
+            let listed: Vec<String> = failures
+                .iter()
+                .map(|u| format!("--{option} {}: {}", u.value, u.reason))
+                .collect();
+            Error::InvalidArgument(listed.join("; "))
         })
-        .collect()
 }
 
 /// Builds the filter for a table from the command-line options.
@@ -80,7 +86,7 @@ pub fn build_filter(store: &Store, table: Table, args: &QueryArgs) -> Result<Fil
         }
         filter = filter.and(Predicate::is_in(
             "reporter_id",
-            resolve(codes.expect("codes"), &args.reporter, "reporter")?,
+            resolve(store, codes.expect("codes"), &args.reporter, "reporter")?,
         ));
     }
     if !args.partner.is_empty() {
@@ -89,21 +95,21 @@ pub fn build_filter(store: &Store, table: Table, args: &QueryArgs) -> Result<Fil
         }
         filter = filter.and(Predicate::is_in(
             "partner_id",
-            resolve(codes.expect("codes"), &args.partner, "partner")?,
+            resolve(store, codes.expect("codes"), &args.partner, "partner")?,
         ));
     }
     if !args.involving.is_empty() {
         if !has("reporter_id") {
             return Err(unsupported("involving"));
         }
-        let ids = resolve(codes.expect("codes"), &args.involving, "involving")?;
+        let ids = resolve(store, codes.expect("codes"), &args.involving, "involving")?;
         filter = filter.and(Predicate::Any(vec![
             Predicate::is_in("reporter_id", ids.clone()),
             Predicate::is_in("partner_id", ids),
         ]));
     }
     if !args.country.is_empty() {
-        let ids = resolve(codes.expect("codes"), &args.country, "country")?;
+        let ids = resolve(store, codes.expect("codes"), &args.country, "country")?;
         let p = match table {
             Table::Events => {
                 // The event's place, or any of its actors.
