@@ -602,7 +602,8 @@ pub fn markdown_reference() -> String {
         }
         if !spec.sort_by.is_empty() {
             out.push_str(&format!(
-                "\nRows are written sorted by {}.\n",
+                "\nTyped records are written sorted by {}; streaming importers keep their \
+                 input's order.\n",
                 spec.sort_by
                     .iter()
                     .map(|c| format!("`{c}`"))

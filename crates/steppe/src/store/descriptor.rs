@@ -187,7 +187,8 @@ pub struct ResourceMeta {
     /// Partition columns with their Frictionless and Arrow types.
     #[serde(default)]
     pub partition_fields: Vec<FieldDescriptor>,
-    /// Sort order inside files.
+    /// Sort order inside files written from typed records; streaming importers keep their
+    /// input's order (the files declare no Parquet sorting columns).
     pub sort_by: Vec<String>,
     /// Whether the table may be shipped to others (false once a non-redistributable source
     /// such as ACLED contributes rows).
