@@ -156,6 +156,24 @@ impl Predicate {
         }
     }
 
+    /// The predicate with the alternatives that statistics rule out removed (see
+    /// [`Filter::narrowed`]).
+    pub fn narrowed(&self, range_of: &dyn Fn(&str) -> Option<ColumnRange>) -> Predicate {
+        let Predicate::Any(ps) = self else {
+            return self.clone();
+        };
+        let mut left: Vec<Predicate> = ps
+            .iter()
+            .filter(|p| p.on_stats(range_of) != Some(false))
+            .map(|p| p.narrowed(range_of))
+            .collect();
+        match left.len() {
+            0 => self.clone(),
+            1 => left.remove(0),
+            _ => Predicate::Any(left),
+        }
+    }
+
     /// Evaluates the predicate on a batch.
     pub fn evaluate(&self, batch: &RecordBatch) -> Result<BooleanArray> {
         let column = |name: &str| -> Result<ArrayRef> {
@@ -359,6 +377,21 @@ impl Filter {
         self.predicates.iter().flat_map(|p| p.columns()).collect()
     }
 
+    /// The filter with the alternatives that column statistics rule out removed: for a row
+    /// group where `reporter_id` cannot be TJK, `reporter_id = TJK OR partner_id = TJK`
+    /// becomes `partner_id = TJK`, so only `partner_id` is decoded to test its rows. An
+    /// alternative none of whose branches can match is kept as it is (the row group can be
+    /// skipped: [`Filter::may_match_stats`] says so).
+    pub fn narrowed(&self, range_of: &dyn Fn(&str) -> Option<ColumnRange>) -> Filter {
+        Filter {
+            predicates: self
+                .predicates
+                .iter()
+                .map(|p| p.narrowed(range_of))
+                .collect(),
+        }
+    }
+
     /// The predicates that partition values alone do not already decide to hold: what is
     /// left to check on the rows of a file with these partition values.
     pub fn residual(&self, value_of: &dyn Fn(&str) -> Option<Option<i64>>) -> Filter {
@@ -410,6 +443,88 @@ mod tests {
             .column(2)
             .as_primitive::<arrow_array::types::Int16Type>();
         assert_eq!(years.values().to_vec(), vec![2021, 2023]);
+    }
+
+    #[test]
+    fn statistics_narrow_alternatives_to_the_branches_that_can_match() {
+        let either = Predicate::Any(vec![
+            Predicate::is_in("reporter", ["TJK"]),
+            Predicate::is_in("partner", ["TJK"]),
+        ]);
+        let f =
+            Filter::all()
+                .and(either.clone())
+                .and(Predicate::range("year", Some(2021), Some(2023)));
+        let bytes = |lo: &str, hi: &str| Some(ColumnRange::Bytes(lo.into(), hi.into()));
+        // Reporters AFG..KAZ cannot be TJK: only the partner branch is left to test.
+        let stats = |c: &str| match c {
+            "reporter" => bytes("AFG", "KAZ"),
+            "partner" => bytes("ARM", "ZWE"),
+            _ => None,
+        };
+        let narrowed = f.narrowed(&stats);
+        assert_eq!(
+            narrowed.predicates,
+            vec![
+                Predicate::is_in("partner", ["TJK"]),
+                Predicate::range("year", Some(2021), Some(2023)),
+            ]
+        );
+        assert_eq!(narrowed.columns(), vec!["partner", "year"]);
+        // Rows the narrowed filter keeps are the rows the whole filter keeps, when the
+        // statistics are true of the rows (here: no reporter is TJK).
+        let rows = RecordBatch::try_from_iter(vec![
+            (
+                "reporter",
+                Arc::new(StringArray::from(vec!["AFG", "KAZ", "CHN", "IND"])) as ArrayRef,
+            ),
+            (
+                "partner",
+                Arc::new(StringArray::from(vec!["TJK", "ARM", "TJK", "ZWE"])) as ArrayRef,
+            ),
+            (
+                "year",
+                Arc::new(Int16Array::from(vec![2021, 2021, 2020, 2022])) as ArrayRef,
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            f.evaluate(&rows).unwrap(),
+            narrowed.evaluate(&rows).unwrap()
+        );
+        assert_eq!(
+            narrowed.evaluate(&rows).unwrap(),
+            BooleanArray::from(vec![true, false, false, false])
+        );
+        // Both branches possible, or no statistics: unchanged.
+        let both = |c: &str| match c {
+            "reporter" | "partner" => bytes("AFG", "ZWE"),
+            _ => None,
+        };
+        assert_eq!(f.narrowed(&both), f);
+        assert_eq!(f.narrowed(&|_| None), f);
+        // Neither branch can match: kept whole (the row group is skipped by may_match_stats).
+        let neither = |c: &str| match c {
+            "reporter" | "partner" => bytes("AFG", "KAZ"),
+            _ => None,
+        };
+        assert!(!f.may_match_stats(&neither));
+        assert_eq!(f.narrowed(&neither), f);
+        // Nested alternatives narrow too.
+        let nested = Filter::all().and(Predicate::Any(vec![
+            either.clone(),
+            Predicate::is_in("flow", ["import"]),
+        ]));
+        let flow_out = |c: &str| match c {
+            "reporter" => bytes("AFG", "KAZ"),
+            "partner" => bytes("AFG", "ZWE"),
+            "flow" => bytes("export", "export"),
+            _ => None,
+        };
+        assert_eq!(
+            nested.narrowed(&flow_out).predicates,
+            vec![Predicate::is_in("partner", ["TJK"])]
+        );
     }
 
     #[test]

@@ -258,14 +258,29 @@ impl Store {
                 batches: Vec::new(),
             });
         };
+        let files: Vec<&FileEntry> = resource
+            .steppe
+            .files
+            .iter()
+            .filter(|file| {
+                let value_of = |c: &str| file.partition.get(c).copied();
+                options.filter.may_match_partition(&value_of)
+            })
+            .collect();
+        // Filtered in the file reader: row groups and pages by statistics, then rows. Files
+        // are opened in parallel too (their footers and page indexes are read at once), and
+        // their row groups share the pool; batches come back in file order.
+        let read =
+            |file: &&FileEntry| self.read_file(table, file, &full, &needed, Some(&options.filter));
+        let per_file: Vec<Result<Vec<RecordBatch>>> = if files.len() > 1 {
+            use rayon::prelude::*;
+            files.par_iter().map(read).collect()
+        } else {
+            files.iter().map(read).collect()
+        };
         let mut batches = Vec::new();
-        for file in &resource.steppe.files {
-            let value_of = |c: &str| file.partition.get(c).copied();
-            if !options.filter.may_match_partition(&value_of) {
-                continue;
-            }
-            // Filtered in the file reader: row groups and pages by statistics, then rows.
-            for batch in self.read_file(table, file, &full, &needed, Some(&options.filter))? {
+        for file_batches in per_file {
+            for batch in file_batches? {
                 if batch.num_rows() == 0 {
                     continue;
                 }
@@ -404,15 +419,6 @@ impl Store {
             parquet_schema,
             roots(&mut needed.iter().map(String::as_str)),
         );
-        let filter_columns: Vec<String> = {
-            let mut c: Vec<String> = residual.columns().into_iter().map(String::from).collect();
-            c.sort_unstable();
-            c.dedup();
-            c
-        };
-        let filter_roots = roots(&mut filter_columns.iter().map(String::as_str));
-        // A row filter needs a filter column in the file; otherwise rows are filtered after.
-        let row_filter = filtering && !filter_roots.is_empty();
         let groups: Vec<usize> = if filtering {
             select_row_groups(meta.metadata(), &residual)
         } else {
@@ -429,7 +435,6 @@ impl Store {
             ))
         };
         let target = subset(needed);
-        let filter_target = subset(&filter_columns);
         let partition_by = spec.partition_by;
         let conform = |batch: RecordBatch, target: &SchemaRef| {
             conform_batch(
@@ -442,6 +447,24 @@ impl Store {
             )
         };
         let read_group = |rg: usize| -> Result<Vec<RecordBatch>> {
+            // Alternatives this row group's statistics rule out are not tested row by row:
+            // where no reporter can be TJK, "reporter or partner is TJK" decodes the partner
+            // column alone.
+            let residual = if filtering {
+                residual.narrowed(&|name| row_group_range(meta.metadata(), rg, name))
+            } else {
+                residual.clone()
+            };
+            let filter_columns: Vec<String> = {
+                let mut c: Vec<String> = residual.columns().into_iter().map(String::from).collect();
+                c.sort_unstable();
+                c.dedup();
+                c
+            };
+            let filter_roots = roots(&mut filter_columns.iter().map(String::as_str));
+            // A row filter needs a filter column in the file; otherwise rows are filtered
+            // after.
+            let row_filter = filtering && !filter_roots.is_empty();
             let mut builder =
                 ParquetRecordBatchReaderBuilder::new_with_metadata(reader.clone(), meta.clone())
                     .with_row_groups(vec![rg])
@@ -458,11 +481,11 @@ impl Store {
             if row_filter {
                 // The parquet crate wants a 'static predicate: its pieces are cloned in.
                 let residual = residual.clone();
-                let filter_target = filter_target.clone();
+                let filter_target = subset(&filter_columns);
                 let partition = file.partition.clone();
                 let location = location.clone();
                 let predicate = ArrowPredicateFn::new(
-                    ProjectionMask::roots(parquet_schema, filter_roots.clone()),
+                    ProjectionMask::roots(parquet_schema, filter_roots),
                     move |batch: RecordBatch| {
                         conform_batch(
                             batch,
@@ -811,37 +834,37 @@ fn select_row_groups(
     meta: &parquet::file::metadata::ParquetMetaData,
     filter: &Filter,
 ) -> Vec<usize> {
-    use parquet::file::statistics::Statistics;
-    let schema = meta.file_metadata().schema_descr();
-    let leaf = |name: &str| {
-        schema
-            .columns()
-            .iter()
-            .position(|c| c.path().string() == name)
-    };
     (0..meta.num_row_groups())
-        .filter(|&i| {
-            let rg = meta.row_group(i);
-            let range_of = |name: &str| -> Option<crate::query::ColumnRange> {
-                let stats = rg.column(leaf(name)?).statistics()?;
-                match stats {
-                    Statistics::ByteArray(s) => Some(crate::query::ColumnRange::Bytes(
-                        s.min_opt()?.data().to_vec(),
-                        s.max_opt()?.data().to_vec(),
-                    )),
-                    Statistics::Int32(s) => Some(crate::query::ColumnRange::Int(
-                        i64::from(*s.min_opt()?),
-                        i64::from(*s.max_opt()?),
-                    )),
-                    Statistics::Int64(s) => {
-                        Some(crate::query::ColumnRange::Int(*s.min_opt()?, *s.max_opt()?))
-                    }
-                    _ => None,
-                }
-            };
-            filter.may_match_stats(&range_of)
-        })
+        .filter(|&rg| filter.may_match_stats(&|name| row_group_range(meta, rg, name)))
         .collect()
+}
+
+/// The range of a column's values in a row group, from its statistics (`None` when the
+/// column has none, or none of a kind a filter can use).
+fn row_group_range(
+    meta: &parquet::file::metadata::ParquetMetaData,
+    rg: usize,
+    name: &str,
+) -> Option<crate::query::ColumnRange> {
+    use parquet::file::statistics::Statistics;
+    let leaf = meta
+        .file_metadata()
+        .schema_descr()
+        .columns()
+        .iter()
+        .position(|c| c.path().string() == name)?;
+    match meta.row_group(rg).column(leaf).statistics()? {
+        Statistics::ByteArray(s) => Some(crate::query::ColumnRange::Bytes(
+            s.min_opt()?.data().to_vec(),
+            s.max_opt()?.data().to_vec(),
+        )),
+        Statistics::Int32(s) => Some(crate::query::ColumnRange::Int(
+            i64::from(*s.min_opt()?),
+            i64::from(*s.max_opt()?),
+        )),
+        Statistics::Int64(s) => Some(crate::query::ColumnRange::Int(*s.min_opt()?, *s.max_opt()?)),
+        _ => None,
+    }
 }
 
 fn partition_column(dt: &DataType, value: Option<i64>, rows: usize) -> Result<ArrayRef> {
