@@ -202,11 +202,76 @@ fn check_files(store: &Store, report: &mut ValidationReport) -> Result<()> {
                             Ok(_) => {}
                         }
                     }
+                    check_constant_columns(table, &f.path, b, report);
                 }
             }
         }
     }
     Ok(())
+}
+
+/// Checks a file's footer list of constant columns (which readers build from the listed
+/// value instead of reading) against the file's rows.
+fn check_constant_columns<T: parquet::file::reader::ChunkReader + 'static>(
+    table: Table,
+    path: &str,
+    file: parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder<T>,
+    report: &mut ValidationReport,
+) {
+    use crate::store::constants;
+    let listed = constants::from_metadata(
+        file.metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .and_then(|kv| kv.iter().find(|e| e.key == constants::METADATA_KEY))
+            .and_then(|e| e.value.as_deref()),
+    );
+    if listed.is_empty() {
+        return;
+    }
+    let roots: Vec<usize> = listed
+        .keys()
+        .filter_map(|name| file.schema().index_of(name).ok())
+        .collect();
+    let mask = parquet::arrow::ProjectionMask::roots(file.parquet_schema(), roots);
+    let mut wrong = std::collections::BTreeSet::new();
+    let reader = match file.with_projection(mask).build() {
+        Ok(r) => r,
+        Err(e) => {
+            report.push(
+                table.name(),
+                path,
+                "file",
+                format!("unreadable Parquet: {e}"),
+            );
+            return;
+        }
+    };
+    for batch in reader {
+        match batch {
+            Ok(batch) => wrong.extend(constants::mismatches(&listed, &batch)),
+            Err(e) => {
+                report.push(
+                    table.name(),
+                    path,
+                    "file",
+                    format!("corrupt Parquet data: {e}"),
+                );
+                return;
+            }
+        }
+    }
+    for name in wrong {
+        report.push(
+            table.name(),
+            path,
+            &name,
+            format!(
+                "the file's footer says every row holds {}, but its rows hold other values",
+                listed[&name]
+            ),
+        );
+    }
 }
 
 /// Column values as strings (nulls as None).

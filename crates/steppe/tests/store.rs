@@ -903,3 +903,135 @@ fn readers_always_see_a_complete_version_while_a_writer_appends() {
     );
     assert!(steppe::validate(&end).unwrap().is_ok());
 }
+
+#[test]
+fn constant_columns_are_listed_in_the_footer_read_back_and_checked_by_validate() {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    write_sample(dir.path());
+    // 4,800 flows of 2030 (files under 4,096 rows list no constants) that differ in
+    // reporter, partner, product and value only.
+    let countries = ["CHN", "KAZ", "RUS", "TJK", "UZB"];
+    let written: Vec<TradeFlow> = (0..6000)
+        .map(|i| {
+            let mut f = flow(2030, countries[i % 5], countries[(i / 5) % 5], i as f64);
+            f.commodity_code = format!("{:06}", i / 25);
+            f
+        })
+        .filter(|f| f.reporter_id != f.partner_id)
+        .collect();
+    let store = Store::open(dir.path()).unwrap();
+    let mut tx = store.begin().unwrap();
+    tx.write_records(&written).unwrap();
+    tx.commit().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let entry = store
+        .descriptor()
+        .resource(Table::TradeFlows)
+        .unwrap()
+        .steppe
+        .files
+        .iter()
+        .find(|f| f.partition.get("year") == Some(&Some(2030)))
+        .unwrap()
+        .clone();
+    let path = dir.path().join(&entry.path);
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&path).unwrap()).unwrap();
+    let listed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        builder
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .unwrap()
+            .iter()
+            .find(|e| e.key == "steppe.constant_columns")
+            .and_then(|e| e.value.as_deref())
+            .expect("the footer lists the constant columns"),
+    )
+    .unwrap();
+    assert_eq!(listed["currency"], "USD");
+    assert_eq!(listed["flow"], "export");
+    assert_eq!(listed["month"], 3);
+    assert_eq!(listed["is_estimated"], false);
+    for varying in ["reporter_id", "partner_id", "value"] {
+        assert!(!listed.contains_key(varying), "{varying} is not constant");
+    }
+
+    // Read back (whole and filtered, some columns built from the footer): the rows written.
+    let by_value = |v: &[TradeFlow]| sorted(v, |f| f.value.map(|x| x as i64));
+    let read = |filter: Filter| -> Vec<TradeFlow> {
+        let opts = ReadOptions {
+            filter,
+            columns: None,
+        };
+        steppe::from_batches(&store.read(Table::TradeFlows, &opts).unwrap().batches).unwrap()
+    };
+    let year = Filter::all().and(Predicate::range("year", Some(2030), Some(2030)));
+    assert_eq!(by_value(&read(year.clone())), by_value(&written));
+    let tjk_partner = year.and(Predicate::is_in("partner_id", ["TJK"]));
+    let to_tjk: Vec<TradeFlow> = written
+        .iter()
+        .filter(|f| f.partner_id == "TJK")
+        .cloned()
+        .collect();
+    assert_eq!(to_tjk.len(), 960);
+    assert_eq!(by_value(&read(tjk_partner)), by_value(&to_tjk));
+    // A filter on a listed column reads it from the data.
+    let exports = Filter::all()
+        .and(Predicate::range("year", Some(2030), Some(2030)))
+        .and(Predicate::is_in("flow", ["export"]));
+    assert_eq!(read(exports).len(), written.len());
+
+    // A footer that says something the rows do not: rewrite the file with `currency` listed
+    // as EUR (its rows hold USD), with a descriptor entry that matches the new bytes.
+    let schema = builder.schema().clone();
+    let batches: Vec<_> = builder.build().unwrap().map(|b| b.unwrap()).collect();
+    let mut lying = listed.clone();
+    lying.insert("currency".into(), "EUR".into());
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_key_value_metadata(Some(vec![parquet::file::metadata::KeyValue::new(
+            "steppe.constant_columns".into(),
+            serde_json::Value::Object(lying).to_string(),
+        )]))
+        .build();
+    let mut bytes = Vec::new();
+    let mut w = parquet::arrow::ArrowWriter::try_new(&mut bytes, schema, Some(props)).unwrap();
+    for b in &batches {
+        w.write(b).unwrap();
+    }
+    w.close().unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let desc_path = dir.path().join(DESCRIPTOR_FILE);
+    let mut desc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&desc_path).unwrap()).unwrap();
+    let mut patched = 0;
+    for resource in desc["resources"].as_array_mut().unwrap() {
+        for f in resource["steppe"]["files"].as_array_mut().unwrap() {
+            if f["path"] == entry.path.as_str() {
+                f["bytes"] = bytes.len().into();
+                f["sha256"] = hex::encode(sha2::Sha256::digest(&bytes)).into();
+                patched += 1;
+            }
+        }
+    }
+    assert_eq!(patched, 1);
+    std::fs::write(&desc_path, serde_json::to_vec(&desc).unwrap()).unwrap();
+    let report = steppe::validate(&Store::open(dir.path()).unwrap()).unwrap();
+    let found: Vec<_> = report
+        .problems
+        .iter()
+        .filter(|p| p.row_key == entry.path && p.field == "currency")
+        .collect();
+    assert_eq!(found.len(), 1, "{:#?}", report.problems);
+    assert!(found[0].message.contains("\"EUR\""), "{}", found[0].message);
+    assert!(
+        !report
+            .problems
+            .iter()
+            .any(|p| p.row_key == entry.path && p.field == "flow"),
+        "only the wrong entry is reported: {:#?}",
+        report.problems
+    );
+}

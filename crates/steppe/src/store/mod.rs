@@ -3,6 +3,7 @@
 //! under fresh names and publish them by atomically replacing the descriptor (see
 //! [`Transaction`]).
 
+pub(crate) mod constants;
 mod descriptor;
 mod gc;
 mod lock;
@@ -415,10 +416,66 @@ impl Store {
             idx.dedup();
             idx
         };
+        // Columns the footer lists as holding one value in the whole file are built from
+        // that value rather than read (unless the filter reads them); at least one column is
+        // read, for the row count.
+        let listed = constants::from_metadata(
+            meta.metadata()
+                .file_metadata()
+                .key_value_metadata()
+                .and_then(|kv| kv.iter().find(|e| e.key == constants::METADATA_KEY))
+                .and_then(|e| e.value.as_deref()),
+        );
+        let residual_columns = residual.columns();
+        let mut constant_columns: Vec<(arrow_schema::FieldRef, serde_json::Value)> = needed
+            .iter()
+            .filter(|n| !residual_columns.contains(&n.as_str()))
+            .filter_map(|n| {
+                let value = listed.get(n)?;
+                let field = file_schema.field_with_name(n).ok()?;
+                constants::column(value, field.data_type(), 0)?;
+                Some((Arc::new(field.clone()), value.clone()))
+            })
+            .collect();
+        let read_columns: Vec<&str> = needed
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !constant_columns.iter().any(|(f, _)| f.name() == n))
+            .collect();
+        if read_columns
+            .iter()
+            .all(|n| file_schema.index_of(n).is_err())
+        {
+            constant_columns.pop();
+        }
         let projection = ProjectionMask::roots(
             parquet_schema,
-            roots(&mut needed.iter().map(String::as_str)),
+            roots(
+                &mut needed
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|n| !constant_columns.iter().any(|(f, _)| f.name() == n)),
+            ),
         );
+        let with_constants = |batch: RecordBatch| -> Result<RecordBatch> {
+            if constant_columns.is_empty() {
+                return Ok(batch);
+            }
+            let rows = batch.num_rows();
+            let mut fields: Vec<arrow_schema::FieldRef> = batch.schema().fields().to_vec();
+            let mut columns = batch.columns().to_vec();
+            for (field, value) in &constant_columns {
+                let column = constants::column(value, field.data_type(), rows)
+                    .expect("checked to fit the type above");
+                fields.push(field.clone());
+                columns.push(column);
+            }
+            Ok(RecordBatch::try_new_with_options(
+                Arc::new(Schema::new(fields)),
+                columns,
+                &arrow_array::RecordBatchOptions::new().with_row_count(Some(rows)),
+            )?)
+        };
         let groups: Vec<usize> = if filtering {
             select_row_groups(meta.metadata(), &residual)
         } else {
@@ -506,7 +563,7 @@ impl Store {
             for batch in reader {
                 let batch = batch
                     .map_err(|e| Error::store(&location, format!("corrupt Parquet data: {e}")))?;
-                let batch = conform(batch, &target)?;
+                let batch = conform(with_constants(batch)?, &target)?;
                 let batch = if filtering && !row_filter {
                     residual.apply(batch)?
                 } else {

@@ -95,6 +95,8 @@ struct ColumnParallelWriter {
     buffered: Vec<RecordBatch>,
     buffered_rows: usize,
     row_groups: usize,
+    /// Columns that keep one value in the file, listed in its footer for readers.
+    constants: super::constants::ConstantColumns,
     /// Row groups being encoded, oldest first.
     pending: std::collections::VecDeque<
         std::sync::mpsc::Receiver<
@@ -124,11 +126,13 @@ impl ColumnParallelWriter {
             buffered: Vec::new(),
             buffered_rows: 0,
             row_groups: 0,
+            constants: Default::default(),
             pending: std::collections::VecDeque::new(),
         })
     }
 
     fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        self.constants.observe(batch);
         let mut offset = 0;
         while offset < batch.num_rows() {
             let take = (batch.num_rows() - offset).min(self.row_group_rows - self.buffered_rows);
@@ -220,6 +224,13 @@ impl ColumnParallelWriter {
         self.flush_row_group()?;
         while !self.pending.is_empty() {
             self.append_oldest()?;
+        }
+        if let Some(constants) = self.constants.metadata() {
+            self.writer
+                .append_key_value_metadata(parquet::file::metadata::KeyValue::new(
+                    super::constants::METADATA_KEY.to_string(),
+                    constants,
+                ));
         }
         Ok(self.writer.into_inner()?)
     }
