@@ -457,6 +457,11 @@ impl Store {
                     .filter(|n| !constant_columns.iter().any(|(f, _)| f.name() == n)),
             ),
         );
+        // One array per column and batch length, shared by every batch of that length (most
+        // are BATCH_ROWS long): a whole year's constant columns then take no memory to speak
+        // of, where building them batch by batch touched as much fresh memory as decoding.
+        let built: std::sync::Mutex<std::collections::HashMap<(usize, usize), ArrayRef>> =
+            Default::default();
         let with_constants = |batch: RecordBatch| -> Result<RecordBatch> {
             if constant_columns.is_empty() {
                 return Ok(batch);
@@ -464,9 +469,15 @@ impl Store {
             let rows = batch.num_rows();
             let mut fields: Vec<arrow_schema::FieldRef> = batch.schema().fields().to_vec();
             let mut columns = batch.columns().to_vec();
-            for (field, value) in &constant_columns {
-                let column = constants::column(value, field.data_type(), rows)
-                    .expect("checked to fit the type above");
+            for (i, (field, value)) in constant_columns.iter().enumerate() {
+                let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
+                let column = built
+                    .entry((i, rows))
+                    .or_insert_with(|| {
+                        constants::column(value, field.data_type(), rows)
+                            .expect("checked to fit the type above")
+                    })
+                    .clone();
                 fields.push(field.clone());
                 columns.push(column);
             }
