@@ -17,7 +17,9 @@ it. ``steppe.codes.convert`` converts country codes between schemes.
 
 from __future__ import annotations
 
-from . import _steppe, analytics, codes, records
+from typing import TYPE_CHECKING, Any
+
+from . import _steppe, analytics, codes
 from ._errors import (
     CodeError,
     FormatError,
@@ -39,23 +41,63 @@ from ._steppe import (
 )
 from ._store import Problem, Store, ValidationReport, bundled, open
 from ._table import Schema, Table
-from .records import (
-    Author,
-    Claim,
-    Country,
-    Entity,
-    EntityCode,
-    Event,
-    EventActor,
-    Indicator,
-    IndicatorObservation,
-    Membership,
-    Organisation,
-    Record,
-    Reject,
-    Source,
-    TradeFlow,
+
+if TYPE_CHECKING:
+    from . import records
+    from .records import (
+        Author,
+        Claim,
+        Country,
+        Entity,
+        EntityCode,
+        Event,
+        EventActor,
+        Indicator,
+        IndicatorObservation,
+        Membership,
+        Organisation,
+        Record,
+        Reject,
+        Source,
+        TradeFlow,
+    )
+
+# The typed records (steppe.records) are imported on first use: building their dataclasses
+# is a third of `import steppe`, and a query that hands its table to pyarrow or polars never
+# needs them.
+_RECORD_NAMES = frozenset(
+    {
+        "Author",
+        "Claim",
+        "Country",
+        "Entity",
+        "EntityCode",
+        "Event",
+        "EventActor",
+        "Indicator",
+        "IndicatorObservation",
+        "Membership",
+        "Organisation",
+        "Record",
+        "Reject",
+        "Source",
+        "TradeFlow",
+    }
 )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "records" or name in _RECORD_NAMES:
+        import importlib
+
+        module = importlib.import_module(".records", __name__)
+        return module if name == "records" else getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__: str = _steppe.__version__
 """The version of steppe."""

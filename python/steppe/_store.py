@@ -5,26 +5,28 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from . import _steppe
 from ._errors import CodeError, NotFoundError, SchemaError, ValidationError
 from ._table import Table
-from .records import (
-    Claim,
-    Entity,
-    EntityCode,
-    Event,
-    EventActor,
-    Indicator,
-    IndicatorObservation,
-    Membership,
-    Organisation,
-    Record,
-    Reject,
-    Source,
-    TradeFlow,
-)
+
+if TYPE_CHECKING:
+    from .records import (
+        Claim,
+        Entity,
+        EntityCode,
+        Event,
+        EventActor,
+        Indicator,
+        IndicatorObservation,
+        Membership,
+        Organisation,
+        Record,
+        Reject,
+        Source,
+        TradeFlow,
+    )
 
 __all__ = ["Problem", "Store", "ValidationReport", "Values", "Years", "bundled", "open"]
 

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from . import _steppe
-from .records import RECORD_TYPES, Record
 
 if TYPE_CHECKING:
     import pandas
     import polars
     import pyarrow
 
+    from .records import Record
+
 __all__ = ["Schema", "Table"]
 
-R = TypeVar("R", bound=Record, covariant=True)
+# The record classes (steppe.records) are imported when first needed, not with steppe: their
+# dataclasses take a third of the package's import time.
+R = TypeVar("R", bound="Record", covariant=True)
 
 Schema = _steppe.Schema
 """An Arrow schema readable without pyarrow (``names``, ``types``, ``fields``).
@@ -66,6 +68,8 @@ class Table(Generic[R]):
     @property
     def record_type(self) -> type[Record]:
         """The record class rows are turned into when iterating."""
+        from .records import RECORD_TYPES
+
         return RECORD_TYPES[self.name]
 
     def __len__(self) -> int:
@@ -126,6 +130,8 @@ class Table(Generic[R]):
         """Notebook display: the first rows and the sources the table cites."""
         columns = self.columns
         rows = self._inner._preview(_PREVIEW_ROWS)
+        import html
+
         esc = html.escape
         parts = [
             "<div class='steppe-table'>",

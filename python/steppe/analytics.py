@@ -8,10 +8,14 @@ sources it was computed from. Countries are given in any ISO form or with a sche
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import _steppe
 from ._store import Store, bundled
 from ._table import Table
-from .records import Concentration, Dependence, Mirror, PartnerShare, SeriesPoint
+
+if TYPE_CHECKING:
+    from .records import Concentration, Dependence, Mirror, PartnerShare, SeriesPoint
 
 __all__ = ["concentration", "dependence", "indicator_series", "mirror", "partner_shares"]
 

@@ -122,3 +122,29 @@ def test_console_script_into_a_closed_pipe() -> None:
     )
     assert out.returncode == 0
     assert out.stderr == ""
+
+
+def test_records_are_imported_on_first_use() -> None:
+    """`import steppe` leaves the record dataclasses unbuilt until a record name is used."""
+    code = """
+import sys
+import steppe
+assert "steppe.records" not in sys.modules
+t = steppe.bundled().trade_flows(reporter="TJK")
+t.__arrow_c_stream__()
+assert "steppe.records" not in sys.modules, "a query built the records"
+from steppe import TradeFlow
+assert TradeFlow is steppe.records.TradeFlow is steppe.TradeFlow
+assert "TradeFlow" in dir(steppe) and "records" in dir(steppe)
+assert all(isinstance(f, TradeFlow) for f in t)
+try:
+    steppe.NoSuchName
+except AttributeError as e:
+    assert "NoSuchName" in str(e)
+else:
+    raise AssertionError("expected AttributeError")
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
