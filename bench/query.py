@@ -27,6 +27,8 @@ The script
    - the whole year 2021 into pyarrow: steppe (`store.trade_flows(years=(2021, 2021))
      .to_pyarrow()`) against `pyarrow.parquet.read_table(<partition dir>)` and
      `polars.read_parquet(<partition dir>)`;
+   - the TJK query again inside one warm interpreter per tool (imported, run once, then the
+     median of --runs more), the time a notebook cell run again takes;
    - `python -c "import steppe"` (and checks that it does not import pyarrow), and
      `steppe report TJK` on the bundled dataset (the release binary, a cold process),
 4. prints a table per task with the ratio of each tool's wall time to steppe's.
@@ -114,6 +116,26 @@ t = pl.read_parquet(f"{store}/trade_flows/year={year}/*.parquet")
 print(t.height)
 """,
 }
+
+# Runs a query script (argv[1]) `runs` times in one interpreter after a first run that
+# imports the modules and warms their caches, as a notebook cell run again would; prints the
+# median time of the later runs and the row count.
+WARM = r"""
+import contextlib, io, statistics, sys, time
+src, runs = sys.argv[1], int(sys.argv[2])
+sys.argv = [sys.argv[0]] + sys.argv[3:]
+code = compile(src, "<query>", "exec")
+times = []
+for i in range(runs + 1):
+    out = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        exec(code, {"__name__": "__main__"})
+    if i:
+        times.append(time.perf_counter() - start)
+print(f"{statistics.median(times):.6f}")
+print(out.getvalue().split()[-1])
+"""
 
 IMPORT_STEPPE = r"""
 import sys
@@ -266,6 +288,31 @@ def bench(
     return results
 
 
+def bench_warm(title: str, tools: dict[str, list[str]]) -> dict[str, dict[str, float]]:
+    """Runs each tool's query in one warm interpreter (`WARM`) and prints the summary table."""
+    print(f"\n## {title}", flush=True)
+    results: dict[str, dict[str, float]] = {}
+    for name, cmd in tools.items():
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{name} failed: {proc.stderr[-2000:]}")
+        seconds, rows = proc.stdout.split()[-2:]
+        results[name] = {"wall": float(seconds), "rows": int(rows)}
+        print(f"{name:8} {float(seconds):6.3f}s  rows {rows}", flush=True)
+    counts = {name: r["rows"] for name, r in results.items()}
+    assert len(set(counts.values())) == 1, f"tools disagree on the row count: {counts}"
+    base = results.get("steppe")
+    print()
+    print(f"{title} ({os.cpu_count()} cores)")
+    print()
+    print("| tool | query (s) | rows | time / steppe |")
+    print("|---|---:|---:|---:|")
+    for name, r in results.items():
+        ratio = f"{r['wall'] / base['wall']:.2f}" if base else "-"
+        print(f"| {name} | {r['wall']:.3f} | {int(r['rows'])} | {ratio} |")
+    return results
+
+
 def main() -> int:
     """Runs the benchmark."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -275,7 +322,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5, help="runs per tool (median reported)")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/steppe-bench-query"))
     ap.add_argument("--tools", default="steppe,duckdb,polars,pyarrow")
-    ap.add_argument("--tasks", default="tjk,year,import,report")
+    ap.add_argument("--tasks", default="tjk,tjk-warm,year,import,report")
     ap.add_argument("--no-build", action="store_true", help="use the binaries as built")
     ap.add_argument(
         "--reimport", action="store_true", help="import again (after a change to the writer)"
@@ -324,6 +371,16 @@ def main() -> int:
             tools,
             args.runs,
             True,
+        )
+    if "tjk-warm" in tasks:
+        tools = {
+            n: [py, "-c", WARM, TJK_QUERIES[n], str(args.runs), str(store), "2020", "2022"]
+            for n in use
+        }
+        out["tjk_warm"] = bench_warm(
+            f"The same query run again in a warm interpreter (modules imported, median of "
+            f"{args.runs} runs after a first)",
+            tools,
         )
     if "year" in tasks:
         tools = {
