@@ -219,13 +219,7 @@ fn check_constant_columns<T: parquet::file::reader::ChunkReader + 'static>(
     report: &mut ValidationReport,
 ) {
     use crate::store::constants;
-    let listed = constants::from_metadata(
-        file.metadata()
-            .file_metadata()
-            .key_value_metadata()
-            .and_then(|kv| kv.iter().find(|e| e.key == constants::METADATA_KEY))
-            .and_then(|e| e.value.as_deref()),
-    );
+    let listed = constants::listed(file.metadata());
     if listed.is_empty() {
         return;
     }

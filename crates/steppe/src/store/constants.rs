@@ -173,7 +173,18 @@ pub(crate) fn mismatches(listed: &BTreeMap<String, Value>, batch: &RecordBatch) 
         .collect()
 }
 
-/// The constant columns a file's footer lists (empty when it lists none or the entry cannot
+/// The constant columns the footer of a file with metadata `meta` lists (see
+/// [`from_metadata`]).
+pub(crate) fn listed(meta: &parquet::file::metadata::ParquetMetaData) -> BTreeMap<String, Value> {
+    from_metadata(
+        meta.file_metadata()
+            .key_value_metadata()
+            .and_then(|kv| kv.iter().find(|e| e.key == METADATA_KEY))
+            .and_then(|e| e.value.as_deref()),
+    )
+}
+
+/// The constant columns a footer entry lists (empty when it lists none or the entry cannot
 /// be read: the columns are then read from the data, as any reader would).
 pub(crate) fn from_metadata(value: Option<&str>) -> BTreeMap<String, Value> {
     value

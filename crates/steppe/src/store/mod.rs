@@ -419,13 +419,7 @@ impl Store {
         // Columns the footer lists as holding one value in the whole file are built from
         // that value rather than read (unless the filter reads them); at least one column is
         // read, for the row count.
-        let listed = constants::from_metadata(
-            meta.metadata()
-                .file_metadata()
-                .key_value_metadata()
-                .and_then(|kv| kv.iter().find(|e| e.key == constants::METADATA_KEY))
-                .and_then(|e| e.value.as_deref()),
-        );
+        let listed = constants::listed(meta.metadata());
         let residual_columns = residual.columns();
         let mut constant_columns: Vec<(arrow_schema::FieldRef, serde_json::Value)> = needed
             .iter()
