@@ -990,6 +990,7 @@ fn constant_columns_are_listed_in_the_footer_read_back_and_checked_by_validate()
     let batches: Vec<_> = builder.build().unwrap().map(|b| b.unwrap()).collect();
     let mut lying = listed.clone();
     lying.insert("currency".into(), "EUR".into());
+    lying.insert("flow".into(), serde_json::Value::Null); // `flow` is required
     let props = parquet::file::properties::WriterProperties::builder()
         .set_key_value_metadata(Some(vec![parquet::file::metadata::KeyValue::new(
             "steppe.constant_columns".into(),
@@ -1026,12 +1027,35 @@ fn constant_columns_are_listed_in_the_footer_read_back_and_checked_by_validate()
         .collect();
     assert_eq!(found.len(), 1, "{:#?}", report.problems);
     assert!(found[0].message.contains("\"EUR\""), "{}", found[0].message);
+    let flow_problem = report
+        .problems
+        .iter()
+        .find(|p| p.row_key == entry.path && p.field == "flow")
+        .expect("the null listed for flow is reported");
+    assert!(
+        flow_problem.message.contains("null"),
+        "{}",
+        flow_problem.message
+    );
     assert!(
         !report
             .problems
             .iter()
-            .any(|p| p.row_key == entry.path && p.field == "flow"),
-        "only the wrong entry is reported: {:#?}",
+            .any(|p| p.row_key == entry.path && p.field == "derivation"),
+        "only the wrong entries are reported: {:#?}",
         report.problems
     );
+    // A null listed for a required column is not believed: reads take it from the data.
+    let store = Store::open(dir.path()).unwrap();
+    let opts = ReadOptions {
+        filter: Filter::all().and(Predicate::range("year", Some(2030), Some(2030))),
+        columns: Some(vec!["flow".into(), "derivation".into()]),
+    };
+    let read = store.read(Table::TradeFlows, &opts).unwrap();
+    assert_eq!(read.num_rows(), written.len());
+    for batch in &read.batches {
+        let flows = arrow_cast::cast(batch.column(0), &arrow_schema::DataType::Utf8).unwrap();
+        let flows = arrow_array::cast::AsArray::as_string::<i32>(&flows);
+        assert!(flows.iter().all(|f| f == Some("export")));
+    }
 }

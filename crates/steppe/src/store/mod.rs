@@ -427,6 +427,12 @@ impl Store {
             .filter_map(|n| {
                 let value = listed.get(n)?;
                 let field = file_schema.field_with_name(n).ok()?;
+                // A footer that lists null for a column the table requires is wrong (validate
+                // says so); the column is read from the data.
+                let required = full.field_with_name(n).is_ok_and(|f| !f.is_nullable());
+                if value.is_null() && required {
+                    return None;
+                }
                 constants::column(value, field.data_type(), 0)?;
                 Some((Arc::new(field.clone()), value.clone()))
             })
