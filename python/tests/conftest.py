@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,33 @@ from steppe import _steppe
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
+
+
+def shared_dir() -> Path:
+    """The project's ``shared/`` directory: ``$STEPPE_SHARED``, else ``../shared``."""
+    return Path(os.environ.get("STEPPE_SHARED") or REPO.parent / "shared")
+
+
+def shared_path(relative: str) -> Path:
+    """``shared/<relative>``, or skip the test naming the file.
+
+    ``shared/`` (the seed article, the publishers' files) sits beside the repository, not in
+    it. Without it a test that needs one of its files is skipped with the file's path;
+    ``STEPPE_REQUIRE_SHARED=1`` (set by ``.ci/run``) makes that a failure instead.
+    """
+    path = shared_dir() / relative
+    if path.exists():
+        return path
+    message = f"needs shared/{relative} (looked at {path}; set STEPPE_SHARED)"
+    if os.environ.get("STEPPE_REQUIRE_SHARED", "") not in ("", "0"):
+        pytest.fail(f"STEPPE_REQUIRE_SHARED is set and this test {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def shared_file() -> Callable[[str], Path]:
+    """``shared_file("data-sources/...")``: the path, or the test is skipped (see shared_path)."""
+    return shared_path
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,38 @@
+//! Test support: files from the project's `shared/` directory (the seed article and the
+//! publishers' files under `data-sources/`), which sits beside the repository and is not
+//! part of it.
+//!
+//! A test that needs such a file asks [`shared_file`] and returns early when it answers
+//! `None`, so the test command passes in a clone without `shared/`. The skip is printed with
+//! the file's path. `.ci/run` sets `STEPPE_REQUIRE_SHARED=1`, which turns a missing file into
+//! a failure, so CI always runs these tests. `STEPPE_SHARED` points at another `shared/`.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The `shared/` directory: `$STEPPE_SHARED`, else `../shared` beside the repository.
+pub fn shared_dir() -> PathBuf {
+    match std::env::var_os("STEPPE_SHARED") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+    }
+}
+
+/// `shared/<relative>` if it exists. Otherwise prints why the calling test is skipped and
+/// answers `None`, or panics when `STEPPE_REQUIRE_SHARED` is set.
+pub fn shared_file(relative: &str) -> Option<PathBuf> {
+    let path = shared_dir().join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    let message = format!(
+        "needs shared/{relative} (looked at {}; set STEPPE_SHARED to the shared/ directory)",
+        path.display()
+    );
+    if std::env::var_os("STEPPE_REQUIRE_SHARED").is_some_and(|v| v != "0" && !v.is_empty()) {
+        panic!("STEPPE_REQUIRE_SHARED is set and this test {message}");
+    }
+    eprintln!("SKIPPED: this test {message}");
+    None
+}
