@@ -8,6 +8,7 @@
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use indicatif::{
@@ -17,31 +18,37 @@ use indicatif::{
 /// How long to measure before showing a rate or an ETA.
 const SETTLE: Duration = Duration::from_secs(1);
 
+/// Where a bar draws; called once per piece of work.
+type Target = Box<dyn Fn() -> ProgressDrawTarget + Send + Sync>;
+
 /// Draws a bar on standard error.
 pub struct Bar {
-    bar: ProgressBar,
+    target: Target,
+    bar: Mutex<ProgressBar>,
     rows: AtomicU64,
 }
 
 impl Bar {
     /// A bar that draws only when stderr is a terminal and `quiet` is off.
     pub fn new(quiet: bool) -> Bar {
-        let target = if !quiet && std::io::stderr().is_terminal() {
-            ProgressDrawTarget::stderr()
+        if !quiet && std::io::stderr().is_terminal() {
+            Bar::with_target(Box::new(ProgressDrawTarget::stderr))
         } else {
-            ProgressDrawTarget::hidden()
-        };
-        Bar::with_target(target)
+            Bar::with_target(Box::new(ProgressDrawTarget::hidden))
+        }
     }
 
-    /// A bar drawing to `target` (tests pass an in-memory terminal).
-    pub fn with_target(target: ProgressDrawTarget) -> Bar {
-        let bar = ProgressBar::hidden();
-        bar.set_draw_target(target);
+    /// A bar drawing to the targets `target` makes (tests pass an in-memory terminal).
+    pub fn with_target(target: Target) -> Bar {
         Bar {
-            bar,
+            target,
+            bar: Mutex::new(ProgressBar::hidden()),
             rows: AtomicU64::new(0),
         }
+    }
+
+    fn bar(&self) -> std::sync::MutexGuard<'_, ProgressBar> {
+        self.bar.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -81,35 +88,31 @@ fn style(known_size: bool) -> ProgressStyle {
 }
 
 impl steppe::progress::Progress for Bar {
+    /// A new bar, configured before its first draw (nothing shows a stale or empty total).
     fn start(&self, label: &str, total_bytes: Option<u64>) {
-        self.bar.reset();
         self.rows.store(0, Ordering::Relaxed);
-        match total_bytes.filter(|&n| n > 0) {
-            Some(n) => {
-                self.bar.disable_steady_tick();
-                self.bar.set_length(n);
-                self.bar.set_style(style(true));
-            }
-            None => {
-                self.bar.unset_length();
-                self.bar.set_style(style(false));
-                if !self.bar.is_hidden() {
-                    self.bar.enable_steady_tick(Duration::from_millis(120));
-                }
-            }
+        let total = total_bytes.filter(|&n| n > 0);
+        let bar = ProgressBar::with_draw_target(total, (self.target)())
+            .with_style(style(total.is_some()))
+            .with_prefix("0")
+            .with_message(label.to_string());
+        if total.is_none() && !bar.is_hidden() {
+            bar.enable_steady_tick(Duration::from_millis(120));
         }
-        self.bar.set_prefix("0");
-        self.bar.set_message(label.to_string());
+        bar.tick();
+        let old = std::mem::replace(&mut *self.bar(), bar);
+        old.finish_and_clear();
     }
 
     fn advance(&self, bytes: u64, rows: u64) {
         let done = self.rows.fetch_add(rows, Ordering::Relaxed) + rows;
-        self.bar.inc(bytes);
-        self.bar.set_prefix(crate::human::group(done.into()));
+        let bar = self.bar();
+        bar.inc(bytes);
+        bar.set_prefix(crate::human::group(done.into()));
     }
 
     fn finish(&self) {
-        self.bar.finish_and_clear();
+        self.bar().finish_and_clear();
     }
 }
 
@@ -161,8 +164,9 @@ mod tests {
 
     fn bar() -> (Bar, Screen) {
         let screen = Screen::default();
-        let target = ProgressDrawTarget::term_like_with_hz(Box::new(screen.clone()), 100);
-        (Bar::with_target(target), screen)
+        let s = screen.clone();
+        let target = move || ProgressDrawTarget::term_like_with_hz(Box::new(s.clone()), 100);
+        (Bar::with_target(Box::new(target)), screen)
     }
 
     /// The last line drawn (blank ones are the bar being cleared).
@@ -176,8 +180,14 @@ mod tests {
     fn unknown_size_is_a_spinner_without_a_zero_total() {
         let (bar, screen) = bar();
         bar.start("trade.csv.gz", None);
+        // The first thing drawn is the configured spinner, not a default bar's `0/0`.
+        let first = screen.0.lock().unwrap()[0].clone();
+        assert!(
+            first.contains("trade.csv.gz: 0 B read, 0 rows"),
+            "{first:?}"
+        );
         bar.advance(4096, 1500);
-        bar.bar.tick();
+        bar.bar().tick();
         let line = last(&screen);
         assert!(
             line.contains("trade.csv.gz: 4.00 KiB read, 1,500 rows"),
@@ -194,14 +204,17 @@ mod tests {
     fn no_rate_or_eta_before_a_second_of_measurement() {
         let (bar, screen) = bar();
         bar.start("BACI_HS92_Y2023.csv", Some(1 << 30));
+        let first = screen.0.lock().unwrap()[0].clone();
+        assert!(first.contains("BACI_HS92_Y2023.csv [ "), "{first:?}");
+        assert!(first.contains("0 B/1.00 GiB, 0 rows"), "{first:?}");
         bar.advance(512 << 20, 10);
-        bar.bar.tick();
+        bar.bar().tick();
         let line = last(&screen);
         assert!(line.contains("512.00 MiB/1.00 GiB, 10 rows"), "{line:?}");
         assert!(!line.contains("/s") && !line.contains("eta"), "{line:?}");
         std::thread::sleep(Duration::from_millis(1100));
         bar.advance(0, 0);
-        bar.bar.tick();
+        bar.bar().tick();
         let line = last(&screen);
         // The average since the start: 512 MiB over a little more than a second.
         assert!(line.contains("MiB/s") && line.contains("eta"), "{line:?}");
