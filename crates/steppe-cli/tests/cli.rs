@@ -35,6 +35,12 @@ fn info_without_arguments_lists_the_bundled_tables() {
         assert!(out.contains(table), "{table} missing from\n{out}");
     }
     assert!(out.contains("2151"), "entity_codes row count");
+    // In a narrow terminal the table wraps its headers and long lines wrap.
+    let o = steppe_env(&["info"], &[("COLUMNS", "60")]);
+    let narrow = stdout(&o);
+    assert!(widest(&narrow) <= 60, "{narrow}");
+    assert!(narrow.contains("2151") && narrow.contains("indicator_observations"));
+    assert!(narrow.contains("MIT"), "{narrow}");
 }
 
 #[test]
