@@ -112,9 +112,10 @@ pub struct QueryArgs {
     #[arg(long, value_delimiter = ',')]
     pub columns: Option<Vec<String>>,
     /// Output format: `table` is for people (fitted to the terminal, numbers grouped, units in
-    /// headers); csv, json and parquet hold every column at full precision.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// headers); csv, json and parquet hold every column at full precision. Default: from the
+    /// --out file's extension (.csv, .json/.jsonl, .parquet), else table.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Table format: every column in full, however wide (no fitting to the terminal).
     #[arg(long)]
     pub wide: bool,
@@ -124,6 +125,24 @@ pub struct QueryArgs {
     /// At most this many rows.
     #[arg(long)]
     pub limit: Option<usize>,
+}
+
+impl QueryArgs {
+    /// The output format: `--format`, else the one the `--out` extension names, else table.
+    pub fn output_format(&self) -> Format {
+        let ext = self
+            .out
+            .as_deref()
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        self.format.unwrap_or(match ext.as_deref() {
+            Some("csv") => Format::Csv,
+            Some("json" | "jsonl" | "ndjson") => Format::Json,
+            Some("parquet" | "pq") => Format::Parquet,
+            _ => Format::Table,
+        })
+    }
 }
 
 /// Output formats of `query`.

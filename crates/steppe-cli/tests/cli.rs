@@ -249,6 +249,34 @@ fn query_writes_parquet_that_reads_back() {
         .unwrap();
     let rows: usize = reader.map(|b| b.unwrap().num_rows()).sum();
     assert_eq!(rows, 4);
+    // Without --format, the --out extension names the format; --format still wins.
+    for (name, starts) in [
+        ("f.csv", &b"year,month,"[..]),
+        ("f.jsonl", &b"{\"year\":2023"[..]),
+        ("f.parquet", &b"PAR1"[..]),
+        ("f.txt", "┌".as_bytes()),
+    ] {
+        let path = dir.path().join(name);
+        let o = steppe(&["query", "trade_flows", "--out", path.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            bytes.starts_with(starts),
+            "{name}: {}",
+            String::from_utf8_lossy(&bytes)
+        );
+    }
+    let path = dir.path().join("g.csv");
+    let o = steppe(&[
+        "query",
+        "trade_flows",
+        "--format",
+        "json",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert!(std::fs::read_to_string(&path).unwrap().starts_with('{'));
 }
 
 fn steppe_env(args: &[&str], env: &[(&str, &str)]) -> Output {

@@ -221,7 +221,8 @@ pub fn query(args: &QueryArgs) -> Result<i32> {
     if let Some(c) = &args.columns {
         check_columns(table, c)?;
     }
-    if args.wide && args.format != Format::Table {
+    let format = args.output_format();
+    if args.wide && format != Format::Table {
         return Err(Error::InvalidArgument(
             "--wide applies to the table format; csv, json and parquet always hold every column"
                 .into(),
@@ -229,7 +230,7 @@ pub fn query(args: &QueryArgs) -> Result<i32> {
     }
     let store = super::open(args.store.as_deref())?;
     let filter = build_filter(&store, table, args)?;
-    let read_columns = match (&args.columns, args.format) {
+    let read_columns = match (&args.columns, format) {
         (Some(c), Format::Table) => Some(with_units(table, c)),
         (c, _) => c.clone(),
     };
@@ -256,7 +257,7 @@ pub fn query(args: &QueryArgs) -> Result<i32> {
             .collect();
     }
     let out = args.out.as_deref();
-    if args.format == Format::Table {
+    if format == Format::Table {
         let width = if args.wide {
             None
         } else {
@@ -265,7 +266,7 @@ pub fn query(args: &QueryArgs) -> Result<i32> {
         crate::output::write_table(&data, args.columns.as_deref(), width, out)?;
     } else {
         crate::output::project(&mut data, args.columns.as_deref())?;
-        crate::output::write(&data, args.format, out)?;
+        crate::output::write(&data, format, out)?;
     }
     Ok(0)
 }
