@@ -38,6 +38,21 @@ pub fn float(v: f64) -> String {
     }
 }
 
+/// `v` with `decimals` decimals and a grouped integer part (`2258643220.123` →
+/// `2,258,643,220.12`).
+pub fn fixed(v: f64, decimals: usize) -> String {
+    let text = format!("{v:.decimals$}");
+    match text.split_once('.') {
+        Some((int, frac)) if v.is_finite() => {
+            let n: i128 = int.trim_start_matches('-').parse().unwrap_or(0);
+            let sign = if int.starts_with('-') { "-" } else { "" };
+            format!("{sign}{}.{frac}", group(n))
+        }
+        _ if v.is_finite() => group(text.parse().unwrap_or(0)),
+        _ => text,
+    }
+}
+
 /// An `f32` the same way, from its own shortest text (`-2.5f32` → `-2.5`, not `-2.5000000`).
 pub fn float32(v: f32) -> String {
     match v.to_string().parse::<f64>() {
@@ -64,6 +79,11 @@ mod tests {
         assert_eq!(float(38.5598), "38.5598");
         assert_eq!(float(f64::NAN), "NaN");
         assert_eq!(float32(-2.5), "-2.5");
+        assert_eq!(fixed(2_258_643_220.123, 2), "2,258,643,220.12");
+        assert_eq!(fixed(-1234.5, 2), "-1,234.50");
+        assert_eq!(fixed(31.256, 2), "31.26");
+        assert_eq!(fixed(-0.004, 2), "-0.00");
+        assert_eq!(fixed(1234.0, 0), "1,234");
         assert_eq!(float32(3.1), "3.1");
     }
 }

@@ -198,6 +198,23 @@ fn report_text_fits_100_columns_and_long_partner_names_keep_alignment() {
             "{line:?}"
         );
     }
+
+    // Indicator values are grouped, two decimals, right-aligned.
+    let point = |year: i16, value: f64| steppe::analytics::SeriesPoint {
+        indicator_id: "wdi:BX.TRF.PWKR.CD.DT".into(),
+        entity_id: "TJK".into(),
+        year,
+        value,
+        source_ids: vec![],
+    };
+    report.indicators = vec![(
+        "wdi:BX.TRF.PWKR.CD.DT".into(),
+        "Personal remittances, received (current US$)".into(),
+        vec![point(2015, 2_258_643_220.123), point(2016, 31.5)],
+    )];
+    let text = steppe_cli::report::render_text_width(&report, 100);
+    assert!(text.contains("    2015 2,258,643,220.12 \n"), "{text}");
+    assert!(text.contains("    2016            31.50 \n"), "{text}");
 }
 
 #[test]

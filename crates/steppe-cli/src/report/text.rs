@@ -141,14 +141,14 @@ pub fn render_text_width(r: &Report, width: usize) -> String {
     }
     for (id, name, pts) in &r.indicators {
         o.push_str(&wrap("  ", &format!("{name} ({id})"), width));
-        for p in pts.iter().rev().take(10).rev() {
-            let _ = writeln!(
-                o,
-                "    {} {:>10.2} {}",
-                p.year,
-                p.value,
-                r.refs(&p.source_ids)
-            );
+        let shown: Vec<_> = pts.iter().rev().take(10).rev().collect();
+        let values: Vec<String> = shown
+            .iter()
+            .map(|p| crate::human::fixed(p.value, 2))
+            .collect();
+        let w = values.iter().map(|v| v.len()).max().unwrap_or(0).max(10);
+        for (p, v) in shown.iter().zip(&values) {
+            let _ = writeln!(o, "    {} {v:>w$} {}", p.year, r.refs(&p.source_ids));
         }
     }
 
