@@ -107,13 +107,19 @@ pub struct QueryArgs {
     /// Extra equality filters, `FIELD=VALUE` (repeatable).
     #[arg(long = "where", value_name = "FIELD=VALUE")]
     pub where_: Vec<String>,
-    /// Columns to output, comma-separated (default: all; `table` format hides empty ones).
+    /// Columns to output, comma-separated, in that order (default: all; `table` format hides
+    /// empty ones).
     #[arg(long, value_delimiter = ',')]
     pub columns: Option<Vec<String>>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write to this file instead of standard output (required for parquet).
+    /// Output format: `table` is for people (fitted to the terminal, numbers grouped, units in
+    /// headers); csv, json and parquet hold every column at full precision. Default: from the
+    /// --out file's extension (.csv, .json/.jsonl, .parquet), else table.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Table format: every column in full, however wide (no fitting to the terminal).
+    #[arg(long)]
+    pub wide: bool,
+    /// Write to this file instead of standard output (parquet needs a file or a redirect).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// At most this many rows.
@@ -121,14 +127,32 @@ pub struct QueryArgs {
     pub limit: Option<usize>,
 }
 
+impl QueryArgs {
+    /// The output format: `--format`, else the one the `--out` extension names, else table.
+    pub fn output_format(&self) -> Format {
+        let ext = self
+            .out
+            .as_deref()
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        self.format.unwrap_or(match ext.as_deref() {
+            Some("csv") => Format::Csv,
+            Some("json" | "jsonl" | "ndjson") => Format::Json,
+            Some("parquet" | "pq") => Format::Parquet,
+            _ => Format::Table,
+        })
+    }
+}
+
 /// Output formats of `query`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// An aligned text table.
+    /// An aligned text table, fitted to the terminal's width (`COLUMNS` when set).
     Table,
     /// CSV with a header.
     Csv,
-    /// Parquet (needs --out).
+    /// Parquet (to --out FILE, or to standard output when that is not a terminal).
     Parquet,
     /// JSON lines, one object per row.
     Json,

@@ -3,9 +3,12 @@
 
 mod cli;
 mod commands;
+mod human;
 mod output;
 pub mod progress;
 pub mod report;
+mod table;
+mod term;
 
 use std::ffi::OsString;
 

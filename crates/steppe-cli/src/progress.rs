@@ -1,48 +1,229 @@
 //! A terminal progress bar (indicatif) for imports: bytes and rows, silent when standard
 //! error is not a terminal or with `--quiet`.
+//!
+//! Nothing misleading is drawn before there is something to measure: an input of unknown size
+//! (a compressed file) gets a spinner and the bytes read, not `0 B/0 B`; the rate and the ETA
+//! appear once a second has passed and bytes have been read, and are the average since the
+//! start (`13 MiB/s`), not the first instant's burst.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{
+    HumanBytes, HumanDuration, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle,
+};
+
+/// How long to measure before showing a rate or an ETA.
+const SETTLE: Duration = Duration::from_secs(1);
+
+/// Where a bar draws; called once per piece of work.
+type Target = Box<dyn Fn() -> ProgressDrawTarget + Send + Sync>;
 
 /// Draws a bar on standard error.
 pub struct Bar {
-    bar: ProgressBar,
+    target: Target,
+    bar: Mutex<ProgressBar>,
+    rows: AtomicU64,
 }
 
 impl Bar {
     /// A bar that draws only when stderr is a terminal and `quiet` is off.
     pub fn new(quiet: bool) -> Bar {
-        let bar = ProgressBar::hidden();
         if !quiet && std::io::stderr().is_terminal() {
-            bar.set_draw_target(ProgressDrawTarget::stderr());
+            Bar::with_target(Box::new(ProgressDrawTarget::stderr))
+        } else {
+            Bar::with_target(Box::new(ProgressDrawTarget::hidden))
         }
-        Bar { bar }
+    }
+
+    /// A bar drawing to the targets `target` makes (tests pass an in-memory terminal).
+    pub fn with_target(target: Target) -> Bar {
+        Bar {
+            target,
+            bar: Mutex::new(ProgressBar::hidden()),
+            rows: AtomicU64::new(0),
+        }
+    }
+
+    fn bar(&self) -> std::sync::MutexGuard<'_, ProgressBar> {
+        self.bar.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
+/// Bytes per second since the start, once [`SETTLE`] has passed and some bytes were read.
+fn rate(state: &ProgressState) -> Option<f64> {
+    let secs = state.elapsed().as_secs_f64();
+    (state.elapsed() >= SETTLE && state.pos() > 0).then(|| state.pos() as f64 / secs)
+}
+
+/// `, 12.5 MiB/s` when the rate is known, else nothing.
+fn rate_key(state: &ProgressState, w: &mut dyn std::fmt::Write) {
+    if let Some(r) = rate(state) {
+        let _ = write!(w, ", {}/s", HumanBytes(r as u64));
+    }
+}
+
+/// `, eta 3m` when the rate and the total are known, else nothing.
+fn eta_key(state: &ProgressState, w: &mut dyn std::fmt::Write) {
+    if let (Some(r), Some(len)) = (rate(state), state.len()) {
+        let left = len.saturating_sub(state.pos()) as f64 / r;
+        let _ = write!(w, ", eta {}", HumanDuration(Duration::from_secs_f64(left)));
+    }
+}
+
+/// The bar for an input of known size, or the spinner for one of unknown size.
+fn style(known_size: bool) -> ProgressStyle {
+    let template = if known_size {
+        "{msg} [{bar:30}] {bytes}/{total_bytes}{rate}, {prefix} rows{eta}"
+    } else {
+        "{spinner} {msg}: {bytes} read{rate}, {prefix} rows"
+    };
+    ProgressStyle::with_template(template)
+        .expect("valid template")
+        .progress_chars("=> ")
+        .with_key("rate", rate_key)
+        .with_key("eta", eta_key)
+}
+
 impl steppe::progress::Progress for Bar {
+    /// A new bar, configured before its first draw (nothing shows a stale or empty total).
     fn start(&self, label: &str, total_bytes: Option<u64>) {
-        self.bar.reset();
-        self.bar.set_length(total_bytes.unwrap_or(0));
-        self.bar.set_style(
-            ProgressStyle::with_template(
-                "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {prefix} rows, eta {eta}",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
-        self.bar.set_message(label.to_string());
-        self.bar.set_prefix("0");
+        self.rows.store(0, Ordering::Relaxed);
+        let total = total_bytes.filter(|&n| n > 0);
+        let bar = ProgressBar::with_draw_target(total, (self.target)())
+            .with_style(style(total.is_some()))
+            .with_prefix("0")
+            .with_message(label.to_string());
+        if total.is_none() && !bar.is_hidden() {
+            bar.enable_steady_tick(Duration::from_millis(120));
+        }
+        bar.tick();
+        let old = std::mem::replace(&mut *self.bar(), bar);
+        old.finish_and_clear();
     }
 
     fn advance(&self, bytes: u64, rows: u64) {
-        self.bar.inc(bytes);
-        let done: u64 = self.bar.prefix().parse().unwrap_or(0);
-        self.bar.set_prefix((done + rows).to_string());
+        let done = self.rows.fetch_add(rows, Ordering::Relaxed) + rows;
+        let bar = self.bar();
+        bar.inc(bytes);
+        bar.set_prefix(crate::human::group(done.into()));
     }
 
     fn finish(&self) {
-        self.bar.finish_and_clear();
+        self.bar().finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use indicatif::TermLike;
+    use steppe::progress::Progress;
+
+    use super::*;
+
+    /// A terminal that keeps every line drawn.
+    #[derive(Debug, Clone, Default)]
+    struct Screen(Arc<Mutex<Vec<String>>>);
+
+    impl TermLike for Screen {
+        fn width(&self) -> u16 {
+            120
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            if !s.is_empty() {
+                self.0.lock().unwrap().push(s.to_string());
+            }
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn bar() -> (Bar, Screen) {
+        let screen = Screen::default();
+        let s = screen.clone();
+        let target = move || ProgressDrawTarget::term_like_with_hz(Box::new(s.clone()), 100);
+        (Bar::with_target(Box::new(target)), screen)
+    }
+
+    /// The last line drawn (blank ones are the bar being cleared).
+    fn last(screen: &Screen) -> String {
+        let lines = screen.0.lock().unwrap();
+        let drawn = lines.iter().rev().find(|l| !l.trim().is_empty());
+        drawn.cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn unknown_size_is_a_spinner_without_a_zero_total() {
+        let (bar, screen) = bar();
+        bar.start("trade.csv.gz", None);
+        // The first thing drawn is the configured spinner, not a default bar's `0/0`.
+        let first = screen.0.lock().unwrap()[0].clone();
+        assert!(
+            first.contains("trade.csv.gz: 0 B read, 0 rows"),
+            "{first:?}"
+        );
+        bar.advance(4096, 1500);
+        bar.bar().tick();
+        let line = last(&screen);
+        assert!(
+            line.contains("trade.csv.gz: 4.00 KiB read, 1,500 rows"),
+            "{line:?}"
+        );
+        assert!(
+            !line.contains("0 B/0 B") && !line.contains("/s"),
+            "{line:?}"
+        );
+        bar.finish();
+    }
+
+    #[test]
+    fn no_rate_or_eta_before_a_second_of_measurement() {
+        let (bar, screen) = bar();
+        bar.start("BACI_HS92_Y2023.csv", Some(1 << 30));
+        let first = screen.0.lock().unwrap()[0].clone();
+        assert!(first.contains("BACI_HS92_Y2023.csv [ "), "{first:?}");
+        assert!(first.contains("0 B/1.00 GiB, 0 rows"), "{first:?}");
+        bar.advance(512 << 20, 10);
+        bar.bar().tick();
+        let line = last(&screen);
+        assert!(line.contains("512.00 MiB/1.00 GiB, 10 rows"), "{line:?}");
+        assert!(!line.contains("/s") && !line.contains("eta"), "{line:?}");
+        std::thread::sleep(Duration::from_millis(1100));
+        bar.advance(0, 0);
+        bar.bar().tick();
+        let line = last(&screen);
+        // The average since the start: 512 MiB over a little more than a second.
+        assert!(line.contains("MiB/s") && line.contains("eta"), "{line:?}");
+        let rate: f64 = line
+            .split(", ")
+            .find(|p| p.ends_with("MiB/s"))
+            .and_then(|p| p.trim_end_matches(" MiB/s").parse().ok())
+            .unwrap_or_else(|| panic!("no rate in {line:?}"));
+        assert!(rate > 50.0 && rate < 512.0, "{line:?}");
+        bar.finish();
     }
 }

@@ -35,6 +35,12 @@ fn info_without_arguments_lists_the_bundled_tables() {
         assert!(out.contains(table), "{table} missing from\n{out}");
     }
     assert!(out.contains("2151"), "entity_codes row count");
+    // In a narrow terminal the table wraps its headers and long lines wrap.
+    let o = steppe_env(&["info"], &[("COLUMNS", "60")]);
+    let narrow = stdout(&o);
+    assert!(widest(&narrow) <= 60, "{narrow}");
+    assert!(narrow.contains("2151") && narrow.contains("indicator_observations"));
+    assert!(narrow.contains("MIT"), "{narrow}");
 }
 
 #[test]
@@ -243,4 +249,242 @@ fn query_writes_parquet_that_reads_back() {
         .unwrap();
     let rows: usize = reader.map(|b| b.unwrap().num_rows()).sum();
     assert_eq!(rows, 4);
+    // Without --format, the --out extension names the format; --format still wins.
+    for (name, starts) in [
+        ("f.csv", &b"year,month,"[..]),
+        ("f.jsonl", &b"{\"year\":2023"[..]),
+        ("f.parquet", &b"PAR1"[..]),
+        ("f.txt", "┌".as_bytes()),
+    ] {
+        let path = dir.path().join(name);
+        let o = steppe(&["query", "trade_flows", "--out", path.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            bytes.starts_with(starts),
+            "{name}: {}",
+            String::from_utf8_lossy(&bytes)
+        );
+    }
+    let path = dir.path().join("g.csv");
+    let o = steppe(&[
+        "query",
+        "trade_flows",
+        "--format",
+        "json",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert!(std::fs::read_to_string(&path).unwrap().starts_with('{'));
+}
+
+fn steppe_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_steppe"))
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run steppe")
+}
+
+/// The widest line of `text`, in terminal columns.
+fn widest(text: &str) -> usize {
+    text.lines()
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn query_tables_fit_80_and_120_column_terminals() {
+    let mut header_cells = Vec::new();
+    for cols in ["80", "120"] {
+        let w: usize = cols.parse().unwrap();
+        for (args, must) in [
+            (
+                &["query", "trade_flows", "--reporter", "TJK"][..],
+                // Columns with one value in all rows are stated once, above the table.
+                &[
+                    "313,800,000",
+                    "value (USD)",
+                    "same in all 4 rows: year=2023, reporter_id=TJK",
+                    "4 row(s) of trade_flows",
+                ][..],
+            ),
+            (
+                &["query", "events", "--country", "TJK"][..],
+                &[
+                    "cur:tajik-civil-war",
+                    "not shown: ",
+                    "--wide",
+                    "7 row(s) of events",
+                ][..],
+            ),
+            (&["query", "sources"][..], &["dyer-2025-tajikistan"][..]),
+            (
+                &["query", "trade_flows", "--reporter", "TJK", "--limit", "1"][..],
+                &["source_locator"][..],
+            ),
+        ] {
+            let o = steppe_env(args, &[("COLUMNS", cols)]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            let out = stdout(&o);
+            assert!(widest(&out) <= w, "{args:?} wider than {w}:\n{out}");
+            for m in must {
+                assert!(out.contains(m), "{args:?} at {w}: `{m}` missing\n{out}");
+            }
+            if args[1] == "events" {
+                let header = out.lines().nth(2).unwrap().to_string();
+                header_cells.push(header.matches('┆').count());
+            }
+        }
+    }
+    assert!(
+        header_cells[1] > header_cells[0],
+        "120 columns show more than 80"
+    );
+    // --wide: every non-empty column in full, whatever the terminal.
+    let o = steppe_env(
+        &["query", "events", "--country", "TJK", "--wide"],
+        &[("COLUMNS", "80")],
+    );
+    let out = stdout(&o);
+    assert!(widest(&out) > 120, "{out}");
+    assert!(out.contains("source_locator") && !out.contains("not shown"));
+    // Not a terminal and no COLUMNS: nothing is fitted (the pipe gets every column).
+    let o = steppe_env(&["query", "trade_flows", "--reporter", "TJK"], &[]);
+    assert!(stdout(&o).contains("derivation") && !stdout(&o).contains("not shown"));
+}
+
+#[test]
+fn table_numbers_are_for_people_and_csv_json_keep_full_precision() {
+    let o = steppe_env(
+        &[
+            "query",
+            "trade_flows",
+            "--reporter",
+            "TJK",
+            "--columns",
+            "year,partner_id,flow,value",
+        ],
+        &[("COLUMNS", "100")],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for v in [
+        "137,400,000",
+        "1,580,000,000",
+        "313,800,000",
+        "1,189,000,000",
+    ] {
+        assert!(out.contains(v), "{v} missing\n{out}");
+    }
+    // The unit goes in the header (every row is in USD); years are not grouped.
+    assert!(
+        out.contains("value (USD)") && out.contains("│ 2023 "),
+        "{out}"
+    );
+    assert!(!out.contains("313800000") && !out.contains(".0 ") && !out.contains("2,023"));
+    // The currency column was read for the unit but is not shown: exactly the columns asked.
+    assert!(!out.contains("currency"), "{out}");
+    let csv = stdout(&steppe(&[
+        "query",
+        "trade_flows",
+        "--reporter",
+        "TJK",
+        "--format",
+        "csv",
+        "--columns",
+        "value",
+    ]));
+    assert!(csv.lines().skip(1).any(|l| l == "313800000.0"), "{csv}");
+    let json = stdout(&steppe(&[
+        "query",
+        "trade_flows",
+        "--reporter",
+        "TJK",
+        "--format",
+        "json",
+        "--limit",
+        "1",
+    ]));
+    let row: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(row["value"].as_f64(), Some(313_800_000.0), "{json}");
+    assert_eq!(row["year"], 2023, "{json}");
+}
+
+#[test]
+fn columns_come_in_the_order_given_in_every_format() {
+    let args = |format: &str| {
+        stdout(&steppe(&[
+            "query",
+            "trade_flows",
+            "--reporter",
+            "TJK",
+            "--columns",
+            "value,partner_id,year",
+            "--format",
+            format,
+        ]))
+    };
+    let csv = args("csv");
+    assert_eq!(csv.lines().next(), Some("value,partner_id,year"), "{csv}");
+    assert!(csv.contains("\n313800000.0,CHN,2023\n"), "{csv}");
+    let json = args("json");
+    let first = json.lines().next().unwrap();
+    let (v, p, y) = (
+        first.find("\"value\"").unwrap(),
+        first.find("\"partner_id\"").unwrap(),
+        first.find("\"year\"").unwrap(),
+    );
+    assert!(v < p && p < y, "{first}");
+    let table = args("table");
+    let header = table.lines().nth(1).unwrap();
+    let (v, p, y) = (
+        header.find("value (USD)").unwrap(),
+        header.find("partner_id").unwrap(),
+        header.find("year").unwrap(),
+    );
+    assert!(v < p && p < y, "{header}");
+    // Parquet keeps the order too, and goes to standard output when that is not a terminal.
+    let o = steppe(&[
+        "query",
+        "trade_flows",
+        "--columns",
+        "value,partner_id,year",
+        "--format",
+        "parquet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(&o.stdout[..4], b"PAR1");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("piped.parquet");
+    std::fs::write(&file, &o.stdout).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+        std::fs::File::open(&file).unwrap(),
+    )
+    .unwrap();
+    let names: Vec<String> = reader
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    assert_eq!(names, ["value", "partner_id", "year"]);
+    // An unknown column is one line listing the valid ones; a repeated one is refused.
+    let o = steppe(&["query", "trade_flows", "--columns", "year,valu"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("no column `valu`") && err.contains("year, month, reporter_id"));
+    let o = steppe(&["query", "trade_flows", "--columns", "year,year"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("`year` is listed twice"),
+        "{}",
+        stderr(&o)
+    );
+    let o = steppe(&["query", "trade_flows", "--format", "csv", "--wide"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: --wide applies to the table format"));
 }

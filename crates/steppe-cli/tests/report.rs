@@ -150,3 +150,111 @@ fn html_page_renders_in_a_headless_browser_with_chart_and_sources() {
         "screenshot is suspiciously small"
     );
 }
+
+#[test]
+fn report_text_fits_100_columns_and_long_partner_names_keep_alignment() {
+    let o = Command::new(env!("CARGO_BIN_EXE_steppe"))
+        .args(["report", "TJK"])
+        .env("COLUMNS", "100")
+        .output()
+        .expect("run steppe");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    for line in text.lines() {
+        let w = unicode_width::UnicodeWidthStr::width(line);
+        assert!(w <= 100, "{w} columns: {line:?}");
+    }
+    // Wrapped prose keeps every word: the source list still names the article in full.
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert!(words
+        .join(" ")
+        .contains("Tajikistan: Between the Bear and the Dragon."));
+
+    // A partner name far past the column is elided, and the numbers stay in their columns.
+    let store = Store::bundled().unwrap();
+    let mut report = steppe_cli::report::build(&store, "TJK", ("RUS", "CHN")).unwrap();
+    let long = "Russian Federation, its long official name running past the column";
+    report.names.insert("RUS".into(), long.into());
+    let text = steppe_cli::report::render_text_width(&report, 100);
+    let table: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Trade with main partners"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  ") && !l.starts_with("  shares"))
+        .collect();
+    assert_eq!(table.len(), 3, "{text}");
+    let russia = table.iter().find(|l| l.starts_with("  Russian")).unwrap();
+    assert!(russia.starts_with("  Russian Federation, its… "), "{text}");
+    assert!(table.iter().all(|l| !l.contains(long)), "{text}");
+    // Every row's sources start where the header's `sources` does.
+    let at = |l: &str, pat: &str| unicode_width::UnicodeWidthStr::width(&l[..l.find(pat).unwrap()]);
+    let col = at(table[0], "sources");
+    for row in &table[1..] {
+        assert_eq!(at(row, "  [") + 2, col, "{text}");
+    }
+    for line in text.lines() {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(line) <= 100,
+            "{line:?}"
+        );
+    }
+
+    // Indicator values are grouped, two decimals, right-aligned.
+    let point = |year: i16, value: f64| steppe::analytics::SeriesPoint {
+        indicator_id: "wdi:BX.TRF.PWKR.CD.DT".into(),
+        entity_id: "TJK".into(),
+        year,
+        value,
+        source_ids: vec![],
+    };
+    report.indicators = vec![(
+        "wdi:BX.TRF.PWKR.CD.DT".into(),
+        "Personal remittances, received (current US$)".into(),
+        vec![point(2015, 2_258_643_220.123), point(2016, 31.5)],
+    )];
+    let text = steppe_cli::report::render_text_width(&report, 100);
+    assert!(text.contains("    2015 2,258,643,220.12 \n"), "{text}");
+    assert!(text.contains("    2016            31.50 \n"), "{text}");
+}
+
+#[test]
+fn an_unsupported_chart_format_is_one_line_naming_the_flag_path_and_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["x.svg", "chart", "x.PNG.txt"] {
+        let path = dir.path().join(name);
+        let o = steppe(&["report", "TJK", "--png", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("error: --png "), "{err}");
+        assert!(
+            err.contains(name) && err.contains("PNG") && err.contains(".png"),
+            "{err}"
+        );
+        assert!(
+            !err.contains('{') && !err.contains("Error("),
+            "no debug dump: {err}"
+        );
+        // Checked before anything is printed or written.
+        assert!(o.stdout.is_empty());
+        assert!(!path.exists());
+    }
+    // A missing directory is one line too, for either file, before anything is printed.
+    for flag in ["--png", "--html"] {
+        let o = steppe(&["report", "TJK", flag, "/nonexistent-steppe-dir/x.png"]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(
+            err.trim_end(),
+            format!(
+                "error: {flag} /nonexistent-steppe-dir/x.png: no directory /nonexistent-steppe-dir"
+            )
+        );
+        assert!(o.stdout.is_empty());
+    }
+    // Upper-case extensions are PNG too.
+    let path = dir.path().join("chart.PNG");
+    let o = steppe(&["report", "TJK", "--png", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(&std::fs::read(&path).unwrap()[..4], b"\x89PNG");
+}

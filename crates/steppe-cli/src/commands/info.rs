@@ -7,14 +7,14 @@ use steppe::{Result, Store, Table};
 /// Prints tables, row counts, sources and the schema version.
 pub fn info(store: &Store) -> Result<i32> {
     let d = store.descriptor();
-    println!("store: {}", store.display_name());
-    println!(
-        "package: {}{}",
-        d.name,
-        d.title
-            .as_ref()
-            .map(|t| format!(" ({t})"))
-            .unwrap_or_default()
+    // Long lines wrap to the terminal (`COLUMNS`) with a hanging indent; a pipe gets them whole.
+    let width = crate::term::width().unwrap_or(usize::MAX);
+    let wrap = |first: &str, text: &str| print!("{}", crate::term::wrap(first, text, width));
+    wrap("store: ", &store.display_name());
+    let title = d.title.as_ref().map(|t| format!(" ({t})"));
+    wrap(
+        "package: ",
+        &format!("{}{}", d.name, title.unwrap_or_default()),
     );
     println!(
         "schema version: {}   generation: {}",
@@ -51,30 +51,41 @@ pub fn info(store: &Store) -> Result<i32> {
             if redist { "yes".into() } else { "no".into() },
         ]);
     }
-    println!("{t}");
-    println!(
-        "\n{} source(s); licences: {}",
-        store.row_count(Table::Sources),
-        {
-            let l: Vec<&str> = d.licenses.iter().map(|l| l.name.as_str()).collect();
-            if l.is_empty() {
-                "none recorded".to_string()
-            } else {
-                l.join(", ")
-            }
+    for c in [1, 2] {
+        if let Some(col) = t.column_mut(c) {
+            col.set_cell_alignment(comfy_table::CellAlignment::Right);
         }
-    );
+    }
+    // The table fits the terminal too: headers wrap, table names stay whole.
+    if let Some(col) = t.column_mut(0) {
+        col.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+    }
+    if width < usize::MAX {
+        t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+            .set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    }
+    println!("{t}");
+    let licences: Vec<&str> = d.licenses.iter().map(|l| l.name.as_str()).collect();
+    let licences = if licences.is_empty() {
+        "none recorded".to_string()
+    } else {
+        licences.join(", ")
+    };
+    let first = format!("{} source(s); licences: ", store.row_count(Table::Sources));
+    println!();
+    wrap(&first, &licences);
     if !d.steppe.imports.is_empty() {
         println!("\nimports:");
         for i in &d.steppe.imports {
-            println!(
-                "  {} {}: read {}, written {}, rejected {}",
-                i.importer,
+            let first = format!("  {} ", i.importer);
+            let text = format!(
+                "{}: read {}, written {}, rejected {}",
                 i.file,
                 i.rows_read,
                 i.rows_written.values().sum::<u64>(),
                 i.rows_rejected
             );
+            wrap(&first, &text);
         }
     }
     Ok(0)

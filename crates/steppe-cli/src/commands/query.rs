@@ -3,7 +3,7 @@
 use steppe::codes::CodeIndex;
 use steppe::{Error, Filter, Predicate, ReadOptions, Result, Store, Table};
 
-use crate::cli::QueryArgs;
+use crate::cli::{Format, QueryArgs};
 
 /// Parses `2015..2023`, `2020..`, `..1999` or `2023`.
 pub fn parse_years(text: &str) -> Result<(Option<i64>, Option<i64>)> {
@@ -176,16 +176,69 @@ pub fn build_filter(store: &Store, table: Table, args: &QueryArgs) -> Result<Fil
     Ok(filter)
 }
 
+/// Checks `--columns`: every name a column of `table`, none twice. One error lists the
+/// table's columns.
+pub fn check_columns(table: Table, columns: &[String]) -> Result<()> {
+    let schema = table.schema();
+    for (i, c) in columns.iter().enumerate() {
+        if schema.field_with_name(c).is_err() {
+            let valid: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+            return Err(Error::InvalidArgument(format!(
+                "--columns: table `{table}` has no column `{c}`; its columns are {}",
+                valid.join(", ")
+            )));
+        }
+        if columns[..i].contains(c) {
+            return Err(Error::InvalidArgument(format!(
+                "--columns: `{c}` is listed twice"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The columns to read for a table shown to people: the requested ones plus the unit
+/// columns their amounts need (`currency` for `value`), which are read but not shown.
+fn with_units(table: Table, columns: &[String]) -> Vec<String> {
+    let schema = table.schema();
+    let mut read = columns.to_vec();
+    for (amount, unit) in [
+        ("value", "currency"),
+        ("value_precision", "currency"),
+        ("quantity", "quantity_unit"),
+    ] {
+        let wanted = columns.iter().any(|c| c == amount);
+        if wanted && schema.field_with_name(unit).is_ok() && !read.iter().any(|c| c == unit) {
+            read.push(unit.to_string());
+        }
+    }
+    read
+}
+
 /// Runs `steppe query`.
 pub fn query(args: &QueryArgs) -> Result<i32> {
-    let store = super::open(args.store.as_deref())?;
     let table = Table::from_name(&args.table)?;
+    if let Some(c) = &args.columns {
+        check_columns(table, c)?;
+    }
+    let format = args.output_format();
+    if args.wide && format != Format::Table {
+        return Err(Error::InvalidArgument(
+            "--wide applies to the table format; csv, json and parquet always hold every column"
+                .into(),
+        ));
+    }
+    let store = super::open(args.store.as_deref())?;
     let filter = build_filter(&store, table, args)?;
+    let read_columns = match (&args.columns, format) {
+        (Some(c), Format::Table) => Some(with_units(table, c)),
+        (c, _) => c.clone(),
+    };
     let mut data = store.read(
         table,
         &ReadOptions {
             filter,
-            columns: args.columns.clone(),
+            columns: read_columns,
         },
     )?;
     if let Some(limit) = args.limit {
@@ -203,7 +256,18 @@ pub fn query(args: &QueryArgs) -> Result<i32> {
             })
             .collect();
     }
-    crate::output::write(&data, args.format, args.out.as_deref())?;
+    let out = args.out.as_deref();
+    if format == Format::Table {
+        let width = if args.wide {
+            None
+        } else {
+            crate::term::width()
+        };
+        crate::output::write_table(&data, args.columns.as_deref(), width, out)?;
+    } else {
+        crate::output::project(&mut data, args.columns.as_deref())?;
+        crate::output::write(&data, format, out)?;
+    }
     Ok(0)
 }
 

@@ -173,8 +173,29 @@ pub fn render_svg(r: &Report) -> Result<String> {
     Ok(svg)
 }
 
-/// The chart as a PNG file.
+/// Checks that `path` names a PNG file (ends in `.png`, any case): the one format the chart
+/// is written in. The error reads `PATH: ...` and names the supported format.
+pub fn check_png_path(path: &Path) -> std::result::Result<(), String> {
+    let png = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+    if png {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: the chart is written as PNG only; give a file name ending in .png",
+            path.display()
+        ))
+    }
+}
+
+/// The chart as a PNG file. Fails with one line when `path` does not end in `.png` or cannot
+/// be written.
 pub fn render_png(r: &Report, path: &Path) -> Result<()> {
+    check_png_path(path).map_err(Error::InvalidArgument)?;
+    // Open the file here so that an unwritable path is one line naming it, not the drawing
+    // backend's nested error.
+    std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     register_font();
     let root = BitMapBackend::new(path, (900, 480)).into_drawing_area();
     draw(r, root)

@@ -18,7 +18,7 @@ use steppe::{Filter, Predicate, ReadOptions, Result, Store, Table};
 
 pub use chart::{render_png, render_svg};
 pub use html::render_html;
-pub use text::render_text;
+pub use text::{render_text, render_text_width, DEFAULT_WIDTH};
 
 /// The remittances series the article is about.
 pub const REMITTANCES: &str = "wdi:BX.TRF.PWKR.DT.GD.ZS";
@@ -314,6 +314,26 @@ fn analytics_sources(store: &Store, id: &str) -> Result<Vec<steppe::model::Trade
     steppe::from_batches(&data.batches)
 }
 
+/// Checks `--html` and `--png` before anything is printed: the chart's file name ends in
+/// `.png`, and both files go to a directory that exists. One line naming the flag and path.
+fn check_output_paths(html: Option<&std::path::Path>, png: Option<&std::path::Path>) -> Result<()> {
+    let bad = |flag: &str, e: String| steppe::Error::InvalidArgument(format!("{flag} {e}"));
+    if let Some(p) = png {
+        chart::check_png_path(p).map_err(|e| bad("--png", e))?;
+    }
+    for (flag, path) in [("--html", html), ("--png", png)] {
+        let Some(p) = path else { continue };
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(d) = dir.filter(|d| !d.is_dir()) {
+            return Err(bad(
+                flag,
+                format!("{}: no directory {}", p.display(), d.display()),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Runs `steppe report`.
 pub fn run(
     store: &Store,
@@ -322,8 +342,10 @@ pub fn run(
     html: Option<&std::path::Path>,
     png: Option<&std::path::Path>,
 ) -> Result<i32> {
+    check_output_paths(html, png)?;
     let report = build(store, country, pair)?;
-    print!("{}", render_text(&report));
+    let width = crate::term::width().unwrap_or(DEFAULT_WIDTH);
+    print!("{}", render_text_width(&report, width));
     if let Some(p) = html {
         std::fs::write(p, render_html(&report)?).map_err(|e| steppe::Error::io(p, e))?;
         eprintln!("wrote {}", p.display());

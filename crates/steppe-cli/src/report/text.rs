@@ -1,22 +1,37 @@
-//! The terminal rendering of a report.
+//! The terminal rendering of a report: lines fitted to a width (long names elided in the
+//! trade table, prose wrapped with a hanging indent).
 
 use std::fmt::Write;
 
 use super::{money, when, Report};
+use crate::term::{fit_left, wrap};
 
-/// The report as plain text, sources numbered at the end.
+/// The width [`render_text`] fits to: a 100-column terminal.
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// The display columns of the trade table's partner names (longer ones end in `…`).
+const PARTNER_WIDTH: usize = 24;
+
+/// The report as plain text, sources numbered at the end, at most [`DEFAULT_WIDTH`] columns
+/// wide.
 pub fn render_text(r: &Report) -> String {
+    render_text_width(r, DEFAULT_WIDTH)
+}
+
+/// The report as plain text, its lines at most `width` display columns wide where the words
+/// allow (a single word longer than a line is not cut).
+pub fn render_text_width(r: &Report, width: usize) -> String {
     let mut o = String::new();
     let e = &r.entity;
     let _ = writeln!(o, "{} ({}) — steppe report", e.name, e.entity_id);
-    let _ = writeln!(o, "data: {}", r.store_name);
+    o.push_str(&wrap("data: ", &r.store_name, width));
     let _ = writeln!(
         o,
         "\nProfile {}",
         r.refs(std::slice::from_ref(&e.source_id))
     );
     if let Some(n) = &e.name_official {
-        let _ = writeln!(o, "  official name: {n}");
+        o.push_str(&wrap("  official name: ", n, width));
     }
     if let Some(reg) = &e.region {
         let _ = writeln!(o, "  region (UN M49): {reg}");
@@ -30,15 +45,16 @@ pub fn render_text(r: &Report) -> String {
             .into_iter()
             .flatten()
             .collect();
-        let _ = writeln!(o, "  {}: {} {}", m.role, name, r.refs(&ids));
+        o.push_str(&wrap(
+            "  ",
+            &format!("{}: {} {}", m.role, name, r.refs(&ids)),
+            width,
+        ));
     }
     match r.latest_year() {
         None => {
-            let _ = writeln!(
-                o,
-                "\nTrade\n  no trade flows for {} in this store",
-                e.entity_id
-            );
+            let none = format!("no trade flows for {} in this store", e.entity_id);
+            o.push_str(&format!("\nTrade\n{}", wrap("  ", &none, width)));
         }
         Some(year) => {
             let rows: Vec<_> = r.shares.iter().filter(|s| s.year == year).collect();
@@ -51,8 +67,12 @@ pub fn render_text(r: &Report) -> String {
             let _ = writeln!(o, "\nTrade with main partners, {year} (USD)");
             let _ = writeln!(
                 o,
-                "  {:<24} {:>12} {:>8} {:>12} {:>8}  sources",
-                "partner", "exports", "share", "imports", "share"
+                "  {} {:>12} {:>8} {:>12} {:>8}  sources",
+                fit_left("partner", PARTNER_WIDTH),
+                "exports",
+                "share",
+                "imports",
+                "share"
             );
             let mut basis = std::collections::BTreeSet::new();
             for p in partners.iter().take(10) {
@@ -70,8 +90,8 @@ pub fn render_text(r: &Report) -> String {
                 }
                 let _ = writeln!(
                     o,
-                    "  {:<24} {:>12} {:>8} {:>12} {:>8}  {}",
-                    r.name(p),
+                    "  {} {:>12} {:>8} {:>12} {:>8}  {}",
+                    fit_left(&r.name(p), PARTNER_WIDTH),
                     x,
                     xs,
                     m,
@@ -80,7 +100,8 @@ pub fn render_text(r: &Report) -> String {
                 );
             }
             if basis.contains("recorded_partners") {
-                let _ = writeln!(o, "  shares are of the partners this store records for {year}, not of all trade (no world total)");
+                let note = format!("shares are of the partners this store records for {year}, not of all trade (no world total)");
+                o.push_str(&wrap("  ", &note, width));
             }
         }
     }
@@ -95,36 +116,39 @@ pub fn render_text(r: &Report) -> String {
             .ratio
             .map(|x| format!("{x:.2}"))
             .unwrap_or_else(|| "–".into());
-        let _ = writeln!(
-            o,
-            "  {} {:<8} {a} {:>12} vs {b} {:>12}  ratio {ratio}  leans toward {} {}",
+        let first = format!(
+            "  {} {:<8} {a} {:>10} vs {b} {:>10}  ratio {ratio}  ",
             d.year,
             d.measure,
             money(d.value_a),
             money(d.value_b),
+        );
+        let rest = format!(
+            "leans toward {} {}",
             r.name(&d.leans_toward),
             r.refs(&d.source_ids)
         );
+        o.push_str(&wrap(&first, &rest, width));
     }
 
     let _ = writeln!(o, "\nIndicators");
     if r.indicators.is_empty() {
-        let _ = writeln!(
-            o,
-            "  none in this store (import WDI, e.g. {}, to add remittances)",
+        let none = format!(
+            "none in this store (import WDI, e.g. {}, to add remittances)",
             super::REMITTANCES
         );
+        o.push_str(&wrap("  ", &none, width));
     }
     for (id, name, pts) in &r.indicators {
-        let _ = writeln!(o, "  {name} ({id})");
-        for p in pts.iter().rev().take(10).rev() {
-            let _ = writeln!(
-                o,
-                "    {} {:>10.2} {}",
-                p.year,
-                p.value,
-                r.refs(&p.source_ids)
-            );
+        o.push_str(&wrap("  ", &format!("{name} ({id})"), width));
+        let shown: Vec<_> = pts.iter().rev().take(10).rev().collect();
+        let values: Vec<String> = shown
+            .iter()
+            .map(|p| crate::human::fixed(p.value, 2))
+            .collect();
+        let w = values.iter().map(|v| v.len()).max().unwrap_or(0).max(10);
+        for (p, v) in shown.iter().zip(&values) {
+            let _ = writeln!(o, "    {} {v:>w$} {}", p.year, r.refs(&p.source_ids));
         }
     }
 
@@ -142,7 +166,8 @@ pub fn render_text(r: &Report) -> String {
             .clone()
             .or_else(|| ev.description.clone())
             .unwrap_or_else(|| ev.event_id.clone());
-        let _ = writeln!(o, "  {:<11} {} {}", when(ev), title, r.refs(&ids));
+        let first = format!("  {:<11} ", when(ev));
+        o.push_str(&wrap(&first, &format!("{title} {}", r.refs(&ids)), width));
     }
 
     if !r.claims.is_empty() {
@@ -151,7 +176,11 @@ pub fn render_text(r: &Report) -> String {
     for c in &r.claims {
         let mut ids = vec![c.document_id.clone()];
         ids.extend(c.cited_source_ids.iter().cloned());
-        let _ = writeln!(o, "  “{}” {}", c.text, r.refs(&ids));
+        o.push_str(&wrap(
+            "  ",
+            &format!("“{}” {}", c.text, r.refs(&ids)),
+            width,
+        ));
     }
 
     let _ = writeln!(o, "\nSources");
@@ -162,7 +191,12 @@ pub fn render_text(r: &Report) -> String {
             .and_then(|c| r.sources.iter().position(|x| &x.source_id == c))
             .map(|n| format!(" (cited by [{}])", n + 1))
             .unwrap_or_default();
-        let _ = writeln!(o, "  [{}] {}{by}", i + 1, steppe::cite::to_text(s));
+        let first = format!("  [{}] ", i + 1);
+        o.push_str(&wrap(
+            &first,
+            &format!("{}{by}", steppe::cite::to_text(s)),
+            width,
+        ));
     }
     o
 }
