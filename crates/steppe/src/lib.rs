@@ -20,6 +20,7 @@ pub mod cite;
 pub mod codes;
 pub mod curated;
 mod error;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod import;
