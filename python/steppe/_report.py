@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import _steppe
-from ._args import PathArg, one_path
+from ._args import PathArg, check_type, one_path
 from ._store import Store, bundled
 
 
@@ -63,6 +63,7 @@ def report(
         A :class:`Report`; notebooks render it as HTML.
     """
     s = store if store is not None else bundled()
+    check_type(s, Store, "store")
     a, b = partners
     text, html = _steppe.render_report(s._inner, country, a, b)
     return Report(text, html, s, country, (a, b))

@@ -165,6 +165,20 @@ def test_open_rejects_other_types(value: object, received: str) -> None:
     assert e.value.field == "path"
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: steppe.report("TJK", store="store/"),  # type: ignore[arg-type]
+        lambda: steppe.analytics.partner_shares("TJK", "store/"),  # type: ignore[arg-type]
+        lambda: steppe.analytics.dependence("TJK", store=Path("store/")),  # type: ignore[arg-type]
+        lambda: steppe.analytics.indicator_series("wdi:X", "TJK", "s"),  # type: ignore[arg-type]
+    ],
+)
+def test_a_store_argument_must_be_a_store(call: Callable[[], Any]) -> None:
+    with pytest.raises(steppe.ArgumentError, match=r"^store must be a Store, not (str|.*Path)$"):
+        call()
+
+
 def test_report_saves_to_str_or_pathlike(tmp_path: Path) -> None:
     report = steppe.report("TJK")
     report.save_html(tmp_path / "a.html")
