@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _steppe, analytics, codes
 from ._errors import (
+    ArgumentError,
     CodeError,
     FormatError,
     LockedError,
@@ -30,8 +31,7 @@ from ._errors import (
     StoreError,
     ValidationError,
 )
-from ._report import Report, report
-from ._steppe import (
+from ._imports import (
     import_acled,
     import_baci,
     import_comtrade,
@@ -39,6 +39,7 @@ from ._steppe import (
     import_ucdp,
     import_wdi,
 )
+from ._report import Report, report
 from ._store import Problem, Store, ValidationReport, bundled, open
 from ._table import Schema, Table
 
@@ -111,6 +112,7 @@ TABLES: tuple[str, ...] = tuple(_steppe.table_names())
 __all__ = [
     "SCHEMA_VERSION",
     "TABLES",
+    "ArgumentError",
     "Author",
     "Claim",
     "CodeError",

@@ -10,6 +10,7 @@ import errno
 from collections.abc import Sequence
 
 __all__ = [
+    "ArgumentError",
     "CodeError",
     "FormatError",
     "LockedError",
@@ -148,3 +149,11 @@ class CodeError(SteppeError):
 
 class SchemaError(SteppeError):
     """A table name, column or record does not fit steppe's schemas; ``table`` names it."""
+
+
+class ArgumentError(SteppeError, TypeError):
+    """An argument has the wrong type.
+
+    For example a number where a path is expected, or a list where one path is. It is also
+    a built-in :class:`TypeError`. ``field`` names the parameter.
+    """

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 from . import _steppe
+from ._args import PathArg, check_type, one_path
 from ._store import Store, bundled
 
 
@@ -36,15 +35,16 @@ class Report:
     def _repr_html_(self) -> str:
         return self.html
 
-    def save_html(self, path: str | os.PathLike[str]) -> None:
-        """Writes the HTML page to ``path``."""
-        with open(path, "w", encoding="utf-8") as f:
+    def save_html(self, path: PathArg) -> None:
+        """Writes the HTML page to ``path`` (a ``str`` or ``os.PathLike``)."""
+        with open(one_path(path, "path"), "w", encoding="utf-8") as f:
             f.write(self.html)
 
-    def save_png(self, path: str | os.PathLike[str]) -> None:
-        """Writes the partner-share chart to ``path`` as PNG."""
+    def save_png(self, path: PathArg) -> None:
+        """Writes the partner-share chart to ``path`` (a ``str`` or ``os.PathLike``) as PNG."""
         a, b = self._partners
-        _steppe.render_report_png(self._store._inner, self._country, a, b, os.fspath(path))
+        p = one_path(path, "path")
+        _steppe.render_report_png(self._store._inner, self._country, a, b, p)
 
 
 def report(
@@ -63,6 +63,7 @@ def report(
         A :class:`Report`; notebooks render it as HTML.
     """
     s = store if store is not None else bundled()
+    check_type(s, Store, "store")
     a, b = partners
     text, html = _steppe.render_report(s._inner, country, a, b)
     return Report(text, html, s, country, (a, b))

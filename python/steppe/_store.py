@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from . import _steppe
+from ._args import PathArg, one_path
 from ._errors import CodeError, NotFoundError, SchemaError, ValidationError
 from ._table import Table
 
@@ -565,14 +566,15 @@ class Store:
         return self._inner.cite(source_id, format)
 
 
-def open(path: str | os.PathLike[str]) -> Store:
+def open(path: PathArg) -> Store:
     """Open the steppe store in directory ``path`` (one holding ``datapackage.json``).
 
     Raises:
+        ArgumentError: ``path`` is not a ``str`` or ``os.PathLike``.
         NotFoundError: the directory does not exist (also a ``FileNotFoundError``).
         StoreError: the directory holds no store, or its descriptor is damaged.
     """
-    p = os.fspath(path)
+    p = one_path(path, "path")
     if not os.path.exists(p):
         raise NotFoundError(f"no such directory: {p}", path=p)
     return Store(_steppe.open_store(p))

@@ -28,6 +28,42 @@ It implements ``__arrow_c_schema__``, so ``pyarrow.schema(table.schema)`` conver
 
 _PREVIEW_ROWS = 10
 
+# Arrow integer types (by name) and pandas' nullable integer dtypes.
+_NULLABLE_INTEGERS = {
+    "int8": "Int8",
+    "int16": "Int16",
+    "int32": "Int32",
+    "int64": "Int64",
+    "uint8": "UInt8",
+    "uint16": "UInt16",
+    "uint32": "UInt32",
+    "uint64": "UInt64",
+}
+
+
+def _text_dtype(arrow_type: pyarrow.DataType) -> Any:
+    """``string[pyarrow]`` for Arrow text, else ``None`` (the ``types_mapper`` of ``to_pandas``)."""
+    import pandas
+    import pyarrow
+
+    if pyarrow.types.is_string(arrow_type) or pyarrow.types.is_large_string(arrow_type):
+        return pandas.StringDtype("pyarrow")
+    return None
+
+
+def _nullable_dtype(field: pyarrow.Field) -> Any:
+    """The pandas nullable dtype (``Int16``, ``boolean``, ...) of a nullable int/bool field."""
+    import pandas
+    import pyarrow
+
+    if not field.nullable:
+        return None
+    if pyarrow.types.is_integer(field.type):
+        return pandas.api.types.pandas_dtype(_NULLABLE_INTEGERS[str(field.type)])
+    if pyarrow.types.is_boolean(field.type):
+        return pandas.BooleanDtype()
+    return None
+
 
 class Table(Generic[R]):
     """The rows of one steppe table, as Arrow record batches held by steppe.
@@ -113,10 +149,33 @@ class Table(Generic[R]):
     def to_pandas(self, **kwargs: Any) -> pandas.DataFrame:
         """The rows as a ``pandas.DataFrame`` (needs pandas and pyarrow).
 
-        Code columns (Arrow dictionaries) become pandas categoricals; dates become
-        ``datetime.date`` objects. Keyword arguments go to ``pyarrow.Table.to_pandas``.
+        Column dtypes follow the schema, never the rows: a column's dtype is the same whether
+        or not this selection holds a null in it.
+
+        - Nullable integer columns become pandas' nullable integers (``Int8`` ... ``Int64``,
+          ``UInt8`` ... ``UInt64``; missing ``pd.NA``): an event's ``year`` is ``1992``, not
+          ``1992.0``. Integer columns the schema declares non-null stay NumPy (``int16``...).
+        - Nullable booleans become ``boolean``; text becomes ``string[pyarrow]`` (``pd.NA``).
+        - Dates become ``datetime64[ms]`` (``.dt`` works; missing ``NaT``). A date known only
+          to the month or year is stored as its first day: read it with the column stating
+          its precision (``date_precision``, ``issued_precision``).
+        - Code columns (Arrow dictionaries) become pandas categoricals.
+        - Floats stay ``float64``/``float32`` (missing ``NaN``); list columns hold arrays.
+
+        Keyword arguments go to ``pyarrow.Table.to_pandas``. Passing ``types_mapper`` leaves
+        every type to it and pyarrow; ``types_mapper=None, date_as_object=True`` gives
+        pyarrow's own conversion.
         """
-        return self.to_pyarrow().to_pandas(**kwargs)
+        table = self.to_pyarrow()
+        kwargs.setdefault("date_as_object", False)
+        if "types_mapper" in kwargs:
+            return table.to_pandas(**kwargs)
+        df = table.to_pandas(types_mapper=_text_dtype, **kwargs)
+        for field in table.schema:
+            dtype = _nullable_dtype(field)
+            if dtype is not None:
+                df[field.name] = dtype.__from_arrow__(table.column(field.name))
+        return df
 
     def sources_cited(self) -> list[tuple[str, str | None]]:
         """The sources the rows cite, as ``(source_id, title)`` pairs sorted by id.

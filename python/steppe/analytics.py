@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import _steppe
+from ._args import check_type
 from ._store import Store, bundled
 from ._table import Table
 
@@ -21,7 +22,11 @@ __all__ = ["concentration", "dependence", "indicator_series", "mirror", "partner
 
 
 def _inner(store: Store | None) -> _steppe.Store:
-    return (store if store is not None else bundled())._inner
+    """The extension store of ``store`` (default: the bundled one); ArgumentError if no Store."""
+    if store is None:
+        return bundled()._inner
+    check_type(store, Store, "store")
+    return store._inner
 
 
 def partner_shares(

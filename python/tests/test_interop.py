@@ -3,7 +3,6 @@ sharing steppe's buffers."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 import pytest
@@ -124,7 +123,7 @@ def test_pandas(bundled: steppe.Store) -> None:
     assert set(df["partner_id"]) == {"CHN", "RUS"}
     sources = bundled.sources().to_pandas()
     issued = sources.set_index("source_id").loc["iso-codes-4.15.0-iso-3166-1", "issued"]
-    assert issued == datetime.date(2023, 4, 27)
+    assert issued == pd.Timestamp(2023, 4, 27)  # datetime64, so .dt works
 
 
 @pytest.mark.duckdb

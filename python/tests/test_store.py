@@ -205,9 +205,21 @@ def test_cite(bundled: steppe.Store) -> None:
     assert "Tajikistan: Between the Bear and the Dragon" in text
     bib = bundled.cite("dyer-2025-tajikistan", format="bibtex")
     assert bib.startswith("@") and "{dyer-2025-tajikistan," in bib
+    # Only bibliographic fields: the curation note (where the text came from) stays out, and
+    # the month is BibTeX's standard macro.
+    assert bib == (
+        "@misc{dyer-2025-tajikistan,\n"
+        "  author = {Dyer, Theo},\n"
+        "  title = {Tajikistan: Between the Bear and the Dragon},\n"
+        "  year = 2025,\n"
+        "  month = sep\n"
+        "}"
+    )
     csl = json.loads(bundled.cite("dyer-2025-tajikistan", format="csl-json"))
     assert csl["id"] == "dyer-2025-tajikistan"
     assert csl["title"] == "Tajikistan: Between the Bear and the Dragon"
+    assert sorted(csl) == ["author", "id", "issued", "title", "type"]
+    assert csl["issued"] == {"date-parts": [[2025, 9, 26]]}
     with pytest.raises(steppe.SteppeError, match="no source `nope`"):
         bundled.cite("nope")
     with pytest.raises(steppe.SteppeError, match="citation format"):

@@ -1,5 +1,6 @@
-//! Citation export: a source as plain text, BibTeX or CSL-JSON, holding exactly the fields the
-//! record has (nothing is invented to fill a style).
+//! Citation export: a source as plain text, BibTeX or CSL-JSON, holding exactly the
+//! bibliographic fields the record has (nothing is invented to fill a style). steppe's own
+//! bookkeeping (the curation `note`, licence, checksum, size, `cited_by`) is never exported.
 
 use crate::model::{DatePrecision, Source};
 
@@ -82,8 +83,18 @@ fn bib_escape(v: &str) -> String {
         .replace('%', "\\%")
 }
 
-/// A BibTeX entry keyed by the source id.
+/// The BibTeX month macro (`jan` ... `dec`) of a month number 1-12.
+fn bib_month(month: u32) -> &'static str {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    MONTHS[(month as usize + 11) % 12]
+}
+
+/// A BibTeX entry keyed by the source id: braced values, except `year` and `month`, which
+/// are bare (`year = 2025`, `month = sep`: the standard month macros).
 pub fn to_bibtex(s: &Source) -> String {
+    use chrono::Datelike;
     let kind = match s.csl_type.as_str() {
         "article-journal" => "article",
         "book" => "book",
@@ -91,6 +102,7 @@ pub fn to_bibtex(s: &Source) -> String {
         "report" => "techreport",
         _ => "misc",
     };
+    let braced = |v: String| format!("{{{v}}}");
     let mut fields: Vec<(&str, String)> = Vec::new();
     let authors: Vec<String> = s
         .authors
@@ -104,56 +116,49 @@ pub fn to_bibtex(s: &Source) -> String {
         })
         .collect();
     if !authors.is_empty() {
-        fields.push(("author", authors.join(" and ")));
+        fields.push(("author", braced(authors.join(" and "))));
     }
     if let Some(t) = &s.title {
-        fields.push(("title", bib_escape(t)));
+        fields.push(("title", braced(bib_escape(t))));
     }
     if let Some(c) = &s.container_title {
-        fields.push((
-            if kind == "article" {
-                "journal"
-            } else {
-                "howpublished"
-            },
-            bib_escape(c),
-        ));
+        let key = if kind == "article" {
+            "journal"
+        } else {
+            "howpublished"
+        };
+        fields.push((key, braced(bib_escape(c))));
     }
     if let Some(p) = &s.publisher {
-        fields.push(("publisher", bib_escape(p)));
+        fields.push(("publisher", braced(bib_escape(p))));
     }
     if let Some(d) = s.issued {
-        fields.push(("year", d.format("%Y").to_string()));
+        fields.push(("year", d.year().to_string()));
         if matches!(
             s.issued_precision,
             Some(DatePrecision::Month) | Some(DatePrecision::Day) | None
         ) {
-            fields.push(("month", d.format("%m").to_string()));
+            fields.push(("month", bib_month(d.month()).to_string()));
         }
     }
     if let Some(p) = &s.page {
-        fields.push(("pages", p.clone()));
+        fields.push(("pages", braced(p.clone())));
     }
     if let Some(v) = &s.version {
-        fields.push(("version", bib_escape(v)));
+        fields.push(("version", braced(bib_escape(v))));
     }
     if let Some(u) = &s.url {
-        fields.push(("url", u.clone()));
+        fields.push(("url", braced(u.clone())));
     }
     if let Some(d) = &s.doi {
-        fields.push(("doi", d.clone()));
+        fields.push(("doi", braced(d.clone())));
     }
-    if let Some(n) = &s.note {
-        fields.push(("note", bib_escape(n)));
-    }
-    let body: Vec<String> = fields
-        .iter()
-        .map(|(k, v)| format!("  {k} = {{{v}}}"))
-        .collect();
+    let body: Vec<String> = fields.iter().map(|(k, v)| format!("  {k} = {v}")).collect();
     format!("@{kind}{{{},\n{}\n}}", s.source_id, body.join(",\n"))
 }
 
-/// A CSL-JSON item.
+/// A CSL-JSON item: `id`, `type`, the bibliographic variables the record holds, `author`
+/// (`family`/`given`/`literal`), `issued` (date-parts at the record's precision), `accessed`.
 pub fn to_csl_json(s: &Source) -> serde_json::Value {
     use serde_json::{json, Map, Value};
     let mut m = Map::new();
@@ -171,7 +176,6 @@ pub fn to_csl_json(s: &Source) -> serde_json::Value {
     put("DOI", &s.doi);
     put("version", &s.version);
     put("page", &s.page);
-    put("note", &s.note);
     if !s.authors.is_empty() {
         let authors: Vec<Value> = s
             .authors
@@ -259,6 +263,12 @@ mod tests {
         assert!(bib.starts_with("@misc{dyer-2025,"), "{bib}");
         assert!(bib.contains("title = {Tajikistan: Between the Bear \\& the Dragon}"));
         assert!(!bib.contains("url"));
+        assert_eq!(
+            bib,
+            "@misc{dyer-2025,\n  author = {Dyer, Theo},\n  \
+             title = {Tajikistan: Between the Bear \\& the Dragon},\n  \
+             year = 2025,\n  month = sep\n}"
+        );
         let csl = to_csl_json(&s);
         assert_eq!(
             csl["issued"]["date-parts"],
@@ -279,5 +289,46 @@ mod tests {
             to_csl_json(&s)["issued"]["date-parts"],
             serde_json::json!([[2025]])
         );
+        let bib = to_bibtex(&s);
+        assert!(
+            bib.contains("year = 2025") && !bib.contains("month"),
+            "{bib}"
+        );
+    }
+
+    #[test]
+    fn bibtex_months_are_the_standard_macros() {
+        let mut s = article();
+        s.issued_precision = Some(DatePrecision::Month);
+        for (month, name) in [(1, "jan"), (5, "may"), (9, "sep"), (12, "dec")] {
+            s.issued = chrono::NaiveDate::from_ymd_opt(2024, month, 1);
+            let bib = to_bibtex(&s);
+            assert!(bib.contains(&format!("  month = {name}\n")), "{bib}");
+        }
+    }
+
+    #[test]
+    fn steppe_bookkeeping_is_not_exported() {
+        let mut s = article();
+        s.note = Some("Text supplied as shared/seed/x.txt; licence unknown".into());
+        s.license = Some("CC-BY-4.0".into());
+        s.cited_by = Some("other-2020".into());
+        s.content_sha256 = Some("39c5255e".into());
+        s.byte_size = Some(10);
+        s.redistributable = false;
+        let bib = to_bibtex(&s);
+        for hidden in ["note", "shared/seed", "CC-BY", "other-2020", "39c5255e"] {
+            assert!(!bib.contains(hidden), "{hidden} in {bib}");
+        }
+        let csl = to_csl_json(&s);
+        let mut keys: Vec<&str> = csl
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["author", "id", "issued", "title", "type"]);
+        assert!(!to_text(&s).contains("shared/seed"));
     }
 }
