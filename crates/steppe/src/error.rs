@@ -116,6 +116,10 @@ pub enum Error {
     /// A query or argument is invalid.
     #[error("{0}")]
     InvalidArgument(String),
+    /// The caller stopped the work (Ctrl-C, or its progress receiver asked to stop); nothing
+    /// was committed.
+    #[error("stopped by the caller; nothing was written")]
+    Cancelled,
     /// No dataset is bundled in this build.
     #[error("no dataset is bundled in this build of steppe; pass a store path")]
     NotBundled,

@@ -1,5 +1,8 @@
-//! Progress reporting for long work (imports). The core only calls this trait; the CLI draws
-//! a progress bar, Python may pass a callback, and the default does nothing.
+//! Progress reporting for long work (imports), and the caller's way to stop it. The core only
+//! calls this trait; the CLI draws a progress bar, Python passes a callback and Ctrl-C, and
+//! the default does nothing.
+
+use crate::{Error, Result};
 
 /// Receives progress of a long operation. All methods default to doing nothing.
 pub trait Progress: Send + Sync {
@@ -9,6 +12,20 @@ pub trait Progress: Send + Sync {
     fn advance(&self, _bytes: u64, _rows: u64) {}
     /// The current piece of work is done.
     fn finish(&self) {}
+    /// Whether the caller asks the work to stop. Importers ask between batches (every few
+    /// thousand rows) and then fail with [`Error::Cancelled`], committing nothing.
+    fn should_stop(&self) -> bool {
+        false
+    }
+}
+
+/// `Err(Error::Cancelled)` when `progress` asks to stop, else `Ok(())`.
+pub fn check_stop(progress: &dyn Progress) -> Result<()> {
+    if progress.should_stop() {
+        Err(Error::Cancelled)
+    } else {
+        Ok(())
+    }
 }
 
 /// Reports nothing.
@@ -16,3 +33,21 @@ pub trait Progress: Send + Sync {
 pub struct NoProgress;
 
 impl Progress for NoProgress {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Stop;
+    impl Progress for Stop {
+        fn should_stop(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn check_stop_fails_only_when_asked() {
+        assert!(check_stop(&NoProgress).is_ok());
+        assert!(matches!(check_stop(&Stop), Err(Error::Cancelled)));
+    }
+}

@@ -214,7 +214,7 @@ fn import_one(
         }
         let line = record_line(&rec);
         run.read_row();
-        o.ticker.row();
+        o.ticker.row()?;
         let raw = raw_csv(&rec);
         if !o.header.fits(rec.len()) {
             run.reject(

@@ -546,7 +546,7 @@ fn import_file(
         || input.name.to_ascii_lowercase().ends_with(".gz");
     progress.start(&input.name, (!compressed).then_some(input.bytes));
     let result = (|| -> Result<()> {
-        for part in rx.iter() {
+        for part in rx {
             let mut part = part?;
             if let Some(b) = part.batch.take() {
                 part.batch = Some(with_source(&b, &source_id)?);

@@ -325,7 +325,7 @@ fn import_file(
         .spawn(move || parser.run(reader, path_buf))
         .map_err(|e| Error::io(path, e))?;
     let result = (|| -> Result<()> {
-        for part in rx.iter() {
+        for part in rx {
             apply_part(&mut run, part?, progress.as_ref())?;
         }
         Ok(())

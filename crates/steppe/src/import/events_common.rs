@@ -177,12 +177,15 @@ pub(crate) struct Ticker {
 }
 
 impl Ticker {
-    /// One more row.
-    pub fn row(&mut self) {
+    /// One more row; every few thousand rows reports progress and fails with
+    /// [`crate::Error::Cancelled`] when the receiver asks to stop.
+    pub fn row(&mut self) -> Result<()> {
         self.rows += 1;
         if self.rows >= 8192 {
             self.flush();
+            crate::progress::check_stop(self.progress.as_ref())?;
         }
+        Ok(())
     }
 
     fn flush(&mut self) {

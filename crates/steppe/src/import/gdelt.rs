@@ -225,7 +225,7 @@ fn import_one(
             continue;
         }
         run.read_row();
-        ticker.row();
+        ticker.row()?;
         let text = match std::str::from_utf8(raw) {
             Ok(t) => t,
             Err(e) => {

@@ -565,7 +565,7 @@ impl Part {
 }
 
 /// Applies a part to the run: accounting, rejects, the batch (Parquet encoding happens here,
-/// on the writing thread), progress.
+/// on the writing thread), progress; fails with `Error::Cancelled` when asked to stop.
 pub(crate) fn apply_part(
     run: &mut ImportRun,
     part: Part,
@@ -585,7 +585,7 @@ pub(crate) fn apply_part(
         run.write(Table::TradeFlows, &batch)?;
     }
     progress.advance(part.bytes, part.read);
-    Ok(())
+    crate::progress::check_stop(progress)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -191,7 +191,7 @@ fn import_one(
         }
         let line = record_line(&rec);
         run.read_row();
-        o.ticker.row();
+        o.ticker.row()?;
         let raw = raw_csv(&rec);
         if std::mem::take(&mut first)
             && rec

@@ -498,7 +498,7 @@ fn next_row(o: &mut Reader, rec: &mut Record, run: &mut ImportRun) -> Result<Opt
             continue;
         }
         run.read_row();
-        o.ticker.row();
+        o.ticker.row()?;
         return Ok(Some(record_line(rec)));
     }
 }
