@@ -64,7 +64,13 @@ fn a_stopped_wdi_import_commits_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("store");
     let first = wdi_file(dir.path(), "WDICSV.csv", 2);
-    wdi::import(&[first], &out, &WdiOptions::default(), &ImportOptions::default()).unwrap();
+    wdi::import(
+        &[first],
+        &out,
+        &WdiOptions::default(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
     let before = validated(&out).records::<IndicatorObservation>().unwrap();
     assert_eq!(before.len(), 2);
 
@@ -73,7 +79,11 @@ fn a_stopped_wdi_import_commits_nothing() {
     let (stop, options) = stopping();
     let err = wdi::import(&[big], &out, &WdiOptions::default(), &options).unwrap_err();
     assert!(matches!(err, Error::Cancelled), "{err}");
-    assert_eq!(stop.asked.load(Ordering::Relaxed), 1, "asked at the first batch");
+    assert_eq!(
+        stop.asked.load(Ordering::Relaxed),
+        1,
+        "asked at the first batch"
+    );
 
     let store = validated(&out);
     assert_eq!(store.records::<IndicatorObservation>().unwrap(), before);
@@ -106,6 +116,9 @@ fn a_stopped_baci_import_commits_nothing_and_its_parser_ends() {
 
     let store = validated(&out);
     let flows = store.records::<TradeFlow>().unwrap();
-    assert!(!flows.is_empty() && flows.iter().all(|f| f.year == 2022), "{flows:?}");
+    assert!(
+        !flows.is_empty() && flows.iter().all(|f| f.year == 2022),
+        "{flows:?}"
+    );
     assert_eq!(store.descriptor().steppe.imports.len(), 1);
 }
