@@ -31,6 +31,7 @@ from ._errors import (
     StoreError,
     ValidationError,
 )
+from ._import_report import FileReport, ImportReport
 from ._imports import (
     import_acled,
     import_baci,
@@ -121,7 +122,9 @@ __all__ = [
     "EntityCode",
     "Event",
     "EventActor",
+    "FileReport",
     "FormatError",
+    "ImportReport",
     "Indicator",
     "IndicatorObservation",
     "LockedError",

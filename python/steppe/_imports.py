@@ -2,11 +2,7 @@
 
 ``import_baci``, ``import_comtrade``, ``import_wdi``, ``import_gdelt``, ``import_ucdp`` and
 ``import_acled`` each take one input file or many (``str`` or ``os.PathLike``), write the
-store at ``out`` (created when missing) and return the import report as a dict::
-
-    {"files": [{"file", "importer", "source_id", "sha256", "rows_read", "rows_accepted",
-                "rows_rejected", "rejected_by_reason", "rows_skipped", "rows_written"}, ...],
-     "skipped_files": [...], "rows_read": int, "rows_accepted": int, "rows_rejected": int}
+store at ``out`` (created when missing) and return an :class:`steppe.ImportReport`.
 
 Arguments of the wrong type raise :class:`steppe.ArgumentError` naming the parameter before
 anything is read; a bad file raises :class:`steppe.FormatError` naming the file, line and field.
@@ -14,14 +10,30 @@ anything is read; a bad file raises :class:`steppe.FormatError` naming the file,
 ``skipped_files``), ``"replace"`` or ``"fail"``; ``wait=True`` waits for another process's
 lock on the store instead of raising :class:`steppe.LockedError`. Further keyword options of
 the extension's importers are passed through unchanged.
+
+``progress`` is ``None``/``False`` (nothing), ``True`` (a tqdm bar; needs tqdm:
+``pip install 'steppe[progress]'``) or a callable ``progress(bytes_done, bytes_total)``:
+``bytes_done`` (int) is the input bytes processed so far over every file of the call and
+never decreases; ``bytes_total`` is the inputs' size on disk, or ``None`` when an input is
+compressed. It is called on the calling thread, with the GIL, at most every 50 ms (not per
+row), and once more at the end; an exception it raises stops the import like Ctrl-C.
+
+Ctrl-C (``KeyboardInterrupt``) stops an import between batches: the file being imported is
+not committed (the store stays as it was before that file; files of the same call that
+finished before stay imported) and ``KeyboardInterrupt`` is raised.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeAlias
 
 from . import _steppe
 from ._args import PathArg, PathsArg, check_type, one_path, optional_paths, paths, strings
+from ._errors import ArgumentError
+from ._import_report import ImportReport
+from ._optional import require
 
 __all__ = [
     "import_acled",
@@ -32,13 +44,60 @@ __all__ = [
     "import_wdi",
 ]
 
-Report = dict[str, Any]
+ProgressCallback: TypeAlias = Callable[[int, "int | None"], object]
+"""``progress(bytes_done, bytes_total)``: see the module documentation."""
+
+ProgressArg: TypeAlias = "ProgressCallback | bool | None"
+"""``None``/``False`` (no progress), ``True`` (a tqdm bar) or a :data:`ProgressCallback`."""
 
 
 def _common(reimport: object, wait: object) -> dict[str, Any]:
     check_type(reimport, str, "reimport")
     check_type(wait, bool, "wait")
     return {"reimport": reimport, "wait": wait}
+
+
+@contextmanager
+def _tqdm_bar() -> Iterator[ProgressCallback]:
+    require("tqdm", "progress=True")
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=None, unit="B", unit_scale=True, unit_divisor=1024, desc="steppe import")
+
+    def update(done: int, total: int | None) -> None:
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+@contextmanager
+def _progress(progress: object) -> Iterator[ProgressCallback | None]:
+    """The callback the extension calls for ``progress=`` (see the module documentation)."""
+    if progress is None or progress is False:
+        yield None
+    elif progress is True:
+        with _tqdm_bar() as update:
+            yield update
+    elif callable(progress):
+        yield progress
+    else:
+        raise ArgumentError(
+            "progress must be None, a bool or a callable (bytes_done, bytes_total), "
+            f"not {type(progress).__name__}",
+            field="progress",
+        )
+
+
+def _run(
+    importer: Callable[..., dict[str, Any]], progress: object, *args: Any, **kw: Any
+) -> ImportReport:
+    with _progress(progress) as callback:
+        return ImportReport.from_dict(importer(*args, progress=callback, **kw))
 
 
 def import_baci(
@@ -48,15 +107,18 @@ def import_baci(
     products: PathArg | None = None,
     reimport: str = "skip",
     wait: bool = False,
+    progress: ProgressArg = None,
     **options: Any,
-) -> Report:
+) -> ImportReport:
     """Import CEPII BACI yearly files (``BACI_HS92_Y2023_V202501.csv``, plain, .gz or .zip).
 
     BACI's country codes are mapped through ``country_codes`` (``country_codes_V*.csv``);
     when given, products are checked against ``products`` (``product_codes_*.csv``). BACI
     values (thousands of USD) are stored in USD.
     """
-    return _steppe.import_baci(
+    return _run(
+        _steppe.import_baci,
+        progress,
         paths(files, "files"),
         one_path(country_codes, "country_codes"),
         one_path(out, "out"),
@@ -71,11 +133,17 @@ def import_comtrade(
     out: PathArg,
     reimport: str = "skip",
     wait: bool = False,
+    progress: ProgressArg = None,
     **options: Any,
-) -> Report:
+) -> ImportReport:
     """Import UN Comtrade CSV downloads (current or legacy layout, told apart by the header)."""
-    return _steppe.import_comtrade(
-        paths(files, "files"), one_path(out, "out"), **_common(reimport, wait), **options
+    return _run(
+        _steppe.import_comtrade,
+        progress,
+        paths(files, "files"),
+        one_path(out, "out"),
+        **_common(reimport, wait),
+        **options,
     )
 
 
@@ -86,14 +154,17 @@ def import_wdi(
     series_metadata: PathsArg | None = None,
     reimport: str = "skip",
     wait: bool = False,
+    progress: ProgressArg = None,
     **options: Any,
-) -> Report:
+) -> ImportReport:
     """Import World Bank WDI CSV files, with optional country and series metadata files.
 
     Reads the bulk ``WDICSV.csv``/``WDIData.csv``, per-indicator ``API_*.csv`` and DataBank
     exports; metadata files are also recognised among ``files`` by their header.
     """
-    return _steppe.import_wdi(
+    return _run(
+        _steppe.import_wdi,
+        progress,
         paths(files, "files"),
         one_path(out, "out"),
         country_metadata=optional_paths(country_metadata, "country_metadata"),
@@ -109,14 +180,17 @@ def import_gdelt(
     countries: str | list[str] | tuple[str, ...] | None = None,
     reimport: str = "skip",
     wait: bool = False,
+    progress: ProgressArg = None,
     **options: Any,
-) -> Report:
+) -> ImportReport:
     """Import GDELT 1.0/2.0 event exports.
 
     ``countries`` (one code or several: ISO codes or ``"fips:TI"``-style codes) keeps only
     events involving them.
     """
-    return _steppe.import_gdelt(
+    return _run(
+        _steppe.import_gdelt,
+        progress,
         paths(files, "files"),
         one_path(out, "out"),
         countries=None if countries is None else strings(countries, "countries"),
@@ -130,11 +204,17 @@ def import_ucdp(
     out: PathArg,
     reimport: str = "skip",
     wait: bool = False,
+    progress: ProgressArg = None,
     **options: Any,
-) -> Report:
+) -> ImportReport:
     """Import UCDP GED CSV files."""
-    return _steppe.import_ucdp(
-        paths(files, "files"), one_path(out, "out"), **_common(reimport, wait), **options
+    return _run(
+        _steppe.import_ucdp,
+        progress,
+        paths(files, "files"),
+        one_path(out, "out"),
+        **_common(reimport, wait),
+        **options,
     )
 
 
@@ -143,9 +223,15 @@ def import_acled(
     out: PathArg,
     reimport: str = "skip",
     wait: bool = False,
+    progress: ProgressArg = None,
     **options: Any,
-) -> Report:
+) -> ImportReport:
     """Import ACLED CSV exports (your own download); event tables become not redistributable."""
-    return _steppe.import_acled(
-        paths(files, "files"), one_path(out, "out"), **_common(reimport, wait), **options
+    return _run(
+        _steppe.import_acled,
+        progress,
+        paths(files, "files"),
+        one_path(out, "out"),
+        **_common(reimport, wait),
+        **options,
     )

@@ -1,9 +1,50 @@
 """Type stubs of the compiled extension ``steppe._steppe`` (private: use ``steppe``)."""
 
 import os
-from collections.abc import Iterator, Sequence
-from typing import Any, final
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeAlias, final
 
+_ProgressCallback: TypeAlias = Callable[[int, int | None], object]
+"""``progress(bytes_done, bytes_total)`` of the importers: input bytes processed so far over
+every file of the call (never decreasing), and the inputs' size on disk or ``None`` when one
+is compressed. Called on the calling thread with the GIL, at most every 50 ms and once at the
+end; an exception it raises stops the import (nothing of the current file is committed)."""
+
+# The extension's __all__ (pyo3 lists every item it adds); stubtest checks it matches.
+__all__ = [
+    "SCHEMA_VERSION",
+    "ArrowColumn",
+    "Schema",
+    "Store",
+    "Table",
+    "__version__",
+    "_build_store_from_data",
+    "_panic_for_tests",
+    "_raise_for_tests",
+    "_unguarded_panic_for_tests",
+    "bundled_store",
+    "code_list",
+    "concentration",
+    "convert_arrow",
+    "convert_list",
+    "dependence",
+    "import_acled",
+    "import_baci",
+    "import_comtrade",
+    "import_gdelt",
+    "import_ucdp",
+    "import_wdi",
+    "indicator_series",
+    "mirror",
+    "open_store",
+    "partner_shares",
+    "render_report",
+    "render_report_png",
+    "run_cli",
+    "schemes",
+    "table_columns",
+    "table_names",
+]
 __version__: str
 SCHEMA_VERSION: int
 
@@ -24,10 +65,10 @@ class Schema:
         """``(name, type, nullable)`` of each column."""
 
     def __len__(self) -> int: ...
-    def __getitem__(self, name: str) -> str: ...
-    def __contains__(self, name: object) -> bool: ...
+    def __getitem__(self, key: str, /) -> str: ...
+    def __contains__(self, key: object, /) -> bool: ...
     def __iter__(self) -> Iterator[str]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def __arrow_c_schema__(self) -> object:
         """Export the schema as an Arrow C schema PyCapsule."""
@@ -102,7 +143,14 @@ class Store:
         """Rows per table, schema version, generation and package metadata."""
 
     def read(self, table: str, filters: list[tuple[Any, ...]] | None = None) -> Table:
-        """Read the rows of ``table`` matching every filter tuple."""
+        """Read the rows of ``table`` matching every filter tuple, in one call.
+
+        Filter tuples: ``("in", column, [values])``, ``("range", column, min, max)``,
+        ``("contains", column, [values])``, ``("any", [filters])``, ``("countries", "in" |
+        "contains", column, [values], year, soft)`` (countries resolved here; ``soft`` keeps a
+        value that is no country) and ``("in_select", column, table, select_column,
+        [filters])`` (a sub-query). Ctrl-C is checked while it runs.
+        """
 
     def distinct(
         self, table: str, column: str, filters: list[tuple[Any, ...]] | None = None
@@ -171,6 +219,7 @@ def import_baci(
     products: str | os.PathLike[str] | None = None,
     reimport: str = "skip",
     wait: bool = False,
+    progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports CEPII BACI yearly files into the store at ``out``, mapping country codes."""
 
@@ -179,6 +228,7 @@ def import_comtrade(
     out: str | os.PathLike[str],
     reimport: str = "skip",
     wait: bool = False,
+    progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports UN Comtrade CSV downloads (current or legacy layout) into the store at ``out``."""
 
@@ -189,6 +239,7 @@ def import_wdi(
     series_metadata: Sequence[str | os.PathLike[str]] | None = None,
     reimport: str = "skip",
     wait: bool = False,
+    progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports World Bank WDI CSV files (and their metadata) into the store at ``out``."""
 
@@ -198,6 +249,7 @@ def import_gdelt(
     countries: Sequence[str] | None = None,
     reimport: str = "skip",
     wait: bool = False,
+    progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports GDELT 1.0/2.0 event exports into the store at ``out``."""
 
@@ -206,6 +258,7 @@ def import_ucdp(
     out: str | os.PathLike[str],
     reimport: str = "skip",
     wait: bool = False,
+    progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports UCDP GED CSV files into the store at ``out``."""
 
@@ -214,6 +267,7 @@ def import_acled(
     out: str | os.PathLike[str],
     reimport: str = "skip",
     wait: bool = False,
+    progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports ACLED CSV exports (never redistributable) into the store at ``out``."""
 

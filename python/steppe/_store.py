@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from . import _steppe
 from ._args import PathArg, one_path
-from ._errors import CodeError, NotFoundError, SchemaError, ValidationError
+from ._errors import NotFoundError, SchemaError, ValidationError
 from ._table import Table
 
 if TYPE_CHECKING:
@@ -62,6 +63,27 @@ _CODE_LIST_COLUMNS = {
 }
 
 _Filter: TypeAlias = tuple[Any, ...]
+"""A filter of the extension's ``Store.read``: ``("in", column, [values])``, ``("range", column,
+min, max)``, ``("contains", column, [values])``, ``("any", [filters])``, ``("countries", op,
+column, [values], year, soft)`` (resolved in Rust) or ``("in_select", column, table,
+select_column, [filters])`` (a sub-query run in Rust): a query crosses into Rust once."""
+
+
+@functools.cache
+def _table_columns(name: str) -> tuple[str, ...]:
+    """The columns of table ``name`` (static: asked of the extension once per table)."""
+    return tuple(_steppe.table_columns(name))
+
+
+@functools.cache
+def _code_list(name: str) -> tuple[str, ...]:
+    """The values of code list ``name`` (static: asked of the extension once per list)."""
+    return tuple(_steppe.code_list(name))
+
+
+def _countries(column: str, values: list[str], year: int | None, *, soft: bool = False) -> _Filter:
+    """Rows whose ``column`` is one of the countries typed in any form (resolved in Rust)."""
+    return ("countries", "in", column, values, year, soft)
 
 
 def _as_values(value: Values) -> list[str]:
@@ -181,7 +203,7 @@ class Store:
         return Table(self._inner.read(name, filters))
 
     def _filters(self, name: str, years: Years | None, filters: Mapping[str, Any]) -> list[_Filter]:
-        columns = _steppe.table_columns(name)
+        columns = _table_columns(name)
         year_hint: int | None = None
         out: list[_Filter] = []
         if years is not None:
@@ -200,7 +222,7 @@ class Store:
         return out
 
     @staticmethod
-    def _column(name: str, columns: list[str], key: str) -> str:
+    def _column(name: str, columns: tuple[str, ...], key: str) -> str:
         if key in columns:
             return key
         if f"{key}_id" in columns:
@@ -216,9 +238,9 @@ class Store:
     def _predicate(self, table: str, column: str, value: Any, year: int | None) -> _Filter:
         values = _as_values(value)
         if column in _ENTITY_COLUMNS:
-            values = self.resolve_countries(values, year=year)
-        elif column in _CODE_LIST_COLUMNS:
-            allowed = _steppe.code_list(_CODE_LIST_COLUMNS[column])
+            return _countries(column, values, year)
+        if column in _CODE_LIST_COLUMNS:
+            allowed = _code_list(_CODE_LIST_COLUMNS[column])
             bad = [v for v in values if v not in allowed]
             if bad:
                 raise SchemaError(
@@ -275,8 +297,10 @@ class Store:
         if commodity is not None:
             out.append(("in", "commodity_code", _as_values(commodity)))
         if involving is not None:
-            ids = self.resolve_countries(involving, year=self._year_hint(years))
-            out.append(("any", [("in", "reporter_id", ids), ("in", "partner_id", ids)]))
+            values, year = _as_values(involving), self._year_hint(years)
+            out.append(
+                ("any", [_countries(c, values, year) for c in ("reporter_id", "partner_id")])
+            )
         return self._read("trade_flows", out)
 
     def events(
@@ -299,11 +323,15 @@ class Store:
         """
         out = self._filters("events", years, {"event_class": event_class, **filters})
         if country is not None:
-            ids = self.resolve_countries(country, year=self._year_hint(years))
-            with_actors = self._inner.distinct(
-                "event_actors", "event_id", [("in", "actor_ref", ids)]
+            values, year = _as_values(country), self._year_hint(years)
+            with_actors = (
+                "in_select",
+                "event_id",
+                "event_actors",
+                "event_id",
+                [_countries("actor_ref", values, year)],
             )
-            out.append(("any", [("in", "country_id", ids), ("in", "event_id", with_actors)]))
+            out.append(("any", [_countries("country_id", values, year), with_actors]))
         return self._read("events", out)
 
     def event_actors(
@@ -325,7 +353,7 @@ class Store:
         """
         out = self._filters("event_actors", years, {"event_id": event, **filters})
         if actor is not None:
-            out.append(("in", "actor_ref", [self._soft_resolve(v) for v in _as_values(actor)]))
+            out.append(_countries("actor_ref", _as_values(actor), None, soft=True))
         return self._read("event_actors", out)
 
     def entities(
@@ -483,15 +511,8 @@ class Store:
         """
         out = self._filters("claims", None, {"document_id": document, **filters})
         if about is not None:
-            out.append(("contains", "about", [self._soft_resolve(v) for v in _as_values(about)]))
+            out.append(("countries", "contains", "about", _as_values(about), None, True))
         return self._read("claims", out)
-
-    def _soft_resolve(self, value: str) -> str:
-        """The entity id of a country code, or the value itself (an organisation id)."""
-        try:
-            return self.resolve_countries(value)[0]
-        except CodeError:
-            return value
 
     @staticmethod
     def _year_hint(years: Years | None) -> int | None:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from . import _steppe
+from ._optional import require
 
 if TYPE_CHECKING:
     import pandas
@@ -130,7 +131,8 @@ class Table(Generic[R]):
         return list(self)
 
     def to_pyarrow(self) -> pyarrow.Table:
-        """The rows as a ``pyarrow.Table`` (zero-copy; needs pyarrow)."""
+        """The rows as a ``pyarrow.Table`` (zero-copy; needs pyarrow: ``steppe[pyarrow]``)."""
+        require("pyarrow", "Table.to_pyarrow()")
         import pyarrow
 
         # Through a RecordBatchReader rather than pyarrow.table(), which first checks whether
@@ -141,13 +143,17 @@ class Table(Generic[R]):
         return from_stream(self).read_all()
 
     def to_polars(self) -> polars.DataFrame:
-        """The rows as a ``polars.DataFrame`` (zero-copy where polars allows; needs polars)."""
+        """The rows as a ``polars.DataFrame`` (zero-copy where polars allows).
+
+        Needs polars (``pip install 'steppe[polars]'``).
+        """
+        require("polars", "Table.to_polars()")
         import polars
 
         return polars.DataFrame(self)
 
     def to_pandas(self, **kwargs: Any) -> pandas.DataFrame:
-        """The rows as a ``pandas.DataFrame`` (needs pandas and pyarrow).
+        """The rows as a ``pandas.DataFrame`` (needs pandas and pyarrow: ``steppe[pandas]``).
 
         Column dtypes follow the schema, never the rows: a column's dtype is the same whether
         or not this selection holds a null in it.
@@ -166,6 +172,8 @@ class Table(Generic[R]):
         every type to it and pyarrow; ``types_mapper=None, date_as_object=True`` gives
         pyarrow's own conversion.
         """
+        require("pandas", "Table.to_pandas()")
+        require("pyarrow", "Table.to_pandas()", extra="pandas")
         table = self.to_pyarrow()
         kwargs.setdefault("date_as_object", False)
         if "types_mapper" in kwargs:

@@ -54,7 +54,7 @@ def test_import_wdi_takes_one_path_or_many(
 ) -> None:
     out = tmp_path / "store"
     summary = steppe.import_wdi(files(wdi), out)
-    assert (summary["rows_read"], summary["rows_accepted"], summary["rows_rejected"]) == (1, 1, 0)
+    assert (summary.rows_read, summary.rows_accepted, summary.rows_rejected) == (1, 1, 0)
     obs = steppe.open(out).indicator_observations(country="TJK")
     assert sorted((o.year, o.value) for o in obs) == [(2021, 1.0), (2022, 2.0)]
 

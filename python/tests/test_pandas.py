@@ -60,7 +60,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> steppe.Store:
     work = tmp_path_factory.mktemp("pandas")
     (work / "WDICSV.csv").write_text(WDI)
     summary = steppe.import_wdi(work / "WDICSV.csv", work / "store")
-    assert (summary["rows_accepted"], summary["rows_rejected"]) == (1, 1)
+    assert (summary.rows_accepted, summary.rows_rejected) == (1, 1)
     return steppe.open(work / "store")
 
 

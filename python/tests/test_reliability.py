@@ -52,10 +52,10 @@ def test_hostile_values_become_rejects_and_no_row_is_lost(tmp_path: Path) -> Non
     )
     data, codes = _baci(tmp_path, body)
     summary = steppe.import_baci([data], codes, tmp_path / "store")
-    skipped = sum(summary["rows_skipped"].values()) if summary.get("rows_skipped") else 0
-    assert summary["rows_read"] == 6
-    assert summary["rows_read"] == summary["rows_accepted"] + summary["rows_rejected"] + skipped
-    assert summary["rows_accepted"] == 2
+    skipped = sum(summary.rows_skipped.values())
+    assert summary.rows_read == 6
+    assert summary.rows_read == summary.rows_accepted + summary.rows_rejected + skipped
+    assert summary.rows_accepted == 2
     store = steppe.open(tmp_path / "store")
     rejects = sorted(store.rejects(), key=lambda r: r.line)
     assert [r.line for r in rejects] == [3, 4, 5, 6]

@@ -1,4 +1,5 @@
-//! `steppe.analytics`: the core's trade-dependence analytics as Tables.
+//! `steppe.analytics`: the core's trade-dependence analytics as Tables (each a long read,
+//! run through `interrupt::run_long`).
 
 use std::sync::Arc;
 
@@ -6,7 +7,8 @@ use pyo3::prelude::*;
 use serde::{Deserialize, Serialize};
 use steppe::analytics;
 
-use crate::errors::{guard, Failure};
+use crate::errors::Failure;
+use crate::interrupt::run_long;
 use crate::store::{PyStore, StoreState};
 use crate::table::PyTable;
 
@@ -46,14 +48,11 @@ pub fn partner_shares(
     years: Years,
 ) -> PyResult<PyTable> {
     let state = store.state().clone();
-    Ok(py.detach(|| {
-        guard(|| {
-            let id = resolve(&state, country)?;
-            let rows =
-                analytics::partner_shares(&state.store, &id, years).map_err(Failure::Steppe)?;
-            table("partner_shares", &rows, &state)
-        })
-    })?)
+    run_long(py, None, |_| {
+        let id = resolve(&state, country)?;
+        let rows = analytics::partner_shares(&state.store, &id, years).map_err(Failure::Steppe)?;
+        table("partner_shares", &rows, &state)
+    })
 }
 
 /// Herfindahl-Hirschman index over partners (`over="partners"`) or products.
@@ -76,14 +75,12 @@ pub fn concentration(
         }
     };
     let state = store.state().clone();
-    Ok(py.detach(|| {
-        guard(|| {
-            let id = resolve(&state, country)?;
-            let rows = analytics::concentration(&state.store, &id, products, years)
-                .map_err(Failure::Steppe)?;
-            table("concentration", &rows, &state)
-        })
-    })?)
+    run_long(py, None, |_| {
+        let id = resolve(&state, country)?;
+        let rows = analytics::concentration(&state.store, &id, products, years)
+            .map_err(Failure::Steppe)?;
+        table("concentration", &rows, &state)
+    })
 }
 
 /// How a country's trade with partner `a` compares with partner `b`, by year.
@@ -98,18 +95,16 @@ pub fn dependence(
     years: Years,
 ) -> PyResult<PyTable> {
     let state = store.state().clone();
-    Ok(py.detach(|| {
-        guard(|| {
-            let (id, a, b) = (
-                resolve(&state, country)?,
-                resolve(&state, a)?,
-                resolve(&state, b)?,
-            );
-            let rows =
-                analytics::dependence(&state.store, &id, &a, &b, years).map_err(Failure::Steppe)?;
-            table("dependence", &rows, &state)
-        })
-    })?)
+    run_long(py, None, |_| {
+        let (id, a, b) = (
+            resolve(&state, country)?,
+            resolve(&state, a)?,
+            resolve(&state, b)?,
+        );
+        let rows =
+            analytics::dependence(&state.store, &id, &a, &b, years).map_err(Failure::Steppe)?;
+        table("dependence", &rows, &state)
+    })
 }
 
 /// What `a` reports exporting to `b` against what `b` reports importing from `a`.
@@ -123,13 +118,11 @@ pub fn mirror(
     years: Years,
 ) -> PyResult<PyTable> {
     let state = store.state().clone();
-    Ok(py.detach(|| {
-        guard(|| {
-            let (a, b) = (resolve(&state, a)?, resolve(&state, b)?);
-            let rows = analytics::mirror(&state.store, &a, &b, years).map_err(Failure::Steppe)?;
-            table("mirror", &rows, &state)
-        })
-    })?)
+    run_long(py, None, |_| {
+        let (a, b) = (resolve(&state, a)?, resolve(&state, b)?);
+        let rows = analytics::mirror(&state.store, &a, &b, years).map_err(Failure::Steppe)?;
+        table("mirror", &rows, &state)
+    })
 }
 
 /// An indicator's values for a country, by year, with their sources.
@@ -141,12 +134,10 @@ pub fn indicator_series(
     country: &str,
 ) -> PyResult<PyTable> {
     let state = store.state().clone();
-    Ok(py.detach(|| {
-        guard(|| {
-            let id = resolve(&state, country)?;
-            let rows = analytics::indicator_series(&state.store, indicator, &id)
-                .map_err(Failure::Steppe)?;
-            table("indicator_series", &rows, &state)
-        })
-    })?)
+    run_long(py, None, |_| {
+        let id = resolve(&state, country)?;
+        let rows =
+            analytics::indicator_series(&state.store, indicator, &id).map_err(Failure::Steppe)?;
+        table("indicator_series", &rows, &state)
+    })
 }

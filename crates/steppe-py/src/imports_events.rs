@@ -1,5 +1,6 @@
 //! Python entry points of the WDI, GDELT, UCDP and ACLED importers: `import_wdi`,
-//! `import_gdelt`, `import_ucdp`, `import_acled`. Each releases the GIL while it runs and
+//! `import_gdelt`, `import_ucdp`, `import_acled`. Each runs through `interrupt::run_import`
+//! (GIL released, Ctrl-C stops it, `progress=` called) and
 //! returns the import report as a dict (`import_report::report_dict`).
 
 use std::path::PathBuf;
@@ -7,14 +8,15 @@ use std::path::PathBuf;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::errors::guard;
 use crate::import_report::{options, report_dict};
+use crate::interrupt::run_import;
 
 /// Imports World Bank WDI CSV files (bulk `WDICSV.csv`/`WDIData.csv`, per-indicator
 /// `API_*.csv`, DataBank exports) into the store at `out`, with optional country and series
 /// metadata files (also recognised among `files` by their header).
 #[pyfunction]
-#[pyo3(signature = (files, out, country_metadata=None, series_metadata=None, reimport="skip", wait=false))]
+#[pyo3(signature = (files, out, country_metadata=None, series_metadata=None, reimport="skip", wait=false, progress=None))]
+#[allow(clippy::too_many_arguments)] // one argument per Python keyword
 pub fn import_wdi<'py>(
     py: Python<'py>,
     files: Vec<PathBuf>,
@@ -23,20 +25,28 @@ pub fn import_wdi<'py>(
     series_metadata: Option<Vec<PathBuf>>,
     reimport: &str,
     wait: bool,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let opts = options(reimport, wait)?;
     let wdi = steppe::import::wdi::WdiOptions {
         country_metadata: country_metadata.unwrap_or_default(),
         series_metadata: series_metadata.unwrap_or_default(),
     };
-    let report = py.detach(|| guard(|| steppe::import::wdi::import(&files, &out, &wdi, &opts)))?;
+    let inputs: Vec<PathBuf> = [&files, &wdi.country_metadata, &wdi.series_metadata]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    let report = run_import(py, opts, progress, &inputs, |o| {
+        steppe::import::wdi::import(&files, &out, &wdi, o)
+    })?;
     report_dict(py, &report)
 }
 
 /// Imports GDELT 1.0/2.0 event exports into the store at `out`; `countries` (ISO codes or
 /// `fips:TI`-style codes) keeps only events involving them.
 #[pyfunction]
-#[pyo3(signature = (files, out, countries=None, reimport="skip", wait=false))]
+#[pyo3(signature = (files, out, countries=None, reimport="skip", wait=false, progress=None))]
 pub fn import_gdelt<'py>(
     py: Python<'py>,
     files: Vec<PathBuf>,
@@ -44,43 +54,51 @@ pub fn import_gdelt<'py>(
     countries: Option<Vec<String>>,
     reimport: &str,
     wait: bool,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let opts = options(reimport, wait)?;
     let gdelt = steppe::import::gdelt::GdeltOptions {
         countries: countries.unwrap_or_default(),
     };
-    let report =
-        py.detach(|| guard(|| steppe::import::gdelt::import(&files, &out, &gdelt, &opts)))?;
+    let report = run_import(py, opts, progress, &files, |o| {
+        steppe::import::gdelt::import(&files, &out, &gdelt, o)
+    })?;
     report_dict(py, &report)
 }
 
 /// Imports UCDP GED CSV files into the store at `out`.
 #[pyfunction]
-#[pyo3(signature = (files, out, reimport="skip", wait=false))]
+#[pyo3(signature = (files, out, reimport="skip", wait=false, progress=None))]
 pub fn import_ucdp<'py>(
     py: Python<'py>,
     files: Vec<PathBuf>,
     out: PathBuf,
     reimport: &str,
     wait: bool,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let opts = options(reimport, wait)?;
-    let report = py.detach(|| guard(|| steppe::import::ucdp::import(&files, &out, &opts)))?;
+    let report = run_import(py, opts, progress, &files, |o| {
+        steppe::import::ucdp::import(&files, &out, o)
+    })?;
     report_dict(py, &report)
 }
 
 /// Imports ACLED CSV exports (your own download) into the store at `out`; the store marks
 /// the event tables as not redistributable.
 #[pyfunction]
-#[pyo3(signature = (files, out, reimport="skip", wait=false))]
+#[pyo3(signature = (files, out, reimport="skip", wait=false, progress=None))]
 pub fn import_acled<'py>(
     py: Python<'py>,
     files: Vec<PathBuf>,
     out: PathBuf,
     reimport: &str,
     wait: bool,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let opts = options(reimport, wait)?;
-    let report = py.detach(|| guard(|| steppe::import::acled::import(&files, &out, &opts)))?;
+    let report = run_import(py, opts, progress, &files, |o| {
+        steppe::import::acled::import(&files, &out, o)
+    })?;
     report_dict(py, &report)
 }

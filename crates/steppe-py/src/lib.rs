@@ -10,6 +10,7 @@ mod errors;
 mod import_report;
 mod imports_events;
 mod imports_trade;
+mod interrupt;
 mod report;
 mod store;
 mod table;

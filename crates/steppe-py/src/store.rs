@@ -7,11 +7,12 @@ use arrow_array::cast::AsArray;
 use arrow_schema::DataType;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyTuple};
 use steppe::model::Source;
 use steppe::{CodeIndex, Filter, Predicate, ReadOptions, Table};
 
 use crate::errors::{guard, many_code_errors, Failure};
+use crate::interrupt::run_long;
 use crate::table::PyTable;
 
 /// Entity ids, or every value that failed with its reason.
@@ -159,10 +160,151 @@ pub fn table_columns(name: &str) -> PyResult<Vec<String>> {
         .collect())
 }
 
+/// Values that failed country resolution, each with its reason.
+type CodeFailures = Vec<(String, String)>;
+
+/// A filter as Python gives it, before countries are resolved and sub-queries run (both
+/// happen without the GIL, inside the one call into Rust that a query makes).
+enum Spec {
+    /// Ready as given.
+    Ready(Predicate),
+    /// `("countries", op, column, [values], year, soft)`: rows whose `column` is (`op` "in")
+    /// or holds (`op` "contains") one of the countries typed in any form; `soft` keeps a
+    /// value that is not a country (an organisation id) instead of failing.
+    Countries {
+        contains: bool,
+        column: String,
+        values: Vec<String>,
+        year: Option<i32>,
+        soft: bool,
+    },
+    /// `("in_select", column, table, select_column, [filters])`: rows whose `column` is one
+    /// of the distinct values of `select_column` over the rows of `table` matching `filters`.
+    InSelect {
+        column: String,
+        table: Table,
+        select: String,
+        filters: Vec<Spec>,
+    },
+    /// `("any", [filters])`: rows matching one of them.
+    Any(Vec<Spec>),
+}
+
+impl Spec {
+    /// The predicate, once countries are resolved and sub-queries read; `Ok(Err(..))` lists
+    /// the values that are not countries.
+    fn build(self, state: &StoreState) -> Result<Result<Predicate, CodeFailures>, Failure> {
+        Ok(Ok(match self {
+            Spec::Ready(p) => p,
+            Spec::Countries {
+                contains,
+                column,
+                values,
+                year,
+                soft,
+            } => {
+                let values = if soft {
+                    soft_resolve(state, values)?
+                } else {
+                    match state.resolve(&values, year)? {
+                        Ok(ids) => ids,
+                        Err(failures) => return Ok(Err(failures)),
+                    }
+                };
+                if contains {
+                    Predicate::ListContains { column, values }
+                } else {
+                    Predicate::In { column, values }
+                }
+            }
+            Spec::InSelect {
+                column,
+                table,
+                select,
+                filters,
+            } => {
+                let filter = match build_filter(filters, state)? {
+                    Ok(f) => f,
+                    Err(failures) => return Ok(Err(failures)),
+                };
+                let values = distinct_values(state, table, &select, filter)?;
+                Predicate::In { column, values }
+            }
+            Spec::Any(specs) => {
+                let mut out = Vec::with_capacity(specs.len());
+                for spec in specs {
+                    match spec.build(state)? {
+                        Ok(p) => out.push(p),
+                        Err(failures) => return Ok(Err(failures)),
+                    }
+                }
+                Predicate::Any(out)
+            }
+        }))
+    }
+}
+
+/// The entity id of each value that is a country, the value itself otherwise.
+fn soft_resolve(state: &StoreState, values: Vec<String>) -> Result<Vec<String>, Failure> {
+    values
+        .into_iter()
+        .map(|v| {
+            Ok(match state.resolve(std::slice::from_ref(&v), None)? {
+                Ok(ids) if !ids.is_empty() => ids[0].clone(),
+                _ => v,
+            })
+        })
+        .collect()
+}
+
+/// The conjunction of `specs`.
+fn build_filter(
+    specs: Vec<Spec>,
+    state: &StoreState,
+) -> Result<Result<Filter, CodeFailures>, Failure> {
+    let mut filter = Filter::all();
+    for spec in specs {
+        match spec.build(state)? {
+            Ok(p) => filter = filter.and(p),
+            Err(failures) => return Ok(Err(failures)),
+        }
+    }
+    Ok(Ok(filter))
+}
+
+/// Distinct non-null values (as text, sorted) of `column` over the rows of `table` matching
+/// `filter`; only that column is read.
+fn distinct_values(
+    state: &StoreState,
+    table: Table,
+    column: &str,
+    filter: Filter,
+) -> Result<Vec<String>, Failure> {
+    let options = ReadOptions {
+        filter,
+        columns: Some(vec![column.to_string()]),
+    };
+    let data = state.store.read(table, &options)?;
+    let mut out = std::collections::BTreeSet::new();
+    for batch in &data.batches {
+        let text = arrow_cast::cast(batch.column(0), &DataType::Utf8)?;
+        out.extend(text.as_string::<i32>().iter().flatten().map(String::from));
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// Parses the filters given as a list of nested tuples (see [`spec_from_py`]).
+fn specs_from_py(filters: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Spec>> {
+    match filters {
+        None => Ok(Vec::new()),
+        Some(list) => list.try_iter()?.map(|f| spec_from_py(&f?)).collect(),
+    }
+}
+
 /// Parses a filter given as nested tuples:
-/// `("in", column, [values])`, `("range", column, min, max)`, `("contains", column, [values])`
-/// and `("any", [filters])`.
-fn predicate_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Predicate> {
+/// `("in", column, [values])`, `("range", column, min, max)`, `("contains", column, [values])`,
+/// `("any", [filters])`, and the kinds of [`Spec`] (`"countries"`, `"in_select"`).
+fn spec_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Spec> {
     let tuple = obj.cast::<PyTuple>().map_err(|_| {
         PyTypeError::new_err("a filter is a tuple such as (\"in\", column, [values])")
     })?;
@@ -171,28 +313,45 @@ fn predicate_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Predicate> {
         "in" | "contains" => {
             let column: String = tuple.get_item(1)?.extract()?;
             let values: Vec<String> = tuple.get_item(2)?.extract()?;
-            Ok(if kind == "in" {
+            Ok(Spec::Ready(if kind == "in" {
                 Predicate::In { column, values }
             } else {
                 Predicate::ListContains { column, values }
-            })
+            }))
         }
         "range" => {
             let column: String = tuple.get_item(1)?.extract()?;
             let min: Option<i64> = tuple.get_item(2)?.extract()?;
             let max: Option<i64> = tuple.get_item(3)?.extract()?;
-            Ok(Predicate::range(&column, min, max))
+            Ok(Spec::Ready(Predicate::range(&column, min, max)))
         }
-        "any" => {
-            let items = tuple.get_item(1)?;
-            let list = items
-                .try_iter()?
-                .map(|p| predicate_from_py(&p?))
-                .collect::<PyResult<Vec<_>>>()?;
-            Ok(Predicate::Any(list))
+        "countries" => {
+            let op: String = tuple.get_item(1)?.extract()?;
+            if op != "in" && op != "contains" {
+                return Err(PyValueError::new_err(format!(
+                    "a countries filter is \"in\" or \"contains\", not {op:?}"
+                )));
+            }
+            Ok(Spec::Countries {
+                contains: op == "contains",
+                column: tuple.get_item(2)?.extract()?,
+                values: tuple.get_item(3)?.extract()?,
+                year: tuple.get_item(4)?.extract()?,
+                soft: tuple.get_item(5)?.extract()?,
+            })
         }
+        "in_select" => {
+            let table: String = tuple.get_item(2)?.extract()?;
+            Ok(Spec::InSelect {
+                column: tuple.get_item(1)?.extract()?,
+                table: guard(|| Table::from_name(&table))?,
+                select: tuple.get_item(3)?.extract()?,
+                filters: specs_from_py(Some(&tuple.get_item(4)?))?,
+            })
+        }
+        "any" => Ok(Spec::Any(specs_from_py(Some(&tuple.get_item(1)?))?)),
         other => Err(PyValueError::new_err(format!(
-            "unknown filter kind `{other}`; use in, range, contains or any"
+            "unknown filter kind `{other}`; use in, range, contains, countries, in_select or any"
         ))),
     }
 }
@@ -235,27 +394,30 @@ impl PyStore {
         Ok(out)
     }
 
-    /// Reads the rows of `table` that match every filter (the GIL is released meanwhile).
+    /// Reads the rows of `table` that match every filter: the whole query (country
+    /// resolution, sub-queries, the read) in this one call, through `interrupt::run_long`.
     #[pyo3(signature = (table, filters=None))]
     fn read(
         &self,
         py: Python<'_>,
         table: &str,
-        filters: Option<&Bound<'_, PyList>>,
+        filters: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyTable> {
         let t = guard(|| Table::from_name(table))?;
-        let mut filter = Filter::all();
-        if let Some(filters) = filters {
-            for f in filters.iter() {
-                filter = filter.and(predicate_from_py(&f)?);
-            }
-        }
-        let options = ReadOptions {
-            filter,
-            columns: None,
-        };
+        let specs = specs_from_py(filters)?;
         let state = self.state.clone();
-        let data = py.detach(|| guard(|| state.store.read(t, &options)))?;
+        let data = run_long(py, None, |_| -> Result<_, Failure> {
+            let filter = match build_filter(specs, &state)? {
+                Ok(f) => f,
+                Err(failures) => return Ok(Err(failures)),
+            };
+            let options = ReadOptions {
+                filter,
+                columns: None,
+            };
+            Ok(Ok(state.store.read(t, &options)?))
+        })?
+        .map_err(|failures| many_code_errors(py, &failures))?;
         Ok(PyTable::new(
             t.name().to_string(),
             data.schema,
@@ -272,32 +434,18 @@ impl PyStore {
         py: Python<'_>,
         table: &str,
         column: &str,
-        filters: Option<&Bound<'_, PyList>>,
+        filters: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vec<String>> {
         let t = guard(|| Table::from_name(table))?;
-        let mut filter = Filter::all();
-        if let Some(filters) = filters {
-            for f in filters.iter() {
-                filter = filter.and(predicate_from_py(&f)?);
-            }
-        }
-        let options = ReadOptions {
-            filter,
-            columns: Some(vec![column.to_string()]),
-        };
+        let specs = specs_from_py(filters)?;
         let state = self.state.clone();
-        let values = py.detach(|| {
-            guard(|| -> Result<Vec<String>, Failure> {
-                let data = state.store.read(t, &options)?;
-                let mut out = std::collections::BTreeSet::new();
-                for batch in &data.batches {
-                    let text = arrow_cast::cast(batch.column(0), &DataType::Utf8)?;
-                    out.extend(text.as_string::<i32>().iter().flatten().map(String::from));
-                }
-                Ok(out.into_iter().collect())
+        run_long(py, None, |_| -> Result<_, Failure> {
+            Ok(match build_filter(specs, &state)? {
+                Ok(filter) => Ok(distinct_values(&state, t, column, filter)?),
+                Err(failures) => Err(failures),
             })
-        })?;
-        Ok(values)
+        })?
+        .map_err(|failures| many_code_errors(py, &failures))
     }
 
     /// Resolves countries typed in any form (ISO alpha-2/alpha-3/numeric, `fips:TI`,
@@ -329,7 +477,7 @@ impl PyStore {
         u64,
     )> {
         let state = self.state.clone();
-        let report = py.detach(|| guard(|| steppe::validate(&state.store)))?;
+        let report = run_long(py, None, |_| steppe::validate(&state.store))?;
         Ok((
             report
                 .problems
