@@ -56,7 +56,9 @@ def test_ctrl_c_during_an_import_leaves_the_store_as_it_was(
         if done > 0 and not sent.is_set():
             sent.set()
             # Ctrl-C from another thread, as a terminal would deliver it.
-            threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT)).start()
+            sender = threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT))
+            sender.start()
+            sender.join()
 
     with pytest.raises(KeyboardInterrupt):
         steppe.import_wdi(big, out, progress=progress)

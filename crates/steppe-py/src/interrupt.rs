@@ -95,14 +95,12 @@ where
                 let finished = worker.is_finished();
                 if raised.is_none() {
                     let done = watch.done.load(Ordering::Relaxed);
+                    // The callback first, so a signal raised while it ran is seen at once.
                     let tick = Python::attach(|py| -> PyResult<()> {
-                        py.check_signals()?;
-                        match &callback {
-                            Some(cb) if reported != Some(done) => {
-                                cb.call.call1(py, (done, cb.total)).map(drop)
-                            }
-                            _ => Ok(()),
+                        if let Some(cb) = callback.as_ref().filter(|_| reported != Some(done)) {
+                            cb.call.call1(py, (done, cb.total))?;
                         }
+                        py.check_signals()
                     });
                     reported = Some(done);
                     if let Err(e) = tick {
