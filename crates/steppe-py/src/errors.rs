@@ -193,6 +193,16 @@ pub fn to_pyerr(py: Python<'_>, e: steppe::Error) -> PyErr {
             )
         }
         E::Json(_) => new_error(py, "FormatError", message, Attrs::default()),
+        // Too many rows of an input were rejected (the import committed them as rejects).
+        E::RejectRate { path, .. } => new_error(
+            py,
+            "FormatError",
+            message,
+            Attrs {
+                path: Some(path_text(&path)),
+                ..Attrs::default()
+            },
+        ),
         E::Parquet(_) => new_error(py, "StoreError", message, Attrs::default()),
         _ => new_error(py, "SteppeError", message, Attrs::default()),
     }

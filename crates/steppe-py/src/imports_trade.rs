@@ -15,7 +15,8 @@ use crate::import_report::{options, report_dict};
 /// (`country_codes_V*.csv`) and, when given, checking products against `products`.
 /// `reimport` is "skip" (default), "replace" or "fail". Returns the import report.
 #[pyfunction]
-#[pyo3(signature = (files, country_codes, out, products=None, reimport="skip", wait=false))]
+#[pyo3(signature = (files, country_codes, out, products=None, reimport="skip", wait=false, max_reject_rate=None))]
+#[allow(clippy::too_many_arguments)] // one per Python keyword argument
 pub fn import_baci<'py>(
     py: Python<'py>,
     files: Vec<PathBuf>,
@@ -24,8 +25,9 @@ pub fn import_baci<'py>(
     products: Option<PathBuf>,
     reimport: &str,
     wait: bool,
+    max_reject_rate: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let opts = options(reimport, wait)?;
+    let opts = options(reimport, wait, max_reject_rate)?;
     let report = py.detach(|| {
         guard(|| {
             steppe::import::baci::import_baci(
@@ -44,15 +46,16 @@ pub fn import_baci<'py>(
 /// into the store at `out`. `reimport` is "skip" (default), "replace" or "fail". Returns the
 /// import report.
 #[pyfunction]
-#[pyo3(signature = (files, out, reimport="skip", wait=false))]
+#[pyo3(signature = (files, out, reimport="skip", wait=false, max_reject_rate=None))]
 pub fn import_comtrade<'py>(
     py: Python<'py>,
     files: Vec<PathBuf>,
     out: PathBuf,
     reimport: &str,
     wait: bool,
+    max_reject_rate: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let opts = options(reimport, wait)?;
+    let opts = options(reimport, wait, max_reject_rate)?;
     let report =
         py.detach(|| guard(|| steppe::import::comtrade::import_comtrade(&files, &out, &opts)))?;
     report_dict(py, &report)

@@ -113,6 +113,31 @@ pub enum Error {
     /// A store failed validation; the report lists every problem.
     #[error("validation found {} problem(s); first: {}", .0.problems.len(), .0.problems.first().map(|p| p.to_string()).unwrap_or_default())]
     Validation(crate::validate::ValidationReport),
+    /// An import rejected more of its rows than `max_reject_rate` allows. Its accepted rows
+    /// and its rejects were committed (the rejects stay in the store for inspection); the
+    /// import reports failure so that a pipeline stops.
+    #[error(
+        "{}: {rejected} of {considered} rows ({}) were rejected{}, above the maximum reject rate of {} (--max-reject-rate); the rows and the rejects were committed: see `steppe query rejects --store {}`",
+        path.display(),
+        percent(*rejected as f64 / *considered as f64),
+        top_reason.as_ref().map(|r| format!(", most often {r}")).unwrap_or_default(),
+        percent(*max_rate),
+        store.display()
+    )]
+    RejectRate {
+        /// The input file.
+        path: PathBuf,
+        /// The store it was imported into.
+        store: PathBuf,
+        /// Rows rejected.
+        rejected: u64,
+        /// Rows accepted or rejected (rows skipped on purpose do not count).
+        considered: u64,
+        /// The most frequent reject reason, with its count (`value_negative (3)`).
+        top_reason: Option<String>,
+        /// The limit, a fraction in 0..=1.
+        max_rate: f64,
+    },
     /// A query or argument is invalid.
     #[error("{0}")]
     InvalidArgument(String),
@@ -131,6 +156,12 @@ pub enum Error {
     /// A JSON (descriptor) error.
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+/// A fraction as a percentage with at most one decimal: `0.75` → `75 %`, `2/3` → `66.7 %`.
+fn percent(fraction: f64) -> String {
+    let text = format!("{:.1}", fraction * 100.0);
+    format!("{} %", text.strip_suffix(".0").unwrap_or(&text))
 }
 
 impl Error {

@@ -24,7 +24,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::file::reader::ChunkReader;
 
 pub use descriptor::*;
-pub use gc::{gc, GcReport};
+pub use gc::{gc, unlisted_data_files, GcReport};
 pub use lock::{StoreLock, LOCK_FILE};
 pub use writer::{CommitInfo, Transaction, WriteOptions};
 
