@@ -92,6 +92,8 @@ def test_a_second_writer_gets_locked_error(baci_store: Path, tmp_path: Path) -> 
             steppe.import_baci([data], codes, baci_store)
         assert e.value.path == str(baci_store)
         assert "locked" in str(e.value)
+        assert "(pass wait=True to wait for it)" in str(e.value)
+        assert "--wait" not in str(e.value)
     finally:
         os.close(fd)
     assert (baci_store / "datapackage.json").read_bytes() == before

@@ -588,6 +588,7 @@ fn a_second_import_is_refused_while_one_writes_or_waits_with_wait() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("is locked by another writer"), "{err}");
+    assert!(err.contains("(pass --wait to wait for it)"), "{err}");
     assert!(
         t0.elapsed() < Duration::from_secs(10),
         "not fast: {:?}",

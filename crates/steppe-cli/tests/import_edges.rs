@@ -96,7 +96,13 @@ fn an_import_above_the_maximum_reject_rate_exits_1_with_its_rejects_stored() {
         "{err}"
     );
     assert!(
-        err.contains("above the maximum reject rate of 50 % (--max-reject-rate)"),
+        err.contains(
+            "above the maximum reject rate of 50 %; the rows and the rejects were committed"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("or raise the limit with --max-reject-rate)"),
         "{err}"
     );
     // Committed: the store validates and holds the accepted row and the three rejects.

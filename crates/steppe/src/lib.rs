@@ -33,7 +33,7 @@ pub mod store;
 pub mod validate;
 
 pub use codes::{CodeError, CodeIndex, Unresolved};
-pub use error::{Error, Location, Result};
+pub use error::{Error, Location, Remedy, Result};
 pub use query::{Filter, Predicate};
 pub use record::{from_batch, from_batches, to_batch, Record};
 pub use schema::{Table, TableSpec, SCHEMA_VERSION};

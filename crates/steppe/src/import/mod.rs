@@ -153,12 +153,11 @@ impl ImportRun {
             match options.reimport {
                 Reimport::Skip => return Ok(None),
                 Reimport::Fail => {
-                    return Err(Error::InvalidArgument(format!(
-                        "{} was already imported into {} (sha256 {}); pass --reimport replace to replace its rows",
-                        input.path.display(),
-                        store_path.display(),
-                        &input.sha256[..16]
-                    )))
+                    return Err(Error::AlreadyImported {
+                        path: input.path.clone(),
+                        store: store_path.to_path_buf(),
+                        sha256: input.sha256.clone(),
+                    })
                 }
                 Reimport::Replace => {
                     for t in Table::ALL {

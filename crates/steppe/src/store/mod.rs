@@ -95,9 +95,8 @@ impl Store {
                 return Err(Error::store(
                     &path,
                     format!(
-                        "not a steppe store: no {DESCRIPTOR_FILE} (create one with an import, e.g. \
-                         `steppe import baci ... --out {}`)",
-                        path.display()
+                        "not a steppe store: no {DESCRIPTOR_FILE} (an import into this directory \
+                         creates one)"
                     ),
                 ))
             }
