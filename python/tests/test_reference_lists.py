@@ -1,7 +1,8 @@
 """The crosswalk equals what the published lists give, scheme by scheme.
 
 Downloads the pinned lists (PyPI wheels; Debian's iso-codes files when installed, else the
-byte-identical copies in the pycountry wheel) and runs data/scripts/build_reference.py in
+byte-identical copies in the pycountry wheel), takes the publishers' state lists from
+``shared/data-sources/code-lists`` (G&W, COW) and runs data/scripts/build_reference.py in
 --check mode, which rebuilds entities.csv and entity_codes.csv and fails on any difference.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,10 +36,14 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d
 
 
-def test_data_files_equal_a_rebuild_from_the_published_lists(wheels: Path) -> None:
+def test_data_files_equal_a_rebuild_from_the_published_lists(
+    wheels: Path, shared_file: Callable[[str], Path]
+) -> None:
+    lists = shared_file("data-sources/code-lists/PROVENANCE.md").parent
     script = REPO / "data" / "scripts" / "build_reference.py"
+    args = ["--wheels", str(wheels), "--code-lists", str(lists), "--check", "--quiet"]
     result = subprocess.run(
-        [sys.executable, str(script), "--wheels", str(wheels), "--check", "--quiet"],
+        [sys.executable, str(script), *args],
         capture_output=True,
         text=True,
     )
