@@ -159,7 +159,7 @@ fn acled_row(id: &str, iso: &str, country: &str) -> String {
             ("geo_precision", "1"),
             ("source", "Test Wire"),
             ("source_scale", "National"),
-            ("notes", "Invented note for a test, not an ACLED row."),
+            ("notes", "Invented note for a test and not an ACLED row."),
             ("fatalities", "0"),
             ("timestamp", "1600000000"),
         ],
