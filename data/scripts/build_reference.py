@@ -616,6 +616,17 @@ def add_fips(inp: Inputs, entities: dict[str, dict], codes: list[Code], hist: di
     return new_ids
 
 
+def gw_by_year(states: list[sl.State]) -> dict[tuple[str, int], str]:
+    """(G&W code, year) -> the entity the code names in some part of that year."""
+    out = {}
+    for st in states:
+        for sp in st.spells if st.scheme == "gw" else []:
+            # an open spell still exists: cover the years after the list's coverage too
+            for y in range(sp.start.year, (2100 if sp.open else sp.end.year) + 1):
+                out[(sp.code, y)] = st.entity_id
+    return out
+
+
 def add_names(inp: Inputs, entities: dict[str, dict], codes: list[Code], hist: dict[str, str],
               report: list[str]) -> None:
     """Scheme ``name``: the names each list gives (see names_list.py for the lists and their
@@ -636,6 +647,7 @@ def add_names(inp: Inputs, entities: dict[str, dict], codes: list[Code], hist: d
     wb = {c.code: c.entity_id for c in codes if c.scheme == "wb"}
     try:
         out += nl.world_bank(inp.lists, wb)
+        out += nl.ucdp(inp.lists, gw_by_year(inp.states))
         out += nl.countrycode(inp.lists, set(entities), wb)
         geo = fips_list.geonames_info(inp.lists)
     except (nl.ListError, fips_list.ListError) as exc:

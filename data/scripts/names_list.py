@@ -11,7 +11,9 @@ ignoring case), so each row cites the most authoritative list that gives it:
 
 1. ISO 3166-1 name, official_name, common_name; ISO 3166-3 name (to its withdrawal).
 2. G&W and COW state names, over the dates of the spell that carries them.
-3. World Bank names (WDI API file: Country Name by Country Code, scheme wb).
+3. World Bank names (WDI API file: Country Name by Country Code, scheme wb); UCDP names
+   (UCDP/PRIO ACD 23.1 ``location`` of the conflict-years with one location, by their
+   ``gwno_loc``, dated from the first to the last year the pair appears).
 4. UN M49 and ISO names as countrycode 1.8.0 records them (un.name.en, iso.name.en) and its
    English, COW, Polity and V-Dem names (country.name.en, cow.name, p4.name, vdem.name).
 5. GeoNames countryInfo.txt Country; NGA GEC TABLE 1 Name (upper case, as published).
@@ -28,13 +30,16 @@ from pathlib import Path
 
 CC_CSV = "names/countrycode/codelist_without_cldr.csv"
 WB_API = "../world-bank-wdi/wb-api-2024-10-gdp/API_NY.GDP.MKTP.CD_DS2_en_csv_v2_9865.csv"
+UCDP_ACD = "../ucdp/v23_1/UcdpPrioConflict_v23_1.csv"
+SRC_UCDP = "ucdp-prio-acd-23.1"
 SRC_CC18 = "countrycode-1.8.0-codelist"
 SRC_WB_API = "world-bank-wdi-api-2024-10-24"
 LIST_SHA = {
     CC_CSV: "2632dba9d168d0ae0174468b27c62671668d8f8a4a84112dced13e4126e46980",
     WB_API: "925f415d69913ff98d427885df2a05a340c4c38b99701c16e5c321ef5d7779ec",
+    UCDP_ACD: "300dadc288a992536b491ed9f7d871917992396acaaa698f635aaec73618a0de",
 }
-SOURCE_SHA = {SRC_CC18: LIST_SHA[CC_CSV], SRC_WB_API: LIST_SHA[WB_API]}
+SOURCE_SHA = {SRC_CC18: LIST_SHA[CC_CSV], SRC_WB_API: LIST_SHA[WB_API], SRC_UCDP: LIST_SHA[UCDP_ACD]}
 CC_NAME_COLUMNS = ["un.name.en", "iso.name.en", "country.name.en", "cow.name", "p4.name", "vdem.name"]
 
 
@@ -74,6 +79,27 @@ def world_bank(root: Path, wb_to_entity: dict[str, str]) -> list[Name]:
             out.append(Name(eid, r["Country Name"], "", "", SRC_WB_API,
                             f"{Path(WB_API).name} line {n} Country Name (Country Code {r['Country Code']})"))
     return out
+
+
+def ucdp(root: Path, gw_entity: dict[tuple[str, int], str]) -> list[Name]:
+    """UCDP's names: ``location`` by ``gwno_loc`` in conflict-years with a single location,
+    dated over the years the (name, entity) pair appears. ``gw_entity`` maps (G&W code,
+    year) to the entity the G&W list gives that code then."""
+    years: dict[tuple[str, str], list[int]] = {}
+    lines: dict[tuple[str, str], int] = {}
+    for n, r in enumerate(csv.DictReader(io.StringIO(read(root, UCDP_ACD))), 2):
+        if "," in r["location"] or "," in r["gwno_loc"]:
+            continue
+        eid = gw_entity.get((r["gwno_loc"].strip(), int(r["year"])))
+        if eid:
+            key = (eid, r["location"].strip())
+            years.setdefault(key, []).append(int(r["year"]))
+            lines.setdefault(key, n)
+    return [
+        Name(eid, name, f"{min(ys)}-01-01", f"{max(ys) + 1}-01-01", SRC_UCDP,
+             f"{Path(UCDP_ACD).name} line {lines[(eid, name)]} location (gwno_loc; years {min(ys)}-{max(ys)})")
+        for (eid, name), ys in sorted(years.items())
+    ]
 
 
 def countrycode(root: Path, entity_ids: set[str], wb_to_entity: dict[str, str]) -> list[Name]:

@@ -335,6 +335,8 @@ fn names_from_each_list_resolve_and_ambiguous_or_unknown_names_say_so() {
         ("West Bank and Gaza", "PSE"),
         ("SPRATLY ISLANDS", "FIPS_PG"),
         ("Côte d'Ivoire", "CIV"),
+        ("Yemen (North Yemen)", "YEM"), // UCDP
+        ("DR Congo (Zaire)", "COD"),    // UCDP
         ("cote d ivoire", "CIV"),
     ] {
         assert_eq!(name(typed).as_deref(), Ok(id), "{typed}");
