@@ -525,7 +525,11 @@ fn check_ranges(table: Table, data: &TableData, report: &mut ValidationReport) {
 fn check_crosswalk(data: &TableData, report: &mut ValidationReport) -> Result<()> {
     let codes: Vec<EntityCode> = crate::record::from_batches(&data.batches)?;
     let mut by_key: HashMap<(String, String), Vec<&EntityCode>> = HashMap::new();
-    for c in &codes {
+    // A name two entities share ("Congo") is kept: the resolver reports it as ambiguous.
+    for c in codes
+        .iter()
+        .filter(|c| c.scheme != crate::model::Scheme::Name)
+    {
         by_key
             .entry((
                 c.scheme.to_string(),

@@ -846,7 +846,10 @@ fn damaged_stores_are_reported_never_silently_used() {
             .into_bytes(),
         String::from_utf8(desc.clone())
             .unwrap()
-            .replace("\"schema_version\": 1", "\"schema_version\": 99")
+            .replace(
+                &format!("\"schema_version\": {}", steppe::SCHEMA_VERSION),
+                "\"schema_version\": 99",
+            )
             .into_bytes(),
     ] {
         tried += 1;

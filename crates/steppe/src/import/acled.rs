@@ -398,7 +398,7 @@ fn parse_row(
     };
     let country = if let Some(iso) = get(f, c.iso) {
         codes
-            .resolve(Scheme::IsoNum, iso, Some(year))
+            .resolve(Scheme::Acled, iso, Some(year))
             .map_err(|e| (e, "iso"))
     } else if let Some(g) = get(f, c.gwno) {
         codes
