@@ -8,6 +8,8 @@ use std::sync::Once;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use steppe::report::{ChartView, View};
+
+use crate::glyphs::Glyphs;
 use steppe::{Error, Result};
 
 const PALETTE: [RGBColor; 7] = [
@@ -22,7 +24,7 @@ const PALETTE: [RGBColor; 7] = [
 
 static FONT: Once = Once::new();
 
-fn register_font() {
+pub(crate) fn register_font() {
     FONT.call_once(|| {
         // DejaVu Sans ships inside the `dejavu` crate; a failure here would be a broken build.
         let _ = plotters::style::register_font(
@@ -137,6 +139,6 @@ pub fn png(v: &View, path: &Path) -> Result<()> {
     // backend's nested error.
     std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     register_font();
-    let root = BitMapBackend::new(path, (900, 480)).into_drawing_area();
+    let root = Glyphs(BitMapBackend::new(path, (900, 480))).into_drawing_area();
     draw(&v.chart, root)
 }

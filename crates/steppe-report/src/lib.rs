@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 mod chart;
+mod glyphs;
 mod html;
 pub mod layout;
 mod text;
