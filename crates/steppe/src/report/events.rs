@@ -12,8 +12,9 @@ use crate::Result;
 use super::read;
 
 /// The events of `country` in `store`, in date order (undated last, ties by id). Reads
-/// `event_actors` once (only the country's rows) and `events` once (only the rows at the
-/// country or among its actors' events).
+/// `event_actors` once (only the country's rows) and `events` once, joining them in memory
+/// through a hash set of event ids: a store filter `event_id in (...)` would compare every
+/// row with every id.
 pub fn of_country(store: &Store, country: &str) -> Result<Vec<Event>> {
     let actor_rows = read::<EventActor>(
         store,
@@ -21,12 +22,7 @@ pub fn of_country(store: &Store, country: &str) -> Result<Vec<Event>> {
         Filter::all().and(Predicate::is_in("actor_ref", [country])),
     )?;
     let ids = actor_event_ids(&actor_rows, country);
-    let filter = Filter::all().and(Predicate::Any(vec![
-        Predicate::is_in("country_id", [country]),
-        Predicate::is_in("event_id", ids.iter().copied()),
-    ]));
-    let events = read::<Event>(store, Table::Events, filter)?;
-    Ok(select(events, &ids, country))
+    Ok(select(store.records::<Event>()?, &ids, country))
 }
 
 /// The ids of the events `country` is an actor of.
