@@ -28,6 +28,7 @@ pub mod model;
 pub mod progress;
 pub mod query;
 pub mod record;
+pub mod report;
 pub mod schema;
 pub mod store;
 pub mod validate;
