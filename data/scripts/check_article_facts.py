@@ -110,10 +110,10 @@ ENUMS = {
                                         "military_alliance", "economic_union"},
     ("memberships.csv", "role"): {"member", "participant", "route_country", "observer", "partner", "former_member"},
     ("memberships.csv", "date_precision"): {"day", "month", "year", "range", "unknown"},
-    ("entities.csv", "entity_type"): {"country", "historical", "world", "aggregate", "residual_nes"},
+    ("entities.csv", "entity_type"): {"country", "historical", "world", "aggregate", "residual_nes", "area"},
     ("entities.csv", "focus"): {"", "central_asia", "neighbour"},
     ("entity_codes.csv", "scheme"): {"iso2", "iso3", "iso_num", "iso3166_3", "m49", "gw", "cow_num", "cow_abb",
-                                     "fips", "cameo", "wb", "comtrade"},
+                                     "fips", "cameo", "wb", "comtrade", "acled", "name"},
     ("entity_codes.csv", "is_preferred"): {"true", "false"},
 }
 CSL_TYPES = {"dataset", "article", "article-journal", "article-newspaper", "report", "book", "chapter",

@@ -219,6 +219,7 @@ def import_baci(
     products: str | os.PathLike[str] | None = None,
     reimport: str = "skip",
     wait: bool = False,
+    max_reject_rate: float | None = None,
     progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports CEPII BACI yearly files into the store at ``out``, mapping country codes."""
@@ -228,6 +229,7 @@ def import_comtrade(
     out: str | os.PathLike[str],
     reimport: str = "skip",
     wait: bool = False,
+    max_reject_rate: float | None = None,
     progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports UN Comtrade CSV downloads (current or legacy layout) into the store at ``out``."""
@@ -239,6 +241,7 @@ def import_wdi(
     series_metadata: Sequence[str | os.PathLike[str]] | None = None,
     reimport: str = "skip",
     wait: bool = False,
+    max_reject_rate: float | None = None,
     progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports World Bank WDI CSV files (and their metadata) into the store at ``out``."""
@@ -249,6 +252,7 @@ def import_gdelt(
     countries: Sequence[str] | None = None,
     reimport: str = "skip",
     wait: bool = False,
+    max_reject_rate: float | None = None,
     progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports GDELT 1.0/2.0 event exports into the store at ``out``."""
@@ -258,6 +262,7 @@ def import_ucdp(
     out: str | os.PathLike[str],
     reimport: str = "skip",
     wait: bool = False,
+    max_reject_rate: float | None = None,
     progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports UCDP GED CSV files into the store at ``out``."""
@@ -267,6 +272,7 @@ def import_acled(
     out: str | os.PathLike[str],
     reimport: str = "skip",
     wait: bool = False,
+    max_reject_rate: float | None = None,
     progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports ACLED CSV exports (never redistributable) into the store at ``out``."""

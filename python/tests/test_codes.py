@@ -156,7 +156,8 @@ def test_numpy() -> None:
 
 def _million() -> list[str]:
     rng = random.Random(7)
-    pool = [e.entity_id for e in steppe.bundled().entities()]
+    # ISO alpha-3 codes: every entity that has one (states only G&W or COW list have none).
+    pool = [c.code for c in steppe.bundled().entity_codes(scheme="iso3")]
     return [rng.choice(pool) for _ in range(1_000_000)]
 
 
@@ -181,4 +182,74 @@ def test_a_million_codes_quickly_in_arrow() -> None:
     out = codes.convert(values, to="iso2")
     elapsed = time.perf_counter() - start
     assert len(out) == 1_000_000
+    assert elapsed < 3.0, f"{elapsed:.2f}s"
+
+
+def test_names_convert_from_each_list_whatever_the_spelling() -> None:
+    names = [
+        "Kyrgyz Republic",  # World Bank, ISO official name
+        "Korea, Rep.",  # World Bank
+        "Republic of Korea",  # UN M49
+        "Russia (Soviet Union)",  # G&W, UCDP
+        "Yemen (Arab Republic of Yemen)",  # G&W
+        "Kosovo",
+        "côte d'ivoire",
+        "TAJIKISTAN",  # NGA
+        "West Bank and Gaza",  # World Bank
+    ]
+    assert codes.convert(names, source="name", to="entity_id") == [
+        "KGZ",
+        "KOR",
+        "KOR",
+        "RUS",
+        "YEM",
+        "XKX",
+        "CIV",
+        "TJK",
+        "PSE",
+    ]
+    # Without a source a value that is no code is tried as a name.
+    assert codes.convert(["Kyrgyz Republic", "KG"]) == ["KGZ", "KGZ"]
+    # Former states by name, in their years.
+    assert codes.convert(["Czechoslovakia"], source="name", year=1980) == ["CSK"]
+    assert codes.convert(["Republic of Vietnam"], source="name", to="gw", year=1970) == ["817"]
+    # Kosovo through every scheme that codes it.
+    assert codes.convert(["XKX"], source="wb", to="gw", year=2015) == ["347"]
+    assert codes.convert(["0"], source="acled", to="fips", year=2015) == ["KV"]
+
+
+def test_ambiguous_and_unknown_names_are_errors_or_nulls() -> None:
+    with pytest.raises(steppe.CodeError) as err:
+        codes.convert(["Papal States"], source="name", year=1850)
+    assert "ambiguous" in str(err.value) and "PAP" in str(err.value)
+    with pytest.raises(steppe.CodeError) as err:
+        codes.convert(["Kyrgyzstn"], source="name")
+    assert "closest: Kyrgyzstan (KGZ)" in str(err.value)
+    assert err.value.values == ["Kyrgyzstn"]
+    assert codes.convert(["Kyrgyzstn", "Tajikistan"], source="name", errors="null") == [
+        None,
+        "TJK",
+    ]
+
+
+def test_gleditsch_ward_and_cow_answer_by_year() -> None:
+    assert codes.convert(["678", "678"], source="gw", year=1950) == ["YEM", "YEM"]
+    assert codes.convert(["816"], source="gw", year=2020) == ["VNM"]
+    assert codes.convert(["VNM"], to="gw", year=2020) == ["816"]
+    assert codes.convert(["678"], source="cow_num", year=2000, errors="null") == [None]
+    assert codes.convert(["YEM"], to="cow_num", year=2000) == ["679"]
+    assert codes.convert(["DEU"], to="cow_num", year=1980, errors="null") == [None]
+    assert codes.convert(["340"], source="gw", year=2000, errors="null") == [None]
+
+
+def test_a_million_names_quickly() -> None:
+    rng = random.Random(11)
+    pool = ["Kyrgyz Republic", "Korea, Rep.", "Tajikistan", "Russian Federation", "Kosovo"]
+    values = [rng.choice(pool) for _ in range(1_000_000)]
+    codes.convert(values[:10], source="name", to="entity_id")
+    start = time.perf_counter()
+    out = codes.convert(values, source="name", to="entity_id")
+    elapsed = time.perf_counter() - start
+    expected = dict(zip(pool, ["KGZ", "KOR", "TJK", "RUS", "XKX"], strict=True))
+    assert out[:1000] == [expected[v] for v in values[:1000]]
     assert elapsed < 3.0, f"{elapsed:.2f}s"

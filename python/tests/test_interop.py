@@ -35,7 +35,7 @@ def test_html_repr_shows_rows_and_sources(bundled: steppe.Store) -> None:
     assert "Tajikistan: Between the Bear and the Dragon" in html
     assert "tajikistan-trade-portal" in html
     big = bundled.entities()._repr_html_()
-    assert "270 more rows" in big
+    assert "304 more rows" in big
     assert bundled.trade_flows().sources_cited()[0] == (
         "dyer-2025-tajikistan",
         "Tajikistan: Between the Bear and the Dragon",
@@ -163,7 +163,7 @@ def test_duckdb_reads_the_hive_partitioned_store(store_dir: Path) -> None:
     entities = con.sql(
         f"select count(*) from read_parquet('{store_dir / 'entities' / '**' / '*.parquet'}')"
     ).fetchall()
-    assert entities == [(280,)]
+    assert entities == [(314,)]
 
 
 def test_exports_repeat_without_exhausting(bundled: steppe.Store) -> None:

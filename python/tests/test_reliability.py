@@ -1,8 +1,10 @@
 """Reliability from Python: a damaged store, a hostile descriptor, a held lock, bad values and a
 wrong checksum surface as the matching steppe exception with ``path``, ``row`` and ``field``
-(docs/reliability.md). That a panic in the core becomes a ``SteppeError`` instead of a crash
-is tested in ``test_errors.py`` (``test_panic_becomes_steppe_error`` and
-``test_unguarded_panic_is_an_exception_not_a_crash``)."""
+(docs/reliability.md). A ``steppe import`` killed mid-way (SIGKILL, Ctrl-C) leaves table folders
+that DuckDB and polars read by glob; an unlisted file is reported by validate and removed by
+gc; empty inputs and a high reject share fail clearly. That a panic in the core becomes a
+``SteppeError`` instead of a crash is tested in ``test_errors.py``
+(``test_panic_becomes_steppe_error`` and ``test_unguarded_panic_is_an_exception_not_a_crash``)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,10 @@ import fcntl
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -51,7 +57,8 @@ def test_hostile_values_become_rejects_and_no_row_is_lost(tmp_path: Path) -> Non
         b"2023,762,860,010126,2,NaN\r\n"
     )
     data, codes = _baci(tmp_path, body)
-    summary = steppe.import_baci([data], codes, tmp_path / "store")
+    # Four of six rejected is above the default maximum reject rate (tested below).
+    summary = steppe.import_baci([data], codes, tmp_path / "store", max_reject_rate=1.0)
     skipped = sum(summary.rows_skipped.values())
     assert summary.rows_read == 6
     assert summary.rows_read == summary.rows_accepted + summary.rows_rejected + skipped
@@ -85,6 +92,8 @@ def test_a_second_writer_gets_locked_error(baci_store: Path, tmp_path: Path) -> 
             steppe.import_baci([data], codes, baci_store)
         assert e.value.path == str(baci_store)
         assert "locked" in str(e.value)
+        assert "(pass wait=True to wait for it)" in str(e.value)
+        assert "--wait" not in str(e.value)
     finally:
         os.close(fd)
     assert (baci_store / "datapackage.json").read_bytes() == before
@@ -143,3 +152,224 @@ def test_a_symbolic_link_out_of_the_store_is_not_followed(baci_store: Path, tmp_
     with pytest.raises(steppe.StoreError, match="symbolic link") as e:
         store.trade_flows()
     assert e.value.path == str(victim)
+
+
+# --- A killed import, as glob readers see the store ---------------------------------------
+
+SYNTH_COUNTRIES = (4, 251, 398, 643, 699, 762, 842, 860)
+
+
+def _synthetic_baci(path: Path, year: int, rows: int) -> None:
+    """A BACI year of ``rows`` distinct flows between ``SYNTH_COUNTRIES``."""
+    pairs = [(a, b) for a in SYNTH_COUNTRIES for b in SYNTH_COUNTRIES if a != b]
+    with path.open("w") as f:
+        f.write("t,i,j,k,v,q\n")
+        f.writelines(
+            f"{year},{pairs[n % len(pairs)][0]},{pairs[n % len(pairs)][1]},"
+            f"{100000 + n // len(pairs)},{n % 977}.5,{n % 13}\n"
+            for n in range(rows)
+        )
+
+
+COUNTRIES_ALL = (
+    "country_code,country_name,country_iso2,country_iso3\n"
+    "4,Afghanistan,AF,AFG\n251,France,FR,FRA\n398,Kazakhstan,KZ,KAZ\n"
+    "643,Russian Federation,RU,RUS\n699,India,IN,IND\n762,Tajikistan,TJ,TJK\n"
+    "842,USA,US,USA\n860,Uzbekistan,UZ,UZB\n"
+)
+
+
+def _cli(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """``python -m steppe ARGS``: the real command line, in a process of its own."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "steppe", *map(str, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "steppe", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _glob_rows(store: Path) -> dict[str, int]:
+    """Rows of trade_flows per reader, read by glob as docs/data-model.md shows."""
+    duckdb = pytest.importorskip("duckdb")
+    pl = pytest.importorskip("polars")
+    pattern = f"{store}/trade_flows/**/*.parquet"
+    ((n_duck,),) = duckdb.sql(
+        f"SELECT count(*) FROM read_parquet('{pattern}', hive_partitioning=true)"
+    ).fetchall()
+    frame = pl.scan_parquet(pattern, hive_partitioning=True).collect()
+    # Every row decodes, not only the footers: sum a column.
+    assert frame["value"].sum() >= 0
+    return {"duckdb": int(n_duck), "polars": frame.height}
+
+
+@pytest.fixture(scope="module")
+def big_import(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A store holding a small year, and a large year to import into copies of it."""
+    tmp = tmp_path_factory.mktemp("kill")
+    codes = tmp / "country_codes_V202501.csv"
+    codes.write_text(COUNTRIES_ALL)
+    small = tmp / "BACI_HS92_Y2021_V202501.csv"
+    _synthetic_baci(small, 2021, 1000)
+    base = tmp / "base"
+    steppe.import_baci([small], codes, base)
+    big = tmp / "BACI_HS92_Y2023_V202501.csv"
+    _synthetic_baci(big, 2023, 300_000)
+    return base, big, codes
+
+
+def _wait_for_staged_data(store: Path, proc: subprocess.Popen[bytes]) -> None:
+    """Waits until the import is writing its data files (in ``_staging/``)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        staging = store / "_staging"
+        if staging.is_dir() and any(f.stat().st_size > 0 for f in staging.iterdir()):
+            return
+        assert proc.poll() is None, "the import ended before it wrote any data"
+        time.sleep(0.005)
+    pytest.fail("the import never started writing")
+
+
+@pytest.mark.duckdb
+@pytest.mark.polars
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_an_import_killed_mid_way_leaves_folders_glob_readers_read(
+    big_import: tuple[Path, Path, Path], tmp_path: Path, sig: signal.Signals
+) -> None:
+    base, big, codes = big_import
+    store = tmp_path / "store"
+    shutil.copytree(base, store)
+    before = _glob_rows(store)
+    assert before == {"duckdb": 1000, "polars": 1000}
+    proc = _cli("import", "baci", big, "--country-codes", codes, "--out", store, "--quiet")
+    _wait_for_staged_data(store, proc)
+    time.sleep(0.05)
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0, "the import finished before the signal"
+    # The file being written stays out of the table folders: glob readers see the old version.
+    assert _glob_rows(store) == before
+    assert [p for p in (store / "_staging").iterdir() if p.suffix == ".parquet"]
+    assert steppe.open(store).validate().ok
+    assert len(steppe.open(store).trade_flows()) == 1000
+    gc = _run_cli("gc", store)
+    assert gc.returncode == 0, gc.stderr
+    assert "_staging/part-g" in gc.stdout
+    assert not (store / "_staging").exists()
+    # The import, run again, lands whole.
+    rerun = _run_cli("import", "baci", big, "--country-codes", codes, "--out", store, "--quiet")
+    assert rerun.returncode == 0, rerun.stderr
+    assert _glob_rows(store) == {"duckdb": 301_000, "polars": 301_000}
+
+
+@pytest.mark.duckdb
+@pytest.mark.polars
+def test_an_unlisted_file_is_reported_by_validate_and_removed_by_gc(
+    baci_store: Path, tmp_path: Path
+) -> None:
+    # Killed after moving its files into the table folders, before the descriptor commit:
+    # the files are whole (glob readers read them, beside the store's version), unlisted.
+    data, codes = _baci(tmp_path, "t,i,j,k,v,q\n2023,762,860,010121,7.5,2\n")
+    proc = _cli(
+        "import",
+        "baci",
+        data,
+        "--country-codes",
+        codes,
+        "--out",
+        baci_store,
+        "--quiet",
+        env={"STEPPE_CRASH_AT": "before_rename"},
+    )
+    proc.wait(timeout=120)
+    assert proc.returncode != 0
+    assert _glob_rows(baci_store) == {"duckdb": 2, "polars": 2}
+    store = steppe.open(baci_store)
+    assert len(store.trade_flows()) == 1
+    report = store.validate()
+    assert not report.ok
+    unlisted = [p for p in report.problems if "not listed in datapackage.json" in p.message]
+    assert unlisted and len(unlisted) == len(report.problems), report.problems
+    flows = [p for p in unlisted if p.table == "trade_flows"]
+    assert len(flows) == 1
+    assert flows[0].row_key.startswith("trade_flows/year=2023/part-g")
+    assert (baci_store / flows[0].row_key).exists()
+    cli = _run_cli("validate", baci_store)
+    assert cli.returncode == 1
+    assert flows[0].row_key in cli.stdout
+
+    gc = _run_cli("gc", baci_store)
+    assert gc.returncode == 0, gc.stderr
+    assert f"removed {flows[0].row_key}" in gc.stdout
+    assert not (baci_store / flows[0].row_key).exists()
+    assert steppe.open(baci_store).validate().ok
+    assert _glob_rows(baci_store) == {"duckdb": 1, "polars": 1}
+
+
+# --- Rough edges: empty inputs, a high reject share ----------------------------------------
+
+
+def test_an_empty_input_is_a_format_error_naming_it(tmp_path: Path) -> None:
+    out = tmp_path / "store"
+    gdelt = tmp_path / "20130401.export.CSV"
+    gdelt.write_bytes(b"")
+    with pytest.raises(steppe.FormatError, match="empty input: no header and no rows") as e:
+        steppe.import_gdelt([gdelt], out)
+    assert e.value.path == str(gdelt)
+    data, codes = _baci(tmp_path, b"\n\n")
+    with pytest.raises(steppe.FormatError, match="empty input") as e:
+        steppe.import_baci([data], codes, out)
+    assert e.value.path == str(data)
+    assert not out.exists()
+    cli = _run_cli("import", "gdelt", gdelt, "--out", out)
+    assert cli.returncode == 1
+    assert cli.stderr.strip() == (
+        f"error: {gdelt}: empty input: no header and no rows; nothing was imported"
+    )
+    assert not out.exists()
+
+
+def test_a_high_reject_share_fails_after_storing_the_rejects(tmp_path: Path) -> None:
+    body = (
+        "t,i,j,k,v,q\n2023,762,643,010121,1.5,2\n2023,762,643,010122,-1,2\n"
+        "2023,762,643,010123,-2,2\n2023,762,643,010124,-3,2\n"
+    )
+    data, codes = _baci(tmp_path, body)
+    out = tmp_path / "store"
+    with pytest.raises(steppe.FormatError, match=r"3 of 4 rows \(75 %\) were rejected") as e:
+        steppe.import_baci([data], codes, out)
+    assert e.value.path == str(data)
+    store = steppe.open(out)
+    assert len(store.trade_flows()) == 1
+    assert [r.line for r in sorted(store.rejects(), key=lambda r: r.line)] == [3, 4, 5]
+    # A higher limit lets it through; a limit outside 0..1 is a ValueError.
+    report = steppe.import_baci([data], codes, tmp_path / "s2", max_reject_rate=0.8)
+    assert (report.rows_accepted, report.rows_rejected) == (1, 3)
+    with pytest.raises(ValueError, match="maximum reject rate"):
+        steppe.import_baci([data], codes, tmp_path / "s3", max_reject_rate=2.0)
+    # The command line: exit 1 with one line, the rows and rejects committed.
+    cli = _run_cli("import", "baci", data, "--country-codes", codes, "--out", tmp_path / "s4")
+    assert cli.returncode == 1
+    assert cli.stderr.count("\n") == 1 and "above the maximum reject rate of 50 %" in cli.stderr
+    assert len(steppe.open(tmp_path / "s4").rejects()) == 3
+    ok = _run_cli(
+        "import",
+        "baci",
+        data,
+        "--country-codes",
+        codes,
+        "--out",
+        tmp_path / "s5",
+        "--max-reject-rate",
+        "0.75",
+    )
+    assert ok.returncode == 0, ok.stderr

@@ -11,9 +11,9 @@ import pytest
 import steppe
 
 BUNDLED_ROWS = {
-    "sources": 26,
-    "entities": 280,
-    "entity_codes": 2151,
+    "sources": 34,
+    "entities": 314,
+    "entity_codes": 3485,
     "organisations": 5,
     "memberships": 3,
     "trade_flows": 4,
@@ -29,7 +29,7 @@ BUNDLED_ROWS = {
 def test_bundled_info(bundled: steppe.Store) -> None:
     info = bundled.info()
     assert info["path"] is None
-    assert info["schema_version"] == steppe.SCHEMA_VERSION == 1
+    assert info["schema_version"] == steppe.SCHEMA_VERSION == 2
     assert info["generation"] >= 1
     assert info["tables"] == BUNDLED_ROWS
     assert bundled.path is None
@@ -117,7 +117,7 @@ def test_events_by_country_include_actors(bundled: steppe.Store) -> None:
 
 def test_entities_countries_codes(bundled: steppe.Store) -> None:
     countries = bundled.countries()
-    assert 0 < len(countries) < 280
+    assert 0 < len(countries) < 314
     assert all(c.entity_type == "country" for c in countries)
     assert [c.name for c in bundled.entities("TJ")] == ["Tajikistan"]
     assert [c.entity_id for c in bundled.countries(["UZ", "KGZ", "398"])] == ["KAZ", "KGZ", "UZB"]
@@ -129,7 +129,7 @@ def test_entities_countries_codes(bundled: steppe.Store) -> None:
 
 
 def test_other_named_tables(bundled: steppe.Store) -> None:
-    assert len(bundled.sources()) == 26
+    assert len(bundled.sources()) == 34
     assert len(bundled.sources("dyer-2025-tajikistan")) == 1
     orgs = bundled.organisations()
     assert len(orgs) == 5
@@ -173,7 +173,7 @@ def test_validate(bundled: steppe.Store, disk_store: steppe.Store) -> None:
         assert report.ok, str(report)
         assert report.problems == ()
         assert report.files_checked > 0
-        assert report.rows_checked["entities"] == 280
+        assert report.rows_checked["entities"] == 314
         assert store.validate(raise_on_error=True).ok
 
 

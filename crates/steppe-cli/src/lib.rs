@@ -11,6 +11,7 @@ mod table;
 mod term;
 
 use std::ffi::OsString;
+use steppe::Remedy;
 
 use clap::Parser;
 
@@ -45,7 +46,7 @@ where
     match result {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {e}{}", remedy_hint(&e));
             1
         }
         Err(panic) => {
@@ -57,6 +58,21 @@ where
             1
         }
     }
+}
+
+/// The command-line option that changes an error's outcome, as a clause to append.
+fn remedy_hint(e: &steppe::Error) -> String {
+    let hint = match (e.remedy(), e) {
+        (Some(Remedy::WaitForLock), _) => "pass --wait to wait for it".to_string(),
+        (Some(Remedy::ReimportReplace), _) => "pass --reimport replace to replace them".into(),
+        (Some(Remedy::MaxRejectRate), steppe::Error::RejectRate { store, .. }) => format!(
+            "see them with `steppe query rejects --store {}`, or raise the limit with \
+             --max-reject-rate",
+            store.display()
+        ),
+        _ => return String::new(),
+    };
+    format!(" ({hint})")
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<String> {

@@ -169,6 +169,33 @@ mod tests {
         (Bar::with_target(Box::new(target)), screen)
     }
 
+    /// The first line drawn, ticking until the draw target's rate limit lets one through
+    /// (on a loaded machine the draw in `start` can be throttled).
+    fn first_drawn(bar: &Bar, screen: &Screen) -> String {
+        for _ in 0..200 {
+            if let Some(line) = screen.0.lock().unwrap().first() {
+                return line.clone();
+            }
+            bar.bar().tick();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("nothing was drawn in 2 s");
+    }
+
+    /// The last line drawn once it contains `needle`, ticking until the rate limit lets a
+    /// draw through (or, after 2 s, the last line drawn, for the assertion to report).
+    fn drawn_with(bar: &Bar, screen: &Screen, needle: &str) -> String {
+        for _ in 0..200 {
+            bar.bar().tick();
+            let line = last(screen);
+            if line.contains(needle) {
+                return line;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        last(screen)
+    }
+
     /// The last line drawn (blank ones are the bar being cleared).
     fn last(screen: &Screen) -> String {
         let lines = screen.0.lock().unwrap();
@@ -181,14 +208,13 @@ mod tests {
         let (bar, screen) = bar();
         bar.start("trade.csv.gz", None);
         // The first thing drawn is the configured spinner, not a default bar's `0/0`.
-        let first = screen.0.lock().unwrap()[0].clone();
+        let first = first_drawn(&bar, &screen);
         assert!(
             first.contains("trade.csv.gz: 0 B read, 0 rows"),
             "{first:?}"
         );
         bar.advance(4096, 1500);
-        bar.bar().tick();
-        let line = last(&screen);
+        let line = drawn_with(&bar, &screen, "1,500 rows");
         assert!(
             line.contains("trade.csv.gz: 4.00 KiB read, 1,500 rows"),
             "{line:?}"
@@ -204,18 +230,16 @@ mod tests {
     fn no_rate_or_eta_before_a_second_of_measurement() {
         let (bar, screen) = bar();
         bar.start("BACI_HS92_Y2023.csv", Some(1 << 30));
-        let first = screen.0.lock().unwrap()[0].clone();
+        let first = first_drawn(&bar, &screen);
         assert!(first.contains("BACI_HS92_Y2023.csv [ "), "{first:?}");
         assert!(first.contains("0 B/1.00 GiB, 0 rows"), "{first:?}");
         bar.advance(512 << 20, 10);
-        bar.bar().tick();
-        let line = last(&screen);
+        let line = drawn_with(&bar, &screen, "10 rows");
         assert!(line.contains("512.00 MiB/1.00 GiB, 10 rows"), "{line:?}");
         assert!(!line.contains("/s") && !line.contains("eta"), "{line:?}");
         std::thread::sleep(Duration::from_millis(1100));
         bar.advance(0, 0);
-        bar.bar().tick();
-        let line = last(&screen);
+        let line = drawn_with(&bar, &screen, "MiB/s");
         // The average since the start: 512 MiB over a little more than a second.
         assert!(line.contains("MiB/s") && line.contains("eta"), "{line:?}");
         let rate: f64 = line

@@ -1,7 +1,10 @@
 //! Crash harness: real `steppe import` processes, killed at many points, on generated BACI
-//! files. After every kill the store must open, `steppe validate` must pass, its content must
-//! be exactly the version before the import or the version after it (never a mix), and
-//! running the import again must complete with the version after.
+//! files. After every kill the store must open, its content must be exactly the version
+//! before the import or the version after it (never a mix), every Parquet file inside the
+//! table folders must be whole (what a glob reader such as DuckDB or polars reads), `steppe
+//! validate` must pass or report only whole files the descriptor does not list (moved in by a
+//! commit that never published; `steppe gc` removes them), and running the import again must
+//! complete with the version after.
 //!
 //! Two kinds of kill: at each named crash point of the writer (`STEPPE_CRASH_AT`, which
 //! aborts the process there, as `kill -9` would: no destructors, nothing flushed), and
@@ -193,6 +196,61 @@ fn content(store: &Path) -> Option<Content> {
     })
 }
 
+/// Every `.parquet` file inside the store's table folders (the staging directory aside) is
+/// whole: its footer opens and every row group decodes, as a reader globbing the folders
+/// would read it. Returns how many there are.
+fn assert_table_folders_whole(store: &Path, what: &str) -> usize {
+    fn walk(dir: &Path, top: bool, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries {
+            let p = e.unwrap().path();
+            if top && p.file_name().is_some_and(|n| n == "_staging") {
+                continue;
+            }
+            if p.is_dir() {
+                walk(&p, false, out);
+            } else if p.extension().is_some_and(|x| x == "parquet") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(store, true, &mut files);
+    for f in &files {
+        let file = std::fs::File::open(f).unwrap();
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .and_then(|b| b.build())
+            .unwrap_or_else(|e| panic!("{what}: a partial file in a table folder: {f:?}: {e}"));
+        for batch in reader {
+            batch.unwrap_or_else(|e| panic!("{what}: {f:?} does not decode: {e}"));
+        }
+    }
+    files.len()
+}
+
+/// After a kill: `steppe validate` passes, or reports nothing but data files the descriptor
+/// does not list (whole files moved into a table folder by a commit that never published).
+/// Returns how many it reported.
+fn validate_after_kill(store: &Path, what: &str) -> usize {
+    let o = steppe().arg("validate").arg(store).output().unwrap();
+    if o.status.success() {
+        return 0;
+    }
+    let out = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        !lines.is_empty()
+            && lines
+                .iter()
+                .all(|l| l.contains("not listed in datapackage.json")),
+        "{what}: steppe validate failed after a kill: {out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    lines.len()
+}
+
 fn validate(store: &Path) {
     let o = steppe().arg("validate").arg(store).output().unwrap();
     assert!(
@@ -241,6 +299,8 @@ struct Scenario<'a> {
     after: Option<Content>,
     work: tempfile::TempDir,
     runs: usize,
+    /// Kills after which validate reported unlisted (whole) files in the table folders.
+    left_unlisted: usize,
 }
 
 impl<'a> Scenario<'a> {
@@ -261,6 +321,7 @@ impl<'a> Scenario<'a> {
             after: None,
             work: tempfile::tempdir().unwrap(),
             runs: 0,
+            left_unlisted: 0,
         };
         let store = s.fresh();
         s.before = content(&store);
@@ -279,8 +340,9 @@ impl<'a> Scenario<'a> {
         store
     }
 
-    /// Checks what a killed import left, then runs the import again.
-    fn check(&self, store: &Path, what: &str) -> bool {
+    /// Checks what a killed import left, then runs the import again. Returns whether the kill
+    /// came after the commit, and how many unlisted files validate reported.
+    fn check(&mut self, store: &Path, what: &str) -> (bool, usize) {
         let now = content(store);
         let committed = if now == self.before {
             false
@@ -292,9 +354,14 @@ impl<'a> Scenario<'a> {
                 self.name, self.before, self.after
             )
         };
-        if now.is_some() {
-            validate(store);
-        }
+        let whole = assert_table_folders_whole(store, &format!("{}, {what}", self.name));
+        let unlisted = if store.join(DESCRIPTOR_FILE).exists() {
+            validate_after_kill(store, &format!("{}, {what}", self.name))
+        } else {
+            0
+        };
+        assert!(unlisted <= whole);
+        self.left_unlisted += usize::from(unlisted > 0);
         // The import, run again, completes and gives the version after; gc removes what the
         // kill left behind.
         run_ok(import_cmd(self.inputs, &self.file, store, &self.extra));
@@ -305,11 +372,13 @@ impl<'a> Scenario<'a> {
             c
         });
         assert_eq!(orphans(store), 0, "{}, {what}: gc left orphans", self.name);
-        committed
+        validate(store);
+        (committed, unlisted)
     }
 
-    /// Kills the import at a named crash point; returns whether the process reached it.
-    fn kill_at(&mut self, point: &str) -> Option<bool> {
+    /// Kills the import at a named crash point; returns, when the process reached it,
+    /// whether the kill came after the commit and how many unlisted files validate reported.
+    fn kill_at(&mut self, point: &str) -> Option<(bool, usize)> {
         let store = self.fresh();
         let o = import_cmd(self.inputs, &self.file, &store, &self.extra)
             .env("STEPPE_CRASH_AT", point)
@@ -329,6 +398,12 @@ impl<'a> Scenario<'a> {
 
     /// SIGKILLs the import after `delay`; returns whether it had finished.
     fn kill_after(&mut self, delay: Duration) -> bool {
+        self.kill_after_unlisted(delay).0
+    }
+
+    /// SIGKILLs the import after `delay`; returns whether it had finished, and how many
+    /// unlisted files validate reported.
+    fn kill_after_unlisted(&mut self, delay: Duration) -> (bool, usize) {
         let store = self.fresh();
         let mut child = import_cmd(self.inputs, &self.file, &store, &self.extra)
             .spawn()
@@ -357,6 +432,22 @@ fn imports_killed_at_every_crash_point_leave_the_old_or_the_new_version() {
     let file = inputs.baci(2023, 3000);
     let mut tried = 0;
     let mut committed = 0;
+    let mut unlisted = 0;
+    // Each point with whether a kill there leaves whole files the descriptor does not list
+    // in the table folders: never while files are being written (they are in `_staging/`),
+    // always between moving them in and the commit, never after a commit without cleanup.
+    let mut kill = |s: &mut Scenario, points: &[(&str, Option<bool>)]| {
+        for (point, expect) in points {
+            if let Some((c, n)) = s.kill_at(point) {
+                tried += 1;
+                committed += usize::from(c);
+                unlisted += usize::from(n > 0);
+                if let Some(expect) = expect {
+                    assert_eq!(n > 0, *expect, "{}, {point}: {n} unlisted file(s)", s.name);
+                }
+            }
+        }
+    };
 
     // Appending a year to a store.
     let mut s = Scenario::new(
@@ -366,46 +457,48 @@ fn imports_killed_at_every_crash_point_leave_the_old_or_the_new_version() {
         file.clone(),
         &[],
     );
-    for point in [
-        "after_lock",
-        "after_row_group",
-        "before_file_sync:1",
-        "before_file_sync:2",
-        "after_file_write:1",
-        "after_file_write:2",
-        "after_file_write:3",
-        "after_dir_sync",
-        "before_descriptor_write",
-        "during_descriptor_write",
-        "before_descriptor_sync",
-        "before_rename",
-        "after_rename",
-        "after_cleanup",
-    ] {
-        if let Some(c) = s.kill_at(point) {
-            tried += 1;
-            committed += usize::from(c);
-        }
-    }
+    kill(
+        &mut s,
+        &[
+            ("after_lock", Some(false)),
+            ("after_row_group", Some(false)),
+            ("before_file_sync:1", Some(false)),
+            ("before_file_sync:2", Some(false)),
+            ("after_file_write:1", Some(false)),
+            ("after_file_write:2", Some(false)),
+            ("after_file_write:3", Some(false)),
+            ("after_file_move:1", Some(true)),
+            ("after_file_move:2", Some(true)),
+            ("after_file_move:3", Some(true)),
+            ("after_dir_sync", Some(true)),
+            ("before_descriptor_write", Some(true)),
+            ("during_descriptor_write", Some(true)),
+            ("before_descriptor_sync", Some(true)),
+            ("before_rename", Some(true)),
+            ("after_rename", Some(false)),
+            ("after_cleanup", Some(false)),
+        ],
+    );
     // An import that creates the store: it commits twice (the empty store, then the data),
     // and a kill before the first commit leaves no store at all.
     let mut s = Scenario::new("create", &inputs, None, file.clone(), &[]);
     assert!(s.before.is_none());
-    for point in [
-        "after_lock:1",
-        "before_rename:1",
-        "after_rename:1",
-        "after_lock:2",
-        "before_rename:2",
-        "after_rename:2",
-    ] {
-        if let Some(c) = s.kill_at(point) {
-            tried += 1;
-            committed += usize::from(c);
-        }
-    }
+    kill(
+        &mut s,
+        &[
+            ("after_lock:1", Some(false)),
+            ("before_rename:1", None),
+            ("after_rename:1", Some(false)),
+            ("after_lock:2", Some(false)),
+            ("after_file_write:1", Some(false)),
+            ("after_file_move:1", Some(true)),
+            ("before_rename:2", Some(true)),
+            ("after_rename:2", Some(false)),
+        ],
+    );
     // Replacing a file's rows: the version after has the same rows under new files, the
-    // superseded files are removed after the commit.
+    // superseded files are removed after the commit (until then a glob reader of the
+    // folders sees them, and validate reports them).
     let with_file = base.path().join("with_file");
     copy_dir(&base_store, &with_file);
     run_ok(import_cmd(&inputs, &file, &with_file, &[]));
@@ -416,23 +509,26 @@ fn imports_killed_at_every_crash_point_leave_the_old_or_the_new_version() {
         file.clone(),
         &["--reimport", "replace"],
     );
-    for point in [
-        "after_lock",
-        "after_file_write:1",
-        "before_rename",
-        "after_rename",
-        "during_cleanup:1",
-        "during_cleanup:2",
-        "after_cleanup",
-    ] {
-        if let Some(c) = s.kill_at(point) {
-            tried += 1;
-            committed += usize::from(c);
-        }
-    }
-    println!("named crash points: {tried} kills survived ({committed} after the commit)");
-    assert!(tried >= 25, "only {tried} crash points were reached");
+    kill(
+        &mut s,
+        &[
+            ("after_lock", Some(false)),
+            ("after_file_write:1", Some(false)),
+            ("after_file_move:1", Some(true)),
+            ("before_rename", Some(true)),
+            ("after_rename", Some(true)),
+            ("during_cleanup:1", None),
+            ("during_cleanup:2", None),
+            ("after_cleanup", Some(false)),
+        ],
+    );
+    println!(
+        "named crash points: {tried} kills survived ({committed} after the commit, \
+         {unlisted} leaving whole unlisted files that validate reported and gc removed)"
+    );
+    assert!(tried >= 30, "only {tried} crash points were reached");
     assert!(committed >= 2 && committed < tried);
+    assert!(unlisted >= 12, "only {unlisted} kills left unlisted files");
 }
 
 /// SIGKILL at a spread of delays during an import of a larger file (several row groups),
@@ -464,7 +560,8 @@ fn imports_killed_at_random_moments_leave_the_old_or_the_new_version() {
         committed += usize::from(s.kill_after(delay));
     }
     println!(
-        "timed kills: {tried} survived ({committed} after the commit); import took {took:?}, test {:?}",
+        "timed kills: {tried} survived ({committed} after the commit, {} leaving whole unlisted files); import took {took:?}, test {:?}",
+        s.left_unlisted,
         start.elapsed()
     );
     assert!(
@@ -491,6 +588,7 @@ fn a_second_import_is_refused_while_one_writes_or_waits_with_wait() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("is locked by another writer"), "{err}");
+    assert!(err.contains("(pass --wait to wait for it)"), "{err}");
     assert!(
         t0.elapsed() < Duration::from_secs(10),
         "not fast: {:?}",

@@ -31,8 +31,12 @@ struct WrittenCode {
 }
 
 impl WrittenCode {
+    /// Whether the code holds on some day of `year` (`to` is exclusive, as in the store).
     fn covers_year(&self, year: i32) -> bool {
-        self.from.is_none_or(|d| d.year() <= year) && self.to.is_none_or(|d| d.year() >= year)
+        self.from.is_none_or(|d| d.year() <= year)
+            && self
+                .to
+                .is_none_or(|d| d.pred_opt().is_some_and(|last| last.year() >= year))
     }
 }
 

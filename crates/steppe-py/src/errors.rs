@@ -107,10 +107,22 @@ pub fn new_error(py: Python<'_>, class: &str, message: String, attrs: Attrs) -> 
     build().unwrap_or_else(|_| PyRuntimeError::new_err(message))
 }
 
+/// The keyword argument that changes an error's outcome, as a clause to append.
+fn remedy_hint(e: &steppe::Error) -> &'static str {
+    match e.remedy() {
+        Some(steppe::Remedy::WaitForLock) => " (pass wait=True to wait for it)",
+        Some(steppe::Remedy::ReimportReplace) => " (pass reimport=\"replace\" to replace them)",
+        Some(steppe::Remedy::MaxRejectRate) => {
+            " (see them with store.rejects(), or raise the limit with max_reject_rate=)"
+        }
+        _ => "",
+    }
+}
+
 /// The Python exception for a core error.
 pub fn to_pyerr(py: Python<'_>, e: steppe::Error) -> PyErr {
     use steppe::Error as E;
-    let message = e.to_string();
+    let message = format!("{e}{}", remedy_hint(&e));
     match e {
         E::Format { location, .. } => new_error(
             py,
@@ -193,6 +205,16 @@ pub fn to_pyerr(py: Python<'_>, e: steppe::Error) -> PyErr {
             )
         }
         E::Json(_) => new_error(py, "FormatError", message, Attrs::default()),
+        // Too many rows of an input were rejected (the import committed them as rejects).
+        E::RejectRate { path, .. } => new_error(
+            py,
+            "FormatError",
+            message,
+            Attrs {
+                path: Some(path_text(&path)),
+                ..Attrs::default()
+            },
+        ),
         E::Parquet(_) => new_error(py, "StoreError", message, Attrs::default()),
         _ => new_error(py, "SteppeError", message, Attrs::default()),
     }

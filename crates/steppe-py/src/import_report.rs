@@ -21,11 +21,21 @@ fn reimport_policy(reimport: &str) -> PyResult<Reimport> {
 }
 
 /// The import options: `reimport` is "skip", "replace" or "fail"; `wait` waits for the
-/// store's lock instead of failing.
-pub fn options(reimport: &str, wait: bool) -> PyResult<ImportOptions> {
+/// store's lock instead of failing; `max_reject_rate` (a fraction in 0..=1, default
+/// `steppe::import::DEFAULT_MAX_REJECT_RATE`) is the share of rejected rows above which an
+/// import fails (after committing).
+pub fn options(
+    reimport: &str,
+    wait: bool,
+    max_reject_rate: Option<f64>,
+) -> PyResult<ImportOptions> {
+    let max_reject_rate = max_reject_rate.unwrap_or(steppe::import::DEFAULT_MAX_REJECT_RATE);
+    steppe::import::check_reject_rate(max_reject_rate)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
     Ok(ImportOptions {
         reimport: reimport_policy(reimport)?,
         wait_for_lock: wait,
+        max_reject_rate,
         ..Default::default()
     })
 }

@@ -15,7 +15,7 @@ use crate::interrupt::run_import;
 /// `API_*.csv`, DataBank exports) into the store at `out`, with optional country and series
 /// metadata files (also recognised among `files` by their header).
 #[pyfunction]
-#[pyo3(signature = (files, out, country_metadata=None, series_metadata=None, reimport="skip", wait=false, progress=None))]
+#[pyo3(signature = (files, out, country_metadata=None, series_metadata=None, reimport="skip", wait=false, max_reject_rate=None, progress=None))]
 #[allow(clippy::too_many_arguments)] // one argument per Python keyword
 pub fn import_wdi<'py>(
     py: Python<'py>,
@@ -25,9 +25,10 @@ pub fn import_wdi<'py>(
     series_metadata: Option<Vec<PathBuf>>,
     reimport: &str,
     wait: bool,
+    max_reject_rate: Option<f64>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let opts = options(reimport, wait)?;
+    let opts = options(reimport, wait, max_reject_rate)?;
     let wdi = steppe::import::wdi::WdiOptions {
         country_metadata: country_metadata.unwrap_or_default(),
         series_metadata: series_metadata.unwrap_or_default(),
@@ -46,7 +47,8 @@ pub fn import_wdi<'py>(
 /// Imports GDELT 1.0/2.0 event exports into the store at `out`; `countries` (ISO codes or
 /// `fips:TI`-style codes) keeps only events involving them.
 #[pyfunction]
-#[pyo3(signature = (files, out, countries=None, reimport="skip", wait=false, progress=None))]
+#[pyo3(signature = (files, out, countries=None, reimport="skip", wait=false, max_reject_rate=None, progress=None))]
+#[allow(clippy::too_many_arguments)] // one argument per Python keyword
 pub fn import_gdelt<'py>(
     py: Python<'py>,
     files: Vec<PathBuf>,
@@ -54,9 +56,10 @@ pub fn import_gdelt<'py>(
     countries: Option<Vec<String>>,
     reimport: &str,
     wait: bool,
+    max_reject_rate: Option<f64>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let opts = options(reimport, wait)?;
+    let opts = options(reimport, wait, max_reject_rate)?;
     let gdelt = steppe::import::gdelt::GdeltOptions {
         countries: countries.unwrap_or_default(),
     };
@@ -68,16 +71,17 @@ pub fn import_gdelt<'py>(
 
 /// Imports UCDP GED CSV files into the store at `out`.
 #[pyfunction]
-#[pyo3(signature = (files, out, reimport="skip", wait=false, progress=None))]
+#[pyo3(signature = (files, out, reimport="skip", wait=false, max_reject_rate=None, progress=None))]
 pub fn import_ucdp<'py>(
     py: Python<'py>,
     files: Vec<PathBuf>,
     out: PathBuf,
     reimport: &str,
     wait: bool,
+    max_reject_rate: Option<f64>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let opts = options(reimport, wait)?;
+    let opts = options(reimport, wait, max_reject_rate)?;
     let report = run_import(py, opts, progress, &files, |o| {
         steppe::import::ucdp::import(&files, &out, o)
     })?;
@@ -87,16 +91,17 @@ pub fn import_ucdp<'py>(
 /// Imports ACLED CSV exports (your own download) into the store at `out`; the store marks
 /// the event tables as not redistributable.
 #[pyfunction]
-#[pyo3(signature = (files, out, reimport="skip", wait=false, progress=None))]
+#[pyo3(signature = (files, out, reimport="skip", wait=false, max_reject_rate=None, progress=None))]
 pub fn import_acled<'py>(
     py: Python<'py>,
     files: Vec<PathBuf>,
     out: PathBuf,
     reimport: &str,
     wait: bool,
+    max_reject_rate: Option<f64>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let opts = options(reimport, wait)?;
+    let opts = options(reimport, wait, max_reject_rate)?;
     let report = run_import(py, opts, progress, &files, |o| {
         steppe::import::acled::import(&files, &out, o)
     })?;

@@ -16,7 +16,7 @@ use crate::interrupt::run_import;
 /// (`country_codes_V*.csv`) and, when given, checking products against `products`.
 /// `reimport` is "skip" (default), "replace" or "fail". Returns the import report.
 #[pyfunction]
-#[pyo3(signature = (files, country_codes, out, products=None, reimport="skip", wait=false, progress=None))]
+#[pyo3(signature = (files, country_codes, out, products=None, reimport="skip", wait=false, max_reject_rate=None, progress=None))]
 #[allow(clippy::too_many_arguments)] // one argument per Python keyword
 pub fn import_baci<'py>(
     py: Python<'py>,
@@ -26,9 +26,10 @@ pub fn import_baci<'py>(
     products: Option<PathBuf>,
     reimport: &str,
     wait: bool,
+    max_reject_rate: Option<f64>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let opts = options(reimport, wait)?;
+    let opts = options(reimport, wait, max_reject_rate)?;
     let report = run_import(py, opts, progress, &files, |o| {
         steppe::import::baci::import_baci(&files, &country_codes, products.as_deref(), &out, o)
     })?;
@@ -39,16 +40,17 @@ pub fn import_baci<'py>(
 /// into the store at `out`. `reimport` is "skip" (default), "replace" or "fail". Returns the
 /// import report.
 #[pyfunction]
-#[pyo3(signature = (files, out, reimport="skip", wait=false, progress=None))]
+#[pyo3(signature = (files, out, reimport="skip", wait=false, max_reject_rate=None, progress=None))]
 pub fn import_comtrade<'py>(
     py: Python<'py>,
     files: Vec<PathBuf>,
     out: PathBuf,
     reimport: &str,
     wait: bool,
+    max_reject_rate: Option<f64>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let opts = options(reimport, wait)?;
+    let opts = options(reimport, wait, max_reject_rate)?;
     let report = run_import(py, opts, progress, &files, |o| {
         steppe::import::comtrade::import_comtrade(&files, &out, o)
     })?;

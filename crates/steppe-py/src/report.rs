@@ -1,12 +1,19 @@
-//! `steppe.report(...)`: the same report as `steppe report`, as text and as HTML.
+//! `steppe.report(...)`: the same report as `steppe report`, as text and as HTML, gathered by
+//! `steppe::report` and rendered by `steppe-report`.
 
 use pyo3::prelude::*;
+use steppe::report::View;
 
 use crate::errors::guard;
 use crate::store::PyStore;
 
-/// Builds the report of `country` comparing two partners; returns (text, html). The GIL is
-/// released while it runs.
+/// Gathers the report of `country` comparing `a` and `b`, as its view.
+fn view(store: &steppe::Store, country: &str, a: &str, b: &str) -> steppe::Result<View> {
+    Ok(View::new(&steppe::report::build(store, country, (a, b))?))
+}
+
+/// Builds the report of `country` comparing two partners; returns (text, html), the text at
+/// the CLI's default width. The GIL is released while it runs.
 #[pyfunction]
 pub fn render_report(
     py: Python<'_>,
@@ -16,24 +23,19 @@ pub fn render_report(
     partner_b: &str,
 ) -> PyResult<(String, String)> {
     let store = store.store().clone();
-    let (country, a, b) = (
-        country.to_string(),
-        partner_a.to_string(),
-        partner_b.to_string(),
-    );
-    let out = py.detach(move || {
+    let out = py.detach(|| {
         guard(|| -> steppe::Result<(String, String)> {
-            let report = steppe_cli::report::build(&store, &country, (&a, &b))?;
+            let v = view(&store, country, partner_a, partner_b)?;
             Ok((
-                steppe_cli::report::render_text(&report),
-                steppe_cli::report::render_html(&report)?,
+                steppe_report::text(&v, steppe_report::DEFAULT_WIDTH),
+                steppe_report::html(&v)?,
             ))
         })
     })?;
     Ok(out)
 }
 
-/// Writes the report's partner-share chart as a PNG file.
+/// Writes the report's partner-share chart as a PNG file (its name must end in `.png`).
 #[pyfunction]
 pub fn render_report_png(
     py: Python<'_>,
@@ -44,15 +46,10 @@ pub fn render_report_png(
     path: std::path::PathBuf,
 ) -> PyResult<()> {
     let store = store.store().clone();
-    let (country, a, b) = (
-        country.to_string(),
-        partner_a.to_string(),
-        partner_b.to_string(),
-    );
-    py.detach(move || {
+    py.detach(|| {
         guard(|| -> steppe::Result<()> {
-            let report = steppe_cli::report::build(&store, &country, (&a, &b))?;
-            steppe_cli::report::render_png(&report, &path)
+            let v = view(&store, country, partner_a, partner_b)?;
+            steppe_report::png(&v, &path)
         })
     })?;
     Ok(())

@@ -83,6 +83,12 @@ pub fn country_flows(
         },
     )?;
     let rows: Vec<TradeFlow> = crate::record::from_batches(&data.batches)?;
+    Ok(country_flows_from(rows, country))
+}
+
+/// The flows among `rows` in which `country` takes part, from the country's side (as
+/// [`country_flows`] reads them, for rows already read).
+pub fn country_flows_from(rows: Vec<TradeFlow>, country: &str) -> Vec<CountryFlow> {
     let mut out = Vec::new();
     for r in rows {
         let Some(value) = r.value else { continue };
@@ -120,7 +126,7 @@ pub fn country_flows(
             });
         }
     }
-    Ok(out)
+    out
 }
 
 /// Trade with each partner (value and the sources behind it), per year and direction.
@@ -182,9 +188,16 @@ pub fn partner_shares(
     country: &str,
     years: Option<(i64, i64)>,
 ) -> Result<Vec<PartnerShare>> {
-    let flows = country_flows(store, country, years)?;
+    Ok(partner_shares_from(
+        country,
+        &country_flows(store, country, years)?,
+    ))
+}
+
+/// Partner shares computed from a country's flows (from [`country_flows`]).
+pub fn partner_shares_from(country: &str, flows: &[CountryFlow]) -> Vec<PartnerShare> {
     let mut out = Vec::new();
-    for ((year, dir), partners) in partner_totals(&flows) {
+    for ((year, dir), partners) in partner_totals(flows) {
         let world = partners.get(WORLD).map(|(v, s)| (*v, s.clone()));
         let recorded: f64 = partners
             .iter()
@@ -223,7 +236,7 @@ pub fn partner_shares(
         });
         out.extend(rows);
     }
-    Ok(out)
+    out
 }
 
 /// Herfindahl-Hirschman index of a country's partners or products in a year.
@@ -349,8 +362,17 @@ pub fn dependence(
     b: &str,
     years: Option<(i64, i64)>,
 ) -> Result<Vec<Dependence>> {
-    let flows = country_flows(store, country, years)?;
-    let totals = partner_totals(&flows);
+    Ok(dependence_from(
+        country,
+        a,
+        b,
+        &country_flows(store, country, years)?,
+    ))
+}
+
+/// The dependence rows computed from a country's flows (from [`country_flows`]).
+pub fn dependence_from(country: &str, a: &str, b: &str, flows: &[CountryFlow]) -> Vec<Dependence> {
+    let totals = partner_totals(flows);
     let year_set: BTreeSet<i16> = totals.keys().map(|(y, _)| *y).collect();
     let mut out = Vec::new();
     for year in year_set {
@@ -387,7 +409,7 @@ pub fn dependence(
             });
         }
     }
-    Ok(out)
+    out
 }
 
 /// What A reports exporting to B against what B reports importing from A.
@@ -497,6 +519,11 @@ pub fn indicator_series(store: &Store, indicator: &str, country: &str) -> Result
         },
     )?;
     let obs: Vec<crate::model::IndicatorObservation> = crate::record::from_batches(&data.batches)?;
+    Ok(series_from(obs))
+}
+
+/// Observations (of one indicator and one country) as a series, by year.
+pub fn series_from(obs: Vec<crate::model::IndicatorObservation>) -> Vec<SeriesPoint> {
     let mut out: Vec<SeriesPoint> = obs
         .into_iter()
         .map(|o| SeriesPoint {
@@ -508,7 +535,7 @@ pub fn indicator_series(store: &Store, indicator: &str, country: &str) -> Result
         })
         .collect();
     out.sort_by_key(|p| p.year);
-    Ok(out)
+    out
 }
 
 /// Converts analytic rows to an Arrow batch (schema traced from the type).

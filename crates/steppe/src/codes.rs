@@ -9,6 +9,9 @@ use chrono::{Datelike, NaiveDate};
 use crate::model::{EntityCode, Scheme};
 use crate::store::Store;
 
+mod names;
+pub use names::name_key;
+
 /// Why a code could not be resolved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -43,6 +46,17 @@ pub enum CodeError {
         /// Entities the code names at other dates.
         candidates: Vec<String>,
     },
+    /// No entity has this name; `suggestions` are the closest known names.
+    #[error("unknown country name `{name}`{}", match suggestions.as_slice() {
+        [] => String::new(),
+        s => format!("; closest: {}", s.join(", ")),
+    })]
+    UnknownName {
+        /// The name asked.
+        name: String,
+        /// The closest names steppe knows, as `Name (ENTITY)`, best first.
+        suggestions: Vec<String>,
+    },
     /// The scheme name is not one steppe knows.
     #[error("unknown code scheme `{0}`; known: {known}", known = Scheme::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))]
     UnknownScheme(String),
@@ -59,8 +73,18 @@ struct Span {
 }
 
 impl Span {
+    /// Whether the code names its entity on some day of `year`. `to` is exclusive (the
+    /// crosswalk's intervals are half-open), so a code ending on 1993-01-01 last holds in 1992.
     fn covers_year(&self, year: i32) -> bool {
-        self.from.is_none_or(|d| d.year() <= year) && self.to.is_none_or(|d| d.year() >= year)
+        self.from.is_none_or(|d| d.year() <= year)
+            && self
+                .to
+                .is_none_or(|d| d.pred_opt().is_some_and(|last| last.year() >= year))
+    }
+
+    /// Whether the code names its entity on `date` (`from <= date < to`).
+    fn covers(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|d| d <= date) && self.to.is_none_or(|d| date < d)
     }
 }
 
@@ -123,7 +147,7 @@ pub fn parse_scheme(name: &str) -> Result<Scheme, CodeError> {
 pub fn normalise(scheme: Scheme, code: &str) -> String {
     let c = code.trim();
     match scheme {
-        Scheme::IsoNum => match c.parse::<u32>() {
+        Scheme::IsoNum | Scheme::Acled => match c.parse::<u32>() {
             Ok(n) => format!("{n:03}"),
             Err(_) => c.to_string(),
         },
@@ -133,6 +157,7 @@ pub fn normalise(scheme: Scheme, code: &str) -> String {
                 Err(_) => c.to_string(),
             }
         }
+        Scheme::Name => names::name_key(c),
         _ => c.to_ascii_uppercase(),
     }
 }
@@ -178,35 +203,93 @@ impl CodeIndex {
         code: &str,
         year: Option<i32>,
     ) -> Result<&str, CodeError> {
-        let key = (scheme, normalise(scheme, code));
-        let spans = self.by_code.get(&key).ok_or_else(|| CodeError::Unknown {
-            scheme: scheme.to_string(),
-            code: code.to_string(),
+        self.resolve_when(scheme, code, year, |s| {
+            year.is_none_or(|y| s.covers_year(y))
+        })
+    }
+
+    /// Resolves `code` of `scheme` to the entity it names on `date` (the day a code changes
+    /// holder, e.g. COW 345 on 2006-06-03, has one answer where a year has two).
+    pub fn resolve_on(
+        &self,
+        scheme: Scheme,
+        code: &str,
+        date: NaiveDate,
+    ) -> Result<&str, CodeError> {
+        self.resolve_when(scheme, code, Some(date.year()), |s| s.covers(date))
+    }
+
+    /// The error for a name no entity has, with the three closest names steppe knows.
+    fn unknown_name(&self, name: &str) -> CodeError {
+        let known = self
+            .by_code
+            .iter()
+            .filter(|((s, _), _)| *s == Scheme::Name)
+            .flat_map(|((_, key), spans)| spans.iter().map(move |sp| (sp, key.as_str())));
+        let spans: Vec<(&Span, &str)> = known.collect();
+        let suggestions =
+            names::closest(name, spans.iter().map(|(sp, k)| (sp.code.as_str(), *k)), 3)
+                .into_iter()
+                .map(|written| {
+                    let ids = dedup(
+                        spans
+                            .iter()
+                            .filter(|(sp, _)| sp.code == written)
+                            .map(|(sp, _)| sp.entity_id.as_str()),
+                    );
+                    format!("{written} ({})", ids.join(", "))
+                })
+                .collect();
+        CodeError::UnknownName {
+            name: name.to_string(),
+            suggestions,
+        }
+    }
+
+    /// The spans of (`scheme`, `code`); ACLED's `iso` falls back to ISO numeric.
+    fn spans(&self, scheme: Scheme, code: &str) -> Option<&Vec<Span>> {
+        let own = self.by_code.get(&(scheme, normalise(scheme, code)));
+        match (own, scheme) {
+            (None, Scheme::Acled) => self.spans(Scheme::IsoNum, code),
+            _ => own,
+        }
+    }
+
+    /// The entity whose spans of (`scheme`, `code`) pass `keep`; `year` is the year asked
+    /// (errors name it). With no year a reused code means its current holder (ISO `GE` is
+    /// Georgia, not the former Gilbert and Ellice Islands) when exactly one holds it now.
+    fn resolve_when(
+        &self,
+        scheme: Scheme,
+        code: &str,
+        year: Option<i32>,
+        keep: impl Fn(&Span) -> bool,
+    ) -> Result<&str, CodeError> {
+        let spans = self.spans(scheme, code).ok_or_else(|| match scheme {
+            Scheme::Name => self.unknown_name(code),
+            _ => CodeError::Unknown {
+                scheme: scheme.to_string(),
+                code: code.to_string(),
+            },
         })?;
         let all: Vec<&str> = dedup(spans.iter().map(|s| s.entity_id.as_str()));
-        let hits: Vec<&str> = match year {
-            Some(y) => dedup(
+        let mut hits: Vec<&str> = dedup(
+            spans
+                .iter()
+                .filter(|s| keep(s))
+                .map(|s| s.entity_id.as_str()),
+        );
+        if hits.len() > 1 && year.is_none() {
+            let current = dedup(
                 spans
                     .iter()
-                    .filter(|s| s.covers_year(y))
+                    .filter(|s| s.to.is_none())
                     .map(|s| s.entity_id.as_str()),
-            ),
-            // Without a year, a reused code means its current holder (ISO `GE` is Georgia,
-            // not the former Gilbert and Ellice Islands) when exactly one holds it now.
-            None => {
-                let current = dedup(
-                    spans
-                        .iter()
-                        .filter(|s| s.to.is_none())
-                        .map(|s| s.entity_id.as_str()),
-                );
-                if current.len() == 1 {
-                    current
-                } else {
-                    all.clone()
-                }
+            );
+            if current.len() == 1 {
+                hits = current;
             }
-        };
+        }
         match hits.as_slice() {
             [one] => Ok(one),
             [] => Err(CodeError::NotValidInYear {
@@ -273,29 +356,35 @@ impl CodeIndex {
         })
     }
 
-    /// Resolves a user-typed country: `scheme:code` (e.g. `fips:TI`, `gw:702`, `cow:TAJ`) or an
-    /// ISO code in any form (alpha-2, alpha-3, numeric).
+    /// Resolves a user-typed country: `scheme:code` (e.g. `fips:TI`, `gw:702`, `cow:TAJ`,
+    /// `name:Kyrgyz Republic`), an ISO code in any form (alpha-2, alpha-3, numeric), or a
+    /// country name ("Kyrgyz Republic", "Korea, Rep.", "China, P.R.: Mainland").
     pub fn resolve_any(&self, input: &str, year: Option<i32>) -> Result<&str, CodeError> {
         let input = input.trim();
         if let Some((prefix, code)) = input.split_once(':') {
-            let scheme = match prefix.to_ascii_lowercase().as_str() {
+            let lower = prefix.trim().to_ascii_lowercase();
+            let scheme = match lower.as_str() {
                 // `cow:TAJ` and `cow:702` both work.
-                "cow" if code.chars().any(|c| c.is_ascii_alphabetic()) => Scheme::CowAbb,
-                other => parse_scheme(other)?,
+                "cow" if code.chars().any(|c| c.is_ascii_alphabetic()) => Some(Scheme::CowAbb),
+                other => parse_scheme(other).ok(),
             };
-            return self.resolve(scheme, code, year);
+            match scheme {
+                Some(scheme) => return self.resolve(scheme, code, year),
+                // A colon inside a name ("China, P.R.: Mainland"), not a scheme prefix.
+                None if lower.contains([' ', ',', '.']) => {
+                    return self.resolve(Scheme::Name, input, year)
+                }
+                None => return Err(CodeError::UnknownScheme(prefix.to_string())),
+            }
         }
         let scheme = if input.chars().all(|c| c.is_ascii_digit()) && !input.is_empty() {
             Scheme::IsoNum
-        } else if input.len() == 2 {
+        } else if input.len() == 2 && input.chars().all(|c| c.is_ascii_alphabetic()) {
             Scheme::Iso2
-        } else if input.len() == 3 {
+        } else if input.len() == 3 && input.chars().all(|c| c.is_ascii_alphabetic()) {
             Scheme::Iso3
         } else {
-            return Err(CodeError::Unknown {
-                scheme: "iso".into(),
-                code: input.into(),
-            });
+            Scheme::Name
         };
         self.resolve(scheme, input, year)
     }
@@ -473,6 +562,151 @@ mod tests {
     }
 
     #[test]
+    fn end_dates_are_exclusive_and_a_date_decides_a_year_with_two_holders() {
+        let idx = CodeIndex::new(vec![
+            code(
+                "CSK",
+                Scheme::Gw,
+                "315",
+                Some("1918-11-11"),
+                Some("1993-01-01"),
+            ),
+            code(
+                "YUG",
+                Scheme::CowNum,
+                "345",
+                Some("1944-10-20"),
+                Some("2006-06-03"),
+            ),
+            code("SRB", Scheme::CowNum, "345", Some("2006-06-03"), None),
+        ]);
+        assert_eq!(idx.resolve(Scheme::Gw, "315", Some(1992)).unwrap(), "CSK");
+        assert!(matches!(
+            idx.resolve(Scheme::Gw, "315", Some(1993)),
+            Err(CodeError::NotValidInYear { year: 1993, .. })
+        ));
+        assert!(matches!(
+            idx.resolve(Scheme::CowNum, "345", Some(2006)),
+            Err(CodeError::Ambiguous { .. })
+        ));
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            idx.resolve_on(Scheme::CowNum, "345", day("2006-06-02")),
+            Ok("YUG")
+        );
+        assert_eq!(
+            idx.resolve_on(Scheme::CowNum, "345", day("2006-06-03")),
+            Ok("SRB")
+        );
+        assert!(matches!(
+            idx.resolve_on(Scheme::CowNum, "345", day("1944-10-19")),
+            Err(CodeError::NotValidInYear { year: 1944, .. })
+        ));
+        // Without a date, the current holder.
+        assert_eq!(idx.resolve(Scheme::CowNum, "345", None).unwrap(), "SRB");
+    }
+
+    #[test]
+    fn acled_iso_has_its_own_codes_and_falls_back_to_iso_numeric() {
+        let idx = CodeIndex::new(vec![
+            code("XKX", Scheme::Acled, "0", None, None),
+            code("TJK", Scheme::IsoNum, "762", None, None),
+        ]);
+        assert_eq!(idx.resolve(Scheme::Acled, "0", Some(2020)).unwrap(), "XKX");
+        assert_eq!(
+            idx.resolve(Scheme::Acled, "762", Some(2020)).unwrap(),
+            "TJK"
+        );
+        assert!(matches!(
+            idx.resolve(Scheme::IsoNum, "0", None),
+            Err(CodeError::Unknown { .. })
+        ));
+        assert!(matches!(
+            idx.resolve(Scheme::Acled, "999", None),
+            Err(CodeError::Unknown { .. })
+        ));
+    }
+
+    fn names() -> CodeIndex {
+        CodeIndex::new(vec![
+            code("KGZ", Scheme::Name, "Kyrgyzstan", None, None),
+            code("KGZ", Scheme::Name, "Kyrgyz Republic", None, None),
+            code("KOR", Scheme::Name, "Korea, Rep.", None, None),
+            code("CHN", Scheme::Name, "China, P.R.: Mainland", None, None),
+            code("COG", Scheme::Name, "Congo", None, None),
+            code("COD", Scheme::Name, "Congo", None, None),
+            code(
+                "KOR_730",
+                Scheme::Name,
+                "Korea",
+                Some("1816-01-01"),
+                Some("1910-08-23"),
+            ),
+            code("KOR", Scheme::Name, "Korea", Some("1948-08-15"), None),
+        ])
+    }
+
+    #[test]
+    fn names_match_ignoring_case_punctuation_and_word_order() {
+        let idx = names();
+        for typed in [
+            "Kyrgyz Republic",
+            "kyrgyz republic",
+            "Republic, Kyrgyz",
+            "KYRGYZSTAN",
+        ] {
+            assert_eq!(
+                idx.resolve(Scheme::Name, typed, None).unwrap(),
+                "KGZ",
+                "{typed}"
+            );
+        }
+        assert_eq!(idx.resolve_any("Republic of Korea", None).unwrap(), "KOR");
+        // A colon inside a name is not a scheme prefix.
+        assert_eq!(
+            idx.resolve_any("China, P.R.: Mainland", None).unwrap(),
+            "CHN"
+        );
+        assert_eq!(idx.resolve_any("name:Kyrgyzstan", None).unwrap(), "KGZ");
+        // A name's dates decide between its holders.
+        assert_eq!(
+            idx.resolve(Scheme::Name, "Korea", Some(1900)).unwrap(),
+            "KOR_730"
+        );
+        assert_eq!(
+            idx.resolve(Scheme::Name, "Korea", Some(2000)).unwrap(),
+            "KOR"
+        );
+        assert!(matches!(
+            idx.resolve(Scheme::Name, "Korea", Some(1930)),
+            Err(CodeError::NotValidInYear { .. })
+        ));
+    }
+
+    #[test]
+    fn a_name_of_two_entities_is_ambiguous_and_an_unknown_one_gets_suggestions() {
+        let idx = names();
+        match idx.resolve(Scheme::Name, "congo", None) {
+            Err(CodeError::Ambiguous { candidates, .. }) => assert_eq!(candidates, ["COD", "COG"]),
+            other => panic!("expected ambiguity, got {other:?}"),
+        }
+        match idx.resolve_any("Kyrgystan", None) {
+            Err(e @ CodeError::UnknownName { .. }) => {
+                let CodeError::UnknownName { suggestions, .. } = &e else {
+                    unreachable!()
+                };
+                assert_eq!(suggestions[0], "Kyrgyzstan (KGZ)");
+                assert!(e.to_string().contains("closest: Kyrgyzstan (KGZ)"), "{e}");
+            }
+            other => panic!("expected an unknown name, got {other:?}"),
+        }
+        match idx.resolve_any("Atlantis", None) {
+            Err(CodeError::UnknownName { suggestions, .. }) => assert!(suggestions.is_empty()),
+            other => panic!("expected an unknown name, got {other:?}"),
+        }
+    }
+
+    #[test]
     fn unknown_codes_and_schemes_are_errors() {
         let idx = index();
         assert!(matches!(
@@ -483,9 +717,10 @@ mod tests {
             idx.resolve_any("nope:1", None),
             Err(CodeError::UnknownScheme(_))
         ));
+        // Not a code: a name, and this index has no names.
         assert!(matches!(
             idx.resolve_any("TAJIKISTAN", None),
-            Err(CodeError::Unknown { .. })
+            Err(CodeError::UnknownName { .. })
         ));
     }
 

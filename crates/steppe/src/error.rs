@@ -91,10 +91,27 @@ pub enum Error {
         message: String,
     },
     /// Another process holds the store's write lock.
-    #[error("store {} is locked by another writer; wait for it to finish (or pass --wait)", path.display())]
+    #[error("store {} is locked by another writer; wait for it to finish, or retry later", path.display())]
     Locked {
         /// The store directory.
         path: PathBuf,
+    },
+    /// An input file with the same sha256 was imported into the store before, and the
+    /// re-import policy says to fail.
+    #[error(
+        "{} was already imported into {} (sha256 {}); its rows stay as they are unless the \
+         re-import policy says to replace them",
+        path.display(),
+        store.display(),
+        sha256.get(..16).unwrap_or(sha256)
+    )]
+    AlreadyImported {
+        /// The input file.
+        path: PathBuf,
+        /// The store it was imported into.
+        store: PathBuf,
+        /// The input's sha256 (hex).
+        sha256: String,
     },
     /// A table name that steppe does not know.
     #[error("unknown table `{0}`; known tables: {known}", known = crate::schema::Table::ALL.iter().map(|t| t.name()).collect::<Vec<_>>().join(", "))]
@@ -113,6 +130,31 @@ pub enum Error {
     /// A store failed validation; the report lists every problem.
     #[error("validation found {} problem(s); first: {}", .0.problems.len(), .0.problems.first().map(|p| p.to_string()).unwrap_or_default())]
     Validation(crate::validate::ValidationReport),
+    /// An import rejected more of its rows than `max_reject_rate` allows. Its accepted rows
+    /// and its rejects were committed (the rejects stay in the store for inspection); the
+    /// import reports failure so that a pipeline stops.
+    #[error(
+        "{}: {rejected} of {considered} rows ({}) were rejected{}, above the maximum reject rate of {}; the rows and the rejects were committed (the rejects are in the `rejects` table of {})",
+        path.display(),
+        percent(*rejected as f64 / *considered as f64),
+        top_reason.as_ref().map(|r| format!(", most often {r}")).unwrap_or_default(),
+        percent(*max_rate),
+        store.display()
+    )]
+    RejectRate {
+        /// The input file.
+        path: PathBuf,
+        /// The store it was imported into.
+        store: PathBuf,
+        /// Rows rejected.
+        rejected: u64,
+        /// Rows accepted or rejected (rows skipped on purpose do not count).
+        considered: u64,
+        /// The most frequent reject reason, with its count (`value_negative (3)`).
+        top_reason: Option<String>,
+        /// The limit, a fraction in 0..=1.
+        max_rate: f64,
+    },
     /// A query or argument is invalid.
     #[error("{0}")]
     InvalidArgument(String),
@@ -137,6 +179,26 @@ pub enum Error {
     Json(#[from] serde_json::Error),
 }
 
+/// An option of the caller's that changes the outcome of an error. The core describes the
+/// situation; the CLI and the bindings name the option in their own spelling (`--wait`,
+/// `wait=True`), from [`Error::remedy`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Remedy {
+    /// Wait for the store's write lock instead of failing at once.
+    WaitForLock,
+    /// Replace the rows of a file imported before.
+    ReimportReplace,
+    /// Allow a larger share of rejected rows.
+    MaxRejectRate,
+}
+
+/// A fraction as a percentage with at most one decimal: `0.75` → `75 %`, `2/3` → `66.7 %`.
+fn percent(fraction: f64) -> String {
+    let text = format!("{:.1}", fraction * 100.0);
+    format!("{} %", text.strip_suffix(".0").unwrap_or(&text))
+}
+
 impl Error {
     /// Shorthand for an I/O error on a path.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
@@ -159,6 +221,16 @@ impl Error {
         Error::Store {
             path: path.into(),
             message: message.into(),
+        }
+    }
+
+    /// The caller's option that would change this outcome, if there is one.
+    pub fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Error::Locked { .. } => Some(Remedy::WaitForLock),
+            Error::AlreadyImported { .. } => Some(Remedy::ReimportReplace),
+            Error::RejectRate { .. } => Some(Remedy::MaxRejectRate),
+            _ => None,
         }
     }
 

@@ -126,6 +126,8 @@ impl Workspace {
         let store = self.fresh_store();
         let options = ImportOptions {
             max_expanded_bytes: MAX_EXPANDED,
+            // The reject threshold has tests of its own; here every import must commit.
+            max_reject_rate: 1.0,
             ..Default::default()
         };
         let file_name = match importer {

@@ -28,12 +28,13 @@ pub mod model;
 pub mod progress;
 pub mod query;
 pub mod record;
+pub mod report;
 pub mod schema;
 pub mod store;
 pub mod validate;
 
 pub use codes::{CodeError, CodeIndex, Unresolved};
-pub use error::{Error, Location, Result};
+pub use error::{Error, Location, Remedy, Result};
 pub use query::{Filter, Predicate};
 pub use record::{from_batch, from_batches, to_batch, Record};
 pub use schema::{Table, TableSpec, SCHEMA_VERSION};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Field, FieldRef, Fields, Schema, SchemaRef};
 
 /// Version of the table schemas. Bump it (and add a snapshot) whenever a schema changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The tables of a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -245,7 +245,9 @@ fn spec(table: Table) -> TableSpec {
                 text("source_locator", true),
             ]);
             (
-                &["scheme", "code", "entity_id"],
+                // A code may name one entity over several spells (G&W 340: Serbia 1878-1915
+                // and from 2006), hence valid_from in the key (schema v2).
+                &["scheme", "code", "entity_id", "valid_from"],
                 vec![
                     fk("entity_id", Table::Entities, "entity_id"),
                     fk("source_id", Table::Sources, "source_id"),

@@ -1,4 +1,5 @@
-//! Store validation: file integrity (size, sha256, schema, row counts), primary-key
+//! Store validation: file integrity (size, sha256, schema, row counts), data files inside the
+//! table folders that the descriptor does not list, primary-key
 //! uniqueness, every foreign key, value ranges and crosswalk consistency. The report lists
 //! every problem with its table, row key and field.
 
@@ -76,7 +77,9 @@ impl ValidationReport {
 pub fn validate(store: &Store) -> Result<ValidationReport> {
     let mut report = ValidationReport::default();
     check_files(store, &mut report)?;
-    if !report.is_ok() {
+    let damaged = !report.is_ok();
+    check_unlisted_files(store, &mut report)?;
+    if damaged {
         // Damaged files: the row checks below would only repeat the same failures.
         return Ok(report);
     }
@@ -206,6 +209,26 @@ fn check_files(store: &Store, report: &mut ValidationReport) -> Result<()> {
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// Reports every `.parquet` file inside a table folder that the descriptor does not list:
+/// steppe never reads it, but a glob reader of the folder (DuckDB, polars, Spark, pyarrow)
+/// does, so the folder no longer holds the store's version. `steppe gc` removes them.
+fn check_unlisted_files(store: &Store, report: &mut ValidationReport) -> Result<()> {
+    let Some(root) = store.path() else {
+        return Ok(()); // the bundled store has no folders
+    };
+    for (table, _, rel) in crate::store::unlisted_data_files(root, store.descriptor())? {
+        report.push(
+            table.name(),
+            rel,
+            "file",
+            "not listed in datapackage.json (left by an interrupted write): steppe ignores it, \
+             but glob readers of the folder (DuckDB, polars, Spark, pyarrow) read it; \
+             `steppe gc` removes it",
+        );
     }
     Ok(())
 }
@@ -502,7 +525,11 @@ fn check_ranges(table: Table, data: &TableData, report: &mut ValidationReport) {
 fn check_crosswalk(data: &TableData, report: &mut ValidationReport) -> Result<()> {
     let codes: Vec<EntityCode> = crate::record::from_batches(&data.batches)?;
     let mut by_key: HashMap<(String, String), Vec<&EntityCode>> = HashMap::new();
-    for c in &codes {
+    // A name two entities share ("Congo") is kept: the resolver reports it as ambiguous.
+    for c in codes
+        .iter()
+        .filter(|c| c.scheme != crate::model::Scheme::Name)
+    {
         by_key
             .entry((
                 c.scheme.to_string(),

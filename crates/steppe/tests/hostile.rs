@@ -173,6 +173,8 @@ fn import_with(
     std::fs::write(&countries, COUNTRIES).unwrap();
     let options = ImportOptions {
         max_expanded_bytes: max_expanded,
+        // The reject threshold has tests of its own; here every import must commit.
+        max_reject_rate: 1.0,
         ..Default::default()
     };
     let files = vec![file.clone()];
@@ -251,6 +253,107 @@ fn import_with(
             End::Refused(e)
         }
     }
+}
+
+/// An empty input (no byte but a BOM, blanks and line ends; plain, gzipped or as the member
+/// of a zip) is the same error through every importer: a format error naming the file,
+/// "empty input: no header and no rows", before anything is written, so a store it was to
+/// create is not created.
+#[test]
+fn empty_inputs_are_one_clear_error_through_every_importer() {
+    let importers = [
+        ("baci", baci_name()),
+        ("comtrade", "comtrade.csv"),
+        ("wdi", "WDICSV.csv"),
+        ("gdelt", "20130401.export.CSV"),
+        ("ucdp", "ged.csv"),
+        ("acled", "acled.csv"),
+    ];
+    let mut tally = Tally::default();
+    let mut tried = 0;
+    for (importer, name) in importers {
+        let mut inputs: Vec<(String, Vec<u8>)> = vec![
+            (name.to_string(), Vec::new()),
+            (name.to_string(), b"\n\r\n  \t\n".to_vec()),
+            (name.to_string(), b"\xEF\xBB\xBF\r\n".to_vec()),
+        ];
+        if importer != "wdi" {
+            // WDI refuses archives (a WDI zip holds several files).
+            inputs.push((format!("{name}.gz"), gzip(b"")));
+            let member = if importer == "baci" {
+                name.to_ascii_lowercase()
+            } else {
+                name.to_string()
+            };
+            inputs.push((format!("{name}.zip"), zip(&member, b"\n")));
+        }
+        for (file, bytes) in inputs {
+            let case = format!("{importer}: empty {file} ({} bytes)", bytes.len());
+            // Into a copy of the seeded store: refused, store unchanged (checked by import()).
+            let e = import(&mut tally, &case, importer, &file, &bytes);
+            let e = e.error(&case);
+            match e {
+                Error::Format { location, message } => {
+                    assert!(
+                        location.path.as_ref().is_some_and(|p| p.ends_with(&file)),
+                        "{case}: {e}"
+                    );
+                    assert_eq!(
+                        message, "empty input: no header and no rows; nothing was imported",
+                        "{case}"
+                    );
+                }
+                other => panic!("{case}: not a format error: {other}"),
+            }
+            assert!(e.to_string().contains(&file), "{case}: {e}");
+            tried += 1;
+        }
+        // Into a store that does not exist yet: nothing is created.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(name);
+        std::fs::write(&file, b"").unwrap();
+        let countries = dir.path().join("country_codes_V202501.csv");
+        std::fs::write(&countries, COUNTRIES).unwrap();
+        let store = dir.path().join("new-store");
+        let files = vec![file];
+        let options = ImportOptions::default();
+        let result = match importer {
+            "baci" => import::baci::import_baci(&files, &countries, None, &store, &options),
+            "comtrade" => import::comtrade::import_comtrade(&files, &store, &options),
+            "wdi" => import::wdi::import(&files, &store, &Default::default(), &options),
+            "gdelt" => import::gdelt::import(&files, &store, &Default::default(), &options),
+            "ucdp" => import::ucdp::import(&files, &store, &options),
+            _ => import::acled::import(&files, &store, &options),
+        };
+        let e = result.expect_err(importer);
+        assert!(e.to_string().contains("empty input"), "{importer}: {e}");
+        assert!(
+            !store.exists(),
+            "{importer}: an empty input created the store"
+        );
+    }
+    // BACI's companion files are inputs too.
+    let dir = tempfile::tempdir().unwrap();
+    let countries = dir.path().join("country_codes_V202501.csv");
+    std::fs::write(&countries, b"\n").unwrap();
+    let data = dir.path().join(baci_name());
+    std::fs::write(&data, "t,i,j,k,v,q\n2023,762,860,010121,1.5,2\n").unwrap();
+    let e = import::baci::import_baci(
+        &[data],
+        &countries,
+        None,
+        &dir.path().join("s"),
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().ends_with(
+            "country_codes_V202501.csv: empty input: no header and no rows; nothing was imported"
+        ),
+        "{e}"
+    );
+    assert_eq!(tally.refused, tried);
+    assert_eq!(tried, 28);
 }
 
 /// The text with every U+0001 turned into the byte 0xF4 (`ô` in Latin-1, invalid UTF-8).
@@ -362,8 +465,7 @@ fn hostile_input_files_end_in_clear_errors_or_accounted_rejects() {
         wide_header.as_bytes(),
     )
     .error("baci wide header");
-    let e = import(&mut t, "baci: empty file", "baci", baci_name(), b"");
-    let _ = e; // an empty file is an error or an import of nothing; either way accounted
+    import(&mut t, "baci: empty file", "baci", baci_name(), b"").error("baci empty");
     import(
         &mut t,
         "baci: a line of 20 MB without newline",
@@ -533,7 +635,7 @@ fn hostile_input_files_end_in_clear_errors_or_accounted_rejects() {
         .as_bytes(),
     );
     assert_eq!(e.report("gdelt").rows_read(), 3);
-    import(&mut t, "gdelt: empty", "gdelt", "20130401.export.CSV", b"");
+    import(&mut t, "gdelt: empty", "gdelt", "20130401.export.CSV", b"").error("gdelt empty");
     import(
         &mut t,
         "gdelt: invalid UTF-8",
@@ -744,7 +846,10 @@ fn damaged_stores_are_reported_never_silently_used() {
             .into_bytes(),
         String::from_utf8(desc.clone())
             .unwrap()
-            .replace("\"schema_version\": 1", "\"schema_version\": 99")
+            .replace(
+                &format!("\"schema_version\": {}", steppe::SCHEMA_VERSION),
+                "\"schema_version\": 99",
+            )
             .into_bytes(),
     ] {
         tried += 1;

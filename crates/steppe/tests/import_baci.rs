@@ -102,12 +102,17 @@ fn a_year_with_every_trap_is_typed_mapped_and_accounted_for() {
         2023,762,8";
     let file = write(dir.path(), "BACI_HS92_Y2023_V202501.csv", data.as_bytes());
     let out = dir.path().join("store");
+    // Ten of fifteen rows are traps that must be rejected: above the default maximum reject
+    // rate, which has a test of its own.
     let report = import_baci(
         std::slice::from_ref(&file),
         &countries,
         None,
         &out,
-        &ImportOptions::default(),
+        &ImportOptions {
+            max_reject_rate: 1.0,
+            ..Default::default()
+        },
     )
     .unwrap();
     accounting_holds(&report);
@@ -399,7 +404,14 @@ fn reimporting_a_file_skips_it_or_replaces_its_rows() {
         reimport: Reimport::Fail,
         ..Default::default()
     };
-    assert!(import_baci(&[b], &countries, None, &out, &fail).is_err());
+    match import_baci(&[b], &countries, None, &out, &fail) {
+        Err(e @ steppe::Error::AlreadyImported { .. }) => {
+            assert!(e.to_string().contains("was already imported into"), "{e}");
+            assert!(!e.to_string().contains("--"), "{e}");
+            assert_eq!(e.remedy(), Some(steppe::Remedy::ReimportReplace));
+        }
+        other => panic!("expected AlreadyImported, got {other:?}"),
+    }
 }
 
 #[test]
@@ -564,4 +576,135 @@ fn a_larger_file_spans_several_batches_and_chunks() {
         })
         .sum();
     assert_eq!(total, want);
+}
+
+/// An import whose rejected share passes `max_reject_rate` commits its rows and rejects (kept
+/// for inspection) and then fails with `Error::RejectRate`; at the limit it succeeds.
+#[test]
+fn an_import_rejecting_more_than_the_maximum_share_commits_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let countries = write(
+        dir.path(),
+        "country_codes_V202501.csv",
+        COUNTRIES_V2025.as_bytes(),
+    );
+    // One good row, three with a negative value: 75 % rejected.
+    let file = write(
+        dir.path(),
+        "BACI_HS92_Y2023_V202501.csv",
+        b"t,i,j,k,v,q\n2023,762,860,010121,1.5,2\n2023,762,398,010121,-1,2\n\
+          2023,762,4,010121,-2,2\n2023,860,762,010121,-3,2\n",
+    );
+    let out = dir.path().join("store");
+    let e = import_baci(
+        std::slice::from_ref(&file),
+        &countries,
+        None,
+        &out,
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    match &e {
+        steppe::Error::RejectRate {
+            path,
+            store,
+            rejected,
+            considered,
+            top_reason,
+            max_rate,
+        } => {
+            assert_eq!(path, &file);
+            assert_eq!(store, &out);
+            assert_eq!((*rejected, *considered), (3, 4));
+            assert_eq!(*max_rate, steppe::import::DEFAULT_MAX_REJECT_RATE);
+            assert_eq!(*max_rate, 0.5);
+            let reason = top_reason.as_deref().unwrap();
+            assert!(reason.ends_with(" (3)"), "{reason}");
+        }
+        other => panic!("expected RejectRate, got {other}"),
+    }
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with(&format!(
+            "{}: 3 of 4 rows (75 %) were rejected, most often ",
+            file.display()
+        )),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(
+            "above the maximum reject rate of 50 %; the rows and the rejects were committed"
+        ),
+        "{msg}"
+    );
+    // The core names no CLI flag; the caller adds its own spelling of the option.
+    assert!(!msg.contains("--"), "{msg}");
+    assert_eq!(e.remedy(), Some(steppe::Remedy::MaxRejectRate));
+    // Committed: the accepted row, the three rejects and the summary are in the store.
+    let store = valid(&out);
+    assert_eq!(flows(&store).len(), 1);
+    let r = rejects(&store);
+    assert_eq!(r.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 4, 5]);
+    let imports = &store.descriptor().steppe.imports;
+    assert_eq!(imports.len(), 1);
+    assert_eq!((imports[0].rows_read, imports[0].rows_rejected), (4, 3));
+
+    // A higher limit lets the same share through; so does a share exactly at the limit.
+    let out2 = dir.path().join("store2");
+    let lenient = ImportOptions {
+        max_reject_rate: 0.75,
+        ..Default::default()
+    };
+    let report = import_baci(
+        std::slice::from_ref(&file),
+        &countries,
+        None,
+        &out2,
+        &lenient,
+    )
+    .unwrap();
+    assert_eq!((report.rows_accepted(), report.rows_rejected()), (1, 3));
+    // A strict limit fails on one reject in four.
+    let one_bad = write(
+        dir.path(),
+        "BACI_HS92_Y2022_V202501.csv",
+        b"t,i,j,k,v,q\n2022,762,860,010121,1.5,2\n2022,762,398,010121,1.5,2\n\
+          2022,762,4,010121,1.5,2\n2022,860,762,010121,-3,2\n",
+    );
+    let strict = ImportOptions {
+        max_reject_rate: 0.2,
+        ..Default::default()
+    };
+    let e = import_baci(
+        std::slice::from_ref(&one_bad),
+        &countries,
+        None,
+        &out2,
+        &strict,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("1 of 4 rows (25 %)"), "{e}");
+    assert_eq!(valid(&out2).descriptor().steppe.imports.len(), 2);
+
+    // A limit outside 0..=1 is refused before anything is written.
+    let out3 = dir.path().join("store3");
+    for bad in [1.5, -0.1, f64::NAN] {
+        let opts = ImportOptions {
+            max_reject_rate: bad,
+            ..Default::default()
+        };
+        let e = import_baci(
+            std::slice::from_ref(&one_bad),
+            &countries,
+            None,
+            &out3,
+            &opts,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e, steppe::Error::InvalidArgument(ref m) if m.contains("maximum reject rate")),
+            "{e}"
+        );
+    }
+    assert!(!out3.exists());
 }

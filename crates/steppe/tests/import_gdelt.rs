@@ -278,11 +278,16 @@ fn gdelt1_mixed_57_and_58_fields_with_traps() {
         event(58, "12", &[("GoldsteinScale", "11")]).into_bytes(),
     ];
     let path = write(dir.path(), "20130401.export.CSV", &lines);
+    // Seven of eleven lines are traps that must be rejected: no maximum reject rate here (see
+    // an_import_rejecting_three_quarters_of_its_rows_fails_after_committing).
     let report = gdelt::import(
         &[path],
         &out,
         &GdeltOptions::default(),
-        &ImportOptions::default(),
+        &ImportOptions {
+            max_reject_rate: 1.0,
+            ..Default::default()
+        },
     )
     .unwrap();
     let f = &report.files[0];
@@ -570,7 +575,8 @@ fn not_tab_separated_or_unknown_filter_country_fails_before_writing() {
         &[good],
         &out,
         &GdeltOptions {
-            countries: vec!["Tajikistan".into()],
+            // Names resolve now ("Tajikistan" is TJK); this one names nothing.
+            countries: vec!["Atlantis".into()],
         },
         &ImportOptions::default(),
     )
@@ -629,4 +635,83 @@ fn appends_and_reimports() {
     let store = valid(&out);
     assert_eq!(events(&store).len(), 3);
     assert_eq!(store.records::<EventActor>().unwrap().len(), 6);
+}
+
+/// Three of four events rejected (75 %) passes the default maximum reject rate (50 %): the
+/// import commits the event and the rejects, then fails. Events left out by the country
+/// filter are skipped, not rejected, and do not dilute the share.
+#[test]
+fn an_import_rejecting_three_quarters_of_its_rows_fails_after_committing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("store");
+    let mut lines = vec![event(58, "1", &[]).into_bytes()];
+    for id in ["2", "3", "4"] {
+        lines.push(event(58, id, &[("GoldsteinScale", "strong")]).into_bytes());
+    }
+    let elsewhere = [
+        ("Actor1Code", "USA"),
+        ("Actor1Name", "UNITED STATES"),
+        ("Actor1CountryCode", "USA"),
+        ("Actor2Code", "FRA"),
+        ("Actor2Name", "FRANCE"),
+        ("Actor2CountryCode", "FRA"),
+        ("Actor1Geo_CountryCode", "US"),
+        ("ActionGeo_CountryCode", "US"),
+        ("ActionGeo_ADM1Code", "US00"),
+        ("ActionGeo_FullName", "United States"),
+    ];
+    for id in 10..18 {
+        lines.push(event(58, &id.to_string(), &elsewhere).into_bytes());
+    }
+    let file = write(dir.path(), "20130401.export.CSV", &lines);
+    let filter = GdeltOptions {
+        countries: vec!["TJK".into()],
+    };
+    let err = gdelt::import(
+        std::slice::from_ref(&file),
+        &out,
+        &filter,
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    let Error::RejectRate {
+        rejected,
+        considered,
+        ref path,
+        ..
+    } = err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!((rejected, considered), (3, 4));
+    assert_eq!(path, &file);
+    assert!(
+        err.to_string().contains("3 of 4 rows (75 %) were rejected"),
+        "{err}"
+    );
+    let store = valid(&out);
+    let ids: Vec<String> = events(&store).into_iter().map(|e| e.event_id).collect();
+    assert_eq!(ids, vec!["gdelt1:1".to_string()]);
+    let rejects: Vec<Reject> = store.records().unwrap();
+    assert_eq!(rejects.len(), 3);
+    assert!(rejects
+        .iter()
+        .all(|r| r.field.as_deref() == Some("GoldsteinScale")));
+    let summary = &store.descriptor().steppe.imports[0];
+    balanced(summary);
+    assert_eq!(summary.rows_skipped.values().sum::<u64>(), 8);
+
+    // With max_reject_rate = 1 (never fail) the same file imports.
+    let out2 = dir.path().join("store2");
+    let report = gdelt::import(
+        &[file],
+        &out2,
+        &filter,
+        &ImportOptions {
+            max_reject_rate: 1.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((report.rows_accepted(), report.rows_rejected()), (1, 3));
 }

@@ -446,6 +446,124 @@ fn an_uncommitted_transaction_leaves_the_old_version_and_no_files() {
         .unwrap_or(true));
 }
 
+/// Files being written live in `_staging/`, never in a table folder: a reader globbing the
+/// folders (DuckDB, polars, Spark) sees only whole files. A commit moves them in; a dropped
+/// transaction removes them and the staging directory.
+#[test]
+fn files_being_written_are_outside_the_table_folders_until_the_commit() {
+    fn files_under(dir: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                if e.path().is_dir() {
+                    out.extend(files_under(&e.path()));
+                } else {
+                    out.push(e.path().display().to_string());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_sample(dir.path());
+    let flows = dir.path().join("trade_flows");
+    let before = files_under(&flows);
+    let store = Store::open(dir.path()).unwrap();
+    let mut tx = store.begin().unwrap();
+    tx.write_records(&[flow(2030, "TJK", "RUS", 5.0)]).unwrap();
+    tx.close_open_files().unwrap();
+    tx.write_records(&[flow(2031, "TJK", "RUS", 6.0)]).unwrap();
+    assert_eq!(
+        files_under(&flows),
+        before,
+        "a file appeared while being written"
+    );
+    let staged = files_under(&dir.path().join("_staging"));
+    assert_eq!(staged.len(), 2, "{staged:?}");
+    assert!(staged.iter().all(|f| f.ends_with(".parquet")), "{staged:?}");
+    drop(tx);
+    assert_eq!(files_under(&flows), before);
+    assert!(!dir.path().join("_staging").exists());
+
+    let mut tx = store.begin().unwrap();
+    tx.write_records(&[flow(2030, "TJK", "RUS", 5.0)]).unwrap();
+    tx.commit().unwrap();
+    let after = files_under(&flows);
+    assert_eq!(after.len(), before.len() + 1);
+    assert!(
+        after.iter().any(|f| f.contains("year=2030/part-g")),
+        "{after:?}"
+    );
+    assert!(!dir.path().join("_staging").exists());
+    let store = Store::open(dir.path()).unwrap();
+    assert!(steppe::validate(&store).unwrap().is_ok());
+    assert_eq!(store.records::<TradeFlow>().unwrap().len(), 4);
+}
+
+/// A Parquet file in a table folder that the descriptor does not list (what a glob reader
+/// would read besides the store's version) is a validation problem naming it; gc removes it,
+/// and everything left in `_staging/`.
+#[test]
+fn validate_reports_unlisted_files_and_gc_removes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write_sample(dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    let listed = store
+        .descriptor()
+        .resource(Table::TradeFlows)
+        .unwrap()
+        .steppe
+        .files[0]
+        .path
+        .clone();
+    let partition = Path::new(&listed)
+        .parent()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let stray = format!("{partition}/part-g000099-00000.parquet");
+    std::fs::copy(dir.path().join(&listed), dir.path().join(&stray)).unwrap();
+    std::fs::create_dir_all(dir.path().join("_staging")).unwrap();
+    std::fs::write(
+        dir.path().join("_staging/part-g000099-00001.parquet"),
+        b"PAR1 torn",
+    )
+    .unwrap();
+    // A file that is not Parquet is not a data file: neither reported nor removed.
+    std::fs::write(dir.path().join(&partition).join("README.txt"), b"notes").unwrap();
+
+    let report = steppe::validate(&store).unwrap();
+    assert_eq!(report.problems.len(), 1, "{:#?}", report.problems);
+    let p = &report.problems[0];
+    assert_eq!(
+        (p.table.as_str(), p.row_key.as_str(), p.field.as_str()),
+        ("trade_flows", stray.as_str(), "file")
+    );
+    assert!(p.message.contains("not listed in datapackage.json"), "{p}");
+    assert!(p.message.contains("steppe gc"), "{p}");
+    // The rows checks still ran: the unlisted file stops nothing else.
+    assert!(report
+        .rows_checked
+        .iter()
+        .any(|(t, n)| t == "trade_flows" && *n == 3));
+
+    let removed = gc(dir.path()).unwrap();
+    assert_eq!(
+        removed.removed,
+        vec![
+            stray.clone(),
+            "_staging/part-g000099-00001.parquet".to_string()
+        ]
+    );
+    assert!(!dir.path().join(&stray).exists());
+    assert!(!dir.path().join("_staging").exists());
+    assert!(dir.path().join(&partition).join("README.txt").exists());
+    assert!(steppe::validate(&store).unwrap().is_ok());
+    assert_eq!(store.records::<TradeFlow>().unwrap().len(), 3);
+}
+
 #[test]
 fn a_second_writer_is_refused_while_one_holds_the_lock() {
     let dir = tempfile::tempdir().unwrap();
@@ -477,10 +595,12 @@ fn crash_child() {
 #[test]
 fn writer_killed_at_each_point_leaves_a_consistent_store() {
     let exe = std::env::current_exe().unwrap();
-    for (point, committed) in [
-        ("after_file_write", false),
-        ("before_rename", false),
-        ("after_rename", true),
+    // (point, committed, whole files left in the table folders that no descriptor lists)
+    for (point, committed, unlisted) in [
+        ("after_file_write", false, 0),
+        ("after_file_move", false, 1),
+        ("before_rename", false, 1),
+        ("after_rename", true, 0),
     ] {
         let dir = tempfile::tempdir().unwrap();
         write_sample(dir.path());
@@ -499,8 +619,30 @@ fn writer_killed_at_each_point_leaves_a_consistent_store() {
             .status;
         assert!(!status.success(), "{point}: the child should have died");
         let store = Store::open(dir.path()).unwrap();
+        // Before the move the file is in `_staging/`, which no glob reader of the table
+        // folders sees; after it, it is whole, and validate reports it as unlisted.
+        let staged = std::fs::read_dir(dir.path().join("_staging")).map_or(0, |d| d.count());
+        assert_eq!(staged, usize::from(point == "after_file_write"), "{point}");
         let report = steppe::validate(&store).unwrap();
-        assert!(report.is_ok(), "{point}: {:#?}", report.problems);
+        assert_eq!(
+            report.problems.len(),
+            unlisted,
+            "{point}: {:#?}",
+            report.problems
+        );
+        for p in &report.problems {
+            assert_eq!(p.table, "trade_flows", "{point}");
+            assert!(p.row_key.starts_with("trade_flows/year=2031/part-g"), "{p}");
+            assert!(p.message.contains("not listed in datapackage.json"), "{p}");
+            let bytes = bytes::Bytes::from(std::fs::read(dir.path().join(&p.row_key)).unwrap());
+            let whole =
+                parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(bytes)
+                    .unwrap()
+                    .metadata()
+                    .file_metadata()
+                    .num_rows();
+            assert_eq!(whole, 1, "{point}: the unlisted file is whole Parquet");
+        }
         let n = store.records::<TradeFlow>().unwrap().len();
         assert_eq!(
             n,
@@ -514,6 +656,14 @@ fn writer_killed_at_each_point_leaves_a_consistent_store() {
             committed,
             "{point}: {:?}",
             removed.removed
+        );
+        assert!(
+            steppe::validate(&store).unwrap().is_ok(),
+            "{point}: after gc"
+        );
+        assert!(
+            !dir.path().join("_staging").exists(),
+            "{point}: gc left _staging"
         );
         if committed {
             continue;

@@ -129,6 +129,7 @@ struct Opened {
 
 fn open(path: &Path, options: &ImportOptions) -> Result<Opened> {
     let input = InputFile::inspect(path)?;
+    input.require_content(".csv", options.max_expanded_bytes)?;
     let (reader, ticker) = open_counted(&input, ".csv", options)?;
     let mut rdr = csv_reader(reader);
     let mut rec = Record::default();
@@ -397,7 +398,7 @@ fn parse_row(
     };
     let country = if let Some(iso) = get(f, c.iso) {
         codes
-            .resolve(Scheme::IsoNum, iso, Some(year))
+            .resolve(Scheme::Acled, iso, Some(year))
             .map_err(|e| (e, "iso"))
     } else if let Some(g) = get(f, c.gwno) {
         codes

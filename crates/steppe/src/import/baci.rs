@@ -126,6 +126,7 @@ impl CountryCodes {
     /// `country_code,country_name_abbreviation,country_name_full,iso_2digit_alpha,iso_3digit_alpha`.
     pub fn read(path: &Path, max_expanded: u64) -> Result<CountryCodes> {
         let input = InputFile::inspect(path)?;
+        input.require_content(".csv", max_expanded)?;
         let reader = input.open(".csv", max_expanded)?;
         let mut rr = RecordReader::new(std::io::BufReader::new(reader));
         let mut rec = super::trade_common::Record::default();
@@ -248,6 +249,7 @@ impl ProductCodes {
     /// Reads a product file (`code,description`; codes with or without leading zeros).
     pub fn read(path: &Path, max_expanded: u64) -> Result<ProductCodes> {
         let input = InputFile::inspect(path)?;
+        input.require_content(".csv", max_expanded)?;
         let reader = input.open(".csv", max_expanded)?;
         let mut rr = RecordReader::new(std::io::BufReader::new(reader));
         let mut rec = super::trade_common::Record::default();

@@ -125,6 +125,7 @@ pub fn import(
 /// A file whose first line has no tab is not a GDELT export (a comma-separated export of a
 /// query, say): refuse it before anything is written.
 fn check_first_line(input: &InputFile, options: &ImportOptions) -> Result<()> {
+    input.require_content(".csv", options.max_expanded_bytes)?;
     let reader = input.open(".csv", options.max_expanded_bytes)?;
     let mut reader = BufReader::new(reader);
     let mut buf = Vec::new();
@@ -135,7 +136,7 @@ fn check_first_line(input: &InputFile, options: &ImportOptions) -> Result<()> {
             .read_until(b'\n', &mut buf)
             .map_err(|e| Error::io(&input.path, e))?;
         if n == 0 {
-            return Ok(());
+            return Err(super::input::empty_input(&input.path));
         }
         line += 1;
         let l = trim_eol(&buf);

@@ -141,6 +141,44 @@ impl InputFile {
     }
 }
 
+impl InputFile {
+    /// Fails with [`empty_input`] when the content (the file, or the archive member
+    /// [`open`](InputFile::open) picks) holds nothing but blanks: no byte other than a BOM,
+    /// spaces, tabs and line ends. Every importer calls it before anything is written.
+    pub fn require_content(&self, member_suffix: &str, max_expanded: u64) -> Result<()> {
+        let mut reader = self.open(member_suffix, max_expanded)?;
+        let mut buf = vec![0u8; 64 << 10];
+        // Bytes of a leading BOM seen so far (a BOM only counts at the very start).
+        let mut bom = 0usize;
+        let mut offset = 0usize;
+        loop {
+            let n = reader
+                .read(&mut buf)
+                .map_err(|e| Error::io(&self.path, e))?;
+            if n == 0 {
+                return Err(empty_input(&self.path));
+            }
+            for (i, b) in buf[..n].iter().enumerate() {
+                if bom == offset + i && bom < 3 && *b == b"\xEF\xBB\xBF"[bom] {
+                    bom += 1;
+                } else if !b.is_ascii_whitespace() {
+                    return Ok(());
+                }
+            }
+            offset += n;
+        }
+    }
+}
+
+/// The error for an input without content, the same for every importer:
+/// `<file>: empty input: no header and no rows`.
+pub fn empty_input(path: &Path) -> Error {
+    Error::format(
+        Location::file(path),
+        "empty input: no header and no rows; nothing was imported",
+    )
+}
+
 /// Streams one member of a zip archive. The member reader borrows the archive, so a thread
 /// decompresses it into a bounded channel of chunks (which also puts decompression on the
 /// second core while the caller parses).

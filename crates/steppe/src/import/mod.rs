@@ -3,7 +3,10 @@
 //! the raw line, into the `rejects` table) or deliberately skipped (counted by reason), so
 //! `rows read = accepted + rejected + skipped` always holds; everything is written in one
 //! store transaction that commits atomically at the end; re-importing the same file is
-//! detected by its sha256 and skipped or replaced, as the user chooses.
+//! detected by its sha256 and skipped or replaced, as the user chooses. An empty input (no
+//! header and no rows) is an error naming the file, before anything is written; an import
+//! whose rejected share exceeds [`ImportOptions::max_reject_rate`] commits its rows and
+//! rejects and then fails with [`Error::RejectRate`].
 
 pub mod acled;
 pub mod baci;
@@ -52,7 +55,15 @@ pub struct ImportOptions {
     pub wait_for_lock: bool,
     /// Limit on the expanded size of compressed inputs.
     pub max_expanded_bytes: u64,
+    /// The largest share of rows an input may have rejected (rejected / (accepted +
+    /// rejected), a fraction in 0..=1) before its import fails with [`Error::RejectRate`]
+    /// (after committing; default [`DEFAULT_MAX_REJECT_RATE`]; 1 never fails).
+    pub max_reject_rate: f64,
 }
+
+/// Default of [`ImportOptions::max_reject_rate`]: an import fails when more than half of
+/// its rows are rejected.
+pub const DEFAULT_MAX_REJECT_RATE: f64 = 0.5;
 
 impl Default for ImportOptions {
     fn default() -> Self {
@@ -61,6 +72,7 @@ impl Default for ImportOptions {
             reimport: Reimport::Skip,
             wait_for_lock: false,
             max_expanded_bytes: DEFAULT_MAX_EXPANDED_BYTES,
+            max_reject_rate: DEFAULT_MAX_REJECT_RATE,
         }
     }
 }
@@ -71,6 +83,7 @@ impl std::fmt::Debug for ImportOptions {
             .field("reimport", &self.reimport)
             .field("wait_for_lock", &self.wait_for_lock)
             .field("max_expanded_bytes", &self.max_expanded_bytes)
+            .field("max_reject_rate", &self.max_reject_rate)
             .finish()
     }
 }
@@ -110,6 +123,8 @@ pub struct ImportRun {
     summary: ImportSummary,
     rejects: Vec<Reject>,
     source: Source,
+    input_path: std::path::PathBuf,
+    max_reject_rate: f64,
 }
 
 impl ImportRun {
@@ -122,6 +137,7 @@ impl ImportRun {
         source: Source,
         options: &ImportOptions,
     ) -> Result<Option<ImportRun>> {
+        check_reject_rate(options.max_reject_rate)?;
         let store = Store::open_or_create(store_path)?;
         let mut tx = store.begin_with(WriteOptions {
             wait_for_lock: options.wait_for_lock,
@@ -137,12 +153,11 @@ impl ImportRun {
             match options.reimport {
                 Reimport::Skip => return Ok(None),
                 Reimport::Fail => {
-                    return Err(Error::InvalidArgument(format!(
-                        "{} was already imported into {} (sha256 {}); pass --reimport replace to replace its rows",
-                        input.path.display(),
-                        store_path.display(),
-                        &input.sha256[..16]
-                    )))
+                    return Err(Error::AlreadyImported {
+                        path: input.path.clone(),
+                        store: store_path.to_path_buf(),
+                        sha256: input.sha256.clone(),
+                    })
                 }
                 Reimport::Replace => {
                     for t in Table::ALL {
@@ -174,6 +189,8 @@ impl ImportRun {
             summary,
             rejects: Vec::new(),
             source,
+            input_path: input.path.clone(),
+            max_reject_rate: options.max_reject_rate,
         }))
     }
 
@@ -275,7 +292,8 @@ impl ImportRun {
     }
 
     /// Checks the row accounting, writes the file's Source and rejects, records the summary
-    /// and commits. Nothing is visible in the store before this returns.
+    /// and commits. Nothing is visible in the store before this returns. After the commit,
+    /// fails with [`Error::RejectRate`] when the rejected share exceeds the maximum.
     pub fn finish(mut self) -> Result<ImportSummary> {
         let skipped: u64 = self.summary.rows_skipped.values().sum();
         let s = &self.summary;
@@ -294,9 +312,49 @@ impl ImportRun {
             .entry(Table::Sources.name().to_string())
             .or_default() += 1;
         self.tx.record_import(self.summary.clone());
+        let store = self.tx.root().to_path_buf();
         self.tx.commit()?;
-        Ok(self.summary)
+        reject_rate_error(
+            &self.summary,
+            &self.input_path,
+            &store,
+            self.max_reject_rate,
+        )
+        .map_or(Ok(self.summary), Err)
     }
+}
+
+/// Refuses a maximum reject rate outside 0..=1 (or NaN).
+pub fn check_reject_rate(max: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&max) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument(format!(
+            "the maximum reject rate must be a fraction between 0 and 1 (0.5 is 50 %), not {max}"
+        )))
+    }
+}
+
+/// The [`Error::RejectRate`] for an import whose rejected share of the rows it accepted or
+/// rejected exceeds `max`, or `None`.
+fn reject_rate_error(s: &ImportSummary, path: &Path, store: &Path, max: f64) -> Option<Error> {
+    let considered = s.rows_accepted + s.rows_rejected;
+    if considered == 0 || s.rows_rejected as f64 <= max * considered as f64 {
+        return None;
+    }
+    let top_reason = s
+        .rejected_by_reason
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(reason, n)| format!("{reason} ({n})"));
+    Some(Error::RejectRate {
+        path: path.to_path_buf(),
+        store: store.to_path_buf(),
+        rejected: s.rows_rejected,
+        considered,
+        top_reason,
+        max_rate: max,
+    })
 }
 
 /// Copies the bundled reference tables (entities, the code crosswalk and the sources of both)

@@ -387,15 +387,13 @@ fn read_line_limited<R: BufRead>(r: &mut R, out: &mut Vec<u8>) -> std::io::Resul
 
 /// Reads the first line of an input (for checking the header before anything is written).
 pub(crate) fn read_header(input: &super::InputFile, member: &str, max: u64) -> Result<Record> {
+    input.require_content(member, max)?;
     let reader = input.open(member, max)?;
     let mut rr = RecordReader::new(std::io::BufReader::with_capacity(64 << 10, reader));
     let mut rec = Record::default();
     let found = rr.read(&mut rec).map_err(|e| Error::io(&input.path, e))?;
     if !found {
-        return Err(Error::format(
-            Location::file(&input.path).row(1),
-            "the file is empty: expected a header line",
-        ));
+        return Err(super::input::empty_input(&input.path));
     }
     Ok(rec)
 }

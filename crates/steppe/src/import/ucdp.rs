@@ -114,6 +114,7 @@ struct Opened {
 
 fn open(path: &Path, options: &ImportOptions) -> Result<Opened> {
     let input = InputFile::inspect(path)?;
+    input.require_content(".csv", options.max_expanded_bytes)?;
     let (reader, ticker) = open_counted(&input, ".csv", options)?;
     let mut rdr = csv_reader(reader);
     let mut rec = Record::default();

@@ -191,6 +191,7 @@ fn open(path: &Path, options: &ImportOptions) -> Result<Opened> {
             path.display()
         )));
     }
+    input.require_content("", options.max_expanded_bytes)?;
     let (reader, ticker) = open_counted(&input, "", options)?;
     let mut rdr = csv_reader(reader);
     let mut rec = Record::default();

@@ -55,6 +55,9 @@ string_enum!(
         Aggregate = "aggregate",
         /// An "areas not elsewhere specified" residual of a statistical source.
         ResidualNes = "residual_nes",
+        /// A place a code list names that is neither an ISO 3166 entry nor a state (a
+        /// disputed or minor area FIPS 10-4 codes, e.g. the Spratly Islands).
+        Area = "area",
     }
 );
 
@@ -77,6 +80,9 @@ string_enum!(
         CowNum = "cow_num",
         /// Correlates of War state abbreviations.
         CowAbb = "cow_abb",
+        /// ACLED's numeric `iso` column: ISO 3166-1 numeric, plus the values ACLED gives
+        /// places ISO does not list (0 = Kosovo). Looks fall back to `iso_num`.
+        Acled = "acled",
         /// FIPS 10-4 country codes (GDELT geography).
         Fips = "fips",
         /// CAMEO actor country codes (GDELT actors).
@@ -87,6 +93,9 @@ string_enum!(
         Comtrade = "comtrade",
         /// CEPII BACI country codes.
         Baci = "baci",
+        /// Country names as published lists write them (ISO, World Bank, UN M49, G&W, COW,
+        /// GeoNames, NGA, ...); matched on `codes::name_key`.
+        Name = "name",
     }
 );
 

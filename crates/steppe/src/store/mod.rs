@@ -24,7 +24,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::file::reader::ChunkReader;
 
 pub use descriptor::*;
-pub use gc::{gc, GcReport};
+pub use gc::{gc, unlisted_data_files, GcReport};
 pub use lock::{StoreLock, LOCK_FILE};
 pub use writer::{CommitInfo, Transaction, WriteOptions};
 
@@ -95,9 +95,8 @@ impl Store {
                 return Err(Error::store(
                     &path,
                     format!(
-                        "not a steppe store: no {DESCRIPTOR_FILE} (create one with an import, e.g. \
-                         `steppe import baci ... --out {}`)",
-                        path.display()
+                        "not a steppe store: no {DESCRIPTOR_FILE} (an import into this directory \
+                         creates one)"
                     ),
                 ))
             }

@@ -9,6 +9,12 @@ use crate::{Error, Result};
 /// The directory name Hive uses for a null partition value.
 pub const HIVE_NULL: &str = "__HIVE_DEFAULT_PARTITION__";
 
+/// The directory at the store root where a transaction writes its data files before it moves
+/// each one, whole and fsynced, into its table folder (one rename on the same filesystem).
+/// It is outside every table folder, and its leading `_` makes pyarrow, Spark and Hive
+/// discovery skip it even when they list the whole store; `steppe gc` empties it.
+pub const STAGING_DIR: &str = "_staging";
+
 /// Checks a descriptor-relative path and joins it to the store root.
 ///
 /// A symbolic link inside the store (a table or partition directory, or a data file) is
@@ -54,6 +60,11 @@ pub fn partition_dir(column: &str, value: Option<i64>) -> String {
         Some(v) => format!("{column}={v}"),
         None => format!("{column}={HIVE_NULL}"),
     }
+}
+
+/// Store-relative path of a data file while it is being written: `_staging/<name>`.
+pub fn staging_path(name: &str) -> String {
+    format!("{STAGING_DIR}/{name}")
 }
 
 /// Name of the n-th data file a commit of `generation` writes.

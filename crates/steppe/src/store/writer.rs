@@ -1,8 +1,11 @@
 //! Write transactions. New data goes to files under fresh names (`part-g<generation>-<n>`),
-//! each fsynced; the new descriptor is written to a temporary file, fsynced and renamed over
-//! `datapackage.json`, which is the single commit point. A crash before the rename leaves the
-//! previous version complete and readable (the orphan files are ignored and removed by `gc`);
-//! after it, the new version is complete.
+//! written in the store's staging directory (`_staging/`, outside every table folder) and
+//! fsynced, then each moved whole into its table folder by one rename; the new descriptor is
+//! written to a temporary file, fsynced and renamed over `datapackage.json`, which is the
+//! single commit point. A crash before that rename leaves the previous version complete and
+//! readable: a glob reader of the table folders never sees a partial file, at worst a whole
+//! file no descriptor lists (reported by `validate`; `gc` removes it and the staging
+//! leftovers). After the rename, the new version is complete.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
@@ -72,7 +75,10 @@ impl Write for HashingFile {
 
 struct OpenFile {
     rel: String,
+    /// Where the file is written (under `_staging/`).
     path: PathBuf,
+    /// Where the commit moves it (inside the table folder).
+    dest: PathBuf,
     writer: ColumnParallelWriter,
     rows: u64,
     partition: BTreeMap<String, Option<i64>>,
@@ -248,6 +254,10 @@ pub struct Transaction {
     seq: usize,
     open: BTreeMap<(Table, Option<i64>), OpenFile>,
     finished: Vec<(Table, FileEntry)>,
+    /// Finished files waiting in the staging directory: (staged, destination).
+    staged: Vec<(PathBuf, PathBuf)>,
+    /// Every path this transaction may have created (staged and destination), removed if it
+    /// is dropped uncommitted.
     new_files: Vec<PathBuf>,
     replaced: BTreeSet<Table>,
     dropped: Vec<String>,
@@ -277,6 +287,7 @@ impl Transaction {
             seq: 0,
             open: BTreeMap::new(),
             finished: Vec::new(),
+            staged: Vec::new(),
             new_files: Vec::new(),
             replaced: BTreeSet::new(),
             dropped: Vec::new(),
@@ -431,7 +442,9 @@ impl Transaction {
             let name = paths::data_file_name(self.generation, self.seq);
             self.seq += 1;
             let rel = format!("{dir}/{name}");
-            let path = paths::resolve(&self.root, &rel)?;
+            let dest = paths::resolve(&self.root, &rel)?;
+            // Written in the staging directory; the commit moves it into `dest` whole.
+            let path = paths::resolve(&self.root, &paths::staging_path(&name))?;
             let parent = path.parent().expect("file has a directory");
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             let file = OpenOptions::new()
@@ -441,6 +454,7 @@ impl Transaction {
                 .open(&path)
                 .map_err(|e| Error::io(&path, e))?;
             self.new_files.push(path.clone());
+            self.new_files.push(dest.clone());
             let props = writer_properties(table, &self.options);
             let writer = ColumnParallelWriter::try_new(
                 HashingFile {
@@ -456,6 +470,7 @@ impl Transaction {
                 OpenFile {
                     rel,
                     path,
+                    dest,
                     writer,
                     rows: 0,
                     partition: part_values,
@@ -490,17 +505,23 @@ impl Transaction {
             };
             crash_point("after_file_write");
             self.finished.push((table, entry));
+            self.staged.push((f.path, f.dest));
         }
         Ok(())
     }
 
-    /// Publishes everything written: the one atomic step is the rename of the descriptor.
-    pub fn commit(mut self) -> Result<CommitInfo> {
-        self.finish_files()?;
-        // Make the new directories' entries durable before the descriptor points at them.
+    /// Moves every finished file from the staging directory into its table folder (one
+    /// rename each: same filesystem, so a glob reader sees the whole file or none of it) and
+    /// fsyncs the directories that gained or lost entries.
+    fn move_into_place(&mut self) -> Result<()> {
         let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
-        for p in &self.new_files {
-            let mut d = p.parent();
+        for (staged, dest) in std::mem::take(&mut self.staged) {
+            let parent = dest.parent().expect("file has a directory");
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            std::fs::rename(&staged, &dest).map_err(|e| Error::io(&dest, e))?;
+            crash_point("after_file_move");
+            // The new directories' entries too, up to the store root.
+            let mut d = dest.parent();
             while let Some(dir) = d {
                 if dir == self.root {
                     break;
@@ -508,10 +529,27 @@ impl Transaction {
                 dirs.insert(dir.to_path_buf());
                 d = dir.parent();
             }
+            if let Some(dir) = staged.parent() {
+                dirs.insert(dir.to_path_buf());
+            }
         }
         for d in &dirs {
             sync_dir(d)?;
         }
+        Ok(())
+    }
+
+    /// Removes the staging directory when nothing is left in it.
+    fn remove_staging_dir(&self) {
+        let _ = std::fs::remove_dir(self.root.join(paths::STAGING_DIR));
+    }
+
+    /// Publishes everything written: the one atomic step is the rename of the descriptor.
+    pub fn commit(mut self) -> Result<CommitInfo> {
+        self.finish_files()?;
+        // Move the files into their table folders and make the directories' entries durable
+        // before the descriptor points at them.
+        self.move_into_place()?;
         crash_point("after_dir_sync");
         let mut superseded = std::mem::take(&mut self.dropped);
         for t in &self.replaced {
@@ -562,8 +600,9 @@ impl Transaction {
         crash_point("before_rename");
         let dest = self.root.join(DESCRIPTOR_FILE);
         std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))?;
-        sync_dir(&self.root)?;
+        // Published: from here on the files are the store's, whatever happens next.
         self.committed = true;
+        sync_dir(&self.root)?;
         crash_point("after_rename");
         // Files of replaced tables are no longer named by any descriptor: remove them now so
         // that tools reading the directories (Spark, DuckDB) see exactly this version.
@@ -581,6 +620,7 @@ impl Transaction {
                 }
             }
         }
+        self.remove_staging_dir();
         crash_point("after_cleanup");
         Ok(info)
     }
@@ -633,6 +673,7 @@ impl Drop for Transaction {
             for p in &self.new_files {
                 let _ = std::fs::remove_file(p);
             }
+            self.remove_staging_dir();
         }
     }
 }
@@ -641,7 +682,8 @@ impl Drop for Transaction {
 /// time it reaches `point`, `STEPPE_CRASH_AT=<point>:<n>` the n-th time. Aborting runs no
 /// destructors and flushes nothing, as a `kill -9` does. The points, in the order a commit
 /// passes them: `after_lock`, `after_row_group` (once per row group), `before_file_sync`,
-/// `after_file_write` (once per file), `after_dir_sync`, `before_descriptor_write`,
+/// `after_file_write` (once per file, still in `_staging/`), `after_file_move` (once per file
+/// moved into its table folder), `after_dir_sync`, `before_descriptor_write`,
 /// `during_descriptor_write` (half the temporary descriptor written),
 /// `before_descriptor_sync`, `before_rename`, `after_rename`, `during_cleanup` (once per
 /// superseded file removed, on re-imports) and `after_cleanup`. `crates/steppe-cli/tests/crash.rs`

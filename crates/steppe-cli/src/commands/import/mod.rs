@@ -51,6 +51,19 @@ pub struct CommonArgs {
     /// Refuse compressed inputs that expand past this many bytes.
     #[arg(long, default_value_t = steppe::import::DEFAULT_MAX_EXPANDED_BYTES)]
     pub max_expanded_bytes: u64,
+    /// Fail (exit 1, after committing the rows and the rejects) when more than this share
+    /// of a file's rows is rejected: a fraction, 0.5 = 50 %; 1 never fails.
+    #[arg(long, default_value_t = steppe::import::DEFAULT_MAX_REJECT_RATE, value_parser = reject_rate, value_name = "FRACTION")]
+    pub max_reject_rate: f64,
+}
+
+/// Parses `--max-reject-rate`: a fraction in 0..=1.
+fn reject_rate(text: &str) -> Result<f64, String> {
+    let rate: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number: give a fraction such as 0.5"))?;
+    steppe::import::check_reject_rate(rate).map_err(|e| e.to_string())?;
+    Ok(rate)
 }
 
 /// Re-import policy.
@@ -76,6 +89,7 @@ impl CommonArgs {
             },
             wait_for_lock: self.wait,
             max_expanded_bytes: self.max_expanded_bytes,
+            max_reject_rate: self.max_reject_rate,
         }
     }
 }

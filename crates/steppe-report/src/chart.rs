@@ -2,15 +2,15 @@
 //! by partner. Drawn with plotters into SVG (for the HTML page) or PNG, with an embedded font
 //! (DejaVu Sans) so nothing is fetched and nothing depends on the machine's fonts.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use steppe::{Error, Result};
+use steppe::report::{ChartView, View};
 
-use super::Report;
+use crate::glyphs::Glyphs;
+use steppe::{Error, Result};
 
 const PALETTE: [RGBColor; 7] = [
     RGBColor(31, 119, 180),
@@ -24,7 +24,7 @@ const PALETTE: [RGBColor; 7] = [
 
 static FONT: Once = Once::new();
 
-fn register_font() {
+pub(crate) fn register_font() {
     FONT.call_once(|| {
         // DejaVu Sans ships inside the `dejavu` crate; a failure here would be a broken build.
         let _ = plotters::style::register_font(
@@ -35,62 +35,24 @@ fn register_font() {
     });
 }
 
-/// The bars: (year, direction) -> [(partner, share)].
-type Bars = BTreeMap<(i16, String), Vec<(String, f64)>>;
-
-/// The years, the legend (top partners, then "other") and the bars.
-fn series(r: &Report) -> (Vec<i16>, Vec<String>, Bars) {
-    let mut totals: BTreeMap<String, f64> = BTreeMap::new();
-    for s in &r.shares {
-        *totals.entry(s.partner_id.clone()).or_default() += s.value;
-    }
-    let mut top: Vec<(String, f64)> = totals.into_iter().collect();
-    top.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let top: Vec<String> = top
-        .into_iter()
-        .take(PALETTE.len() - 1)
-        .map(|(p, _)| p)
-        .collect();
-    let mut bars = Bars::new();
-    for s in &r.shares {
-        let key = if top.contains(&s.partner_id) {
-            s.partner_id.clone()
-        } else {
-            "other".into()
-        };
-        let bar = bars.entry((s.year, s.direction.clone())).or_default();
-        match bar.iter_mut().find(|(p, _)| *p == key) {
-            Some(x) => x.1 += s.share,
-            None => bar.push((key, s.share)),
-        }
-    }
-    let mut years: Vec<i16> = bars.keys().map(|(y, _)| *y).collect();
-    years.dedup();
-    let mut legend = top;
-    if bars.values().flatten().any(|(p, _)| p == "other") {
-        legend.push("other".into());
-    }
-    (years, legend, bars)
+/// The colour of legend entry `i` (the last colour for any beyond the palette).
+fn color(i: usize) -> RGBColor {
+    PALETTE[i.min(PALETTE.len() - 1)]
 }
 
-fn draw<DB: DrawingBackend>(r: &Report, root: DrawingArea<DB, Shift>) -> Result<()>
+fn draw<DB: DrawingBackend>(c: &ChartView, root: DrawingArea<DB, Shift>) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
     let err =
         |e: DrawingAreaErrorKind<DB::ErrorType>| Error::InvalidArgument(format!("chart: {e}"));
     root.fill(&WHITE).map_err(err)?;
-    let (years, legend, bars) = series(r);
-    let title = format!(
-        "{}: partner shares of exports (left) and imports (right)",
-        r.entity.name
-    );
-    let (lo, hi) = match (years.first(), years.last()) {
+    let (lo, hi) = match (c.years.first(), c.years.last()) {
         (Some(a), Some(b)) => (*a as f64 - 0.6, *b as f64 + 0.6),
         _ => (0.0, 1.0),
     };
     let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 20))
+        .caption(&c.title, ("sans-serif", 20))
         .margin(12)
         .margin_right(170)
         .x_label_area_size(36)
@@ -101,74 +63,54 @@ where
         .configure_mesh()
         .disable_x_mesh()
         .light_line_style(WHITE)
-        .x_labels(years.len().clamp(1, 12))
+        .x_labels(c.years.len().clamp(1, 12))
         .x_label_formatter(&|x| format!("{}", x.round() as i64))
         .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
         .label_style(("sans-serif", 13))
         .draw()
         .map_err(err)?;
-    let color = |p: &str| {
-        legend
-            .iter()
-            .position(|l| l == p)
-            .map(|i| PALETTE[i.min(PALETTE.len() - 1)])
-            .unwrap_or(PALETTE[6])
-    };
-    for ((year, dir), parts) in &bars {
-        let x = *year as f64;
-        let (x0, x1) = if dir == "exports" {
+    for bar in &c.bars {
+        let x = bar.year as f64;
+        let (x0, x1) = if bar.exports {
             (x - 0.38, x - 0.03)
         } else {
             (x + 0.03, x + 0.38)
         };
         let mut y = 0.0;
-        for p in legend.iter() {
-            let Some((_, share)) = parts.iter().find(|(q, _)| q == p) else {
-                continue;
-            };
+        for &(i, share) in &bar.parts {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(x0, y), (x1, y + share)],
-                    color(p).filled(),
+                    color(i).filled(),
                 )))
                 .map_err(err)?;
             y += share;
         }
     }
     // Legend at the right.
-    let names: Vec<String> = legend
-        .iter()
-        .map(|p| {
-            if p == "other" {
-                "other".into()
-            } else {
-                r.name(p)
-            }
-        })
-        .collect();
     let (w, _) = root.dim_in_pixel();
-    for (i, name) in names.iter().enumerate() {
+    for (i, name) in c.legend.iter().enumerate() {
         let y = 60 + 24 * i as i32;
         let x = w as i32 - 150;
         root.draw(&Rectangle::new(
             [(x, y), (x + 14, y + 14)],
-            color(&legend[i]).filled(),
+            color(i).filled(),
         ))
         .map_err(err)?;
-        root.draw(&Text::new(name.clone(), (x + 20, y), ("sans-serif", 13)))
+        root.draw(&Text::new(name.as_str(), (x + 20, y), ("sans-serif", 13)))
             .map_err(err)?;
     }
     root.present().map_err(err)?;
     Ok(())
 }
 
-/// The chart as an SVG document.
-pub fn render_svg(r: &Report) -> Result<String> {
+/// The chart as an SVG document (900 × 480).
+pub fn svg(v: &View) -> Result<String> {
     register_font();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, 480)).into_drawing_area();
-        draw(r, root)?;
+        draw(&v.chart, root)?;
     }
     Ok(svg)
 }
@@ -189,14 +131,14 @@ pub fn check_png_path(path: &Path) -> std::result::Result<(), String> {
     }
 }
 
-/// The chart as a PNG file. Fails with one line when `path` does not end in `.png` or cannot
+/// The chart as a PNG file (900 × 480). Fails with one line when `path` does not end in `.png` or cannot
 /// be written.
-pub fn render_png(r: &Report, path: &Path) -> Result<()> {
+pub fn png(v: &View, path: &Path) -> Result<()> {
     check_png_path(path).map_err(Error::InvalidArgument)?;
     // Open the file here so that an unwritable path is one line naming it, not the drawing
     // backend's nested error.
     std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     register_font();
-    let root = BitMapBackend::new(path, (900, 480)).into_drawing_area();
-    draw(r, root)
+    let root = Glyphs(BitMapBackend::new(path, (900, 480))).into_drawing_area();
+    draw(&v.chart, root)
 }

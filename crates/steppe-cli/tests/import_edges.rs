@@ -1,0 +1,133 @@
+//! The rough edges of `steppe import` at the command line: an empty input is one error line
+//! and exit status 1 through every importer, with nothing created; an import whose rejected
+//! share passes `--max-reject-rate` exits 1 with one line after committing its rows and
+//! rejects.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const COUNTRIES: &str = "country_code,country_name,country_iso2,country_iso3\n\
+    398,Kazakhstan,KZ,KAZ\n762,Tajikistan,TJ,TJK\n860,Uzbekistan,UZ,UZB\n";
+
+fn steppe(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_steppe"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn an_empty_input_is_one_error_line_through_every_importer() {
+    let dir = tempfile::tempdir().unwrap();
+    let countries = dir.path().join("country_codes_V202501.csv");
+    std::fs::write(&countries, COUNTRIES).unwrap();
+    let out = dir.path().join("store");
+    for (importer, name) in [
+        ("baci", "BACI_HS92_Y2023_V202501.csv"),
+        ("comtrade", "comtrade.csv"),
+        ("wdi", "WDICSV.csv"),
+        ("gdelt", "20240101.export.CSV"),
+        ("ucdp", "GEDEvent_v24_1.csv"),
+        ("acled", "acled.csv"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, b"").unwrap();
+        let mut args = vec!["import", importer, text(&file), "--out", text(&out)];
+        if importer == "baci" {
+            args.extend(["--country-codes", text(&countries)]);
+        }
+        let o = steppe(&args);
+        assert_eq!(o.status.code(), Some(1), "{importer}");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            format!(
+                "error: {}: empty input: no header and no rows; nothing was imported\n",
+                file.display()
+            ),
+            "{importer}"
+        );
+        assert!(o.stdout.is_empty(), "{importer}");
+        assert!(!out.exists(), "{importer}: the store was created");
+    }
+}
+
+#[test]
+fn an_import_above_the_maximum_reject_rate_exits_1_with_its_rejects_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let countries = dir.path().join("country_codes_V202501.csv");
+    std::fs::write(&countries, COUNTRIES).unwrap();
+    // One good row, three negative values: 75 % rejected.
+    let file = dir.path().join("BACI_HS92_Y2023_V202501.csv");
+    std::fs::write(
+        &file,
+        "t,i,j,k,v,q\n2023,762,860,010121,1.5,2\n2023,762,398,010121,-1,2\n\
+         2023,860,762,010121,-2,2\n2023,398,762,010121,-3,2\n",
+    )
+    .unwrap();
+    let import = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "baci",
+            text(&file),
+            "--country-codes",
+            text(&countries),
+            "--out",
+            text(out),
+            "--quiet",
+        ];
+        args.extend(extra);
+        steppe(&args)
+    };
+
+    let out = dir.path().join("store");
+    let o = import(&out, &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: {}: 3 of 4 rows (75 %) were rejected, most often ",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "above the maximum reject rate of 50 %; the rows and the rejects were committed"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("or raise the limit with --max-reject-rate)"),
+        "{err}"
+    );
+    // Committed: the store validates and holds the accepted row and the three rejects.
+    let v = steppe(&["validate", text(&out)]);
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
+    let store = steppe::Store::open(&out).unwrap();
+    assert_eq!(store.row_count(steppe::Table::TradeFlows), 1);
+    assert_eq!(store.row_count(steppe::Table::Rejects), 3);
+
+    // A looser limit lets the same file through.
+    let o = import(&dir.path().join("loose"), &["--max-reject-rate", "0.75"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("rejected 3"));
+
+    // A value outside 0..=1 is a usage error (exit 2), before anything is written.
+    let bad = dir.path().join("bad");
+    for value in ["1.5", "-0.1", "half"] {
+        let arg = format!("--max-reject-rate={value}");
+        let o = import(&bad, &[&arg]);
+        assert_eq!(o.status.code(), Some(2), "{value}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("--max-reject-rate"),
+            "{value}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!bad.exists());
+    }
+}
