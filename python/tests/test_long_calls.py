@@ -244,3 +244,19 @@ def test_a_query_still_names_every_unknown_country(bundled: steppe.Store) -> Non
     with pytest.raises(steppe.CodeError) as e:
         bundled.trade_flows(reporter=["TJK", "ZZZ"], partner="QQQ")
     assert "ZZZ" in str(e.value)
+
+
+def test_progress_of_a_trade_import_reaches_the_file_size(tmp_path: Path) -> None:
+    codes = tmp_path / "country_codes_V202501.csv"
+    codes.write_text(BACI_COUNTRIES)
+    data = tmp_path / "BACI_HS92_Y2023_V202501.csv"
+    rows = "".join(f"2023,643,762,{100_000 + k:06},{k}.5,1\n" for k in range(20_000))
+    data.write_text("t,i,j,k,v,q\n" + rows)
+    calls: list[tuple[int, int | None]] = []
+    report = steppe.import_baci(
+        data, codes, tmp_path / "store", progress=lambda d, t: calls.append((d, t))
+    )
+    assert report.rows_accepted == 20_000
+    assert calls[-1] == (data.stat().st_size, data.stat().st_size)
+    done = [d for d, _ in calls]
+    assert done == sorted(set(done))
