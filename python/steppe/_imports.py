@@ -8,7 +8,9 @@ Arguments of the wrong type raise :class:`steppe.ArgumentError` naming the param
 anything is read; a bad file raises :class:`steppe.FormatError` naming the file, line and field.
 ``reimport`` is ``"skip"`` (a file already imported is skipped and listed in
 ``skipped_files``), ``"replace"`` or ``"fail"``; ``wait=True`` waits for another process's
-lock on the store instead of raising :class:`steppe.LockedError`. Further keyword options of
+lock on the store instead of raising :class:`steppe.LockedError`. ``max_reject_rate`` (a
+fraction, default 0.5) is the largest share of rejected rows a file may have: above it the
+rows and rejects are committed and :class:`steppe.FormatError` is raised. Further keyword options of
 the extension's importers are passed through unchanged.
 
 ``progress`` is ``None``/``False`` (nothing), ``True`` (a tqdm bar; needs tqdm:
@@ -51,10 +53,17 @@ ProgressArg: TypeAlias = "ProgressCallback | bool | None"
 """``None``/``False`` (no progress), ``True`` (a tqdm bar) or a :data:`ProgressCallback`."""
 
 
-def _common(reimport: object, wait: object) -> dict[str, Any]:
+def _common(reimport: object, wait: object, max_reject_rate: object) -> dict[str, Any]:
     check_type(reimport, str, "reimport")
     check_type(wait, bool, "wait")
-    return {"reimport": reimport, "wait": wait}
+    if max_reject_rate is not None and (
+        isinstance(max_reject_rate, bool) or not isinstance(max_reject_rate, (int, float))
+    ):
+        raise ArgumentError(
+            f"max_reject_rate must be a number from 0 to 1, not {type(max_reject_rate).__name__}",
+            field="max_reject_rate",
+        )
+    return {"reimport": reimport, "wait": wait, "max_reject_rate": max_reject_rate}
 
 
 @contextmanager
@@ -107,6 +116,7 @@ def import_baci(
     products: PathArg | None = None,
     reimport: str = "skip",
     wait: bool = False,
+    max_reject_rate: float | None = None,
     progress: ProgressArg = None,
     **options: Any,
 ) -> ImportReport:
@@ -123,7 +133,7 @@ def import_baci(
         one_path(country_codes, "country_codes"),
         one_path(out, "out"),
         products=None if products is None else one_path(products, "products"),
-        **_common(reimport, wait),
+        **_common(reimport, wait, max_reject_rate),
         **options,
     )
 
@@ -133,6 +143,7 @@ def import_comtrade(
     out: PathArg,
     reimport: str = "skip",
     wait: bool = False,
+    max_reject_rate: float | None = None,
     progress: ProgressArg = None,
     **options: Any,
 ) -> ImportReport:
@@ -142,7 +153,7 @@ def import_comtrade(
         progress,
         paths(files, "files"),
         one_path(out, "out"),
-        **_common(reimport, wait),
+        **_common(reimport, wait, max_reject_rate),
         **options,
     )
 
@@ -154,6 +165,7 @@ def import_wdi(
     series_metadata: PathsArg | None = None,
     reimport: str = "skip",
     wait: bool = False,
+    max_reject_rate: float | None = None,
     progress: ProgressArg = None,
     **options: Any,
 ) -> ImportReport:
@@ -169,7 +181,7 @@ def import_wdi(
         one_path(out, "out"),
         country_metadata=optional_paths(country_metadata, "country_metadata"),
         series_metadata=optional_paths(series_metadata, "series_metadata"),
-        **_common(reimport, wait),
+        **_common(reimport, wait, max_reject_rate),
         **options,
     )
 
@@ -180,6 +192,7 @@ def import_gdelt(
     countries: str | list[str] | tuple[str, ...] | None = None,
     reimport: str = "skip",
     wait: bool = False,
+    max_reject_rate: float | None = None,
     progress: ProgressArg = None,
     **options: Any,
 ) -> ImportReport:
@@ -194,7 +207,7 @@ def import_gdelt(
         paths(files, "files"),
         one_path(out, "out"),
         countries=None if countries is None else strings(countries, "countries"),
-        **_common(reimport, wait),
+        **_common(reimport, wait, max_reject_rate),
         **options,
     )
 
@@ -204,6 +217,7 @@ def import_ucdp(
     out: PathArg,
     reimport: str = "skip",
     wait: bool = False,
+    max_reject_rate: float | None = None,
     progress: ProgressArg = None,
     **options: Any,
 ) -> ImportReport:
@@ -213,7 +227,7 @@ def import_ucdp(
         progress,
         paths(files, "files"),
         one_path(out, "out"),
-        **_common(reimport, wait),
+        **_common(reimport, wait, max_reject_rate),
         **options,
     )
 
@@ -223,6 +237,7 @@ def import_acled(
     out: PathArg,
     reimport: str = "skip",
     wait: bool = False,
+    max_reject_rate: float | None = None,
     progress: ProgressArg = None,
     **options: Any,
 ) -> ImportReport:
@@ -232,6 +247,6 @@ def import_acled(
         progress,
         paths(files, "files"),
         one_path(out, "out"),
-        **_common(reimport, wait),
+        **_common(reimport, wait, max_reject_rate),
         **options,
     )

@@ -123,6 +123,8 @@ def test_every_importer_takes_one_out_directory(importer: str, wdi: Path, tmp_pa
         (lambda f, o: steppe.import_ucdp(f, o, reimport=True), "reimport", "bool"),
         (lambda f, o: steppe.import_acled(f, o, wait="yes"), "wait", "str"),
         (lambda f, o: steppe.import_comtrade(f, o, wait=1), "wait", "int"),
+        (lambda f, o: steppe.import_wdi(f, o, max_reject_rate="0.9"), "max_reject_rate", "str"),
+        (lambda f, o: steppe.import_gdelt(f, o, max_reject_rate=True), "max_reject_rate", "bool"),
     ],
 )
 def test_other_arguments_of_the_wrong_type(
