@@ -22,11 +22,12 @@ Rules (docs/data.md, "FIPS 10-4"), for each TABLE 1 code:
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from pinned import ListError, read_pinned
 
 NGA_XLS = "fips/nga-gec/GEOPOLITICAL_CODES.xls"
 NGA_T1 = "fips/nga-gec/GEOPOLITICAL_CODES.TABLE_1.DERIVED.tsv"
@@ -45,10 +46,6 @@ LIST_SHA = {
 SOURCE_SHA = {SRC_NGA: LIST_SHA[NGA_XLS], SRC_GEONAMES_INFO: LIST_SHA[GEONAMES]}
 
 
-class ListError(RuntimeError):
-    pass
-
-
 @dataclass
 class Fips:
     code: str
@@ -60,14 +57,7 @@ class Fips:
 
 
 def read(root: Path, rel: str) -> bytes:
-    path = root / rel
-    if not path.is_file():
-        raise ListError(f"{path} not found (give --code-lists)")
-    data = path.read_bytes()
-    got = hashlib.sha256(data).hexdigest()
-    if got != LIST_SHA[rel]:
-        raise ListError(f"{path}: sha256 {got} != pinned {LIST_SHA[rel]}")
-    return data
+    return read_pinned(root, rel, LIST_SHA)
 
 
 def tsv(root: Path, rel: str) -> list[dict]:

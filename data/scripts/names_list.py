@@ -23,10 +23,11 @@ ignoring case), so each row cites the most authoritative list that gives it:
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+
+from pinned import ListError, read_pinned
 
 CC_CSV = "names/countrycode/codelist_without_cldr.csv"
 WB_API = "../world-bank-wdi/wb-api-2024-10-gdp/API_NY.GDP.MKTP.CD_DS2_en_csv_v2_9865.csv"
@@ -43,10 +44,6 @@ SOURCE_SHA = {SRC_CC18: LIST_SHA[CC_CSV], SRC_WB_API: LIST_SHA[WB_API], SRC_UCDP
 CC_NAME_COLUMNS = ["un.name.en", "iso.name.en", "country.name.en", "cow.name", "p4.name", "vdem.name"]
 
 
-class ListError(RuntimeError):
-    pass
-
-
 @dataclass
 class Name:
     entity_id: str
@@ -58,14 +55,7 @@ class Name:
 
 
 def read(root: Path, rel: str) -> str:
-    path = root / rel
-    if not path.is_file():
-        raise ListError(f"{path} not found (give --code-lists)")
-    data = path.read_bytes()
-    got = hashlib.sha256(data).hexdigest()
-    if got != LIST_SHA[rel]:
-        raise ListError(f"{path}: sha256 {got} != pinned {LIST_SHA[rel]}")
-    return data.decode("utf-8-sig")
+    return read_pinned(root, rel, LIST_SHA).decode("utf-8-sig")
 
 
 def world_bank(root: Path, wb_to_entity: dict[str, str]) -> list[Name]:

@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pinned import ListError, read_pinned
 
 GW_II = "gleditsch-ward/iisystem.dat"
 GW_MICRO = "gleditsch-ward/microstatessystem.dat"
@@ -77,10 +78,6 @@ LINKS = {
 }
 
 
-class ListError(RuntimeError):
-    pass
-
-
 @dataclass
 class Spell:
     scheme: str  # "gw" or "cow"
@@ -118,14 +115,7 @@ class State:
 
 
 def read_list(root: Path, rel: str) -> bytes:
-    path = root / rel
-    if not path.is_file():
-        raise ListError(f"{path} not found (give --code-lists, see the docstring)")
-    data = path.read_bytes()
-    got = hashlib.sha256(data).hexdigest()
-    if got != LIST_SHA[rel]:
-        raise ListError(f"{path}: sha256 {got} != pinned {LIST_SHA[rel]}")
-    return data
+    return read_pinned(root, rel, LIST_SHA)
 
 
 def _gw_date(text: str, rel: str, line: int) -> dt.date:
