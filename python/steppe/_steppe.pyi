@@ -148,8 +148,9 @@ class Store:
         Filter tuples: ``("in", column, [values])``, ``("range", column, min, max)``,
         ``("contains", column, [values])``, ``("any", [filters])``, ``("countries", "in" |
         "contains", column, [values], year, soft)`` (countries resolved here; ``soft`` keeps a
-        value that is no country) and ``("in_select", column, table, select_column,
-        [filters])`` (a sub-query). Ctrl-C is checked while it runs.
+        value that is no country), ``("involving", [values], year)``, ``("country", [values],
+        year)`` and ``("in_select", column, table, select_column, [filters])`` (a sub-query).
+        Ctrl-C is checked while it runs.
         """
 
     def distinct(

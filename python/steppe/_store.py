@@ -65,8 +65,11 @@ _CODE_LIST_COLUMNS = {
 _Filter: TypeAlias = tuple[Any, ...]
 """A filter of the extension's ``Store.read``: ``("in", column, [values])``, ``("range", column,
 min, max)``, ``("contains", column, [values])``, ``("any", [filters])``, ``("countries", op,
-column, [values], year, soft)`` (resolved in Rust) or ``("in_select", column, table,
-select_column, [filters])`` (a sub-query run in Rust): a query crosses into Rust once."""
+column, [values], year, soft)``, ``("involving", [values], year)`` (either side of a trade
+flow), ``("country", [values], year)`` (the table's rows about a country: for events, those at
+it or with it among their actors) or ``("in_select", column, table, select_column,
+[filters])`` (a sub-query). Countries and sub-queries are the core's ``steppe::request``: a
+query crosses into Rust once."""
 
 
 @functools.cache
@@ -297,10 +300,7 @@ class Store:
         if commodity is not None:
             out.append(("in", "commodity_code", _as_values(commodity)))
         if involving is not None:
-            values, year = _as_values(involving), self._year_hint(years)
-            out.append(
-                ("any", [_countries(c, values, year) for c in ("reporter_id", "partner_id")])
-            )
+            out.append(("involving", _as_values(involving), self._year_hint(years)))
         return self._read("trade_flows", out)
 
     def events(
@@ -323,15 +323,7 @@ class Store:
         """
         out = self._filters("events", years, {"event_class": event_class, **filters})
         if country is not None:
-            values, year = _as_values(country), self._year_hint(years)
-            with_actors = (
-                "in_select",
-                "event_id",
-                "event_actors",
-                "event_id",
-                [_countries("actor_ref", values, year)],
-            )
-            out.append(("any", [_countries("country_id", values, year), with_actors]))
+            out.append(("country", _as_values(country), self._year_hint(years)))
         return self._read("events", out)
 
     def event_actors(

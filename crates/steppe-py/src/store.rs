@@ -1,6 +1,6 @@
 //! `Store`: an opened steppe store (a directory or the bundled dataset), read with filters.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use arrow_array::cast::AsArray;
@@ -9,6 +9,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use steppe::model::Source;
+use steppe::request::{Condition, Failed, Request, Resolver};
 use steppe::{CodeIndex, Filter, Predicate, ReadOptions, Table};
 
 use crate::errors::{guard, many_code_errors, Failure};
@@ -18,12 +19,11 @@ use crate::table::PyTable;
 /// Entity ids, or every value that failed with its reason.
 type Resolved = Result<Vec<String>, Vec<(String, String)>>;
 
-/// A store plus what is derived from it once and cached: its code index, entity ids and
-/// source titles.
+/// A store plus what is derived from it once and cached: its reference (code index and
+/// entity ids, in the core's resolver) and source titles.
 pub struct StoreState {
     pub store: steppe::Store,
-    codes: OnceLock<Arc<CodeIndex>>,
-    entity_ids: OnceLock<Arc<HashSet<String>>>,
+    resolver: Resolver,
     titles: OnceLock<Arc<HashMap<String, Option<String>>>>,
 }
 
@@ -31,28 +31,14 @@ impl StoreState {
     fn new(store: steppe::Store) -> Self {
         StoreState {
             store,
-            codes: OnceLock::new(),
-            entity_ids: OnceLock::new(),
+            resolver: Resolver::new(),
             titles: OnceLock::new(),
         }
     }
 
     /// The store's crosswalk, or the bundled one when the store has none.
     pub fn code_index(&self) -> Result<Arc<CodeIndex>, Failure> {
-        if let Some(c) = self.codes.get() {
-            return Ok(c.clone());
-        }
-        let index = self.store.code_index()?;
-        Ok(self.codes.get_or_init(|| index).clone())
-    }
-
-    /// Entity ids of the store, else the bundled ones.
-    fn entity_ids(&self) -> Result<Arc<HashSet<String>>, Failure> {
-        if let Some(c) = self.entity_ids.get() {
-            return Ok(c.clone());
-        }
-        let ids = self.store.entity_ids()?;
-        Ok(self.entity_ids.get_or_init(|| ids).clone())
+        Ok(self.resolver.code_index(&self.store)?)
     }
 
     /// Title of every source of the store (`None` where the source has no title).
@@ -87,13 +73,29 @@ impl StoreState {
 
     /// Resolves user-typed countries to entity ids; every failure is listed in one error.
     fn resolve(&self, values: &[String], year: Option<i32>) -> Result<Resolved, Failure> {
-        let resolved = self
-            .code_index()?
-            .resolve_countries(values, year, || self.entity_ids())?;
+        let resolved = self.resolver.resolve(&self.store, values, year)?;
         Ok(
             resolved
                 .map_err(|failures| failures.into_iter().map(|u| (u.value, u.reason)).collect()),
         )
+    }
+
+    /// Reads what `request` asks, or lists the values that are no country.
+    fn read(&self, request: &Request) -> Result<Result<steppe::TableData, CodeFailures>, Failure> {
+        Ok(request
+            .read(&self.store, &self.resolver)?
+            .map_err(code_failures))
+    }
+
+    /// The distinct values of `column` over the rows `request` asks.
+    fn distinct(
+        &self,
+        request: &Request,
+        column: &str,
+    ) -> Result<Result<Vec<String>, CodeFailures>, Failure> {
+        Ok(request
+            .distinct(&self.store, &self.resolver, column)?
+            .map_err(code_failures))
     }
 }
 
@@ -159,197 +161,102 @@ pub fn table_columns(name: &str) -> PyResult<Vec<String>> {
 /// Values that failed country resolution, each with its reason.
 type CodeFailures = Vec<(String, String)>;
 
-/// A filter as Python gives it, before countries are resolved and sub-queries run (both
-/// happen without the GIL, inside the one call into Rust that a query makes).
-enum Spec {
-    /// Ready as given.
-    Ready(Predicate),
-    /// `("countries", op, column, [values], year, soft)`: rows whose `column` is (`op` "in")
-    /// or holds (`op` "contains") one of the countries typed in any form; `soft` keeps a
-    /// value that is not a country (an organisation id) instead of failing.
-    Countries {
-        contains: bool,
-        column: String,
-        values: Vec<String>,
-        year: Option<i32>,
-        soft: bool,
-    },
-    /// `("in_select", column, table, select_column, [filters])`: rows whose `column` is one
-    /// of the distinct values of `select_column` over the rows of `table` matching `filters`.
-    InSelect {
-        column: String,
-        table: Table,
-        select: String,
-        filters: Vec<Spec>,
-    },
-    /// `("any", [filters])`: rows matching one of them.
-    Any(Vec<Spec>),
-}
-
-impl Spec {
-    /// The predicate, once countries are resolved and sub-queries read; `Ok(Err(..))` lists
-    /// the values that are not countries.
-    fn build(self, state: &StoreState) -> Result<Result<Predicate, CodeFailures>, Failure> {
-        Ok(Ok(match self {
-            Spec::Ready(p) => p,
-            Spec::Countries {
-                contains,
-                column,
-                values,
-                year,
-                soft,
-            } => {
-                let values = if soft {
-                    soft_resolve(state, values)?
-                } else {
-                    match state.resolve(&values, year)? {
-                        Ok(ids) => ids,
-                        Err(failures) => return Ok(Err(failures)),
-                    }
-                };
-                if contains {
-                    Predicate::ListContains { column, values }
-                } else {
-                    Predicate::In { column, values }
-                }
-            }
-            Spec::InSelect {
-                column,
-                table,
-                select,
-                filters,
-            } => {
-                let filter = match build_filter(filters, state)? {
-                    Ok(f) => f,
-                    Err(failures) => return Ok(Err(failures)),
-                };
-                let values = distinct_values(state, table, &select, filter)?;
-                Predicate::In { column, values }
-            }
-            Spec::Any(specs) => {
-                let mut out = Vec::with_capacity(specs.len());
-                for spec in specs {
-                    match spec.build(state)? {
-                        Ok(p) => out.push(p),
-                        Err(failures) => return Ok(Err(failures)),
-                    }
-                }
-                Predicate::Any(out)
-            }
-        }))
-    }
-}
-
-/// The entity id of each value that is a country, the value itself otherwise.
-fn soft_resolve(state: &StoreState, values: Vec<String>) -> Result<Vec<String>, Failure> {
-    values
-        .into_iter()
-        .map(|v| {
-            Ok(match state.resolve(std::slice::from_ref(&v), None)? {
-                Ok(ids) if !ids.is_empty() => ids[0].clone(),
-                _ => v,
-            })
-        })
-        .collect()
-}
-
-/// The conjunction of `specs`.
-fn build_filter(
-    specs: Vec<Spec>,
-    state: &StoreState,
-) -> Result<Result<Filter, CodeFailures>, Failure> {
-    let mut filter = Filter::all();
-    for spec in specs {
-        match spec.build(state)? {
-            Ok(p) => filter = filter.and(p),
-            Err(failures) => return Ok(Err(failures)),
+/// Each value that is no country once, with its reason.
+fn code_failures(failed: Vec<Failed>) -> CodeFailures {
+    let mut out: CodeFailures = Vec::with_capacity(failed.len());
+    for f in failed {
+        if !out.iter().any(|(v, _)| *v == f.value) {
+            out.push((f.value, f.reason));
         }
     }
-    Ok(Ok(filter))
+    out
 }
 
-/// Distinct non-null values (as text, sorted) of `column` over the rows of `table` matching
-/// `filter`; only that column is read.
-fn distinct_values(
-    state: &StoreState,
-    table: Table,
-    column: &str,
-    filter: Filter,
-) -> Result<Vec<String>, Failure> {
-    let options = ReadOptions {
-        filter,
-        columns: Some(vec![column.to_string()]),
-    };
-    let data = state.store.read(table, &options)?;
-    let mut out = std::collections::BTreeSet::new();
-    for batch in &data.batches {
-        let text = arrow_cast::cast(batch.column(0), &DataType::Utf8)?;
-        out.extend(text.as_string::<i32>().iter().flatten().map(String::from));
-    }
-    Ok(out.into_iter().collect())
-}
-
-/// Parses the filters given as a list of nested tuples (see [`spec_from_py`]).
-fn specs_from_py(filters: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Spec>> {
+/// Parses the filters given as a list of nested tuples (see [`condition_from_py`]).
+fn conditions_from_py(filters: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Condition>> {
     match filters {
         None => Ok(Vec::new()),
-        Some(list) => list.try_iter()?.map(|f| spec_from_py(&f?)).collect(),
+        Some(list) => list.try_iter()?.map(|f| condition_from_py(&f?)).collect(),
     }
 }
 
-/// Parses a filter given as nested tuples:
-/// `("in", column, [values])`, `("range", column, min, max)`, `("contains", column, [values])`,
-/// `("any", [filters])`, and the kinds of [`Spec`] (`"countries"`, `"in_select"`).
-fn spec_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Spec> {
+/// Parses a filter given as nested tuples into the core's request condition:
+/// `("in", column, [values])`, `("range", column, min, max)`, `("contains", column,
+/// [values])`, `("any", [filters])`, `("countries", "in" | "contains", column, [values],
+/// year, soft)`, `("involving", [values], year)`, `("country", [values], year)` and
+/// `("in_select", column, table, select_column, [filters])`.
+fn condition_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Condition> {
     let tuple = obj.cast::<PyTuple>().map_err(|_| {
         PyTypeError::new_err("a filter is a tuple such as (\"in\", column, [values])")
     })?;
-    let kind: String = tuple.get_item(0)?.extract()?;
-    match kind.as_str() {
-        "in" | "contains" => {
-            let column: String = tuple.get_item(1)?.extract()?;
-            let values: Vec<String> = tuple.get_item(2)?.extract()?;
-            Ok(Spec::Ready(if kind == "in" {
-                Predicate::In { column, values }
-            } else {
-                Predicate::ListContains { column, values }
-            }))
-        }
+    let item = |i: usize| tuple.get_item(i);
+    let kind: String = item(0)?.extract()?;
+    Ok(match kind.as_str() {
+        "in" => Condition::Ready(Predicate::In {
+            column: item(1)?.extract()?,
+            values: item(2)?.extract()?,
+        }),
+        "contains" => Condition::Ready(Predicate::ListContains {
+            column: item(1)?.extract()?,
+            values: item(2)?.extract()?,
+        }),
         "range" => {
-            let column: String = tuple.get_item(1)?.extract()?;
-            let min: Option<i64> = tuple.get_item(2)?.extract()?;
-            let max: Option<i64> = tuple.get_item(3)?.extract()?;
-            Ok(Spec::Ready(Predicate::range(&column, min, max)))
+            let column: String = item(1)?.extract()?;
+            Condition::Ready(Predicate::range(
+                &column,
+                item(2)?.extract()?,
+                item(3)?.extract()?,
+            ))
         }
         "countries" => {
-            let op: String = tuple.get_item(1)?.extract()?;
+            let op: String = item(1)?.extract()?;
             if op != "in" && op != "contains" {
                 return Err(PyValueError::new_err(format!(
                     "a countries filter is \"in\" or \"contains\", not {op:?}"
                 )));
             }
-            Ok(Spec::Countries {
+            let column: String = item(2)?.extract()?;
+            Condition::Countries {
+                label: column.clone(),
+                column,
                 contains: op == "contains",
-                column: tuple.get_item(2)?.extract()?,
-                values: tuple.get_item(3)?.extract()?,
-                year: tuple.get_item(4)?.extract()?,
-                soft: tuple.get_item(5)?.extract()?,
-            })
+                values: item(3)?.extract()?,
+                year: item(4)?.extract()?,
+                soft: item(5)?.extract()?,
+            }
         }
+        "involving" => Condition::Involving {
+            values: item(1)?.extract()?,
+            year: item(2)?.extract()?,
+        },
+        "country" => Condition::Country {
+            values: item(1)?.extract()?,
+            year: item(2)?.extract()?,
+        },
         "in_select" => {
-            let table: String = tuple.get_item(2)?.extract()?;
-            Ok(Spec::InSelect {
-                column: tuple.get_item(1)?.extract()?,
+            let table: String = item(2)?.extract()?;
+            Condition::InSelect {
+                column: item(1)?.extract()?,
                 table: guard(|| Table::from_name(&table))?,
-                select: tuple.get_item(3)?.extract()?,
-                filters: specs_from_py(Some(&tuple.get_item(4)?))?,
-            })
+                select: item(3)?.extract()?,
+                conditions: conditions_from_py(Some(&item(4)?))?,
+            }
         }
-        "any" => Ok(Spec::Any(specs_from_py(Some(&tuple.get_item(1)?))?)),
-        other => Err(PyValueError::new_err(format!(
-            "unknown filter kind `{other}`; use in, range, contains, countries, in_select or any"
-        ))),
-    }
+        "any" => Condition::Any(conditions_from_py(Some(&item(1)?))?),
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "unknown filter kind `{other}`; use in, range, contains, countries, involving, \
+                 country, in_select or any"
+            )))
+        }
+    })
+}
+
+/// The request of `table` with the conditions Python gives.
+fn request_from_py(table: &str, filters: Option<&Bound<'_, PyAny>>) -> PyResult<Request> {
+    let mut request = Request::new(guard(|| Table::from_name(table))?);
+    request.conditions = conditions_from_py(filters)?;
+    Ok(request)
 }
 
 #[pymethods]
@@ -399,23 +306,12 @@ impl PyStore {
         table: &str,
         filters: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyTable> {
-        let t = guard(|| Table::from_name(table))?;
-        let specs = specs_from_py(filters)?;
+        let request = request_from_py(table, filters)?;
         let state = self.state.clone();
-        let data = run_long(py, None, |_| -> Result<_, Failure> {
-            let filter = match build_filter(specs, &state)? {
-                Ok(f) => f,
-                Err(failures) => return Ok(Err(failures)),
-            };
-            let options = ReadOptions {
-                filter,
-                columns: None,
-            };
-            Ok(Ok(state.store.read(t, &options)?))
-        })?
-        .map_err(|failures| many_code_errors(py, &failures))?;
+        let data = run_long(py, None, |_| state.read(&request))?
+            .map_err(|failures| many_code_errors(py, &failures))?;
         Ok(PyTable::new(
-            t.name().to_string(),
+            request.table.name().to_string(),
             data.schema,
             data.batches,
             Some(self.state.clone()),
@@ -432,16 +328,10 @@ impl PyStore {
         column: &str,
         filters: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vec<String>> {
-        let t = guard(|| Table::from_name(table))?;
-        let specs = specs_from_py(filters)?;
+        let request = request_from_py(table, filters)?;
         let state = self.state.clone();
-        run_long(py, None, |_| -> Result<_, Failure> {
-            Ok(match build_filter(specs, &state)? {
-                Ok(filter) => Ok(distinct_values(&state, t, column, filter)?),
-                Err(failures) => Err(failures),
-            })
-        })?
-        .map_err(|failures| many_code_errors(py, &failures))
+        run_long(py, None, |_| state.distinct(&request, column))?
+            .map_err(|failures| many_code_errors(py, &failures))
     }
 
     /// Resolves countries typed in any form (ISO alpha-2/alpha-3/numeric, `fips:TI`,

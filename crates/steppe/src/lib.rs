@@ -30,6 +30,7 @@ pub mod progress;
 pub mod query;
 pub mod record;
 pub mod report;
+pub mod request;
 pub mod schema;
 pub mod store;
 pub mod validate;

@@ -1,6 +1,9 @@
 //! Row filters: equality on codes, integer ranges (years), alternatives (either side of a flow)
 //! and list membership. Filters on partition columns prune whole files before anything is read.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, Scalar, StringArray};
 use arrow_schema::DataType;
@@ -26,6 +29,14 @@ pub enum Predicate {
         /// Largest accepted value.
         max: Option<i64>,
     },
+    /// The column's value (as text) is in a set of many values, looked up by hash (a
+    /// semi-join: events whose id is among the events of a country's actors).
+    InSet {
+        /// Column name.
+        column: String,
+        /// Accepted values.
+        values: Arc<ValueSet>,
+    },
     /// At least one of the predicates holds.
     Any(Vec<Predicate>),
     /// The list column contains one of `values`.
@@ -35,6 +46,41 @@ pub enum Predicate {
         /// Accepted values.
         values: Vec<String>,
     },
+}
+
+/// A set of text values with its smallest and largest (for pruning by statistics).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValueSet {
+    set: HashSet<String>,
+    bounds: Option<(String, String)>,
+}
+
+impl ValueSet {
+    /// The set of `values`.
+    pub fn new(values: impl IntoIterator<Item = String>) -> ValueSet {
+        let set: HashSet<String> = values.into_iter().collect();
+        let bounds = set
+            .iter()
+            .min()
+            .zip(set.iter().max())
+            .map(|(a, b)| (a.clone(), b.clone()));
+        ValueSet { set, bounds }
+    }
+
+    /// Whether `value` is in the set.
+    pub fn contains(&self, value: &str) -> bool {
+        self.set.contains(value)
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.set.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
 }
 
 /// The range of a column's values in a row group, from Parquet statistics.
@@ -71,10 +117,19 @@ impl Predicate {
         }
     }
 
+    /// `column` in the set `values` (a hash look-up per row, however many values).
+    pub fn in_set(column: &str, values: impl IntoIterator<Item = String>) -> Self {
+        Predicate::InSet {
+            column: column.into(),
+            values: Arc::new(ValueSet::new(values)),
+        }
+    }
+
     /// Columns the predicate reads.
     pub fn columns(&self) -> Vec<&str> {
         match self {
             Predicate::In { column, .. }
+            | Predicate::InSet { column, .. }
             | Predicate::Range { column, .. }
             | Predicate::ListContains { column, .. } => vec![column.as_str()],
             Predicate::Any(ps) => ps.iter().flat_map(|p| p.columns()).collect(),
@@ -95,6 +150,10 @@ impl Predicate {
             Predicate::In { column, values } => {
                 let v = value_of(column)?;
                 Some(v.is_some_and(|v| values.iter().any(|x| x.parse::<i64>().ok() == Some(v))))
+            }
+            Predicate::InSet { column, values } => {
+                let v = value_of(column)?;
+                Some(v.is_some_and(|v| values.contains(&v.to_string())))
             }
             Predicate::ListContains { .. } => None,
             Predicate::Any(ps) => {
@@ -130,6 +189,13 @@ impl Predicate {
                         .iter()
                         .any(|v| v.parse::<i64>().is_ok_and(|v| v >= min && v <= max)),
                 ),
+            },
+            Predicate::InSet { column, values } => match (range_of(column)?, &values.bounds) {
+                (_, None) => Some(false),
+                (ColumnRange::Bytes(min, max), Some((lo, hi))) => {
+                    Some(lo.as_bytes() <= max.as_slice() && hi.as_bytes() >= min.as_slice())
+                }
+                (ColumnRange::Int(..), _) => None,
             },
             Predicate::Range { column, min, max } => match range_of(column)? {
                 ColumnRange::Int(lo, hi) => {
@@ -198,6 +264,20 @@ impl Predicate {
                     return dictionary_lookup(dict.keys(), &hits);
                 }
                 in_values(&col, values)
+            }
+            Predicate::InSet {
+                column: name,
+                values,
+            } => {
+                let col = column(name)?;
+                if let Some(dict) = col.as_any_dictionary_opt() {
+                    let hits = in_set(dict.values(), values)?;
+                    let hits: Vec<bool> = (0..hits.len())
+                        .map(|i| hits.is_valid(i) && hits.value(i))
+                        .collect();
+                    return dictionary_lookup(dict.keys(), &hits);
+                }
+                in_set(&col, values)
             }
             Predicate::Range {
                 column: name,
@@ -301,6 +381,16 @@ fn in_values(col: &ArrayRef, values: &[String]) -> Result<BooleanArray> {
         mask = arrow_arith_or(&mask, &eq);
     }
     Ok(mask)
+}
+
+/// Rows of `col` (cast to text) in `set`: one hash look-up per row.
+fn in_set(col: &ArrayRef, set: &ValueSet) -> Result<BooleanArray> {
+    let col = arrow_cast::cast(col, &DataType::Utf8)?;
+    let text = col.as_string::<i32>();
+    let bits = arrow_buffer::BooleanBuffer::collect_bool(text.len(), |i| {
+        text.is_valid(i) && set.contains(text.value(i))
+    });
+    Ok(BooleanArray::new(bits, None))
 }
 
 /// A mask's bits with nulls as false.
@@ -443,6 +533,36 @@ mod tests {
             .column(2)
             .as_primitive::<arrow_array::types::Int16Type>();
         assert_eq!(years.values().to_vec(), vec![2021, 2023]);
+    }
+
+    #[test]
+    fn a_value_set_matches_like_in_and_prunes_by_its_bounds() {
+        let set = |v: &[&str]| Predicate::in_set("partner", v.iter().map(|s| s.to_string()));
+        let p = set(&["TJK", "USA", "ZZZ"]);
+        let mask = p.evaluate(&batch()).unwrap();
+        assert_eq!(
+            (0..4).map(|i| mask.value(i)).collect::<Vec<_>>(),
+            [false, true, true, false]
+        );
+        // A dictionary column is looked up through its dictionary.
+        let dict: arrow_array::DictionaryArray<arrow_array::types::Int16Type> =
+            vec!["RUS", "TJK", "RUS", "CHN"].into_iter().collect();
+        let b = RecordBatch::try_from_iter(vec![("partner", Arc::new(dict) as ArrayRef)]).unwrap();
+        let mask = set(&["RUS"]).evaluate(&b).unwrap();
+        assert_eq!(
+            (0..4).map(|i| mask.value(i)).collect::<Vec<_>>(),
+            [true, false, true, false]
+        );
+        // Statistics: a row group whose values all lie outside [TJK, ZZZ] cannot match.
+        let bytes = |lo: &str, hi: &str| ColumnRange::Bytes(lo.into(), hi.into());
+        assert_eq!(p.on_stats(&|_| Some(bytes("AFG", "RUS"))), Some(false));
+        assert_eq!(p.on_stats(&|_| Some(bytes("AFG", "TUR"))), Some(true));
+        assert_eq!(set(&[]).on_stats(&|_| Some(bytes("A", "Z"))), Some(false));
+        assert_eq!(p.on_stats(&|_| Some(ColumnRange::Int(1, 2))), None);
+        // A partition value is looked up as text.
+        let year = Predicate::in_set("year", ["2020".to_string()]);
+        assert_eq!(year.on_partition(&|_| Some(Some(2020))), Some(true));
+        assert_eq!(year.on_partition(&|_| Some(Some(2021))), Some(false));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `steppe query`: filters from the command line to a store read.
 
-use steppe::codes::CodeIndex;
-use steppe::{Error, Filter, Predicate, ReadOptions, Result, Store, Table};
+use steppe::request::{Condition, Failed, Request, Resolver};
+use steppe::{Error, Predicate, Result, Table};
 
 use crate::cli::{Format, QueryArgs};
 
@@ -36,157 +36,77 @@ pub fn parse_years(text: &str) -> Result<(Option<i64>, Option<i64>)> {
     }
 }
 
-/// Resolves country options to entity ids (codes in any scheme, or entity ids such as
-/// aggregates); one error lists every value that fails.
-fn resolve(
-    store: &Store,
-    codes: &CodeIndex,
-    values: &[String],
-    option: &str,
-) -> Result<Vec<String>> {
-    codes
-        .resolve_countries(values, None, || store.entity_ids())?
-        .map_err(|failures| {
-            let listed: Vec<String> = failures
-                .iter()
-                .map(|u| format!("--{option} {}: {}", u.value, u.reason))
-                .collect();
-            Error::InvalidArgument(listed.join("; "))
-        })
-}
-
-/// Builds the filter for a table from the command-line options.
-pub fn build_filter(store: &Store, table: Table, args: &QueryArgs) -> Result<Filter> {
-    let schema = table.schema();
-    let has = |c: &str| schema.field_with_name(c).is_ok();
-    let needs_codes = !(args.reporter.is_empty()
-        && args.partner.is_empty()
-        && args.involving.is_empty()
-        && args.country.is_empty());
-    let codes = if needs_codes {
-        Some(store.code_index()?)
-    } else {
-        None
-    };
-    let codes = codes.as_ref();
-    let mut filter = Filter::all();
-    let unsupported =
-        |opt: &str| Error::InvalidArgument(format!("--{opt} does not apply to table `{table}`"));
+/// The request the command-line options make of `table`: countries as `--reporter`,
+/// `--partner`, `--involving` and `--country` (resolved by the core's request), `--flow`,
+/// `--years` and `--where`.
+pub fn build_request(table: Table, args: &QueryArgs) -> Result<Request> {
+    let mut request = Request::new(table);
     if !args.reporter.is_empty() {
-        if !has("reporter_id") {
-            return Err(unsupported("reporter"));
-        }
-        filter = filter.and(Predicate::is_in(
+        request = request.and(Condition::countries(
             "reporter_id",
-            resolve(store, codes.expect("codes"), &args.reporter, "reporter")?,
+            args.reporter.clone(),
+            None,
         ));
     }
     if !args.partner.is_empty() {
-        if !has("partner_id") {
-            return Err(unsupported("partner"));
-        }
-        filter = filter.and(Predicate::is_in(
+        request = request.and(Condition::countries(
             "partner_id",
-            resolve(store, codes.expect("codes"), &args.partner, "partner")?,
+            args.partner.clone(),
+            None,
         ));
     }
     if !args.involving.is_empty() {
-        if !has("reporter_id") {
-            return Err(unsupported("involving"));
-        }
-        let ids = resolve(store, codes.expect("codes"), &args.involving, "involving")?;
-        filter = filter.and(Predicate::Any(vec![
-            Predicate::is_in("reporter_id", ids.clone()),
-            Predicate::is_in("partner_id", ids),
-        ]));
+        request = request.and(Condition::Involving {
+            values: args.involving.clone(),
+            year: None,
+        });
     }
     if !args.country.is_empty() {
-        let ids = resolve(store, codes.expect("codes"), &args.country, "country")?;
-        let p = match table {
-            Table::Events => {
-                // The event's place, or any of its actors.
-                let actors = store.read(
-                    Table::EventActors,
-                    &ReadOptions {
-                        filter: Filter::all().and(Predicate::is_in("actor_ref", ids.clone())),
-                        columns: Some(vec!["event_id".into()]),
-                    },
-                )?;
-                let mut events: Vec<String> = Vec::new();
-                for b in &actors.batches {
-                    let c = arrow_cast::cast(b.column(0), &arrow_schema::DataType::Utf8)?;
-                    let c = arrow_array::cast::AsArray::as_string::<i32>(&c);
-                    events.extend(c.iter().flatten().map(String::from));
-                }
-                Predicate::Any(vec![
-                    Predicate::is_in("country_id", ids),
-                    Predicate::is_in("event_id", events),
-                ])
-            }
-            Table::EventActors => Predicate::is_in("actor_ref", ids),
-            Table::Claims => Predicate::ListContains {
-                column: "about".into(),
-                values: ids,
-            },
-            Table::TradeFlows => Predicate::Any(vec![
-                Predicate::is_in("reporter_id", ids.clone()),
-                Predicate::is_in("partner_id", ids),
-            ]),
-            _ if has("entity_id") => Predicate::is_in("entity_id", ids),
-            _ => return Err(unsupported("country")),
-        };
-        filter = filter.and(p);
+        request = request.and(Condition::Country {
+            values: args.country.clone(),
+            year: None,
+        });
     }
     if !args.flow.is_empty() {
-        if !has("flow") {
-            return Err(unsupported("flow"));
-        }
         for f in &args.flow {
             f.parse::<steppe::model::Flow>()
                 .map_err(|e| Error::InvalidArgument(format!("--flow: {e}")))?;
         }
-        filter = filter.and(Predicate::is_in("flow", args.flow.clone()));
+        request = request.and(Condition::Ready(Predicate::is_in(
+            "flow",
+            args.flow.clone(),
+        )));
     }
     if let Some(y) = &args.years {
-        if !has("year") {
-            return Err(unsupported("years"));
-        }
         let (min, max) = parse_years(y)?;
-        filter = filter.and(Predicate::range("year", min, max));
+        request = request.and(Condition::years(min, max));
     }
     for w in &args.where_ {
         let (field, value) = w.split_once('=').ok_or_else(|| {
             Error::InvalidArgument(format!("--where `{w}`: expected FIELD=VALUE"))
         })?;
-        if !has(field) {
-            return Err(Error::InvalidArgument(format!(
-                "--where: table `{table}` has no column `{field}`"
-            )));
-        }
-        filter = filter.and(Predicate::is_in(field, [value]));
+        request = request.and(Condition::Ready(Predicate::is_in(field, [value])));
     }
-    Ok(filter)
+    Ok(request)
+}
+
+/// One error naming every country option value that is no country, as `--OPTION VALUE:
+/// reason`.
+fn unresolved(failed: Vec<Failed>) -> Error {
+    let listed: Vec<String> = failed
+        .iter()
+        .map(|f| format!("--{} {}: {}", f.label, f.value, f.reason))
+        .collect();
+    Error::InvalidArgument(listed.join("; "))
 }
 
 /// Checks `--columns`: every name a column of `table`, none twice. One error lists the
 /// table's columns.
 pub fn check_columns(table: Table, columns: &[String]) -> Result<()> {
-    let schema = table.schema();
-    for (i, c) in columns.iter().enumerate() {
-        if schema.field_with_name(c).is_err() {
-            let valid: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-            return Err(Error::InvalidArgument(format!(
-                "--columns: table `{table}` has no column `{c}`; its columns are {}",
-                valid.join(", ")
-            )));
-        }
-        if columns[..i].contains(c) {
-            return Err(Error::InvalidArgument(format!(
-                "--columns: `{c}` is listed twice"
-            )));
-        }
-    }
-    Ok(())
+    steppe::request::check_columns(table, columns).map_err(|e| match e {
+        Error::InvalidArgument(m) => Error::InvalidArgument(format!("--columns: {m}")),
+        other => other,
+    })
 }
 
 /// The columns to read for a table shown to people: the requested ones plus the unit
@@ -221,18 +141,14 @@ pub fn query(args: &QueryArgs) -> Result<i32> {
         ));
     }
     let store = super::open(args.store.as_deref())?;
-    let filter = build_filter(&store, table, args)?;
-    let read_columns = match (&args.columns, format) {
+    let mut request = build_request(table, args)?;
+    request.columns = match (&args.columns, format) {
         (Some(c), Format::Table) => Some(with_units(table, c)),
         (c, _) => c.clone(),
     };
-    let mut data = store.read(
-        table,
-        &ReadOptions {
-            filter,
-            columns: read_columns,
-        },
-    )?;
+    let mut data = request
+        .read(&store, &Resolver::new())?
+        .map_err(unresolved)?;
     if let Some(limit) = args.limit {
         let mut left = limit;
         data.batches = data

@@ -1,42 +1,51 @@
 //! A country's events: those that happened there (`country_id`) and those it took part in
 //! (an `event_actors` row whose `actor_ref` is the country) — a semi-join on `event_id`.
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
+use std::hash::Hash;
 
-use crate::model::{Event, EventActor};
+use arrow_array::cast::AsArray;
+
+use crate::model::Event;
 use crate::query::{Filter, Predicate};
 use crate::schema::Table;
-use crate::store::Store;
+use crate::store::{ReadOptions, Store};
 use crate::Result;
-
-use super::read;
 
 /// The events of `country` in `store`, in date order (undated last, ties by id). Reads
 /// `event_actors` once (only the country's rows) and `events` once, joining them in memory
-/// through a hash set of event ids: a store filter `event_id in (...)` would compare every
-/// row with every id.
+/// through a hash set of event ids.
 pub fn of_country(store: &Store, country: &str) -> Result<Vec<Event>> {
-    let actor_rows = read::<EventActor>(
-        store,
-        Table::EventActors,
-        Filter::all().and(Predicate::is_in("actor_ref", [country])),
-    )?;
-    let ids = actor_event_ids(&actor_rows, country);
+    let ids = with_actors(store, &[country.to_string()])?;
     Ok(select(store.records::<Event>()?, &ids, country))
 }
 
-/// The ids of the events `country` is an actor of.
-pub fn actor_event_ids<'a>(actors: &'a [EventActor], country: &str) -> HashSet<&'a str> {
-    actors
-        .iter()
-        .filter(|a| a.actor_ref.as_deref() == Some(country))
-        .map(|a| a.event_id.as_str())
-        .collect()
+/// The ids of the events one of `countries` (entity ids) is an actor of: `event_actors` read
+/// once, only the rows whose `actor_ref` is one of them and only their `event_id`.
+pub fn with_actors(store: &Store, countries: &[String]) -> Result<HashSet<String>> {
+    let data = store.read(
+        Table::EventActors,
+        &ReadOptions {
+            filter: Filter::all().and(Predicate::is_in("actor_ref", countries.iter().cloned())),
+            columns: Some(vec!["event_id".into()]),
+        },
+    )?;
+    let mut ids = HashSet::new();
+    for batch in &data.batches {
+        let text = arrow_cast::cast(batch.column(0), &arrow_schema::DataType::Utf8)?;
+        ids.extend(text.as_string::<i32>().iter().flatten().map(String::from));
+    }
+    Ok(ids)
 }
 
 /// The events at `country` or among `actor_events`, in date order (undated last, then by id).
 /// One pass over `events`, one hash lookup each.
-pub fn select(events: Vec<Event>, actor_events: &HashSet<&str>, country: &str) -> Vec<Event> {
+pub fn select<S: Borrow<str> + Hash + Eq>(
+    events: Vec<Event>,
+    actor_events: &HashSet<S>,
+    country: &str,
+) -> Vec<Event> {
     let mut out: Vec<Event> = events
         .into_iter()
         .filter(|e| {
@@ -67,23 +76,6 @@ mod tests {
         }
     }
 
-    fn actor(event: &str, actor_ref: Option<&str>) -> EventActor {
-        EventActor {
-            event_id: event.into(),
-            year: None,
-            role: crate::model::ActorRole::Actor1,
-            actor_kind: crate::model::ActorKind::Entity,
-            actor_name: actor_ref.unwrap_or("someone").into(),
-            actor_ref: actor_ref.map(String::from),
-            actor_code: None,
-            actor_type: None,
-            source_id: "s".into(),
-            source_locator: None,
-            source_line: None,
-            cited_source_id: None,
-        }
-    }
-
     #[test]
     fn events_at_the_country_or_with_it_as_actor_in_date_order() {
         let events = vec![
@@ -93,14 +85,7 @@ mod tests {
             event("e-undated-a", None, None),
             event("e-at", Some("TJK"), Some((1992, 5, 5))),
         ];
-        let actors = vec![
-            actor("e-actor", Some("TJK")),
-            actor("e-undated-a", Some("TJK")),
-            actor("e-elsewhere", Some("KGZ")),
-            actor("e-elsewhere", None),
-        ];
-        let ids = actor_event_ids(&actors, "TJK");
-        assert_eq!(ids.len(), 2);
+        let ids: HashSet<&str> = ["e-actor", "e-undated-a"].into_iter().collect();
         let got: Vec<String> = select(events, &ids, "TJK")
             .into_iter()
             .map(|e| e.event_id)
@@ -118,5 +103,16 @@ mod tests {
             .collect();
         // Russia is an actor of events in Tajikistan (and elsewhere), not only at home.
         assert!(ids.iter().any(|c| c == "TJK"), "{ids:?}");
+        // The events with Russia among their actors, as event_actors lists them.
+        let with = with_actors(&store, &["RUS".to_string()]).unwrap();
+        let listed: HashSet<String> = store
+            .records::<crate::model::EventActor>()
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.actor_ref.as_deref() == Some("RUS"))
+            .map(|a| a.event_id)
+            .collect();
+        assert!(!with.is_empty());
+        assert_eq!(with, listed);
     }
 }
