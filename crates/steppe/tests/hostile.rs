@@ -1,7 +1,7 @@
 //! Hostile inputs: bad encodings, BOM, CRLF, quotes and newlines inside fields, lines of
 //! megabytes, a line of millions of columns, empty files, gzip and zip bombs, NaN, infinities
-//! and negative values through every importer; damaged Parquet files and descriptors, wrong
-//! checksums, and descriptors naming paths outside the store.
+//! and negative values through every importer. (Damaged Parquet files and descriptors, wrong
+//! checksums and descriptors naming paths outside the store are in `hostile_stores.rs`.)
 //!
 //! Every input must end in a clear error that names the file (and row and field when it is
 //! about a row) or in an import whose every row is accepted or rejected into `rejects`: no
@@ -9,18 +9,13 @@
 //! inputs they try and the rows (read = accepted + rejected + skipped, and the store holds
 //! the accepted and rejected ones).
 
-use std::collections::BTreeSet;
+mod hostile_support;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
+use hostile_support::{copy_dir, template, COUNTRIES};
 use steppe::import::{self, ImportOptions, ImportReport};
-use steppe::store::{gc, DESCRIPTOR_FILE};
 use steppe::{Error, Store, Table};
-
-const COUNTRIES: &str = "country_code,country_name,country_iso2,country_iso3\n\
-    4,Afghanistan,AF,AFG\n251,France,FR,FRA\n398,Kazakhstan,KZ,KAZ\n762,Tajikistan,TJ,TJK\n\
-    842,USA,US,USA\n860,Uzbekistan,UZ,UZB\n";
 
 const COMTRADE: &str = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,isAggregate";
 const COMTRADE_ROW: &str = "C,A,20220101,2022,52,2022,762,TJK,Tajikistan,X,Export,860,UZB,Uzbekistan,0,W00,World,H6,HS,true,{cmd},{desc},6,true,C00,TOTAL CPC,0,0,TOTAL MOT,5,u,12,false,-1,N/A,,false,1500.5,false,,false,,{v},{v},0,true,false";
@@ -77,33 +72,6 @@ fn gdelt_row(id: &str, lat: &str) -> String {
         f[i] = v.to_string();
     }
     f.join("\t")
-}
-
-/// A seeded store, made once and copied for each input.
-fn template() -> &'static Path {
-    static T: OnceLock<tempfile::TempDir> = OnceLock::new();
-    T.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_or_create(dir.path()).unwrap();
-        let mut tx = store.begin().unwrap();
-        import::seed_reference(&mut tx).unwrap();
-        tx.commit().unwrap();
-        dir
-    })
-    .path()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 #[derive(Default, Debug)]
@@ -384,13 +352,33 @@ fn zip(member: &str, bytes: &[u8]) -> Vec<u8> {
     z.finish().unwrap().into_inner()
 }
 
-#[test]
-fn hostile_input_files_end_in_clear_errors_or_accounted_rejects() {
-    let mut t = Tally::default();
-    let bad_utf8: &[u8] = b"\xff\xfe\xc3\x28";
+/// Bytes that are not UTF-8.
+const BAD_UTF8: &[u8] = b"\xff\xfe\xc3\x28";
 
-    // --- BACI ---
-    let ok_row = "2023,762,860,010121,1.5,2\n";
+/// A BACI row every importer run accepts.
+const OK_ROW: &str = "2023,762,860,010121,1.5,2\n";
+
+impl Tally {
+    /// Prints the tally and checks that the `inputs` tried lost no row: every row read is
+    /// accepted, rejected or skipped. (The seven tests of hostile files try 32 inputs.)
+    fn finish(&self, inputs: usize) {
+        println!("hostile input files: {self:#?}");
+        assert_eq!(self.rows_lost, 0, "rows lost: {self:?}");
+        assert_eq!(
+            self.rows_read,
+            self.rows_accepted + self.rows_rejected + self.rows_skipped
+        );
+        assert_eq!(self.inputs, inputs);
+    }
+}
+
+/// BACI: BOM and CRLF, invalid UTF-8, NaN and infinities, lines of megabytes and of millions of
+/// columns, empty files.
+#[test]
+fn hostile_baci_files_end_in_clear_errors_or_accounted_rejects() {
+    let mut t = Tally::default();
+    let bad_utf8: &[u8] = BAD_UTF8;
+    let ok_row = OK_ROW;
     let e = import(
         &mut t,
         "baci: BOM, CRLF, no final newline",
@@ -474,8 +462,15 @@ fn hostile_input_files_end_in_clear_errors_or_accounted_rejects() {
         "t".repeat(20 << 20).as_bytes(),
     )
     .error("baci 20MB");
+    t.finish(8);
+}
 
-    // Bombs: small archives that expand past the limit stop with an error naming the file.
+/// Bombs: small archives that expand past the limit stop with an error naming the file; so do
+/// corrupt archives.
+#[test]
+fn archive_bombs_and_corrupt_archives_stop_with_an_error_naming_the_file() {
+    let mut t = Tally::default();
+    let ok_row = OK_ROW;
     let mut body = String::from("t,i,j,k,v,q\n");
     while body.len() < 8 << 20 {
         body.push_str(ok_row);
@@ -523,8 +518,15 @@ fn hostile_input_files_end_in_clear_errors_or_accounted_rejects() {
         b"PK\x03\x04 this is not a zip archive",
     )
     .error("not a zip");
+    t.finish(5);
+}
 
-    // --- Comtrade ---
+/// Comtrade: Windows-1252, quotes and newlines in fields, NaN and infinities, an empty file, an
+/// invalid header.
+#[test]
+fn hostile_comtrade_files_end_in_clear_errors_or_accounted_rejects() {
+    let mut t = Tally::default();
+    let bad_utf8: &[u8] = BAD_UTF8;
     let row = |cmd: &str, desc: &str, v: &str| {
         COMTRADE_ROW
             .replace("{cmd}", cmd)
@@ -572,8 +574,15 @@ fn hostile_input_files_end_in_clear_errors_or_accounted_rejects() {
         bad_utf8,
     )
     .error("comtrade header");
+    t.finish(4);
+}
 
-    // --- WDI ---
+/// WDI: Latin-1, NaN and infinities, an empty file, a year column outside the range, invalid
+/// UTF-8.
+#[test]
+fn hostile_wdi_files_end_in_clear_errors_or_accounted_rejects() {
+    let mut t = Tally::default();
+    let bad_utf8: &[u8] = BAD_UTF8;
     let e = import(
         &mut t,
         "wdi: Latin-1 name, NaN, inf, negative",
@@ -619,8 +628,13 @@ fn hostile_input_files_end_in_clear_errors_or_accounted_rejects() {
         .concat()
         .as_slice(),
     );
+    t.finish(4);
+}
 
-    // --- GDELT ---
+/// GDELT: coordinates out of range, an empty file, invalid UTF-8, a line of millions of tabs.
+#[test]
+fn hostile_gdelt_files_end_in_clear_errors_or_accounted_rejects() {
+    let mut t = Tally::default();
     let e = import(
         &mut t,
         "gdelt: out-of-range and NaN coordinates, CRLF",
@@ -650,8 +664,13 @@ fn hostile_input_files_end_in_clear_errors_or_accounted_rejects() {
         "20130401.export.CSV",
         "\t".repeat(2_000_000).as_bytes(),
     );
+    t.finish(4);
+}
 
-    // --- UCDP ---
+/// UCDP: quotes and newlines, NaN, negative deaths, an empty file, an unterminated quote.
+#[test]
+fn hostile_ucdp_files_end_in_clear_errors_or_accounted_rejects() {
+    let mut t = Tally::default();
     let e = import(
         &mut t,
         "ucdp: quotes and newlines, NaN latitude, negative deaths",
@@ -679,8 +698,13 @@ fn hostile_input_files_end_in_clear_errors_or_accounted_rejects() {
         )
         .as_bytes(),
     );
+    t.finish(3);
+}
 
-    // --- ACLED ---
+/// ACLED: notes of megabytes, infinities, Latin-1, an empty file, binary garbage.
+#[test]
+fn hostile_acled_files_end_in_clear_errors_or_accounted_rejects() {
+    let mut t = Tally::default();
     let e = import(
         &mut t,
         "acled: notes of 3 MB with quotes and newlines, inf, negative fatalities",
@@ -718,248 +742,5 @@ fn hostile_input_files_end_in_clear_errors_or_accounted_rejects() {
         "acled.csv",
         &(0..=255u8).cycle().take(100_000).collect::<Vec<u8>>(),
     );
-
-    println!("hostile input files: {t:#?}");
-    assert_eq!(t.rows_lost, 0, "rows lost: {t:?}");
-    assert_eq!(
-        t.rows_read,
-        t.rows_accepted + t.rows_rejected + t.rows_skipped
-    );
-    assert!(t.inputs >= 30, "{}", t.inputs);
-}
-
-/// A small store with data in a partitioned and an unpartitioned table.
-fn store_with_data() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    copy_dir(template(), &store);
-    let input = dir.path().join("BACI_HS92_Y2023_V202501.csv");
-    std::fs::write(
-        &input,
-        "t,i,j,k,v,q\n2023,762,860,010121,1.5,2\n2023,762,x,1,1,1\n",
-    )
-    .unwrap();
-    let countries = dir.path().join("c.csv");
-    std::fs::write(&countries, COUNTRIES).unwrap();
-    import::baci::import_baci(
-        &[input],
-        &countries,
-        None,
-        &store,
-        &ImportOptions::default(),
-    )
-    .unwrap();
-    (dir, store)
-}
-
-fn files_of(store: &Path, table: Table) -> Vec<String> {
-    Store::open(store)
-        .unwrap()
-        .descriptor()
-        .resource(table)
-        .unwrap()
-        .steppe
-        .files
-        .iter()
-        .map(|f| f.path.clone())
-        .collect()
-}
-
-/// Reads every table; returns the errors. Never panics.
-fn read_everything(store: &Path) -> Vec<Error> {
-    let s = match Store::open(store) {
-        Ok(s) => s,
-        Err(e) => return vec![e],
-    };
-    Table::ALL
-        .iter()
-        .filter_map(|t| s.read_all(*t).err())
-        .collect()
-}
-
-#[test]
-fn damaged_stores_are_reported_never_silently_used() {
-    let mut tried = 0;
-    let (_dir, store) = store_with_data();
-    let flows = files_of(&store, Table::TradeFlows)[0].clone();
-    let path = store.join(&flows);
-    let good = std::fs::read(&path).unwrap();
-
-    // Truncated Parquet files: every cut is an error naming the file.
-    for cut in [
-        0,
-        4,
-        8,
-        good.len() / 3,
-        good.len() / 2,
-        good.len() - 8,
-        good.len() - 1,
-    ] {
-        tried += 1;
-        std::fs::write(&path, &good[..cut]).unwrap();
-        let s = Store::open(&store).unwrap();
-        let e = s.read_all(Table::TradeFlows).unwrap_err();
-        assert!(e.to_string().contains(&flows), "cut {cut}: {e}");
-        let v = steppe::validate(&s).unwrap();
-        assert!(!v.is_ok(), "cut {cut}: validation passed");
-    }
-    // Corrupted bytes of the same size: the checksum no longer matches, which validation
-    // reports with the file (reading may fail, or decode values the checksum disowns).
-    for at in [
-        0,
-        4,
-        good.len() / 4,
-        good.len() / 2,
-        good.len() - 12,
-        good.len() - 5,
-    ] {
-        tried += 1;
-        let mut bad = good.clone();
-        bad[at] ^= 0x5a;
-        std::fs::write(&path, &bad).unwrap();
-        let s = Store::open(&store).unwrap();
-        let _ = s.read_all(Table::TradeFlows);
-        let v = steppe::validate(&s).unwrap();
-        assert!(
-            v.problems
-                .iter()
-                .any(|p| p.field == "sha256" && p.row_key == flows),
-            "byte {at}: {:#?}",
-            v.problems
-        );
-    }
-    std::fs::write(&path, &good).unwrap();
-    assert!(read_everything(&store).is_empty());
-
-    // Truncated and corrupted descriptors: a store error naming the descriptor.
-    let desc_path = store.join(DESCRIPTOR_FILE);
-    let desc = std::fs::read(&desc_path).unwrap();
-    for bad in [
-        desc[..desc.len() / 2].to_vec(),
-        Vec::new(),
-        b"null".to_vec(),
-        b"[]".to_vec(),
-        vec![0xff; 100],
-        String::from_utf8(desc.clone())
-            .unwrap()
-            .replace("\"rows\": ", "\"rows\": -")
-            .into_bytes(),
-        String::from_utf8(desc.clone())
-            .unwrap()
-            .replace(
-                &format!("\"schema_version\": {}", steppe::SCHEMA_VERSION),
-                "\"schema_version\": 99",
-            )
-            .into_bytes(),
-    ] {
-        tried += 1;
-        std::fs::write(&desc_path, &bad).unwrap();
-        match Store::open(&store) {
-            Err(Error::Store { path, .. }) => assert!(path.ends_with(DESCRIPTOR_FILE)),
-            other => panic!("expected a store error, got {:?}", other.map(|_| ())),
-        }
-        // A writer refuses it too: nothing is written.
-        assert!(steppe::store::gc(&store).is_err());
-    }
-    std::fs::write(&desc_path, &desc).unwrap();
-
-    // Descriptors naming paths outside the store, or tables that do not exist.
-    let text = String::from_utf8(desc.clone()).unwrap();
-    let outside = store.parent().unwrap().join("outside.parquet");
-    std::fs::write(&outside, &good).unwrap();
-    for (what, hostile) in [
-        ("parent path", text.replace(&flows, "../outside.parquet")),
-        (
-            "nested parent path",
-            text.replace(&flows, "trade_flows/../../outside.parquet"),
-        ),
-        (
-            "absolute path",
-            text.replace(&flows, &outside.display().to_string()),
-        ),
-        ("backslash", text.replace(&flows, "trade_flows\\..\\..\\x")),
-        (
-            "another table's directory",
-            text.replace(&flows, "entities/part-g000001-00000.parquet"),
-        ),
-        (
-            "partition directory with ..",
-            text.replace("year=2023", ".."),
-        ),
-        (
-            "table name with ..",
-            text.replace("\"name\": \"trade_flows\"", "\"name\": \"../trade_flows\""),
-        ),
-        (
-            "table name with /",
-            text.replace(
-                "\"name\": \"trade_flows\"",
-                "\"name\": \"/tmp/trade_flows\"",
-            ),
-        ),
-    ] {
-        tried += 1;
-        assert_ne!(hostile, text, "{what}: the replacement did nothing");
-        std::fs::write(&desc_path, &hostile).unwrap();
-        match Store::open(&store) {
-            Err(Error::Store { .. }) => {}
-            Ok(_) => panic!("{what}: a hostile descriptor was accepted"),
-            Err(e) => panic!("{what}: {e}"),
-        }
-        assert!(gc(&store).is_err(), "{what}");
-    }
-    std::fs::write(&desc_path, &desc).unwrap();
-    assert!(outside.exists());
-
-    // A symbolic link inside the store pointing outside it is not followed.
-    #[cfg(unix)]
-    {
-        tried += 1;
-        std::fs::remove_file(&path).unwrap();
-        std::os::unix::fs::symlink(&outside, &path).unwrap();
-        let s = Store::open(&store).unwrap();
-        let e = s.read_all(Table::TradeFlows).unwrap_err();
-        assert!(e.to_string().contains("link"), "{e}");
-        std::fs::remove_file(&path).unwrap();
-        std::fs::write(&path, &good).unwrap();
-    }
-    assert!(read_everything(&store).is_empty());
-    assert!(steppe::validate(&Store::open(&store).unwrap())
-        .unwrap()
-        .is_ok());
-    println!("damaged stores: {tried} hostile files and descriptors tried");
-}
-
-/// Every file an import writes is inside the store: the directory tree outside it is as it was.
-#[test]
-fn imports_write_nothing_outside_the_store() {
-    let (dir, _store) = store_with_data();
-    let mut names = BTreeSet::new();
-    for e in std::fs::read_dir(dir.path()).unwrap() {
-        names.insert(e.unwrap().file_name().to_string_lossy().into_owned());
-    }
-    assert_eq!(
-        names,
-        ["BACI_HS92_Y2023_V202501.csv", "c.csv", "store"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
-    );
-}
-
-/// Found by the `parquet` fuzz target: the parquet and arrow-ipc crates panicked on malformed
-/// files (an unknown type in the embedded Arrow schema, a negative column offset). The store
-/// now reports such a file as unreadable.
-#[test]
-fn parquet_files_that_made_the_reader_panic_are_errors() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/parquet");
-    let work = tempfile::tempdir().unwrap();
-    let ws = steppe::fuzzing::Workspace::new(work.path()).unwrap();
-    let mut n = 0;
-    for e in std::fs::read_dir(dir).unwrap() {
-        let bytes = std::fs::read(e.unwrap().path()).unwrap();
-        assert_eq!(ws.run("parquet", &bytes), steppe::fuzzing::Outcome::Refused);
-        n += 1;
-    }
-    assert!(n >= 2);
+    t.finish(4);
 }
