@@ -252,33 +252,11 @@ impl Predicate {
             Predicate::In {
                 column: name,
                 values,
-            } => {
-                let col = column(name)?;
-                // Dictionary-encoded codes: compare the (few) dictionary values once, then
-                // look each row's key up, instead of materialising every row as text.
-                if let Some(dict) = col.as_any_dictionary_opt() {
-                    let hits = in_values(dict.values(), values)?;
-                    let hits: Vec<bool> = (0..hits.len())
-                        .map(|i| hits.is_valid(i) && hits.value(i))
-                        .collect();
-                    return dictionary_lookup(dict.keys(), &hits);
-                }
-                in_values(&col, values)
-            }
+            } => by_value(&column(name)?, |c| in_values(c, values)),
             Predicate::InSet {
                 column: name,
                 values,
-            } => {
-                let col = column(name)?;
-                if let Some(dict) = col.as_any_dictionary_opt() {
-                    let hits = in_set(dict.values(), values)?;
-                    let hits: Vec<bool> = (0..hits.len())
-                        .map(|i| hits.is_valid(i) && hits.value(i))
-                        .collect();
-                    return dictionary_lookup(dict.keys(), &hits);
-                }
-                in_set(&col, values)
-            }
+            } => by_value(&column(name)?, |c| in_set(c, values)),
             Predicate::Range {
                 column: name,
                 min,
@@ -338,6 +316,23 @@ impl Predicate {
             }
         }
     }
+}
+
+/// The rows of `col` whose value passes `test` (a mask over an array of values). Dictionary-
+/// encoded codes test the (few) dictionary values once, then look each row's key up, instead
+/// of materialising every row as text.
+fn by_value(
+    col: &ArrayRef,
+    test: impl Fn(&ArrayRef) -> Result<BooleanArray>,
+) -> Result<BooleanArray> {
+    if let Some(dict) = col.as_any_dictionary_opt() {
+        let hits = test(dict.values())?;
+        let hits: Vec<bool> = (0..hits.len())
+            .map(|i| hits.is_valid(i) && hits.value(i))
+            .collect();
+        return dictionary_lookup(dict.keys(), &hits);
+    }
+    test(col)
 }
 
 /// Each row's `hits[key]`, for the integer dictionary keys of a column (a null key is no
