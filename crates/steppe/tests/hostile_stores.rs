@@ -50,6 +50,14 @@ fn files_of(store: &Path, table: Table) -> Vec<String> {
         .collect()
 }
 
+/// The store's trade-flow file: its path in the descriptor, on disk, and its bytes.
+fn flows_file(store: &Path) -> (String, PathBuf, Vec<u8>) {
+    let flows = files_of(store, Table::TradeFlows)[0].clone();
+    let path = store.join(&flows);
+    let good = std::fs::read(&path).unwrap();
+    (flows, path, good)
+}
+
 /// Reads every table; returns the errors. Never panics.
 fn read_everything(store: &Path) -> Vec<Error> {
     let s = match Store::open(store) {
@@ -68,9 +76,7 @@ fn read_everything(store: &Path) -> Vec<Error> {
 fn damaged_parquet_files_are_reported_never_silently_used() {
     let mut tried = 0;
     let (_dir, store) = store_with_data();
-    let flows = files_of(&store, Table::TradeFlows)[0].clone();
-    let path = store.join(&flows);
-    let good = std::fs::read(&path).unwrap();
+    let (flows, path, good) = flows_file(&store);
     // Truncated Parquet files: every cut is an error naming the file.
     for cut in [
         0,
@@ -164,9 +170,7 @@ fn damaged_descriptors_are_refused_by_readers_and_writers() {
 fn descriptors_naming_paths_outside_the_store_are_refused() {
     let mut tried = 0;
     let (_dir, store) = store_with_data();
-    let flows = files_of(&store, Table::TradeFlows)[0].clone();
-    let path = store.join(&flows);
-    let good = std::fs::read(&path).unwrap();
+    let (flows, _, good) = flows_file(&store);
     let desc_path = store.join(DESCRIPTOR_FILE);
     let desc = std::fs::read(&desc_path).unwrap();
     let text = String::from_utf8(desc.clone()).unwrap();
@@ -224,9 +228,7 @@ fn descriptors_naming_paths_outside_the_store_are_refused() {
 #[test]
 fn a_link_out_of_the_store_is_not_followed() {
     let (_dir, store) = store_with_data();
-    let flows = files_of(&store, Table::TradeFlows)[0].clone();
-    let path = store.join(&flows);
-    let good = std::fs::read(&path).unwrap();
+    let (_, path, good) = flows_file(&store);
     let outside = store.parent().unwrap().join("outside.parquet");
     std::fs::write(&outside, &good).unwrap();
     std::fs::remove_file(&path).unwrap();
