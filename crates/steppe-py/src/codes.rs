@@ -10,7 +10,6 @@ use arrow_array::builder::StringBuilder;
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::{ArrowError, DataType, Field};
-use chrono::{Datelike, NaiveDate};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyFloat, PyInt, PyList, PyString};
@@ -22,75 +21,25 @@ use steppe::CodeIndex;
 use crate::errors::{guard, many_code_errors, Failure};
 use crate::table::ArrowColumn;
 
-/// One code of an entity in a scheme, as the crosswalk writes it.
-struct WrittenCode {
-    code: String,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    preferred: bool,
-}
-
-impl WrittenCode {
-    /// Whether the code holds on some day of `year` (`to` is exclusive, as in the store).
-    fn covers_year(&self, year: i32) -> bool {
-        self.from.is_none_or(|d| d.year() <= year)
-            && self
-                .to
-                .is_none_or(|d| d.pred_opt().is_some_and(|last| last.year() >= year))
-    }
-}
-
-/// The bundled crosswalk, indexed both ways, plus entity names.
+/// The bundled crosswalk (codes to entities and back) plus entity names.
 pub struct Codes {
-    /// Code to entity.
+    /// Codes to entities, and each entity's codes ([`CodeIndex::code_of`]).
     pub index: Arc<CodeIndex>,
-    /// Entity to its codes per scheme, as written (leading zeros kept).
-    reverse: HashMap<(String, Scheme), Vec<WrittenCode>>,
     /// Entity id to short name.
     pub names: HashMap<String, String>,
 }
 
 impl Codes {
     fn build(store: &steppe::Store) -> steppe::Result<Codes> {
-        let codes: Vec<EntityCode> = store.records()?;
-        let mut reverse: HashMap<(String, Scheme), Vec<WrittenCode>> = HashMap::new();
-        for c in &codes {
-            reverse
-                .entry((c.entity_id.clone(), c.scheme))
-                .or_default()
-                .push(WrittenCode {
-                    code: c.code.clone(),
-                    from: c.valid_from,
-                    to: c.valid_to,
-                    preferred: c.is_preferred,
-                });
-        }
         let names = store
             .records::<Entity>()?
             .into_iter()
             .map(|e| (e.entity_id, e.name))
             .collect();
         Ok(Codes {
-            index: Arc::new(CodeIndex::new(codes)),
-            reverse,
+            index: Arc::new(CodeIndex::new(store.records::<EntityCode>()?)),
             names,
         })
-    }
-
-    /// The code of `entity` in `scheme`: among codes valid in `year` (any when `None`), the
-    /// preferred one, then a current one, then the smallest.
-    fn code_of(&self, entity: &str, scheme: Scheme, year: Option<i32>) -> Option<&str> {
-        let list = self.reverse.get(&(entity.to_string(), scheme))?;
-        list.iter()
-            .filter(|c| year.is_none_or(|y| c.covers_year(y)))
-            .min_by(|a, b| {
-                (!a.preferred, a.to.is_some(), &a.code).cmp(&(
-                    !b.preferred,
-                    b.to.is_some(),
-                    &b.code,
-                ))
-            })
-            .map(|c| c.code.as_str())
     }
 }
 
@@ -174,8 +123,8 @@ impl Converter {
                 .ok_or_else(|| format!("`{value}` names {entity}, which has no name")),
             Target::Scheme(scheme) => self
                 .codes
+                .index
                 .code_of(entity, scheme, self.year)
-                .map(String::from)
                 .ok_or_else(|| match self.year {
                     Some(y) => {
                         format!("`{value}` names {entity}, which has no {scheme} code in {y}")

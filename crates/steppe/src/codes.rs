@@ -100,6 +100,8 @@ pub struct Unresolved {
 #[derive(Debug, Clone, Default)]
 pub struct CodeIndex {
     by_code: HashMap<(Scheme, String), Vec<Span>>,
+    /// The same spans by entity and scheme, for [`CodeIndex::code_of`].
+    by_entity: HashMap<(String, Scheme), Vec<Span>>,
 }
 
 /// Parses a scheme name, accepting common aliases (`fips104`, `cow`, `un`).
@@ -146,19 +148,25 @@ impl CodeIndex {
     /// Builds the index from crosswalk rows.
     pub fn new(codes: impl IntoIterator<Item = EntityCode>) -> CodeIndex {
         let mut by_code: HashMap<(Scheme, String), Vec<Span>> = HashMap::new();
+        let mut by_entity: HashMap<(String, Scheme), Vec<Span>> = HashMap::new();
         for c in codes {
-            by_code
-                .entry((c.scheme, normalise(c.scheme, &c.code)))
+            let span = Span {
+                entity_id: c.entity_id,
+                code: c.code,
+                from: c.valid_from,
+                to: c.valid_to,
+                preferred: c.is_preferred,
+            };
+            by_entity
+                .entry((span.entity_id.clone(), c.scheme))
                 .or_default()
-                .push(Span {
-                    entity_id: c.entity_id,
-                    code: c.code,
-                    from: c.valid_from,
-                    to: c.valid_to,
-                    preferred: c.is_preferred,
-                });
+                .push(span.clone());
+            by_code
+                .entry((c.scheme, normalise(c.scheme, &span.code)))
+                .or_default()
+                .push(span);
         }
-        CodeIndex { by_code }
+        CodeIndex { by_code, by_entity }
     }
 
     /// Number of (scheme, code) keys.
@@ -385,17 +393,18 @@ impl CodeIndex {
     /// The code of `entity_id` in `scheme`, as the list writes it: the preferred code, then
     /// one valid in `year` (or currently valid when no year is given), then the smallest.
     pub fn code_of(&self, entity_id: &str, scheme: Scheme, year: Option<i32>) -> Option<String> {
-        let mut hits: Vec<&Span> = self
-            .by_code
+        self.by_entity
+            .get(&(entity_id.to_string(), scheme))?
             .iter()
-            .filter(|((s, _), _)| *s == scheme)
-            .flat_map(|(_, spans)| spans.iter())
-            .filter(|sp| sp.entity_id == entity_id && year.is_none_or(|y| sp.covers_year(y)))
-            .collect();
-        hits.sort_by(|a, b| {
-            (!a.preferred, a.to.is_some(), &a.code).cmp(&(!b.preferred, b.to.is_some(), &b.code))
-        });
-        hits.first().map(|sp| sp.code.clone())
+            .filter(|sp| year.is_none_or(|y| sp.covers_year(y)))
+            .min_by(|a, b| {
+                (!a.preferred, a.to.is_some(), &a.code).cmp(&(
+                    !b.preferred,
+                    b.to.is_some(),
+                    &b.code,
+                ))
+            })
+            .map(|sp| sp.code.clone())
     }
 }
 
