@@ -25,10 +25,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    admit_id, already_imported, bad, check_range, code_index, csv_reader, ensure_seeded, is_blank,
-    next_record, open_counted, parse_opt, raw_csv, record_line, reject, start_progress, text, Bad,
-    CsvReader, EventBuffer, Header, Record, SeenIds, Ticker,
+    admit_id, already_imported, bad, check_range, code_index, ensure_seeded, open_counted,
+    parse_opt, reject, start_progress, Bad, EventBuffer, Header, SeenIds, Ticker,
 };
 use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
 use crate::codes::CodeIndex;
@@ -131,21 +131,21 @@ fn open(path: &Path, options: &ImportOptions) -> Result<Opened> {
     let input = InputFile::inspect(path)?;
     input.require_content(".csv", options.max_expanded_bytes)?;
     let (reader, ticker) = open_counted(&input, ".csv", options)?;
-    let mut rdr = csv_reader(reader);
-    let mut rec = Record::default();
+    let mut rdr = CsvReader::new(reader, path);
+    let mut rec = CsvRecord::default();
     loop {
-        if !next_record(&mut rdr, &mut rec, path)? {
+        if !rdr.read(&mut rec)? {
             return Err(Error::format(
                 Location::file(path).row(1),
                 "empty file: expected an ACLED header (`event_id_cnty,event_date,year,...`)",
             ));
         }
-        if !is_blank(&rec) {
+        if !rec.is_blank() {
             break;
         }
     }
     let header = Header::new(&rec);
-    let cols = columns(&header, path, record_line(&rec))?;
+    let cols = columns(&header, path, rec.line())?;
     Ok(Opened {
         input,
         rdr,
@@ -207,16 +207,16 @@ fn import_one(
         run.transaction().mark_not_redistributable(t);
     }
     start_progress(&o.input, options);
-    let mut rec = Record::default();
+    let mut rec = CsvRecord::default();
     let mut buf = EventBuffer::default();
-    while next_record(&mut o.rdr, &mut rec, &o.input.path)? {
-        if is_blank(&rec) {
+    while o.rdr.read(&mut rec)? {
+        if rec.is_blank() {
             continue;
         }
-        let line = record_line(&rec);
+        let line = rec.line();
         run.read_row();
         o.ticker.row()?;
-        let raw = raw_csv(&rec);
+        let raw = rec.raw();
         if !o.header.fits(rec.len()) {
             run.reject(
                 line,
@@ -236,7 +236,7 @@ fn import_one(
             )?;
             continue;
         }
-        let owned: Vec<String> = (0..rec.len()).map(|i| text(&rec, i).into_owned()).collect();
+        let owned: Vec<String> = (0..rec.len()).map(|i| rec.text(i).into_owned()).collect();
         let f: Vec<&str> = owned.iter().map(String::as_str).collect();
         match parse_row(&f, &o.cols, &codes, &source_id, line) {
             Err(b) => reject(&mut run, line, b, raw)?,

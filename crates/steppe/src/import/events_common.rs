@@ -1,9 +1,8 @@
 //! Helpers shared by the WDI, GDELT, UCDP and ACLED importers: store preparation (seeding the
 //! reference tables in their own commit), what the store already holds (codes, entity ids,
 //! indicator ids, event ids, excluding the rows of a file being replaced), byte-counting
-//! progress, CSV record helpers, header aliases, dates, and batched event writing.
+//! progress, header and field helpers, header aliases, dates, and batched event writing.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
@@ -15,13 +14,14 @@ use arrow_array::Array;
 use arrow_schema::DataType;
 use chrono::NaiveDate;
 
-use super::{decode_line, seed_reference, ImportOptions, ImportRun, InputFile};
+use super::csv_reader::CsvRecord;
+use super::{seed_reference, ImportOptions, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{EntityCode, Event, EventActor};
 use crate::progress::Progress;
 use crate::schema::Table;
 use crate::store::{ReadOptions, Store, WriteOptions, DESCRIPTOR_FILE};
-use crate::{Error, Result};
+use crate::Result;
 
 /// Records are buffered and written in batches of this many rows (bounded memory).
 pub(crate) const BATCH: usize = 50_000;
@@ -238,177 +238,18 @@ pub(crate) fn start_progress(input: &InputFile, options: &ImportOptions) {
     options.progress.start(&input.name, total);
 }
 
-/// Records longer than this are cut (an unterminated quote must not read a whole file into
-/// memory); the cut record then fails its column count and is rejected.
-const MAX_RECORD_BYTES: usize = 64 << 20;
-
-/// One CSV record: the line it starts on, its raw bytes (without the final line end) and its
-/// fields (quotes removed, `""` unescaped).
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Record {
-    line: u64,
-    raw: Vec<u8>,
-    data: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl Record {
-    /// Number of fields.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// Field `i`, as bytes.
-    pub fn get(&self, i: usize) -> Option<&[u8]> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.data[start..end])
-    }
-
-    /// The fields in order.
-    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        (0..self.len()).map(|i| self.get(i).expect("in range"))
-    }
-
-    fn parse(&mut self) {
-        self.data.clear();
-        self.ends.clear();
-        let raw = &self.raw;
-        let mut i = 0;
-        loop {
-            // One field.
-            if raw.get(i) == Some(&b'"') {
-                i += 1;
-                while i < raw.len() {
-                    if raw[i] == b'"' {
-                        if raw.get(i + 1) == Some(&b'"') {
-                            self.data.push(b'"');
-                            i += 2;
-                        } else {
-                            i += 1;
-                            break;
-                        }
-                    } else {
-                        self.data.push(raw[i]);
-                        i += 1;
-                    }
-                }
-            }
-            // Unquoted text (or text after a closing quote, kept leniently).
-            while i < raw.len() && raw[i] != b',' {
-                self.data.push(raw[i]);
-                i += 1;
-            }
-            self.ends.push(self.data.len());
-            if i >= raw.len() {
-                break;
-            }
-            i += 1; // the comma
-        }
-    }
-}
-
-/// Reads CSV records (comma-separated, RFC 4180 quoting, LF or CRLF) counting lines exactly:
-/// a record's line is the line it starts on, also after blank lines and multi-line fields.
-pub(crate) struct CsvReader<R> {
-    inner: std::io::BufReader<R>,
-    line: u64,
-    first: bool,
-}
-
-/// A CSV reader over an input stream.
-pub(crate) fn csv_reader<R: Read>(r: R) -> CsvReader<R> {
-    CsvReader {
-        inner: std::io::BufReader::with_capacity(1 << 20, r),
-        line: 0,
-        first: true,
-    }
-}
-
-/// Reads the next record; `false` at the end of the input.
-pub(crate) fn next_record<R: Read>(
-    rdr: &mut CsvReader<R>,
-    rec: &mut Record,
-    path: &Path,
-) -> Result<bool> {
-    use std::io::BufRead;
-    rec.raw.clear();
-    rec.line = rdr.line + 1;
-    let mut quotes = 0usize;
-    loop {
-        let from = rec.raw.len();
-        let n = rdr
-            .inner
-            .read_until(b'\n', &mut rec.raw)
-            .map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            if rec.raw.is_empty() {
-                return Ok(false);
-            }
-            break; // the last line has no line end, or a quote is still open
-        }
-        rdr.line += 1;
-        quotes += rec.raw[from..].iter().filter(|b| **b == b'"').count();
-        if quotes.is_multiple_of(2) || rec.raw.len() > MAX_RECORD_BYTES || !rec.raw.ends_with(b"\n")
-        {
-            break;
-        }
-    }
-    if rec.raw.ends_with(b"\n") {
-        rec.raw.pop();
-        if rec.raw.ends_with(b"\r") {
-            rec.raw.pop();
-        }
-    }
-    if std::mem::take(&mut rdr.first) && rec.raw.starts_with(b"\xEF\xBB\xBF") {
-        rec.raw.drain(..3);
-    }
-    rec.parse();
-    Ok(true)
-}
-
-/// The 1-based line where a record starts.
-pub(crate) fn record_line(rec: &Record) -> u64 {
-    rec.line
-}
-
-/// The record's raw line(s), as read (for the `raw` column of rejects).
-pub(crate) fn raw_csv(rec: &Record) -> &[u8] {
-    &rec.raw
-}
-
-/// Whether every field of a record is empty or blank.
-pub(crate) fn is_blank(rec: &Record) -> bool {
-    rec.iter()
-        .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
-}
-
-/// A field as text: UTF-8 (BOM removed), else Windows-1252; trimmed.
-pub(crate) fn text(rec: &Record, i: usize) -> Cow<'_, str> {
-    match rec.get(i) {
-        None => Cow::Borrowed(""),
-        Some(b) => match decode_line(b).0 {
-            Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
-            Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
-        },
-    }
-}
-
 /// A field that must be UTF-8 (files that are UTF-8 by specification), trimmed.
 pub(crate) fn utf8_field<'a>(
-    rec: &'a Record,
+    rec: &'a CsvRecord,
     i: usize,
     name: &str,
 ) -> std::result::Result<&'a str, Bad> {
-    let b = rec.get(i).unwrap_or(b"");
-    let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
-    std::str::from_utf8(b)
-        .map(str::trim)
+    rec.utf8(i)
         .map_err(|e| bad(name, "invalid_utf8", format!("not UTF-8: {e}")))
 }
 
 /// Checks every field of a record is UTF-8.
-pub(crate) fn check_utf8(rec: &Record, names: &[String]) -> std::result::Result<(), Bad> {
+pub(crate) fn check_utf8(rec: &CsvRecord, names: &[String]) -> std::result::Result<(), Bad> {
     for i in 0..rec.len() {
         let name = names.get(i).map(String::as_str).unwrap_or("?");
         utf8_field(rec, i, name)?;
@@ -425,8 +266,8 @@ pub(crate) struct Header {
 
 impl Header {
     /// Reads a header record.
-    pub fn new(rec: &Record) -> Header {
-        let names: Vec<String> = (0..rec.len()).map(|i| text(rec, i).into_owned()).collect();
+    pub fn new(rec: &CsvRecord) -> Header {
+        let names: Vec<String> = (0..rec.len()).map(|i| rec.text(i).into_owned()).collect();
         let lower = names.iter().map(|n| n.to_ascii_lowercase()).collect();
         Header { names, lower }
     }
@@ -606,50 +447,6 @@ pub(crate) fn admit_id(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn records(input: &[u8]) -> Vec<(u64, Vec<String>, String)> {
-        let mut r = csv_reader(input);
-        let mut rec = Record::default();
-        let mut out = Vec::new();
-        while next_record(&mut r, &mut rec, Path::new("t.csv")).unwrap() {
-            if is_blank(&rec) {
-                continue;
-            }
-            out.push((
-                rec.line,
-                rec.iter()
-                    .map(|f| String::from_utf8_lossy(f).into_owned())
-                    .collect(),
-                String::from_utf8_lossy(&rec.raw).into_owned(),
-            ));
-        }
-        out
-    }
-
-    #[test]
-    fn csv_records_and_their_lines() {
-        let r = records(b"\xEF\xBB\xBF\"a\",b,\r\n\r\n\"x \"\"q\"\"\r\ny\",2,\r\n,,\r\nlast,1");
-        assert_eq!(r.len(), 3);
-        assert_eq!(
-            r[0],
-            (
-                1,
-                vec!["a".into(), "b".into(), "".into()],
-                "\"a\",b,".into()
-            )
-        );
-        assert_eq!(r[1].0, 3);
-        assert_eq!(
-            r[1].1,
-            vec!["x \"q\"\r\ny".to_string(), "2".into(), "".into()]
-        );
-        assert_eq!(r[2], (6, vec!["last".into(), "1".into()], "last,1".into()));
-        // An unterminated quote runs to the end of the input.
-        let r = records(b"h1,h2\n1,\"open\n2,3\n");
-        assert_eq!(r.len(), 2);
-        assert_eq!(r[1].0, 2);
-        assert_eq!(r[1].1.len(), 2);
-    }
 
     #[test]
     fn dates() {

@@ -17,9 +17,9 @@
 //!   action's place or an actor's place; others are skipped (`country_filter`).
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
+use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
     already_imported, bad, check_range, code_index, ensure_seeded, open_counted,
     parse_compact_date, parse_opt, reject, start_progress, user_code_index, Bad, EventBuffer,
@@ -127,36 +127,24 @@ pub fn import(
 fn check_first_line(input: &InputFile, options: &ImportOptions) -> Result<()> {
     input.require_content(".csv", options.max_expanded_bytes)?;
     let reader = input.open(".csv", options.max_expanded_bytes)?;
-    let mut reader = BufReader::new(reader);
-    let mut buf = Vec::new();
-    let mut line = 0u64;
-    loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(&input.path, e))?;
-        if n == 0 {
-            return Err(super::input::empty_input(&input.path));
-        }
-        line += 1;
-        let l = trim_eol(&buf);
-        if l.is_empty() {
+    let mut reader = CsvReader::tab_separated(reader, &input.path);
+    let mut rec = CsvRecord::default();
+    while reader.read(&mut rec)? {
+        if rec.is_blank() {
             continue;
         }
-        if !l.contains(&b'\t') {
+        if rec.len() < 2 {
             return Err(Error::format(
-                Location::file(&input.path).row(line).field("GLOBALEVENTID"),
+                Location::file(&input.path)
+                    .row(rec.line())
+                    .field("GLOBALEVENTID"),
                 "not a GDELT event export: GDELT files are tab-separated with 57, 58 or 61 fields \
                  and no header",
             ));
         }
         return Ok(());
     }
-}
-
-fn trim_eol(buf: &[u8]) -> &[u8] {
-    let l = buf.strip_suffix(b"\n").unwrap_or(buf);
-    l.strip_suffix(b"\r").unwrap_or(l)
+    Err(super::input::empty_input(&input.path))
 }
 
 struct Ctx<'a> {
@@ -205,36 +193,21 @@ fn import_one(
     };
     start_progress(input, options);
     let (reader, mut ticker) = open_counted(input, ".csv", options)?;
-    let mut reader = BufReader::with_capacity(1 << 20, reader);
-    let mut buf = Vec::new();
-    let mut line = 0u64;
+    let mut reader = CsvReader::tab_separated(reader, &input.path);
+    let mut rec = CsvRecord::default();
     let mut out_buf = EventBuffer::default();
-    loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(&input.path, e))?;
-        if n == 0 {
-            break;
-        }
-        line += 1;
-        let mut raw = trim_eol(&buf);
-        if line == 1 {
-            raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
-        }
-        if raw.iter().all(|b| b.is_ascii_whitespace()) {
+    while reader.read(&mut rec)? {
+        if rec.is_blank() {
             continue;
         }
+        let (line, raw) = (rec.line(), rec.raw());
         run.read_row();
         ticker.row()?;
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => t,
-            Err(e) => {
-                run.reject(line, None, "invalid_utf8", format!("not UTF-8: {e}"), raw)?;
-                continue;
-            }
-        };
-        let f: Vec<&str> = text.split('\t').collect();
+        if let Err(e) = std::str::from_utf8(raw) {
+            run.reject(line, None, "invalid_utf8", format!("not UTF-8: {e}"), raw)?;
+            continue;
+        }
+        let f: Vec<&str> = (0..rec.len()).map(|i| rec.utf8(i).unwrap_or("")).collect();
         let Some(cols) = layout(f.len()) else {
             run.reject(
                 line,

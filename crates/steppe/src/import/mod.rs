@@ -11,6 +11,7 @@
 pub mod acled;
 pub mod baci;
 pub mod comtrade;
+mod csv_reader;
 mod events_common;
 pub mod gdelt;
 pub mod input;

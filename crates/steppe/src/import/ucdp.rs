@@ -21,10 +21,11 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    admit_id, already_imported, bad, check_range, check_utf8, code_index, csv_reader,
-    ensure_seeded, is_blank, next_record, open_counted, parse_iso_date, parse_opt, raw_csv,
-    record_line, reject, start_progress, Bad, CsvReader, EventBuffer, Header, Record, SeenIds,
+    admit_id, already_imported, bad, check_range, check_utf8, code_index, ensure_seeded,
+    open_counted, parse_iso_date, parse_opt, reject, start_progress, Bad, EventBuffer, Header,
+    SeenIds,
 };
 use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
 use crate::codes::CodeIndex;
@@ -116,21 +117,21 @@ fn open(path: &Path, options: &ImportOptions) -> Result<Opened> {
     let input = InputFile::inspect(path)?;
     input.require_content(".csv", options.max_expanded_bytes)?;
     let (reader, ticker) = open_counted(&input, ".csv", options)?;
-    let mut rdr = csv_reader(reader);
-    let mut rec = Record::default();
+    let mut rdr = CsvReader::new(reader, path);
+    let mut rec = CsvRecord::default();
     loop {
-        if !next_record(&mut rdr, &mut rec, path)? {
+        if !rdr.read(&mut rec)? {
             return Err(Error::format(
                 Location::file(path).row(1),
                 "empty file: expected a UCDP GED header (`id,relid,year,...`)",
             ));
         }
-        if !is_blank(&rec) {
+        if !rec.is_blank() {
             break;
         }
     }
     let header = Header::new(&rec);
-    let cols = columns(&header, path, record_line(&rec))?;
+    let cols = columns(&header, path, rec.line())?;
     Ok(Opened {
         input,
         rdr,
@@ -183,17 +184,17 @@ fn import_one(
         return Ok(());
     };
     start_progress(&o.input, options);
-    let mut rec = Record::default();
+    let mut rec = CsvRecord::default();
     let mut buf = EventBuffer::default();
     let mut first = true;
-    while next_record(&mut o.rdr, &mut rec, &o.input.path)? {
-        if is_blank(&rec) {
+    while o.rdr.read(&mut rec)? {
+        if rec.is_blank() {
             continue;
         }
-        let line = record_line(&rec);
+        let line = rec.line();
         run.read_row();
         o.ticker.row()?;
-        let raw = raw_csv(&rec);
+        let raw = rec.raw();
         if std::mem::take(&mut first)
             && rec
                 .iter()

@@ -24,10 +24,10 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    already_imported, code_index, csv_reader, ensure_seeded, is_blank, key_set, next_record,
-    open_counted, raw_csv, record_line, start_progress, text, CsvReader, Header, Record, Ticker,
-    BATCH,
+    already_imported, code_index, ensure_seeded, key_set, open_counted, start_progress, Header,
+    Ticker, BATCH,
 };
 use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
 use crate::codes::CodeIndex;
@@ -193,30 +193,30 @@ fn open(path: &Path, options: &ImportOptions) -> Result<Opened> {
     }
     input.require_content("", options.max_expanded_bytes)?;
     let (reader, ticker) = open_counted(&input, "", options)?;
-    let mut rdr = csv_reader(reader);
-    let mut rec = Record::default();
+    let mut rdr = CsvReader::new(reader, path);
+    let mut rec = CsvRecord::default();
     let mut version = None;
     for _ in 0..64 {
-        if !next_record(&mut rdr, &mut rec, path)? {
+        if !rdr.read(&mut rec)? {
             break;
         }
-        if is_blank(&rec) {
+        if rec.is_blank() {
             continue;
         }
-        let first = text(&rec, 0).to_ascii_lowercase();
+        let first = rec.text(0).to_ascii_lowercase();
         // The API download's preamble: `"Data Source","World Development Indicators",` and
         // `"Last Updated Date","2024-12-16",`, separated by blank lines.
         if first == "data source" {
             continue;
         }
         if first == "last updated date" {
-            let v = text(&rec, 1);
+            let v = rec.text(1);
             if !v.is_empty() {
                 version = Some(v.into_owned());
             }
             continue;
         }
-        let line = record_line(&rec);
+        let line = rec.line();
         let header = Header::new(&rec);
         let layout = classify(&header, path, line)?;
         return Ok(Opened {
@@ -490,21 +490,21 @@ fn import_one(
 }
 
 /// Reads the next non-blank record, counting it as read; `None` at the end.
-fn next_row(o: &mut Reader, rec: &mut Record, run: &mut ImportRun) -> Result<Option<u64>> {
+fn next_row(o: &mut Reader, rec: &mut CsvRecord, run: &mut ImportRun) -> Result<Option<u64>> {
     loop {
-        if !next_record(&mut o.rdr, rec, &o.input.path)? {
+        if !o.rdr.read(rec)? {
             return Ok(None);
         }
-        if is_blank(rec) {
+        if rec.is_blank() {
             continue;
         }
         run.read_row();
         o.ticker.row()?;
-        return Ok(Some(record_line(rec)));
+        return Ok(Some(rec.line()));
     }
 }
 
-fn wrong_width(o: &Reader, rec: &Record, run: &mut ImportRun, line: u64) -> Result<bool> {
+fn wrong_width(o: &Reader, rec: &CsvRecord, run: &mut ImportRun, line: u64) -> Result<bool> {
     if o.header.fits(rec.len()) {
         return Ok(false);
     }
@@ -522,22 +522,22 @@ fn wrong_width(o: &Reader, rec: &Record, run: &mut ImportRun, line: u64) -> Resu
                 ""
             }
         ),
-        raw_csv(rec),
+        rec.raw(),
     )?;
     Ok(true)
 }
 
 fn import_data(o: &mut Reader, l: &DataLayout, run: &mut ImportRun, ctx: &mut Ctx) -> Result<()> {
-    let mut rec = Record::default();
+    let mut rec = CsvRecord::default();
     let mut obs: Vec<IndicatorObservation> = Vec::with_capacity(BATCH.min(1 << 16));
     let mut interned: HashMap<String, u32> = HashMap::new();
     let mut seen_pairs: HashSet<(u32, u32)> = HashSet::new();
     let mut values: Vec<(i16, f64)> = Vec::with_capacity(l.years.len());
     'rows: while let Some(line) = next_row(o, &mut rec, run)? {
         // DataBank footer: `Data from database: ...`, `Last Updated: ...`.
-        let first = text(&rec, 0);
+        let first = rec.text(0);
         if (first.starts_with("Data from database") || first.starts_with("Last Updated"))
-            && (1..rec.len()).all(|i| text(&rec, i).is_empty())
+            && (1..rec.len()).all(|i| rec.text(i).is_empty())
         {
             run.skip("footer");
             continue;
@@ -547,7 +547,7 @@ fn import_data(o: &mut Reader, l: &DataLayout, run: &mut ImportRun, ctx: &mut Ct
         }
         values.clear();
         for &(i, year) in &l.years {
-            let cell = text(&rec, i);
+            let cell = rec.text(i);
             if cell.is_empty() || cell == ".." {
                 continue;
             }
@@ -560,7 +560,7 @@ fn import_data(o: &mut Reader, l: &DataLayout, run: &mut ImportRun, ctx: &mut Ct
                         Some(&field),
                         "malformed_number",
                         format!("`{cell}` is not a number (missing values are blank or `..`)"),
-                        raw_csv(&rec),
+                        rec.raw(),
                     )?;
                     continue 'rows;
                 }
@@ -570,8 +570,8 @@ fn import_data(o: &mut Reader, l: &DataLayout, run: &mut ImportRun, ctx: &mut Ct
             run.skip("no_values");
             continue;
         }
-        let code = text(&rec, l.country_code).into_owned();
-        let name = text(&rec, l.country_name).into_owned();
+        let code = rec.text(l.country_code).into_owned();
+        let name = rec.text(l.country_name).into_owned();
         let entity_id = match ctx.resolve(&code) {
             Some(e) => e,
             None => {
@@ -588,7 +588,7 @@ fn import_data(o: &mut Reader, l: &DataLayout, run: &mut ImportRun, ctx: &mut Ct
                             "`{code}` is not in the crosswalk (schemes wb, iso3) nor in the country \
                              metadata, and the line does not name it"
                         ),
-                        raw_csv(&rec),
+                        rec.raw(),
                     )?;
                     continue;
                 }
@@ -607,14 +607,14 @@ fn import_data(o: &mut Reader, l: &DataLayout, run: &mut ImportRun, ctx: &mut Ct
                 )
             }
         };
-        let icode = text(&rec, l.indicator_code).into_owned();
+        let icode = rec.text(l.indicator_code).into_owned();
         if icode.is_empty() {
             run.reject(
                 line,
                 Some(&o.header.names[l.indicator_code]),
                 "missing_value",
                 "no indicator code",
-                raw_csv(&rec),
+                rec.raw(),
             )?;
             continue;
         }
@@ -629,12 +629,12 @@ fn import_data(o: &mut Reader, l: &DataLayout, run: &mut ImportRun, ctx: &mut Ct
                 Some(&o.header.names[l.indicator_code]),
                 "duplicate_row",
                 format!("{entity_id} / {icode} appears on an earlier line"),
-                raw_csv(&rec),
+                rec.raw(),
             )?;
             continue;
         }
         if !ctx.has_indicator(&indicator_id) {
-            let iname = text(&rec, l.indicator_name);
+            let iname = rec.text(l.indicator_name);
             ctx.new_indicators.push(Indicator {
                 indicator_id: indicator_id.clone(),
                 name: if iname.is_empty() {
@@ -687,19 +687,19 @@ fn import_countries(
     run: &mut ImportRun,
     ctx: &mut Ctx,
 ) -> Result<()> {
-    let mut rec = Record::default();
+    let mut rec = CsvRecord::default();
     while let Some(line) = next_row(o, &mut rec, run)? {
         if wrong_width(o, &rec, run, line)? {
             continue;
         }
-        let code = text(&rec, l.code).into_owned();
+        let code = rec.text(l.code).into_owned();
         if code.is_empty() {
             run.reject(
                 line,
                 Some(&o.header.names[l.code]),
                 "missing_value",
                 "no country code",
-                raw_csv(&rec),
+                rec.raw(),
             )?;
             continue;
         }
@@ -708,14 +708,14 @@ fn import_countries(
             continue;
         }
         let pick = |i: Option<usize>| {
-            i.map(|i| text(&rec, i).into_owned())
+            i.map(|i| rec.text(i).into_owned())
                 .filter(|s| !s.is_empty())
         };
         let name = pick(l.table_name)
             .or_else(|| pick(l.short_name))
             .unwrap_or_else(|| code.clone());
         let official = pick(l.long_name).filter(|n| *n != name);
-        let has_region = !text(&rec, l.region).is_empty();
+        let has_region = !rec.text(l.region).is_empty();
         let (entity_type, why) = match (code.as_str(), has_region) {
             ("WLD", _) => (EntityType::World, "aggregate (empty Region): the world"),
             (_, false) => (EntityType::Aggregate, "aggregate (empty Region)"),
@@ -736,13 +736,13 @@ fn import_series(
     run: &mut ImportRun,
     ctx: &mut Ctx,
 ) -> Result<()> {
-    let mut rec = Record::default();
+    let mut rec = CsvRecord::default();
     while let Some(line) = next_row(o, &mut rec, run)? {
         if wrong_width(o, &rec, run, line)? {
             continue;
         }
-        let code = text(&rec, l.code).into_owned();
-        let name = text(&rec, l.name).into_owned();
+        let code = rec.text(l.code).into_owned();
+        let name = rec.text(l.name).into_owned();
         let missing = if code.is_empty() {
             Some(l.code)
         } else if name.is_empty() {
@@ -756,7 +756,7 @@ fn import_series(
                 Some(&o.header.names[i]),
                 "missing_value",
                 "empty",
-                raw_csv(&rec),
+                rec.raw(),
             )?;
             continue;
         }
@@ -766,7 +766,7 @@ fn import_series(
             continue;
         }
         let pick = |i: Option<usize>| {
-            i.map(|i| text(&rec, i).into_owned())
+            i.map(|i| rec.text(i).into_owned())
                 .filter(|s| !s.is_empty())
         };
         ctx.new_indicators.push(Indicator {
@@ -778,7 +778,7 @@ fn import_series(
             aggregation_method: pick(l.aggregation),
             source_series_code: code,
             source_note: pick(l.source),
-            license: l.license.and_then(|i| license_id(&text(&rec, i))),
+            license: l.license.and_then(|i| license_id(&rec.text(i))),
             source_id: ctx.source_id.clone(),
             source_locator: Some(format!("line {line}")),
         });
