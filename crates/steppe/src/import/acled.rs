@@ -27,16 +27,15 @@ use chrono::NaiveDate;
 
 use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    admit_id, already_imported, bad, check_range, code_index, ensure_seeded, open_counted,
-    parse_opt, reject, start_progress, Bad, EventBuffer, Header, SeenIds, Ticker,
+    admit_id, bad, check_range, open_counted, parse_opt, reject, Bad, EventBuffer, Header, SeenIds,
+    Ticker,
 };
-use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
     ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme,
 };
 use crate::schema::Table;
-use crate::store::Store;
 use crate::{Error, Location, Result};
 
 /// The importer name recorded in the store.
@@ -175,16 +174,6 @@ fn import_one(
     options: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<()> {
-    if options.reimport == Reimport::Skip && already_imported(out, IMPORTER, &o.input.sha256)? {
-        report.skipped_files.push(o.input.name.clone());
-        return Ok(());
-    }
-    let source_id = o.input.source_id(IMPORTER);
-    ensure_seeded(out, options)?;
-    let store = Store::open(out)?;
-    let codes = code_index(&store, &source_id)?;
-    let mut seen = SeenIds::load(&store, "acled:", &source_id)?;
-    drop(store);
     let mut source = o.input.source(
         IMPORTER,
         &format!("ACLED export ({})", o.input.name),
@@ -203,10 +192,13 @@ fn import_one(
         report.skipped_files.push(o.input.name.clone());
         return Ok(());
     };
+    let source_id = run.source_id().to_string();
+    let codes = run.view().code_index()?;
+    let mut seen = SeenIds::load(run.view(), "acled:")?;
     for t in [Table::Events, Table::EventActors, Table::Rejects] {
         run.transaction().mark_not_redistributable(t);
     }
-    start_progress(&o.input, options);
+    run.start_progress();
     let mut rec = CsvRecord::default();
     let mut buf = EventBuffer::default();
     while o.rdr.read(&mut rec)? {

@@ -1,7 +1,5 @@
-//! Helpers shared by the WDI, GDELT, UCDP and ACLED importers: store preparation (seeding the
-//! reference tables in their own commit), what the store already holds (codes, entity ids,
-//! indicator ids, event ids, excluding the rows of a file being replaced), byte-counting
-//! progress, header and field helpers, header aliases, dates, and batched event writing.
+//! Helpers shared by the WDI, GDELT, UCDP and ACLED importers: byte-counting progress, header
+//! and field helpers, header aliases, dates, event ids seen, and batched event writing.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -9,18 +7,16 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use arrow_array::cast::AsArray;
-use arrow_array::Array;
-use arrow_schema::DataType;
 use chrono::NaiveDate;
 
 use super::csv_reader::CsvRecord;
-use super::{seed_reference, ImportOptions, ImportRun, InputFile};
+use super::run::View;
+use super::{ImportOptions, ImportRun, InputFile};
 use crate::codes::CodeIndex;
-use crate::model::{EntityCode, Event, EventActor};
+use crate::model::{Event, EventActor};
 use crate::progress::Progress;
 use crate::schema::Table;
-use crate::store::{ReadOptions, Store, WriteOptions, DESCRIPTOR_FILE};
+use crate::store::{Store, DESCRIPTOR_FILE};
 use crate::Result;
 
 /// Records are buffered and written in batches of this many rows (bounded memory).
@@ -48,57 +44,6 @@ pub(crate) fn reject(run: &mut ImportRun, line: u64, b: Bad, raw: &[u8]) -> Resu
     run.reject(line, b.field.as_deref(), b.reason, b.detail, raw)
 }
 
-/// Whether the store at `out` already records an import of this file by `importer`.
-pub(crate) fn already_imported(out: &Path, importer: &str, sha256: &str) -> Result<bool> {
-    if !out.join(DESCRIPTOR_FILE).exists() {
-        return Ok(false);
-    }
-    let store = Store::open(out)?;
-    Ok(store
-        .descriptor()
-        .steppe
-        .imports
-        .iter()
-        .any(|s| s.importer == importer && s.sha256 == sha256))
-}
-
-/// Creates the store if needed and seeds the bundled reference tables in a commit of their
-/// own. (Seeding inside the first import's transaction would put the bundled sources and the
-/// file's own Source in one Parquet file, and a later `--reimport replace` of that file could
-/// not drop its rows without dropping the reference rows.)
-pub(crate) fn ensure_seeded(out: &Path, options: &ImportOptions) -> Result<()> {
-    let store = Store::open_or_create(out)?;
-    let empty = |s: &Store| {
-        s.descriptor()
-            .resource(Table::Entities)
-            .is_none_or(|r| r.steppe.rows == 0)
-    };
-    if !empty(&store) {
-        return Ok(());
-    }
-    let mut tx = store.begin_with(WriteOptions {
-        wait_for_lock: options.wait_for_lock,
-        ..Default::default()
-    })?;
-    if tx
-        .descriptor()
-        .resource(Table::Entities)
-        .is_none_or(|r| r.steppe.rows == 0)
-    {
-        seed_reference(&mut tx)?;
-        tx.commit()?;
-    }
-    Ok(())
-}
-
-/// The crosswalk of a store, without the codes a file being replaced contributed.
-pub(crate) fn code_index(store: &Store, exclude_source: &str) -> Result<CodeIndex> {
-    let codes: Vec<EntityCode> = store.records()?;
-    Ok(CodeIndex::new(
-        codes.into_iter().filter(|c| c.source_id != exclude_source),
-    ))
-}
-
 /// The crosswalk used to resolve user-typed countries: the store's when it has one, else the
 /// bundled one (the store may not exist yet).
 pub(crate) fn user_code_index(out: &Path) -> Result<CodeIndex> {
@@ -109,49 +54,6 @@ pub(crate) fn user_code_index(out: &Path) -> Result<CodeIndex> {
         }
     }
     CodeIndex::from_store(&Store::bundled()?)
-}
-
-/// Distinct values of `column` of `table`, leaving out rows of `exclude_source` (a file being
-/// replaced) and, when given, values not starting with `prefix`.
-pub(crate) fn key_set(
-    store: &Store,
-    table: Table,
-    column: &str,
-    exclude_source: &str,
-    prefix: Option<&str>,
-) -> Result<HashSet<String>> {
-    let data = store.read(
-        table,
-        &ReadOptions {
-            columns: Some(vec![column.to_string(), "source_id".to_string()]),
-            ..Default::default()
-        },
-    )?;
-    let mut out = HashSet::new();
-    for batch in &data.batches {
-        let keys = arrow_cast::cast(
-            batch.column_by_name(column).expect("projected"),
-            &DataType::Utf8,
-        )?;
-        let sources = arrow_cast::cast(
-            batch.column_by_name("source_id").expect("projected"),
-            &DataType::Utf8,
-        )?;
-        let keys = keys.as_string::<i32>();
-        let sources = sources.as_string::<i32>();
-        for i in 0..batch.num_rows() {
-            if sources.is_valid(i) && sources.value(i) == exclude_source {
-                continue;
-            }
-            if keys.is_valid(i) {
-                let k = keys.value(i);
-                if prefix.is_none_or(|p| k.starts_with(p)) {
-                    out.insert(k.to_string());
-                }
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Counts the bytes read through it.
@@ -203,12 +105,6 @@ impl Ticker {
     }
 }
 
-/// Whether an input is decompressed on reading.
-pub(crate) fn is_compressed(input: &InputFile) -> bool {
-    let lower = input.name.to_ascii_lowercase();
-    lower.ends_with(".zip") || lower.ends_with(".gz")
-}
-
 /// Opens an input (decompressing `.zip`/`.gz`) through a byte counter.
 pub(crate) fn open_counted(
     input: &InputFile,
@@ -230,12 +126,6 @@ pub(crate) fn open_counted(
             rows: 0,
         },
     ))
-}
-
-/// Starts the progress display of a file.
-pub(crate) fn start_progress(input: &InputFile, options: &ImportOptions) {
-    let total = (!is_compressed(input)).then_some(input.bytes);
-    options.progress.start(&input.name, total);
 }
 
 /// A field that must be UTF-8 (files that are UTF-8 by specification), trimmed.
@@ -396,10 +286,11 @@ pub(crate) enum IdStatus {
 }
 
 impl SeenIds {
-    /// Loads the ids with `prefix` that the store holds from files other than `own_source`.
-    pub fn load(store: &Store, prefix: &str, own_source: &str) -> Result<SeenIds> {
+    /// Loads the ids with `prefix` that the store holds (from files other than the one being
+    /// imported).
+    pub fn load(view: &View, prefix: &str) -> Result<SeenIds> {
         Ok(SeenIds {
-            store: key_set(store, Table::Events, "event_id", own_source, Some(prefix))?,
+            store: view.key_set(Table::Events, "event_id", Some(prefix))?,
             file: HashSet::new(),
         })
     }

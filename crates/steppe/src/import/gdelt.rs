@@ -21,16 +21,14 @@ use std::path::{Path, PathBuf};
 
 use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    already_imported, bad, check_range, code_index, ensure_seeded, open_counted,
-    parse_compact_date, parse_opt, reject, start_progress, user_code_index, Bad, EventBuffer,
-    IdStatus, SeenIds,
+    bad, check_range, open_counted, parse_compact_date, parse_opt, reject, user_code_index, Bad,
+    EventBuffer, IdStatus, SeenIds,
 };
-use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
     ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme,
 };
-use crate::store::Store;
 use crate::{Error, Location, Result};
 
 /// The importer name recorded in the store.
@@ -160,20 +158,6 @@ fn import_one(
     options: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<()> {
-    if options.reimport == Reimport::Skip && already_imported(out, IMPORTER, &input.sha256)? {
-        report.skipped_files.push(input.name.clone());
-        return Ok(());
-    }
-    let source_id = input.source_id(IMPORTER);
-    ensure_seeded(out, options)?;
-    let store = Store::open(out)?;
-    let ctx = Ctx {
-        codes: code_index(&store, &source_id)?,
-        filter,
-        source_id: source_id.clone(),
-    };
-    let mut seen = SeenIds::load(&store, "gdelt", &source_id)?;
-    drop(store);
     let mut source = input.source(
         IMPORTER,
         &format!("GDELT event export {}", input.name),
@@ -191,7 +175,13 @@ fn import_one(
         report.skipped_files.push(input.name.clone());
         return Ok(());
     };
-    start_progress(input, options);
+    let ctx = Ctx {
+        codes: run.view().code_index()?,
+        filter,
+        source_id: run.source_id().to_string(),
+    };
+    let mut seen = SeenIds::load(run.view(), "gdelt")?;
+    run.start_progress();
     let (reader, mut ticker) = open_counted(input, ".csv", options)?;
     let mut reader = CsvReader::tab_separated(reader, &input.path);
     let mut rec = CsvRecord::default();

@@ -23,16 +23,14 @@ use std::path::{Path, PathBuf};
 
 use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    admit_id, already_imported, bad, check_range, check_utf8, code_index, ensure_seeded,
-    open_counted, parse_iso_date, parse_opt, reject, start_progress, Bad, EventBuffer, Header,
-    SeenIds,
+    admit_id, bad, check_range, check_utf8, open_counted, parse_iso_date, parse_opt, reject, Bad,
+    EventBuffer, Header, SeenIds,
 };
-use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
     ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme,
 };
-use crate::store::Store;
 use crate::{Error, Location, Result};
 
 /// The importer name recorded in the store.
@@ -161,16 +159,6 @@ fn import_one(
     options: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<()> {
-    if options.reimport == Reimport::Skip && already_imported(out, IMPORTER, &o.input.sha256)? {
-        report.skipped_files.push(o.input.name.clone());
-        return Ok(());
-    }
-    let source_id = o.input.source_id(IMPORTER);
-    ensure_seeded(out, options)?;
-    let store = Store::open(out)?;
-    let codes = code_index(&store, &source_id)?;
-    let mut seen = SeenIds::load(&store, "ucdp:", &source_id)?;
-    drop(store);
     let mut source = o.input.source(
         IMPORTER,
         &format!("UCDP Georeferenced Event Dataset ({})", o.input.name),
@@ -183,7 +171,10 @@ fn import_one(
         report.skipped_files.push(o.input.name.clone());
         return Ok(());
     };
-    start_progress(&o.input, options);
+    let source_id = run.source_id().to_string();
+    let codes = run.view().code_index()?;
+    let mut seen = SeenIds::load(run.view(), "ucdp:")?;
+    run.start_progress();
     let mut rec = CsvRecord::default();
     let mut buf = EventBuffer::default();
     let mut first = true;

@@ -25,17 +25,13 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::csv_reader::{CsvReader, CsvRecord};
-use super::events_common::{
-    already_imported, code_index, ensure_seeded, key_set, open_counted, start_progress, Header,
-    Ticker, BATCH,
-};
-use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
+use super::events_common::{open_counted, Header, Ticker, BATCH};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
     Derivation, Entity, EntityCode, EntityType, Indicator, IndicatorObservation, ObsStatus, Scheme,
 };
 use crate::schema::Table;
-use crate::store::Store;
 use crate::{Error, Location, Result};
 
 /// The importer name recorded in the store.
@@ -438,23 +434,6 @@ fn import_one(
         layout,
         version,
     } = o;
-    let source_id = r.input.source_id(IMPORTER);
-    if options.reimport == Reimport::Skip && already_imported(out, IMPORTER, &r.input.sha256)? {
-        report.skipped_files.push(r.input.name.clone());
-        return Ok(());
-    }
-    ensure_seeded(out, options)?;
-    let store = Store::open(out)?;
-    let mut ctx = Ctx {
-        codes: code_index(&store, &source_id)?,
-        entity_ids: key_set(&store, Table::Entities, "entity_id", &source_id, None)?,
-        indicator_ids: key_set(&store, Table::Indicators, "indicator_id", &source_id, None)?,
-        source_id,
-        created: HashMap::new(),
-        new_entities: Vec::new(),
-        new_codes: Vec::new(),
-        new_indicators: Vec::new(),
-    };
     let mut source = r.input.source(
         IMPORTER,
         &format!(
@@ -471,7 +450,18 @@ fn import_one(
         report.skipped_files.push(r.input.name.clone());
         return Ok(());
     };
-    start_progress(&r.input, options);
+    let view = run.view();
+    let mut ctx = Ctx {
+        codes: view.code_index()?,
+        entity_ids: view.key_set(Table::Entities, "entity_id", None)?,
+        indicator_ids: view.key_set(Table::Indicators, "indicator_id", None)?,
+        source_id: run.source_id().to_string(),
+        created: HashMap::new(),
+        new_entities: Vec::new(),
+        new_codes: Vec::new(),
+        new_indicators: Vec::new(),
+    };
+    run.start_progress();
     match &layout {
         Layout::Data(l) => import_data(&mut r, l, &mut run, &mut ctx)?,
         Layout::Countries(l) => import_countries(&mut r, l, &mut run, &mut ctx)?,
