@@ -1,48 +1,21 @@
-//! Helpers shared by the WDI, GDELT, UCDP and ACLED importers: byte-counting progress, header
-//! and field helpers, header aliases, dates, event ids seen, and batched event writing.
+//! What the WDI, GDELT, UCDP and ACLED importers share: header lookup by alias, field and
+//! number checks, dates, and the [`RowRules`] of every event format ([`Events`]: event ids
+//! checked against the store and the file, events and actors written in batches).
 
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use super::csv_reader::CsvRecord;
+use super::rows::{bad, Bad, Outcome, Reader, RowFormat, RowRules};
 use super::run::View;
-use super::{ImportOptions, ImportRun, InputFile};
+use super::{ImportRun, InputFile};
 use crate::codes::CodeIndex;
-use crate::model::{Event, EventActor};
-use crate::progress::Progress;
+use crate::model::{ActorKind, ActorRole, Event, EventActor, Source};
 use crate::schema::Table;
 use crate::store::{Store, DESCRIPTOR_FILE};
-use crate::Result;
-
-/// Records are buffered and written in batches of this many rows (bounded memory).
-pub(crate) const BATCH: usize = 50_000;
-
-/// Why one input row is refused: the field at fault, a reason code and a detail.
-#[derive(Debug)]
-pub(crate) struct Bad {
-    pub field: Option<String>,
-    pub reason: &'static str,
-    pub detail: String,
-}
-
-/// A refusal naming a field.
-pub(crate) fn bad(field: &str, reason: &'static str, detail: impl Into<String>) -> Bad {
-    Bad {
-        field: Some(field.to_string()),
-        reason,
-        detail: detail.into(),
-    }
-}
-
-/// Records a refusal in the run.
-pub(crate) fn reject(run: &mut ImportRun, line: u64, b: Bad, raw: &[u8]) -> Result<()> {
-    run.reject(line, b.field.as_deref(), b.reason, b.detail, raw)
-}
+use crate::{Error, Location, Result};
 
 /// The crosswalk used to resolve user-typed countries: the store's when it has one, else the
 /// bundled one (the store may not exist yet).
@@ -56,95 +29,40 @@ pub(crate) fn user_code_index(out: &Path) -> Result<CodeIndex> {
     CodeIndex::from_store(&Store::bundled()?)
 }
 
-/// Counts the bytes read through it.
-pub(crate) struct Counting<R> {
-    inner: R,
-    count: Arc<AtomicU64>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
-/// Reports bytes and rows to the progress receiver every few thousand rows.
-pub(crate) struct Ticker {
-    progress: Arc<dyn Progress>,
-    count: Arc<AtomicU64>,
-    reported: u64,
-    rows: u64,
-}
-
-impl Ticker {
-    /// One more row; every few thousand rows reports progress and fails with
-    /// [`crate::Error::Cancelled`] when the receiver asks to stop.
-    pub fn row(&mut self) -> Result<()> {
-        self.rows += 1;
-        if self.rows >= 8192 {
-            self.flush();
-            crate::progress::check_stop(self.progress.as_ref())?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) {
-        let now = self.count.load(Ordering::Relaxed);
-        self.progress
-            .advance(now.saturating_sub(self.reported), self.rows);
-        self.reported = now;
-        self.rows = 0;
-    }
-
-    /// The file is done.
-    pub fn finish(mut self) {
-        self.flush();
-        self.progress.finish();
-    }
-}
-
-/// Opens an input (decompressing `.zip`/`.gz`) through a byte counter.
-pub(crate) fn open_counted(
-    input: &InputFile,
-    member_suffix: &str,
-    options: &ImportOptions,
-) -> Result<(Box<dyn Read + Send>, Ticker)> {
-    let count = Arc::new(AtomicU64::new(0));
-    let reader = input.open(member_suffix, options.max_expanded_bytes)?;
-    let counted = Counting {
-        inner: reader,
-        count: count.clone(),
-    };
-    Ok((
-        Box::new(counted),
-        Ticker {
-            progress: options.progress.clone(),
-            count,
-            reported: 0,
-            rows: 0,
-        },
-    ))
-}
-
-/// A field that must be UTF-8 (files that are UTF-8 by specification), trimmed.
-pub(crate) fn utf8_field<'a>(
+/// Every field of a record as trimmed UTF-8 (formats that are UTF-8 by specification), else
+/// `invalid_utf8` naming the first field that is not.
+pub(crate) fn utf8_fields<'a>(
     rec: &'a CsvRecord,
-    i: usize,
-    name: &str,
-) -> std::result::Result<&'a str, Bad> {
-    rec.utf8(i)
-        .map_err(|e| bad(name, "invalid_utf8", format!("not UTF-8: {e}")))
+    names: &[String],
+) -> std::result::Result<Vec<&'a str>, Bad> {
+    (0..rec.len())
+        .map(|i| {
+            rec.utf8(i).map_err(|e| {
+                let name = names.get(i).map_or("?", String::as_str);
+                bad(name, "invalid_utf8", format!("not UTF-8: {e}"))
+            })
+        })
+        .collect()
 }
 
-/// Checks every field of a record is UTF-8.
-pub(crate) fn check_utf8(rec: &CsvRecord, names: &[String]) -> std::result::Result<(), Bad> {
-    for i in 0..rec.len() {
-        let name = names.get(i).map(String::as_str).unwrap_or("?");
-        utf8_field(rec, i, name)?;
+/// A cell that is present and not empty.
+pub(crate) fn cell<'a>(f: &[&'a str], i: Option<usize>) -> Option<&'a str> {
+    i.and_then(|i| f.get(i)).copied().filter(|s| !s.is_empty())
+}
+
+/// Reads the first non-blank record as the header; an input without one is an error
+/// describing the header `expected`.
+pub(crate) fn read_header(r: &mut Reader, path: &Path, expected: &str) -> Result<Header> {
+    let mut rec = CsvRecord::default();
+    while r.read(&mut rec)? {
+        if !rec.is_blank() {
+            return Ok(Header::new(&rec));
+        }
     }
-    Ok(())
+    Err(Error::format(
+        Location::file(path).row(1),
+        format!("empty file: expected {expected}"),
+    ))
 }
 
 /// Header names, lower-cased and trimmed (a BOM removed), looked up by alias.
@@ -152,6 +70,7 @@ pub(crate) struct Header {
     /// Names as written (trimmed).
     pub names: Vec<String>,
     lower: Vec<String>,
+    line: u64,
 }
 
 impl Header {
@@ -159,7 +78,26 @@ impl Header {
     pub fn new(rec: &CsvRecord) -> Header {
         let names: Vec<String> = (0..rec.len()).map(|i| rec.text(i).into_owned()).collect();
         let lower = names.iter().map(|n| n.to_ascii_lowercase()).collect();
-        Header { names, lower }
+        Header {
+            names,
+            lower,
+            line: rec.line(),
+        }
+    }
+
+    /// The column named by any of `aliases`, else an error naming the header line and the
+    /// first alias: "the `<format>` header has no `<alias>` column (found: ...)".
+    pub fn need(&self, path: &Path, format: &str, aliases: &[&str]) -> Result<usize> {
+        self.find(aliases).ok_or_else(|| {
+            let (name, found) = (aliases[0], self.names.join(","));
+            let message = format!("the {format} header has no `{name}` column (found: {found})");
+            self.error(path, name, message)
+        })
+    }
+
+    /// A header-check error at `field` of the header line.
+    pub fn error(&self, path: &Path, field: &str, message: impl Into<String>) -> Error {
+        Error::format(Location::file(path).row(self.line).field(field), message)
     }
 
     /// The index of the first column named by any of `aliases` (lower case).
@@ -183,6 +121,24 @@ impl Header {
     /// empty column.
     pub fn fits(&self, len: usize) -> bool {
         len == self.len() || (self.trailing_empty() && len + 1 == self.len())
+    }
+
+    /// Refuses a record whose length does not [fit](Header::fits) (`wrong_column_count`).
+    pub fn check_width(&self, rec: &CsvRecord) -> std::result::Result<(), Bad> {
+        if self.fits(rec.len()) {
+            return Ok(());
+        }
+        let short = rec.len() < self.len();
+        Err(Bad {
+            field: None,
+            reason: "wrong_column_count",
+            detail: format!(
+                "{} fields, the header has {}{}",
+                rec.len(),
+                self.len(),
+                if short { " (truncated line?)" } else { "" }
+            ),
+        })
     }
 }
 
@@ -239,44 +195,200 @@ pub(crate) fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
 }
 
-/// Event and actor rows buffered for writing in batches.
-#[derive(Default)]
-pub(crate) struct EventBuffer {
-    pub events: Vec<Event>,
-    pub actors: Vec<EventActor>,
+/// Latitude and longitude, each optional and in range.
+pub(crate) fn coordinates(
+    lat: (Option<&str>, &str),
+    lon: (Option<&str>, &str),
+) -> std::result::Result<(Option<f64>, Option<f64>), Bad> {
+    Ok((
+        check_range(parse_opt(lat.0, lat.1)?, -90.0, 90.0, lat.1)?,
+        check_range(parse_opt(lon.0, lon.1)?, -180.0, 180.0, lon.1)?,
+    ))
 }
 
-impl EventBuffer {
-    /// Writes the batch if it is full.
-    pub fn maybe_flush(&mut self, run: &mut ImportRun) -> Result<()> {
-        if self.events.len() >= BATCH || self.actors.len() >= BATCH {
-            self.flush(run)?;
+/// An optional count in `0..=i32::MAX` (deaths, mentions).
+pub(crate) fn count(s: Option<&str>, field: &str) -> std::result::Result<Option<i32>, Bad> {
+    check_range(parse_opt(s, field)?, 0.0, i32::MAX as f64, field)
+}
+
+/// An actor of `event` (its id, year, source and line), found in column `locator`; the
+/// caller fills `actor_ref`, `actor_code` and `actor_type` when the format has them.
+pub(crate) fn actor(
+    event: &Event,
+    role: ActorRole,
+    kind: ActorKind,
+    name: String,
+    locator: &str,
+) -> EventActor {
+    EventActor {
+        event_id: event.event_id.clone(),
+        year: event.year,
+        role,
+        actor_kind: kind,
+        actor_name: name,
+        actor_ref: None,
+        actor_code: None,
+        actor_type: None,
+        source_id: event.source_id.clone(),
+        source_locator: Some(locator.to_string()),
+        source_line: event.source_line,
+        cited_source_id: None,
+    }
+}
+
+/// Writes and empties a buffer of records (nothing when it is empty).
+pub(crate) fn write_all<R: crate::Record>(run: &mut ImportRun, rows: &mut Vec<R>) -> Result<()> {
+    if !rows.is_empty() {
+        run.write_records(rows)?;
+        rows.clear();
+    }
+    Ok(())
+}
+
+/// How an event format maps one record.
+pub(crate) trait EventRows {
+    /// The id column, named in `duplicate_id` rejects.
+    const ID_FIELD: &'static str;
+    /// The record's event and actors, or a skip or reject.
+    fn event(&mut self, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)>;
+}
+
+/// The [`RowRules`] of an event format: an event whose id another file already put in the
+/// store is skipped (`already_in_store`), one whose id comes twice in the file is rejected
+/// (`duplicate_id`); events and actors are written in batches.
+pub(crate) struct Events<P> {
+    parse: P,
+    seen: SeenIds,
+    events: Vec<Event>,
+    actors: Vec<EventActor>,
+}
+
+impl<P: EventRows> Events<P> {
+    /// Rules for one file whose event ids start with `prefix`.
+    pub fn new(parse: P, run: &ImportRun, prefix: &str) -> Result<Self> {
+        Ok(Events {
+            parse,
+            seen: SeenIds::load(run.view(), prefix)?,
+            events: Vec::new(),
+            actors: Vec::new(),
+        })
+    }
+}
+
+impl<P: EventRows> RowRules for Events<P> {
+    fn row(&mut self, rec: &CsvRecord) -> Outcome {
+        let (event, actors) = match self.parse.event(rec) {
+            Outcome::Accept(e) => e,
+            Outcome::Skip(reason) => return Outcome::Skip(reason),
+            Outcome::Reject(b) => return Outcome::Reject(b),
+        };
+        match self.seen.check(&event.event_id) {
+            IdStatus::InStore => Outcome::Skip("already_in_store"),
+            IdStatus::DuplicateInFile => Outcome::Reject(bad(
+                P::ID_FIELD,
+                "duplicate_id",
+                format!("event {} appears earlier in this file", event.event_id),
+            )),
+            IdStatus::New => {
+                self.events.push(event);
+                self.actors.extend(actors);
+                Outcome::Accept(())
+            }
         }
-        Ok(())
     }
 
-    /// Writes what is buffered.
-    pub fn flush(&mut self, run: &mut ImportRun) -> Result<()> {
-        if !self.events.is_empty() {
-            run.write_records(&self.events)?;
-            self.events.clear();
-        }
-        if !self.actors.is_empty() {
-            run.write_records(&self.actors)?;
-            self.actors.clear();
-        }
-        Ok(())
+    fn buffered(&self) -> usize {
+        self.events.len().max(self.actors.len())
+    }
+
+    fn flush(&mut self, run: &mut ImportRun) -> Result<()> {
+        write_all(run, &mut self.events)?;
+        write_all(run, &mut self.actors)
+    }
+}
+
+/// An event format whose columns are found by name in a header (ACLED, UCDP); [`Headed`]
+/// runs it through the row loop.
+pub(crate) trait HeadedEvents {
+    /// Column positions.
+    type Cols;
+    /// The importer name recorded in the store.
+    const IMPORTER: &'static str;
+    /// The id column, named in `duplicate_id` rejects.
+    const ID_FIELD: &'static str;
+    /// The prefix of the format's event ids.
+    const PREFIX: &'static str;
+    /// The header, as an empty file's error describes it.
+    const EXPECTED: &'static str;
+    /// Finds the columns (an error naming the header line and the missing column).
+    fn columns(h: &Header, path: &Path) -> Result<Self::Cols>;
+    /// The Source describing the file.
+    fn source(input: &InputFile) -> Source;
+    /// Once the run has begun (to mark tables not redistributable, say).
+    fn begun(_run: &mut ImportRun) {}
+    /// Maps one record of `file`.
+    fn event(file: &mut HeadedFile<Self>, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)>
+    where
+        Self: Sized;
+}
+
+/// One file of a headed event format: header, columns, crosswalk, source id, and whether the
+/// next record is the first after the header.
+pub(crate) struct HeadedFile<F: HeadedEvents> {
+    pub header: Header,
+    pub cols: F::Cols,
+    pub codes: CodeIndex,
+    pub source_id: String,
+    pub first: bool,
+}
+
+impl<F: HeadedEvents> EventRows for HeadedFile<F> {
+    const ID_FIELD: &'static str = F::ID_FIELD;
+
+    fn event(&mut self, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)> {
+        F::event(self, rec)
+    }
+}
+
+/// A [`HeadedEvents`] format as a [`RowFormat`].
+pub(crate) struct Headed<F>(pub F);
+
+impl<F: HeadedEvents> RowFormat for Headed<F> {
+    type Layout = (Header, F::Cols);
+    type Rules = Events<HeadedFile<F>>;
+    const IMPORTER: &'static str = F::IMPORTER;
+
+    fn layout(&self, r: &mut Reader, path: &Path) -> Result<(Self::Layout, Option<CsvRecord>)> {
+        let h = read_header(r, path, F::EXPECTED)?;
+        let cols = F::columns(&h, path)?;
+        Ok(((h, cols), None))
+    }
+
+    fn source(&self, input: &InputFile, _: &Self::Layout) -> Source {
+        F::source(input)
+    }
+
+    fn rules(&self, (header, cols): Self::Layout, run: &mut ImportRun) -> Result<Self::Rules> {
+        F::begun(run);
+        let file = HeadedFile {
+            header,
+            cols,
+            codes: run.view().code_index()?,
+            source_id: run.source_id().to_string(),
+            first: true,
+        };
+        Events::new(file, run, F::PREFIX)
     }
 }
 
 /// Event ids seen: those already in the store (from other files) and those of this file.
-pub(crate) struct SeenIds {
+struct SeenIds {
     store: HashSet<String>,
     file: HashSet<String>,
 }
 
 /// What to do with an event id.
-pub(crate) enum IdStatus {
+enum IdStatus {
     /// First time: keep the event.
     New,
     /// Another file already put this event in the store.
@@ -303,34 +415,6 @@ impl SeenIds {
             IdStatus::DuplicateInFile
         } else {
             IdStatus::New
-        }
-    }
-}
-
-/// Applies the id check to a run: `true` to keep the event; otherwise the row is counted.
-pub(crate) fn admit_id(
-    run: &mut ImportRun,
-    seen: &mut SeenIds,
-    id: &str,
-    line: u64,
-    field: &str,
-    raw: &[u8],
-) -> Result<bool> {
-    match seen.check(id) {
-        IdStatus::New => Ok(true),
-        IdStatus::InStore => {
-            run.skip("already_in_store");
-            Ok(false)
-        }
-        IdStatus::DuplicateInFile => {
-            run.reject(
-                line,
-                Some(field),
-                "duplicate_id",
-                format!("event {id} appears earlier in this file"),
-                raw,
-            )?;
-            Ok(false)
         }
     }
 }

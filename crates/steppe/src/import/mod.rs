@@ -15,6 +15,7 @@ mod csv_reader;
 mod events_common;
 pub mod gdelt;
 pub mod input;
+mod rows;
 mod run;
 mod trade_common;
 pub mod ucdp;

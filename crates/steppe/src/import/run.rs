@@ -134,10 +134,13 @@ impl ImportRun {
             .start(&self.input.name, (!compressed).then_some(self.input.bytes));
     }
 
-    /// Reports `bytes` more input bytes and `rows` more rows; fails with
-    /// [`Error::Cancelled`] when the caller asks to stop (nothing is committed).
-    pub fn advance(&self, bytes: u64, rows: u64) -> Result<()> {
+    /// Reports `bytes` more input bytes and `rows` more rows.
+    pub fn advance(&self, bytes: u64, rows: u64) {
         self.progress.advance(bytes, rows);
+    }
+
+    /// Fails with [`Error::Cancelled`] when the caller asks to stop (nothing is committed).
+    pub fn check_stop(&self) -> Result<()> {
         crate::progress::check_stop(self.progress.as_ref())
     }
 
