@@ -251,7 +251,7 @@ impl<R: Read> CsvReader<R> {
             Location::file(&self.path).row(line),
             format!(
                 "the record starting on this line runs past {} bytes (an unclosed quote, or not \
-                 a text file); nothing was imported",
+                 a text file); the file was not imported",
                 self.max_record_bytes
             ),
         )

@@ -248,7 +248,6 @@ impl RowFormat for Wdi {
             entity_ids: view.key_set(Table::Entities, "entity_id", None)?,
             indicator_ids: view.key_set(Table::Indicators, "indicator_id", None)?,
             source_id: run.source_id().to_string(),
-            created: HashMap::new(),
             new_entities: Vec::new(),
             new_codes: Vec::new(),
             new_indicators: Vec::new(),
@@ -369,9 +368,9 @@ fn classify(h: &Header, path: &Path, line: u64) -> Result<Layout> {
 struct Ctx {
     source_id: String,
     codes: CodeIndex,
+    /// Entity ids of the store and those this file created.
     entity_ids: HashSet<String>,
     indicator_ids: HashSet<String>,
-    created: HashMap<String, String>,
     new_entities: Vec<Entity>,
     new_codes: Vec<EntityCode>,
     new_indicators: Vec<Indicator>,
@@ -385,10 +384,7 @@ impl Ctx {
         if let Ok(e) = self.codes.resolve(Scheme::Iso3, code, None) {
             return Some(e.to_string());
         }
-        if self.entity_ids.contains(code) {
-            return Some(code.to_string());
-        }
-        self.created.get(code).cloned()
+        self.entity_ids.get(code).cloned()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -425,12 +421,8 @@ impl Ctx {
             source_id: self.source_id.clone(),
             source_locator: Some(locator),
         });
-        self.created.insert(code.to_string(), code.to_string());
+        self.entity_ids.insert(code.to_string());
         code.to_string()
-    }
-
-    fn has_indicator(&self, id: &str) -> bool {
-        self.indicator_ids.contains(id)
     }
 }
 
@@ -572,7 +564,7 @@ impl Data {
                 format!("{entity_id} / {icode} appears on an earlier line"),
             ));
         }
-        if !ctx.has_indicator(&indicator_id) {
+        if !ctx.indicator_ids.contains(&indicator_id) {
             let name = rec.text(l.indicator_name);
             let name = if name.is_empty() { &icode } else { &*name };
             ctx.name_only_indicator(&indicator_id, name, &icode, line);
@@ -695,7 +687,7 @@ impl Ctx {
             }
         }
         let id = format!("wdi:{code}");
-        if self.has_indicator(&id) {
+        if self.indicator_ids.contains(&id) {
             return Ok(Outcome::Skip("indicator_exists"));
         }
         let pick = |i: Option<usize>| {
