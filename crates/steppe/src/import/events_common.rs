@@ -14,20 +14,7 @@ use super::{ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{ActorKind, ActorRole, Event, EventActor, Source};
 use crate::schema::Table;
-use crate::store::{Store, DESCRIPTOR_FILE};
 use crate::{Error, Location, Result};
-
-/// The crosswalk used to resolve user-typed countries: the store's when it has one, else the
-/// bundled one (the store may not exist yet).
-pub(crate) fn user_code_index(out: &Path) -> Result<CodeIndex> {
-    if out.join(DESCRIPTOR_FILE).exists() {
-        let store = Store::open(out)?;
-        if store.row_count(Table::EntityCodes) > 0 {
-            return CodeIndex::from_store(&store);
-        }
-    }
-    CodeIndex::from_store(&Store::bundled()?)
-}
 
 /// Every field of a record as trimmed UTF-8 (formats that are UTF-8 by specification), else
 /// `invalid_utf8` naming the first field that is not.

@@ -22,8 +22,7 @@ use std::path::{Path, PathBuf};
 
 use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    actor, check_range, coordinates, count, parse_compact_date, parse_opt, user_code_index,
-    EventRows, Events,
+    actor, check_range, coordinates, count, parse_compact_date, parse_opt, EventRows, Events,
 };
 use super::rows::{bad, import_files, Bad, Outcome, Publisher, Reader, RowFormat};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
@@ -31,6 +30,7 @@ use crate::codes::CodeIndex;
 use crate::model::{
     ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme, Source,
 };
+use crate::store::Store;
 use crate::{Error, Location, Result};
 
 /// The importer name recorded in the store.
@@ -107,7 +107,7 @@ pub fn import(
     let filter: HashSet<String> = if gdelt.countries.is_empty() {
         HashSet::new()
     } else {
-        let index = user_code_index(out)?;
+        let index = Store::open_or_bundled(out)?.code_index()?;
         let mut set = HashSet::new();
         for c in gdelt.countries.iter().flat_map(|c| c.split(',')) {
             let c = c.trim();

@@ -83,11 +83,11 @@ impl ImportRun {
                 }
             }
         }
-        let seeding = tx
+        if tx
             .descriptor()
             .resource(Table::Entities)
-            .is_none_or(|r| r.steppe.rows == 0);
-        if seeding {
+            .is_none_or(|r| r.steppe.rows == 0)
+        {
             seed_reference(&mut tx)?;
             // Keep the seeded rows in files of their own: re-importing the file later drops
             // the files that hold only its rows.
@@ -95,11 +95,6 @@ impl ImportRun {
         }
         let view = View {
             store: Store::open(store_path)?,
-            seed: if seeding {
-                Some(Store::bundled()?)
-            } else {
-                None
-            },
             replacing: source.source_id.clone(),
         };
         let summary = ImportSummary {
@@ -341,22 +336,23 @@ fn imported(imports: &[ImportSummary], importer: &str, input: &InputFile) -> boo
         .any(|s| s.sha256 == input.sha256 && s.importer == importer)
 }
 
-/// The store as an import sees it under its lock: the committed rows without those of the
-/// file being replaced, plus the bundled reference tables when the import seeds them.
+/// The store as an import sees it under its lock, without the rows of the file being
+/// replaced. Its reference (crosswalk, entities) is the store's own, else the bundled one a
+/// new store is seeded with ([`Store::code_index`]).
 pub(crate) struct View {
     store: Store,
-    seed: Option<Store>,
     replacing: String,
 }
 
 impl View {
     /// The code crosswalk.
     pub fn code_index(&self) -> Result<CodeIndex> {
-        let from = self.seed.as_ref().unwrap_or(&self.store);
-        let codes: Vec<EntityCode> = from.records()?;
-        Ok(CodeIndex::new(
-            codes.into_iter().filter(|c| c.source_id != self.replacing),
-        ))
+        self.store.code_index_without(&self.replacing)
+    }
+
+    /// The entity ids.
+    pub fn entity_ids(&self) -> Result<HashSet<String>> {
+        self.store.entity_ids_without(&self.replacing)
     }
 
     /// Distinct values of `column` of `table` (those starting with `prefix`, when given).
@@ -366,11 +362,7 @@ impl View {
         column: &str,
         prefix: Option<&str>,
     ) -> Result<HashSet<String>> {
-        let mut out = key_set(&self.store, table, column, &self.replacing, prefix)?;
-        if let Some(seed) = &self.seed {
-            out.extend(key_set(seed, table, column, &self.replacing, prefix)?);
-        }
-        Ok(out)
+        key_set(&self.store, table, column, &self.replacing, prefix)
     }
 }
 
@@ -441,10 +433,7 @@ mod tests {
             codes.resolve(Scheme::Iso3, "TJK", Some(2020)).unwrap(),
             "TJK"
         );
-        let entities = run
-            .view()
-            .key_set(Table::Entities, "entity_id", None)
-            .unwrap();
+        let entities = run.view().entity_ids().unwrap();
         assert!(entities.contains("KAZ"), "{}", entities.len());
         run.read_row();
         run.skip("test_skip");

@@ -245,7 +245,7 @@ impl RowFormat for Wdi {
         let view = run.view();
         let ctx = Ctx {
             codes: view.code_index()?,
-            entity_ids: view.key_set(Table::Entities, "entity_id", None)?,
+            entity_ids: view.entity_ids()?,
             indicator_ids: view.key_set(Table::Indicators, "indicator_id", None)?,
             source_id: run.source_id().to_string(),
             new_entities: Vec::new(),
