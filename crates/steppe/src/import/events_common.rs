@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 
 use super::csv_reader::CsvRecord;
 use super::rows::{bad, Bad, Outcome, Reader, RowFormat, RowRules};
-use super::run::View;
 use super::{ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{ActorKind, ActorRole, Event, EventActor, Source};
@@ -245,7 +244,9 @@ pub(crate) trait EventRows {
 /// (`duplicate_id`); events and actors are written in batches.
 pub(crate) struct Events<P> {
     parse: P,
-    seen: SeenIds,
+    /// Ids other files put in the store, and those of this file so far.
+    in_store: HashSet<String>,
+    in_file: HashSet<String>,
     events: Vec<Event>,
     actors: Vec<EventActor>,
 }
@@ -255,7 +256,10 @@ impl<P: EventRows> Events<P> {
     pub fn new(parse: P, run: &ImportRun, prefix: &str) -> Result<Self> {
         Ok(Events {
             parse,
-            seen: SeenIds::load(run.view(), prefix)?,
+            in_store: run
+                .view()
+                .key_set(Table::Events, "event_id", Some(prefix))?,
+            in_file: HashSet::new(),
             events: Vec::new(),
             actors: Vec::new(),
         })
@@ -269,19 +273,16 @@ impl<P: EventRows> RowRules for Events<P> {
             Outcome::Skip(reason) => return Outcome::Skip(reason),
             Outcome::Reject(b) => return Outcome::Reject(b),
         };
-        match self.seen.check(&event.event_id) {
-            IdStatus::InStore => Outcome::Skip("already_in_store"),
-            IdStatus::DuplicateInFile => Outcome::Reject(bad(
-                P::ID_FIELD,
-                "duplicate_id",
-                format!("event {} appears earlier in this file", event.event_id),
-            )),
-            IdStatus::New => {
-                self.events.push(event);
-                self.actors.extend(actors);
-                Outcome::Accept(())
-            }
+        if self.in_store.contains(&event.event_id) {
+            return Outcome::Skip("already_in_store");
         }
+        if !self.in_file.insert(event.event_id.clone()) {
+            let detail = format!("event {} appears earlier in this file", event.event_id);
+            return Outcome::Reject(bad(P::ID_FIELD, "duplicate_id", detail));
+        }
+        self.events.push(event);
+        self.actors.extend(actors);
+        Outcome::Accept(())
     }
 
     fn buffered(&self) -> usize {
@@ -365,44 +366,6 @@ impl<F: HeadedEvents> RowFormat for Headed<F> {
             first: true,
         };
         Events::new(file, run, F::PREFIX)
-    }
-}
-
-/// Event ids seen: those already in the store (from other files) and those of this file.
-struct SeenIds {
-    store: HashSet<String>,
-    file: HashSet<String>,
-}
-
-/// What to do with an event id.
-enum IdStatus {
-    /// First time: keep the event.
-    New,
-    /// Another file already put this event in the store.
-    InStore,
-    /// This file has the id twice.
-    DuplicateInFile,
-}
-
-impl SeenIds {
-    /// Loads the ids with `prefix` that the store holds (from files other than the one being
-    /// imported).
-    pub fn load(view: &View, prefix: &str) -> Result<SeenIds> {
-        Ok(SeenIds {
-            store: view.key_set(Table::Events, "event_id", Some(prefix))?,
-            file: HashSet::new(),
-        })
-    }
-
-    /// Checks an id, remembering it when new.
-    pub fn check(&mut self, id: &str) -> IdStatus {
-        if self.store.contains(id) {
-            IdStatus::InStore
-        } else if !self.file.insert(id.to_string()) {
-            IdStatus::DuplicateInFile
-        } else {
-            IdStatus::New
-        }
     }
 }
 
