@@ -26,8 +26,8 @@ use chrono::NaiveDate;
 
 use super::csv_reader::CsvRecord;
 use super::events_common::{
-    actor, cell, check_range, coordinates, count, parse_opt, Headed, HeadedEvents, HeadedFile,
-    Header,
+    actor, cell, check_year, coordinates, count, parse_iso_date, precision, ranged, read_date,
+    Headed, HeadedEvents, HeadedFile, Header,
 };
 use super::rows::{bad, import_files, Bad, Outcome, Publisher};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
@@ -61,8 +61,8 @@ struct Cols {
     time_precision: Option<usize>,
     event_type: usize,
     sub_event_type: Option<usize>,
-    actor: [usize; 2],
-    actor_opt2: bool,
+    /// `actor1` and, when present, `actor2`.
+    actor: [Option<usize>; 2],
     assoc: [Option<usize>; 2],
     inter: [Option<usize>; 2],
     iso: Option<usize>,
@@ -98,7 +98,6 @@ impl HeadedEvents for Acled {
                 "the ACLED header has no country code column (`iso`, `gwno` or `iso3`)",
             ));
         }
-        let actor2 = h.find(&["actor2"]);
         Ok(Cols {
             id: need(&["event_id_cnty"])?,
             date: need(&["event_date"])?,
@@ -106,8 +105,7 @@ impl HeadedEvents for Acled {
             time_precision: h.find(&["time_precision"]),
             event_type: need(&["event_type"])?,
             sub_event_type: h.find(&["sub_event_type"]),
-            actor: [need(&["actor1"])?, actor2.unwrap_or(0)],
-            actor_opt2: actor2.is_some(),
+            actor: [Some(need(&["actor1"])?), h.find(&["actor2"])],
             assoc: [
                 h.find(&["assoc_actor_1", "ally_actor_1"]),
                 h.find(&["assoc_actor_2", "ally_actor_2"]),
@@ -157,60 +155,37 @@ pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<
     import_files(&Headed(Acled), files, out, options)
 }
 
+/// A month's English name or its three-letter (or `Sept`) abbreviation, any case.
 fn month(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let n = name.to_ascii_lowercase();
-    if n.len() < 3 {
-        return None;
+    if name.eq_ignore_ascii_case("sept") {
+        return Some(9);
     }
-    MONTHS
-        .iter()
-        .position(|m| {
-            *m == n || (n.len() == 3 && m.starts_with(&n)) || (n == "sept" && *m == "september")
-        })
-        .map(|i| i as u32 + 1)
+    name.parse::<chrono::Month>()
+        .ok()
+        .map(|m| m.number_from_month())
 }
 
 /// Parses the date formats ACLED exports have used.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    if let Some(d) = super::events_common::parse_iso_date(s) {
+    if let Some(d) = parse_iso_date(s) {
         return Some(d);
     }
     let parts: Vec<&str> = s.split(['-', ' ']).filter(|p| !p.is_empty()).collect();
     let [d, m, y] = parts.as_slice() else {
         return None;
     };
-    if !(1..=2).contains(&d.len()) || !d.bytes().all(|b| b.is_ascii_digit()) {
+    let digits = |s: &str, lens: [usize; 2]| {
+        lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(d, [1, 2]) || !digits(y, [2, 4]) {
         return None;
     }
-    if !y.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let year: i32 = match y.len() {
-        4 => y.parse().ok()?,
-        2 => {
-            let yy: i32 = y.parse().ok()?;
-            if yy < 70 {
-                2000 + yy
-            } else {
-                1900 + yy
-            }
-        }
-        _ => return None,
+    let year: i32 = y.parse().ok()?;
+    let year = match (y.len(), year) {
+        (4, _) => year,
+        (_, 0..=69) => 2000 + year,
+        _ => 1900 + year,
     };
     NaiveDate::from_ymd_opt(year, month(m)?, d.parse().ok()?)
 }
@@ -242,42 +217,19 @@ fn actor_kind(inter: Option<&str>) -> ActorKind {
     }
 }
 
-/// The event's date, checked against `year` when present, and its precision.
-fn when(f: &[&str], c: &Cols) -> std::result::Result<(NaiveDate, DatePrecision), Bad> {
-    let date = parse_date(f[c.date]).ok_or_else(|| {
-        bad(
-            "event_date",
-            "malformed_date",
-            format!(
-                "`{}` is not a date in a known ACLED format (2020-05-09, 09 May 2020, 01-January-2015, 9-May-20)",
-                f[c.date]
-            ),
-        )
-    })?;
-    let year = chrono::Datelike::year(&date);
-    if let Some(y) = parse_opt::<i32>(cell(f, c.year), "year")? {
-        if y != year {
-            return Err(bad(
-                "event_date",
-                "inconsistent",
-                format!("{date} is not in the row's year {y}"),
-            ));
-        }
-    }
-    let precision = match parse_opt::<i8>(cell(f, c.time_precision), "time_precision")? {
-        None => DatePrecision::Unknown,
-        Some(1) => DatePrecision::Day,
-        Some(2) => DatePrecision::Week,
-        Some(3) => DatePrecision::Month,
-        Some(o) => {
-            return Err(bad(
-                "time_precision",
-                "out_of_range",
-                format!("{o} is not 1, 2 or 3"),
-            ))
-        }
-    };
-    Ok((date, precision))
+/// The event's date, its year (agreeing with `year` when present) and its precision.
+fn when(f: &[&str], c: &Cols) -> std::result::Result<(NaiveDate, i32, DatePrecision), Bad> {
+    let formats =
+        "a date in a known ACLED format (2020-05-09, 09 May 2020, 01-January-2015, 9-May-20)";
+    let date = read_date(f[c.date], "event_date", parse_date, formats)?;
+    let year = check_year(cell(f, c.year), date, "event_date")?;
+    let codes = [
+        DatePrecision::Day,
+        DatePrecision::Week,
+        DatePrecision::Month,
+    ];
+    let precision = precision(cell(f, c.time_precision), "time_precision", &codes)?;
+    Ok((date, year, precision))
 }
 
 /// The event's country: `iso` (ISO 3166 numeric), else `gwno`, else `iso3`.
@@ -308,19 +260,13 @@ fn parse_row(
     if id.is_empty() {
         return Err(bad("event_id_cnty", "missing_value", "empty"));
     }
-    let (date, date_precision) = when(f, c)?;
-    let year = chrono::Datelike::year(&date);
+    let (date, year, date_precision) = when(f, c)?;
     let country = country(f, c, codes, year)?;
     let (latitude, longitude) = coordinates(
-        (cell(f, Some(c.latitude)), "latitude"),
-        (cell(f, Some(c.longitude)), "longitude"),
+        (cell(f, c.latitude), "latitude"),
+        (cell(f, c.longitude), "longitude"),
     )?;
-    let geo: Option<i8> = check_range(
-        parse_opt(cell(f, c.geo_precision), "geo_precision")?,
-        1.0,
-        3.0,
-        "geo_precision",
-    )?;
+    let geo: Option<i8> = ranged(cell(f, c.geo_precision), "geo_precision", 1.0, 3.0)?;
     let etype = f[c.event_type];
     let title = match (etype, cell(f, c.sub_event_type)) {
         ("", _) => None,
@@ -343,7 +289,7 @@ fn parse_row(
         longitude,
         geo_precision: geo,
         geo_precision_scheme: geo.map(|_| "acled_geo".to_string()),
-        fatalities_best: count(cell(f, Some(c.fatalities)), "fatalities")?,
+        fatalities_best: count(cell(f, c.fatalities), "fatalities")?,
         source_id: source_id.to_string(),
         source_locator: s(c.source),
         source_line: Some(line as i64),
@@ -377,11 +323,11 @@ fn actors(f: &[&str], c: &Cols, event: &Event) -> Vec<EventActor> {
         (ActorRole::Actor2, "actor2", "assoc_actor_2"),
     ];
     for (k, (role, col, assoc_col)) in sides.into_iter().enumerate() {
-        if k == 1 && !c.actor_opt2 {
+        let Some(actor_col) = c.actor[k] else {
             continue;
-        }
+        };
         let inter = cell(f, c.inter[k]);
-        if let Some(name) = cell(f, Some(c.actor[k])) {
+        if let Some(name) = cell(f, actor_col) {
             push(role, name, actor_kind(inter), inter, col);
         }
         for name in cell(f, c.assoc[k]).into_iter().flat_map(|a| a.split(';')) {

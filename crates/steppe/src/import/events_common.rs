@@ -11,7 +11,7 @@ use super::csv_reader::CsvRecord;
 use super::rows::{bad, Bad, Outcome, Reader, RowFormat, RowRules};
 use super::{ImportRun, InputFile};
 use crate::codes::CodeIndex;
-use crate::model::{ActorKind, ActorRole, Event, EventActor, Source};
+use crate::model::{ActorKind, ActorRole, DatePrecision, Event, EventActor, Source};
 use crate::schema::Table;
 use crate::{Error, Location, Result};
 
@@ -31,9 +31,12 @@ pub(crate) fn utf8_fields<'a>(
         .collect()
 }
 
-/// A cell that is present and not empty.
-pub(crate) fn cell<'a>(f: &[&'a str], i: Option<usize>) -> Option<&'a str> {
-    i.and_then(|i| f.get(i)).copied().filter(|s| !s.is_empty())
+/// A cell that is present and not empty (`i` a column or an optional one).
+pub(crate) fn cell<'a>(f: &[&'a str], i: impl Into<Option<usize>>) -> Option<&'a str> {
+    i.into()
+        .and_then(|i| f.get(i))
+        .copied()
+        .filter(|s| !s.is_empty())
 }
 
 /// Reads the first non-blank record as the header; an input without one is an error
@@ -93,37 +96,20 @@ impl Header {
             .find_map(|a| self.lower.iter().position(|n| n == a))
     }
 
-    /// Number of columns.
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    /// Whether the last column has an empty name (files that end every line with a comma).
-    pub fn trailing_empty(&self) -> bool {
-        self.names.len() > 1 && self.names.last().is_some_and(|n| n.is_empty())
-    }
-
-    /// Whether a record's length fits: the header's, or one less when the header ends with an
-    /// empty column.
-    pub fn fits(&self, len: usize) -> bool {
-        len == self.len() || (self.trailing_empty() && len + 1 == self.len())
-    }
-
-    /// Refuses a record whose length does not [fit](Header::fits) (`wrong_column_count`).
+    /// Refuses a record with another number of fields than the header (`wrong_column_count`);
+    /// one less fits when the header ends with an empty name (every line ends with a comma).
     pub fn check_width(&self, rec: &CsvRecord) -> std::result::Result<(), Bad> {
-        if self.fits(rec.len()) {
+        let (n, len) = (self.names.len(), rec.len());
+        let trailing_empty = n > 1 && self.names[n - 1].is_empty();
+        if len == n || (trailing_empty && len + 1 == n) {
             return Ok(());
         }
-        let short = rec.len() < self.len();
+        let hint = if len < n { " (truncated line?)" } else { "" };
+        let detail = format!("{len} fields, the header has {n}{hint}");
         Err(Bad {
             field: None,
             reason: "wrong_column_count",
-            detail: format!(
-                "{} fields, the header has {}{}",
-                rec.len(),
-                self.len(),
-                if short { " (truncated line?)" } else { "" }
-            ),
+            detail,
         })
     }
 }
@@ -142,24 +128,60 @@ pub(crate) fn parse_opt<T: std::str::FromStr>(
     }
 }
 
-/// Checks an optional value lies in `[min, max]`.
-pub(crate) fn check_range<T: Into<f64> + Copy>(
-    v: Option<T>,
+/// An optional number in `[min, max]` (`out_of_range` otherwise).
+pub(crate) fn ranged<T: std::str::FromStr + Into<f64> + Copy>(
+    s: Option<&str>,
+    field: &str,
     min: f64,
     max: f64,
-    field: &str,
 ) -> std::result::Result<Option<T>, Bad> {
-    if let Some(x) = v {
-        let f: f64 = x.into();
-        if !f.is_finite() || f < min || f > max {
-            return Err(bad(
-                field,
-                "out_of_range",
-                format!("{f} is outside [{min}, {max}]"),
-            ));
-        }
+    let Some(v) = parse_opt::<T>(s, field)? else {
+        return Ok(None);
+    };
+    let x: f64 = v.into();
+    if (min..=max).contains(&x) {
+        return Ok(Some(v));
     }
-    Ok(v)
+    let detail = format!("{x} is outside [{min}, {max}]");
+    Err(bad(field, "out_of_range", detail))
+}
+
+/// A date `parse` reads, else `malformed_date` at `field` saying it is not `expected`.
+pub(crate) fn read_date(
+    s: &str,
+    field: &str,
+    parse: fn(&str) -> Option<NaiveDate>,
+    expected: &str,
+) -> std::result::Result<NaiveDate, Bad> {
+    parse(s).ok_or_else(|| bad(field, "malformed_date", format!("`{s}` is not {expected}")))
+}
+
+/// The year of `date`, which an optional `year` cell must agree with (`inconsistent` at
+/// `field`).
+pub(crate) fn check_year(
+    year_cell: Option<&str>,
+    date: NaiveDate,
+    field: &str,
+) -> std::result::Result<i32, Bad> {
+    let year = chrono::Datelike::year(&date);
+    match parse_opt::<i32>(year_cell, "year")? {
+        Some(y) if y != year => Err(bad(
+            field,
+            "inconsistent",
+            format!("year {y} differs from the date {date}"),
+        )),
+        _ => Ok(year),
+    }
+}
+
+/// A precision code `k` in `1..=codes.len()` as `codes[k - 1]`; empty is `Unknown`.
+pub(crate) fn precision(
+    s: Option<&str>,
+    field: &str,
+    codes: &[DatePrecision],
+) -> std::result::Result<DatePrecision, Bad> {
+    let k = ranged::<i8>(s, field, 1.0, codes.len() as f64)?;
+    Ok(k.map_or(DatePrecision::Unknown, |k| codes[k as usize - 1]))
 }
 
 /// Parses `YYYYMMDD`.
@@ -187,14 +209,14 @@ pub(crate) fn coordinates(
     lon: (Option<&str>, &str),
 ) -> std::result::Result<(Option<f64>, Option<f64>), Bad> {
     Ok((
-        check_range(parse_opt(lat.0, lat.1)?, -90.0, 90.0, lat.1)?,
-        check_range(parse_opt(lon.0, lon.1)?, -180.0, 180.0, lon.1)?,
+        ranged(lat.0, lat.1, -90.0, 90.0)?,
+        ranged(lon.0, lon.1, -180.0, 180.0)?,
     ))
 }
 
 /// An optional count in `0..=i32::MAX` (deaths, mentions).
 pub(crate) fn count(s: Option<&str>, field: &str) -> std::result::Result<Option<i32>, Bad> {
-    check_range(parse_opt(s, field)?, 0.0, i32::MAX as f64, field)
+    ranged(s, field, 0.0, i32::MAX as f64)
 }
 
 /// An actor of `event` (its id, year, source and line), found in column `locator`; the

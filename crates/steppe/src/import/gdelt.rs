@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 
 use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    actor, check_range, coordinates, count, parse_compact_date, parse_opt, EventRows, Events,
+    actor, cell, coordinates, count, parse_compact_date, parse_opt, ranged, read_date, EventRows,
+    Events,
 };
 use super::rows::{bad, import_files, Bad, Outcome, Publisher, Reader, RowFormat};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
@@ -108,15 +109,20 @@ pub fn import(
         HashSet::new()
     } else {
         let index = Store::open_or_bundled(out)?.code_index()?;
-        let mut set = HashSet::new();
-        for c in gdelt.countries.iter().flat_map(|c| c.split(',')) {
-            let c = c.trim();
-            if c.is_empty() {
-                continue;
-            }
-            set.insert(index.resolve_any(c, None)?.to_string());
-        }
-        set
+        let codes = gdelt
+            .countries
+            .iter()
+            .flat_map(|c| c.split(','))
+            .map(str::trim);
+        codes
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                index
+                    .resolve_any(c, None)
+                    .map(String::from)
+                    .map_err(Error::from)
+            })
+            .collect::<Result<_>>()?
     };
     import_files(&Gdelt { filter }, files, out, options)
 }
@@ -217,20 +223,9 @@ impl EventRows for Ctx {
     }
 }
 
-fn nonempty(s: &str) -> Option<&str> {
-    let t = s.trim();
-    (!t.is_empty()).then_some(t)
-}
-
 /// `SQLDATE`, checked together with `DATEADDED` (`YYYYMMDD` or `YYYYMMDDHHMMSS`).
 fn date(f: &[&str], cols: &Cols) -> std::result::Result<chrono::NaiveDate, Bad> {
-    let date = parse_compact_date(f[SQLDATE]).ok_or_else(|| {
-        bad(
-            "SQLDATE",
-            "malformed_date",
-            format!("`{}` is not a YYYYMMDD date", f[SQLDATE]),
-        )
-    })?;
+    let date = read_date(f[SQLDATE], "SQLDATE", parse_compact_date, "a YYYYMMDD date")?;
     let added = f[cols.date_added];
     let added_ok = match added.len() {
         8 => parse_compact_date(added).is_some(),
@@ -268,7 +263,7 @@ fn parse_row(
     let year = chrono::Datelike::year(&date);
     // Countries: actors (CAMEO = ISO alpha-3 for countries) and places (FIPS 10-4).
     let resolve = |scheme: Scheme, c: &str| {
-        let c = nonempty(c).filter(|c| scheme != Scheme::Iso3 || c.len() == 3)?;
+        let c = Some(c).filter(|c| !c.is_empty() && (scheme != Scheme::Iso3 || c.len() == 3))?;
         ctx.codes
             .resolve(scheme, c, Some(year))
             .ok()
@@ -286,30 +281,23 @@ fn parse_row(
     if !ctx.filter.is_empty() && !involved() {
         return Ok(None);
     }
-    let quad: Option<i8> = check_range(
-        parse_opt(nonempty(f[QUAD]), "QuadClass")?,
-        1.0,
-        4.0,
-        "QuadClass",
-    )?;
-    let score = |i: usize, name: &str, max: f64| -> std::result::Result<Option<f32>, Bad> {
-        check_range(parse_opt(nonempty(f[i]), name)?, -max, max, name)
-    };
+    let quad: Option<i8> = ranged(cell(f, QUAD), "QuadClass", 1.0, 4.0)?;
+    let score = |i: usize, name: &str, max: f64| ranged::<f32>(cell(f, i), name, -max, max);
     let action = cols.geo[2];
-    let geo_type: Option<i8> = parse_opt(nonempty(f[action]), "ActionGeo_Type")?;
+    let geo_type: Option<i8> = parse_opt(cell(f, action), "ActionGeo_Type")?;
     let geo_type = geo_type.filter(|t| *t != 0);
     let (latitude, longitude) = coordinates(
-        (nonempty(f[action + cols.lat]), "ActionGeo_Lat"),
-        (nonempty(f[action + cols.lat + 1]), "ActionGeo_Long"),
+        (cell(f, action + cols.lat), "ActionGeo_Lat"),
+        (cell(f, action + cols.lat + 1), "ActionGeo_Long"),
     )?;
-    let event_class = match quad {
-        Some(1) => EventClass::VerbalCooperation,
-        Some(2) => EventClass::MaterialCooperation,
-        Some(3) => EventClass::VerbalConflict,
-        Some(4) => EventClass::MaterialConflict,
-        _ => EventClass::Other,
-    };
-    let code = |i: usize| nonempty(f[i]).map(String::from);
+    let classes = [
+        EventClass::VerbalCooperation,
+        EventClass::MaterialCooperation,
+        EventClass::VerbalConflict,
+        EventClass::MaterialConflict,
+    ];
+    let event_class = quad.map_or(EventClass::Other, |q| classes[q as usize - 1]);
+    let code = |i: usize| cell(f, i).map(String::from);
     let [_, _, country_id] = places;
     let event = Event {
         event_id: format!("gdelt{}:{id}", cols.version),
@@ -329,9 +317,9 @@ fn parse_row(
         cameo_root_code: code(EVENT_CODE + 2),
         quad_class: quad,
         goldstein: score(GOLDSTEIN, "GoldsteinScale", 10.0)?,
-        num_mentions: count(nonempty(f[MENTIONS]), "NumMentions")?,
-        num_sources: count(nonempty(f[SOURCES]), "NumSources")?,
-        num_articles: count(nonempty(f[ARTICLES]), "NumArticles")?,
+        num_mentions: count(cell(f, MENTIONS), "NumMentions")?,
+        num_sources: count(cell(f, SOURCES), "NumSources")?,
+        num_articles: count(cell(f, ARTICLES), "NumArticles")?,
         avg_tone: score(TONE, "AvgTone", 100.0)?,
         source_id: ctx.source_id.clone(),
         source_locator: cols.url.and_then(code),
@@ -346,24 +334,19 @@ fn parse_row(
 /// Actor1 and Actor2: name (else code), CAMEO code, country affiliation, types.
 fn actors(f: &[&str], event: &Event, refs: [Option<String>; 2]) -> Vec<EventActor> {
     let mut actors = Vec::new();
-    let roles = [ActorRole::Actor1, ActorRole::Actor2];
-    for ((base, actor_ref), role) in ACTOR.into_iter().zip(refs).zip(roles) {
-        let acode = nonempty(f[base]);
-        let Some(name) = nonempty(f[base + 1]).or(acode) else {
+    let roles = [(ActorRole::Actor1, "Actor1"), (ActorRole::Actor2, "Actor2")];
+    for ((base, actor_ref), (role, locator)) in ACTOR.into_iter().zip(refs).zip(roles) {
+        let acode = cell(f, base);
+        let Some(name) = cell(f, base + 1).or(acode) else {
             continue;
         };
-        let types: Vec<&str> = (7..=9).filter_map(|o| nonempty(f[base + o])).collect();
-        let kind = if actor_ref.is_some() && acode == nonempty(f[base + 2]) {
+        let types: Vec<&str> = (7..=9).filter_map(|o| cell(f, base + o)).collect();
+        let kind = if actor_ref.is_some() && acode == cell(f, base + 2) {
             ActorKind::Entity
         } else if types.iter().any(|t| matches!(*t, "REB" | "INS" | "SEP")) {
             ActorKind::ArmedGroup
         } else {
             ActorKind::Unknown
-        };
-        let locator = if role == ActorRole::Actor1 {
-            "Actor1"
-        } else {
-            "Actor2"
         };
         actors.push(EventActor {
             actor_ref,

@@ -32,18 +32,9 @@ impl InputFile {
     pub fn inspect(path: impl AsRef<Path>) -> Result<InputFile> {
         let path = path.as_ref();
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 1 << 20];
-        let mut bytes = 0u64;
-        loop {
-            let n = reader.read(&mut buf).map_err(|e| Error::io(path, e))?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-            bytes += n as u64;
-        }
+        let bytes = std::io::copy(&mut BufReader::with_capacity(1 << 20, file), &mut hasher)
+            .map_err(|e| Error::io(path, e))?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -126,22 +117,16 @@ impl InputFile {
                     )
                 })?;
             // Read the member through a limiter: the declared size cannot be trusted.
-            let reader = ZipMember::spawn(archive, index);
-            return Ok(Box::new(Limited::new(
-                reader,
-                max_expanded,
-                self.path.clone(),
-            )));
+            let member = ZipMember::spawn(archive, index);
+            return Ok(Box::new(Limited::new(member, max_expanded, &self.path)));
         }
         if lower.ends_with(".gz") {
             let dec = flate2::read::MultiGzDecoder::new(BufReader::new(file));
-            return Ok(Box::new(Limited::new(dec, max_expanded, self.path.clone())));
+            return Ok(Box::new(Limited::new(dec, max_expanded, &self.path)));
         }
         Ok(Box::new(file))
     }
-}
 
-impl InputFile {
     /// Fails with [`empty_input`] when the content (the file, or the archive member
     /// [`open`](InputFile::open) picks) holds nothing but blanks: no byte other than a BOM,
     /// spaces, tabs and line ends. Every importer calls it before anything is written.
@@ -252,10 +237,12 @@ struct Limited<R> {
 }
 
 impl<R> Limited<R> {
-    fn new(inner: R, limit: u64, path: PathBuf) -> Self {
+    fn new(inner: R, limit: u64, path: &Path) -> Self {
+        let path = path.to_path_buf();
+        let left = limit;
         Limited {
             inner,
-            left: limit,
+            left,
             limit,
             path,
         }

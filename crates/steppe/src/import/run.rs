@@ -213,22 +213,19 @@ impl ImportRun {
 
     /// Writes a batch to a table, counting its rows.
     pub fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<()> {
-        *self
-            .summary
-            .rows_written
-            .entry(table.name().to_string())
-            .or_default() += batch.num_rows() as u64;
+        self.written(table, batch.num_rows());
         self.tx.write(table, batch)
     }
 
     /// Writes typed records to their table, counting them.
     pub fn write_records<R: crate::Record>(&mut self, records: &[R]) -> Result<()> {
-        *self
-            .summary
-            .rows_written
-            .entry(R::TABLE.name().to_string())
-            .or_default() += records.len() as u64;
+        self.written(R::TABLE, records.len());
         self.tx.write_records(records)
+    }
+
+    fn written(&mut self, table: Table, rows: usize) {
+        let name = table.name().to_string();
+        *self.summary.rows_written.entry(name).or_default() += rows as u64;
     }
 
     /// The underlying transaction (e.g. to mark a table not redistributable).
@@ -255,12 +252,7 @@ impl ImportRun {
         }
         self.flush_rejects()?;
         let source = self.source.clone();
-        self.tx.write_records(std::slice::from_ref(&source))?;
-        *self
-            .summary
-            .rows_written
-            .entry(Table::Sources.name().to_string())
-            .or_default() += 1;
+        self.write_records(std::slice::from_ref(&source))?;
         self.tx.record_import(self.summary.clone());
         let store = self.tx.root().to_path_buf();
         self.tx.commit()?;
@@ -362,48 +354,37 @@ impl View {
         column: &str,
         prefix: Option<&str>,
     ) -> Result<HashSet<String>> {
-        key_set(&self.store, table, column, &self.replacing, prefix)
-    }
-}
-
-/// Distinct values of `column` of `table` in `store`, leaving out rows of `exclude_source`
-/// and, when given, values not starting with `prefix`.
-fn key_set(
-    store: &Store,
-    table: Table,
-    column: &str,
-    exclude_source: &str,
-    prefix: Option<&str>,
-) -> Result<HashSet<String>> {
-    let data = store.read(
-        table,
-        &ReadOptions {
-            columns: Some(vec![column.to_string(), "source_id".to_string()]),
-            ..Default::default()
-        },
-    )?;
-    let mut out = HashSet::new();
-    for batch in &data.batches {
-        let utf8 = |name: &str| match batch.column_by_name(name) {
-            Some(c) => Ok(arrow_cast::cast(c, &DataType::Utf8)?),
-            None => Err(Error::InvalidArgument(format!(
-                "no column `{name}` in table {}",
-                table.name()
-            ))),
-        };
-        let (keys, sources) = (utf8(column)?, utf8("source_id")?);
-        let (keys, sources) = (keys.as_string::<i32>(), sources.as_string::<i32>());
-        for i in 0..batch.num_rows() {
-            if keys.is_null(i) || (sources.is_valid(i) && sources.value(i) == exclude_source) {
-                continue;
-            }
-            let k = keys.value(i);
-            if prefix.is_none_or(|p| k.starts_with(p)) {
-                out.insert(k.to_string());
+        let columns = Some(vec![column.to_string(), "source_id".to_string()]);
+        let data = self.store.read(
+            table,
+            &ReadOptions {
+                columns,
+                ..Default::default()
+            },
+        )?;
+        let mut out = HashSet::new();
+        for batch in &data.batches {
+            let utf8 = |name: &str| match batch.column_by_name(name) {
+                Some(c) => Ok(arrow_cast::cast(c, &DataType::Utf8)?),
+                None => Err(Error::InvalidArgument(format!(
+                    "no column `{name}` in table {}",
+                    table.name()
+                ))),
+            };
+            let (keys, sources) = (utf8(column)?, utf8("source_id")?);
+            let (keys, sources) = (keys.as_string::<i32>(), sources.as_string::<i32>());
+            for i in 0..batch.num_rows() {
+                let replaced = sources.is_valid(i) && sources.value(i) == self.replacing;
+                if keys.is_valid(i)
+                    && !replaced
+                    && prefix.is_none_or(|p| keys.value(i).starts_with(p))
+                {
+                    out.insert(keys.value(i).to_string());
+                }
             }
         }
+        Ok(out)
     }
-    Ok(out)
 }
 
 #[cfg(test)]

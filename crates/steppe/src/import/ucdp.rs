@@ -20,10 +20,12 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+
 use super::csv_reader::CsvRecord;
 use super::events_common::{
-    actor, cell, check_range, coordinates, count, parse_iso_date, parse_opt, utf8_fields, Headed,
-    HeadedEvents, HeadedFile, Header,
+    actor, cell, check_year, coordinates, count, parse_iso_date, precision, ranged, read_date,
+    utf8_fields, Headed, HeadedEvents, HeadedFile, Header,
 };
 use super::rows::{bad, import_files, Bad, Outcome, Publisher};
 use super::{ImportOptions, ImportReport, InputFile};
@@ -136,82 +138,39 @@ pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<
 
 /// `type_of_violence` and its event class.
 fn violence(f: &[&str], c: &Cols) -> std::result::Result<(i8, EventClass), Bad> {
-    let tov: i8 = parse_opt(cell(f, Some(c.type_of_violence)), "type_of_violence")?
+    let tov: i8 = ranged(cell(f, c.type_of_violence), "type_of_violence", 1.0, 3.0)?
         .ok_or_else(|| bad("type_of_violence", "missing_value", "empty"))?;
-    let class = match tov {
-        1 => EventClass::StateBasedViolence,
-        2 => EventClass::NonStateViolence,
-        3 => EventClass::OneSidedViolence,
-        other => {
-            return Err(bad(
-                "type_of_violence",
-                "out_of_range",
-                format!("{other} is not 1, 2 or 3"),
-            ))
-        }
-    };
-    Ok((tov, class))
-}
-
-/// A `YYYY-MM-DD` date column.
-fn date(s: &str, field: &str) -> std::result::Result<chrono::NaiveDate, Bad> {
-    parse_iso_date(s).ok_or_else(|| {
-        bad(
-            field,
-            "malformed_date",
-            format!("`{s}` is not a YYYY-MM-DD date"),
-        )
-    })
-}
-
-/// Start and end dates (in order, `year` agreeing) and the precision `date_prec` gives.
-fn dates(f: &[&str], c: &Cols) -> std::result::Result<Dates, Bad> {
-    let start = date(f[c.date_start], "date_start")?;
-    let end = cell(f, c.date_end)
-        .map(|s| date(s, "date_end"))
-        .transpose()?;
-    if let Some(e) = end.filter(|e| *e < start) {
-        return Err(bad(
-            "date_end",
-            "date_order",
-            format!("{e} is before date_start {start}"),
-        ));
-    }
-    let year = chrono::Datelike::year(&start);
-    if let Some(y) = parse_opt::<i32>(cell(f, c.year), "year")? {
-        if y != year {
-            return Err(bad(
-                "year",
-                "inconsistent",
-                format!("year {y} differs from date_start {start}"),
-            ));
-        }
-    }
-    let precision = match parse_opt::<i8>(cell(f, c.date_prec), "date_prec")? {
-        None => DatePrecision::Unknown,
-        Some(1) => DatePrecision::Day,
-        Some(2) => DatePrecision::Range,
-        Some(3) => DatePrecision::Week,
-        Some(4) => DatePrecision::Month,
-        Some(5) => DatePrecision::Year,
-        Some(other) => {
-            return Err(bad(
-                "date_prec",
-                "out_of_range",
-                format!("{other} is not 1-5"),
-            ))
-        }
-    };
-    Ok((start, end, year, precision))
+    let classes = [
+        EventClass::StateBasedViolence,
+        EventClass::NonStateViolence,
+        EventClass::OneSidedViolence,
+    ];
+    Ok((tov, classes[tov as usize - 1]))
 }
 
 /// Start, end, year of the start, precision.
-type Dates = (
-    chrono::NaiveDate,
-    Option<chrono::NaiveDate>,
-    i32,
-    DatePrecision,
-);
+type Dates = (NaiveDate, Option<NaiveDate>, i32, DatePrecision);
+
+/// Start and end dates (in order, `year` agreeing) and the precision `date_prec` gives.
+fn dates(f: &[&str], c: &Cols) -> std::result::Result<Dates, Bad> {
+    let ymd = |s: &str, field: &str| read_date(s, field, parse_iso_date, "a YYYY-MM-DD date");
+    let start = ymd(f[c.date_start], "date_start")?;
+    let end = cell(f, c.date_end)
+        .map(|s| ymd(s, "date_end"))
+        .transpose()?;
+    if let Some(e) = end.filter(|e| *e < start) {
+        let detail = format!("{e} is before date_start {start}");
+        return Err(bad("date_end", "date_order", detail));
+    }
+    let year = check_year(cell(f, c.year), start, "year")?;
+    use DatePrecision::{Day, Month, Range, Week, Year};
+    let precision = precision(
+        cell(f, c.date_prec),
+        "date_prec",
+        &[Day, Range, Week, Month, Year],
+    )?;
+    Ok((start, end, year, precision))
+}
 
 fn parse_row(
     f: &[&str],
@@ -230,12 +189,7 @@ fn parse_row(
     }
     let (tov, event_class) = violence(f, c)?;
     let (start, end, year, date_precision) = dates(f, c)?;
-    let where_prec: Option<i8> = check_range(
-        parse_opt(cell(f, c.where_prec), "where_prec")?,
-        1.0,
-        7.0,
-        "where_prec",
-    )?;
+    let where_prec: Option<i8> = ranged(cell(f, c.where_prec), "where_prec", 1.0, 7.0)?;
     let (latitude, longitude) = coordinates(
         (cell(f, c.latitude), "latitude"),
         (cell(f, c.longitude), "longitude"),
@@ -262,7 +216,7 @@ fn parse_row(
         geo_precision: where_prec,
         geo_precision_scheme: where_prec.map(|_| "ucdp_where_prec".to_string()),
         violence_type: Some(tov),
-        fatalities_best: count(cell(f, Some(c.best)), "best")?,
+        fatalities_best: count(cell(f, c.best), "best")?,
         fatalities_low: count(cell(f, c.low), "low")?,
         fatalities_high: count(cell(f, c.high), "high")?,
         source_id: source_id.to_string(),
@@ -283,7 +237,7 @@ fn sides(f: &[&str], c: &Cols, codes: &CodeIndex, event: &Event, year: i32) -> V
         .into_iter()
         .enumerate()
     {
-        let Some(name) = cell(f, Some(c.side[k])) else {
+        let Some(name) = cell(f, c.side[k]) else {
             continue;
         };
         let actor_ref = cell(f, c.gwno[k])

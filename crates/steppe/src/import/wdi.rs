@@ -66,7 +66,6 @@ pub enum WdiFileKind {
     Data,
 }
 
-#[derive(Debug)]
 struct DataLayout {
     country_name: usize,
     country_code: usize,
@@ -75,7 +74,6 @@ struct DataLayout {
     years: Vec<(usize, i16)>,
 }
 
-#[derive(Debug)]
 struct CountryLayout {
     code: usize,
     region: usize,
@@ -84,7 +82,6 @@ struct CountryLayout {
     long_name: Option<usize>,
 }
 
-#[derive(Debug)]
 struct SeriesLayout {
     code: usize,
     name: usize,
@@ -97,7 +94,6 @@ struct SeriesLayout {
     license: Option<usize>,
 }
 
-#[derive(Debug)]
 enum Layout {
     Data(DataLayout),
     Countries(CountryLayout),
@@ -176,9 +172,8 @@ fn kind_name(k: WdiFileKind) -> &'static str {
 /// Reads a file's header; WDI archives are refused (they hold several kinds of file).
 fn open(path: &Path, options: &ImportOptions) -> Result<Opened<WdiLayout>> {
     if path
-        .to_string_lossy()
-        .to_ascii_lowercase()
-        .ends_with(".zip")
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
     {
         return Err(Error::InvalidArgument(format!(
             "{}: WDI archives hold several CSV files; extract it and pass the CSV files \
@@ -306,7 +301,7 @@ fn classify(h: &Header, path: &Path, line: u64) -> Result<Layout> {
     // Data: strict, so that no column is silently dropped.
     let (mut cn, mut cc, mut iname, mut icode) = (None, None, None, None);
     let mut years = Vec::new();
-    let last = h.len().saturating_sub(1);
+    let last = h.names.len().saturating_sub(1);
     for (i, name) in h.names.iter().enumerate() {
         let slot = match name.to_ascii_lowercase().as_str() {
             "country name" => &mut cn,
@@ -377,17 +372,16 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// The entity of a country code: the crosswalk's (scheme `wb`, then `iso3`), else an
+    /// entity of the store or of this file.
     fn resolve(&self, code: &str) -> Option<String> {
-        if let Ok(e) = self.codes.resolve(Scheme::Wb, code, None) {
-            return Some(e.to_string());
-        }
-        if let Ok(e) = self.codes.resolve(Scheme::Iso3, code, None) {
-            return Some(e.to_string());
-        }
-        self.entity_ids.get(code).cloned()
+        [Scheme::Wb, Scheme::Iso3]
+            .into_iter()
+            .find_map(|scheme| self.codes.resolve(scheme, code, None).ok())
+            .map(String::from)
+            .or_else(|| self.entity_ids.get(code).cloned())
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn create_entity(
         &mut self,
         code: &str,
@@ -429,19 +423,14 @@ impl Ctx {
 /// The SPDX id of a WDISeries `License Type`.
 fn license_id(raw: &str) -> Option<String> {
     let t = raw.trim();
-    if t.is_empty() {
-        return None;
-    }
     let norm: String = t
-        .to_ascii_uppercase()
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
         .collect();
-    if norm == "CCBY4.0" {
-        Some("CC-BY-4.0".into())
-    } else {
-        Some(t.to_string())
+    if norm.eq_ignore_ascii_case("CCBY4.0") {
+        return Some("CC-BY-4.0".into());
     }
+    Some(t.to_string()).filter(|t| !t.is_empty())
 }
 
 /// One WDI file being imported: its layout, what it resolves against and what it buffered.
@@ -479,7 +468,9 @@ impl RowRules for WdiFile {
         };
         match outcome {
             Ok(o) => o,
-            Err(r) => Outcome::Reject(bad(&self.header.names[r.column], r.reason, r.detail)),
+            Err((column, reason, detail)) => {
+                Outcome::Reject(bad(&self.header.names[column], reason, detail))
+            }
         }
     }
 
@@ -495,6 +486,11 @@ impl RowRules for WdiFile {
     }
 }
 
+/// The text of an optional column, when not empty.
+fn text_at(rec: &CsvRecord, i: Option<usize>) -> Option<String> {
+    Some(rec.text(i?).into_owned()).filter(|s| !s.is_empty())
+}
+
 /// A DataBank footer line: `Data from database: ...`, `Last Updated: ...`, nothing else.
 fn is_footer(rec: &CsvRecord) -> bool {
     let first = rec.text(0);
@@ -502,20 +498,12 @@ fn is_footer(rec: &CsvRecord) -> bool {
         && (1..rec.len()).all(|i| rec.text(i).is_empty())
 }
 
-/// A line refused at a column (named from the header by [`WdiFile::row`]).
-struct Refusal {
-    column: usize,
-    reason: &'static str,
-    detail: String,
-}
+/// A line refused at a column (named from the header by [`WdiFile::row`]): the column, the
+/// reason and a detail.
+type Refusal = (usize, &'static str, String);
 
 fn bad_at(column: usize, reason: &'static str, detail: impl Into<String>) -> Refusal {
-    let detail = detail.into();
-    Refusal {
-        column,
-        reason,
-        detail,
-    }
+    (column, reason, detail.into())
 }
 
 impl Data {
@@ -656,10 +644,7 @@ impl Ctx {
         if self.resolve(&code).is_some() {
             return Ok(Outcome::Skip("entity_exists"));
         }
-        let pick = |i: Option<usize>| {
-            i.map(|i| rec.text(i).into_owned())
-                .filter(|s| !s.is_empty())
-        };
+        let pick = |i| text_at(rec, i);
         let name = pick(l.table_name)
             .or_else(|| pick(l.short_name))
             .unwrap_or_else(|| code.clone());
@@ -690,10 +675,7 @@ impl Ctx {
         if self.indicator_ids.contains(&id) {
             return Ok(Outcome::Skip("indicator_exists"));
         }
-        let pick = |i: Option<usize>| {
-            i.map(|i| rec.text(i).into_owned())
-                .filter(|s| !s.is_empty())
-        };
+        let pick = |i| text_at(rec, i);
         self.new_indicators.push(Indicator {
             indicator_id: id.clone(),
             name,
