@@ -26,8 +26,8 @@ use chrono::NaiveDate;
 
 use super::csv_reader::CsvRecord;
 use super::events_common::{
-    actor, cell, check_year, coordinates, count, parse_iso_date, precision, ranged, read_date,
-    Headed, HeadedEvents, HeadedFile, Header,
+    actor, cell, check_year, coordinates, count, header_columns, parse_iso_date, precision, ranged,
+    read_date, Headed, HeadedEvents, HeadedFile, Header,
 };
 use super::rows::{bad, import_files, Bad, Outcome, Publisher};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
@@ -54,29 +54,31 @@ const PUBLISHER: Publisher = Publisher {
     ),
 };
 
-struct Cols {
-    id: usize,
-    date: usize,
-    year: Option<usize>,
-    time_precision: Option<usize>,
-    event_type: usize,
-    sub_event_type: Option<usize>,
-    /// `actor1` and, when present, `actor2`.
-    actor: [Option<usize>; 2],
-    assoc: [Option<usize>; 2],
-    inter: [Option<usize>; 2],
-    iso: Option<usize>,
-    gwno: Option<usize>,
-    iso3: Option<usize>,
-    admin1: Option<usize>,
-    location: Option<usize>,
-    latitude: usize,
-    longitude: usize,
-    geo_precision: Option<usize>,
-    source: Option<usize>,
-    notes: Option<usize>,
-    fatalities: usize,
-}
+header_columns!("ACLED", struct Cols {
+    id: need["event_id_cnty"],
+    date: need["event_date"],
+    year: find["year"],
+    time_precision: find["time_precision"],
+    event_type: need["event_type"],
+    sub_event_type: find["sub_event_type"],
+    actor1: need["actor1"],
+    actor2: find["actor2"],
+    assoc1: find["assoc_actor_1", "ally_actor_1"],
+    assoc2: find["assoc_actor_2", "ally_actor_2"],
+    inter1: find["inter1"],
+    inter2: find["inter2"],
+    iso: find["iso"],
+    gwno: find["gwno"],
+    iso3: find["iso3"],
+    admin1: find["admin1"],
+    location: find["location"],
+    latitude: need["latitude"],
+    longitude: need["longitude"],
+    geo_precision: find["geo_precision"],
+    source: find["source"],
+    notes: find["notes"],
+    fatalities: need["fatalities"],
+});
 
 /// The ACLED format.
 struct Acled;
@@ -89,40 +91,15 @@ impl HeadedEvents for Acled {
     const EXPECTED: &'static str = "an ACLED header (`event_id_cnty,event_date,year,...`)";
 
     fn columns(h: &Header, path: &Path) -> Result<Cols> {
-        let need = |aliases: &[&str]| h.need(path, "ACLED", aliases);
-        let (iso, gwno, iso3) = (h.find(&["iso"]), h.find(&["gwno"]), h.find(&["iso3"]));
-        if iso.is_none() && gwno.is_none() && iso3.is_none() {
+        let c = Cols::find(h, path)?;
+        if c.iso.is_none() && c.gwno.is_none() && c.iso3.is_none() {
             return Err(h.error(
                 path,
                 "iso",
                 "the ACLED header has no country code column (`iso`, `gwno` or `iso3`)",
             ));
         }
-        Ok(Cols {
-            id: need(&["event_id_cnty"])?,
-            date: need(&["event_date"])?,
-            year: h.find(&["year"]),
-            time_precision: h.find(&["time_precision"]),
-            event_type: need(&["event_type"])?,
-            sub_event_type: h.find(&["sub_event_type"]),
-            actor: [Some(need(&["actor1"])?), h.find(&["actor2"])],
-            assoc: [
-                h.find(&["assoc_actor_1", "ally_actor_1"]),
-                h.find(&["assoc_actor_2", "ally_actor_2"]),
-            ],
-            inter: [h.find(&["inter1"]), h.find(&["inter2"])],
-            iso,
-            gwno,
-            iso3,
-            admin1: h.find(&["admin1"]),
-            location: h.find(&["location"]),
-            latitude: need(&["latitude"])?,
-            longitude: need(&["longitude"])?,
-            geo_precision: h.find(&["geo_precision"]),
-            source: h.find(&["source"]),
-            notes: h.find(&["notes"]),
-            fatalities: need(&["fatalities"])?,
-        })
+        Ok(c)
     }
 
     fn source(input: &InputFile) -> Source {
@@ -204,17 +181,15 @@ fn event_class(t: &str) -> EventClass {
     }
 }
 
+/// An `inter` code of a rebel group (2), political militia (3) or identity militia (4), or
+/// its name, is an armed group.
 fn actor_kind(inter: Option<&str>) -> ActorKind {
-    match inter.map(|s| s.trim().to_ascii_lowercase()) {
-        Some(i)
-            if matches!(i.as_str(), "2" | "3" | "4")
-                || i.contains("rebel")
-                || i.contains("militia") =>
-        {
-            ActorKind::ArmedGroup
-        }
-        _ => ActorKind::Unknown,
+    let i = inter.unwrap_or_default().trim().to_ascii_lowercase();
+    let armed = ["rebel", "militia"].iter().any(|w| i.contains(w));
+    if armed || matches!(i.as_str(), "2" | "3" | "4") {
+        return ActorKind::ArmedGroup;
     }
+    ActorKind::Unknown
 }
 
 /// The event's date, its year (agreeing with `year` when present) and its precision.
@@ -234,13 +209,15 @@ fn when(f: &[&str], c: &Cols) -> std::result::Result<(NaiveDate, i32, DatePrecis
 
 /// The event's country: `iso` (ISO 3166 numeric), else `gwno`, else `iso3`.
 fn country(f: &[&str], c: &Cols, codes: &CodeIndex, year: i32) -> std::result::Result<String, Bad> {
-    let (scheme, field, code) = if let Some(iso) = cell(f, c.iso) {
-        (Scheme::Acled, "iso", iso)
-    } else if let Some(g) = cell(f, c.gwno) {
-        (Scheme::Gw, "gwno", g)
-    } else if let Some(i3) = cell(f, c.iso3) {
-        (Scheme::Iso3, "iso3", i3)
-    } else {
+    let columns = [
+        (Scheme::Acled, "iso", c.iso),
+        (Scheme::Gw, "gwno", c.gwno),
+        (Scheme::Iso3, "iso3", c.iso3),
+    ];
+    let Some((scheme, field, code)) = columns
+        .into_iter()
+        .find_map(|(scheme, field, i)| Some((scheme, field, cell(f, i)?)))
+    else {
         return Err(bad("iso", "missing_value", "no country code"));
     };
     codes
@@ -322,15 +299,20 @@ fn actors(f: &[&str], c: &Cols, event: &Event) -> Vec<EventActor> {
         (ActorRole::Actor1, "actor1", "assoc_actor_1"),
         (ActorRole::Actor2, "actor2", "assoc_actor_2"),
     ];
+    let (actor, assoc, inter) = (
+        [Some(c.actor1), c.actor2],
+        [c.assoc1, c.assoc2],
+        [c.inter1, c.inter2],
+    );
     for (k, (role, col, assoc_col)) in sides.into_iter().enumerate() {
-        let Some(actor_col) = c.actor[k] else {
+        let Some(actor_col) = actor[k] else {
             continue;
         };
-        let inter = cell(f, c.inter[k]);
+        let inter = cell(f, inter[k]);
         if let Some(name) = cell(f, actor_col) {
             push(role, name, actor_kind(inter), inter, col);
         }
-        for name in cell(f, c.assoc[k]).into_iter().flat_map(|a| a.split(';')) {
+        for name in cell(f, assoc[k]).into_iter().flat_map(|a| a.split(';')) {
             push(
                 ActorRole::Participant,
                 name,

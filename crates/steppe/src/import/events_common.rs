@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::csv_reader::CsvRecord;
-use super::rows::{bad, Bad, Outcome, Reader, RowFormat, RowRules};
+use super::rows::{bad, bad_row, Bad, Outcome, Reader, RowFormat, RowRules};
 use super::{ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{ActorKind, ActorRole, DatePrecision, Event, EventActor, Source};
@@ -39,20 +39,34 @@ pub(crate) fn cell<'a>(f: &[&'a str], i: impl Into<Option<usize>>) -> Option<&'a
         .filter(|s| !s.is_empty())
 }
 
-/// Reads the first non-blank record as the header; an input without one is an error
-/// describing the header `expected`.
-pub(crate) fn read_header(r: &mut Reader, path: &Path, expected: &str) -> Result<Header> {
-    let mut rec = CsvRecord::default();
-    while r.read(&mut rec)? {
-        if !rec.is_blank() {
-            return Ok(Header::new(&rec));
+/// A struct of column positions found in a [`Header`] by alias, with
+/// `fn find(&Header, &Path) -> Result<Self>`: a `need` column is required (an error naming
+/// the header line and the column otherwise), a `find` column is an `Option<usize>`.
+macro_rules! header_columns {
+    ($format:literal, struct $name:ident { $($field:ident: $kind:ident [$($alias:literal),+],)* }) => {
+        /// Column positions.
+        struct $name {
+            $($field: header_columns!(@ty $kind),)*
         }
-    }
-    Err(Error::format(
-        Location::file(path).row(1),
-        format!("empty file: expected {expected}"),
-    ))
+
+        impl $name {
+            fn find(h: &Header, path: &Path) -> crate::Result<Self> {
+                Ok($name {
+                    $($field: header_columns!(@get $kind, h, path, $format, [$($alias),+]),)*
+                })
+            }
+        }
+    };
+    (@ty need) => { usize };
+    (@ty find) => { Option<usize> };
+    (@get need, $h:ident, $path:ident, $format:literal, $aliases:expr) => {
+        $h.need($path, $format, &$aliases)?
+    };
+    (@get find, $h:ident, $path:ident, $format:literal, $aliases:expr) => {
+        $h.find(&$aliases)
+    };
 }
+pub(crate) use header_columns;
 
 /// Header names, lower-cased and trimmed (a BOM removed), looked up by alias.
 pub(crate) struct Header {
@@ -106,11 +120,7 @@ impl Header {
         }
         let hint = if len < n { " (truncated line?)" } else { "" };
         let detail = format!("{len} fields, the header has {n}{hint}");
-        Err(Bad {
-            field: None,
-            reason: "wrong_column_count",
-            detail,
-        })
+        Err(bad_row("wrong_column_count", detail))
     }
 }
 
@@ -253,19 +263,16 @@ pub(crate) fn write_all<R: crate::Record>(run: &mut ImportRun, rows: &mut Vec<R>
     Ok(())
 }
 
-/// How an event format maps one record.
-pub(crate) trait EventRows {
-    /// The id column, named in `duplicate_id` rejects.
-    const ID_FIELD: &'static str;
-    /// The record's event and actors, or a skip or reject.
-    fn event(&mut self, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)>;
-}
+/// How an event format maps one record: its event and actors, or a skip or reject.
+pub(crate) type EventFn = Box<dyn FnMut(&CsvRecord) -> Outcome<(Event, Vec<EventActor>)>>;
 
 /// The [`RowRules`] of an event format: an event whose id another file already put in the
 /// store is skipped (`already_in_store`), one whose id comes twice in the file is rejected
 /// (`duplicate_id`); events and actors are written in batches.
-pub(crate) struct Events<P> {
-    parse: P,
+pub(crate) struct Events {
+    parse: EventFn,
+    /// The id column, named in `duplicate_id` rejects.
+    id_field: &'static str,
     /// Ids other files put in the store, and those of this file so far.
     in_store: HashSet<String>,
     in_file: HashSet<String>,
@@ -273,11 +280,17 @@ pub(crate) struct Events<P> {
     actors: Vec<EventActor>,
 }
 
-impl<P: EventRows> Events<P> {
+impl Events {
     /// Rules for one file whose event ids start with `prefix`.
-    pub fn new(parse: P, run: &ImportRun, prefix: &str) -> Result<Self> {
+    pub fn new(
+        parse: EventFn,
+        id_field: &'static str,
+        run: &ImportRun,
+        prefix: &str,
+    ) -> Result<Self> {
         Ok(Events {
             parse,
+            id_field,
             in_store: run
                 .view()
                 .key_set(Table::Events, "event_id", Some(prefix))?,
@@ -288,9 +301,9 @@ impl<P: EventRows> Events<P> {
     }
 }
 
-impl<P: EventRows> RowRules for Events<P> {
+impl RowRules for Events {
     fn row(&mut self, rec: &CsvRecord) -> Outcome {
-        let (event, actors) = match self.parse.event(rec) {
+        let (event, actors) = match (self.parse)(rec) {
             Outcome::Accept(e) => e,
             Outcome::Skip(reason) => return Outcome::Skip(reason),
             Outcome::Reject(b) => return Outcome::Reject(b),
@@ -300,7 +313,7 @@ impl<P: EventRows> RowRules for Events<P> {
         }
         if !self.in_file.insert(event.event_id.clone()) {
             let detail = format!("event {} appears earlier in this file", event.event_id);
-            return Outcome::Reject(bad(P::ID_FIELD, "duplicate_id", detail));
+            return Outcome::Reject(bad(self.id_field, "duplicate_id", detail));
         }
         self.events.push(event);
         self.actors.extend(actors);
@@ -352,26 +365,27 @@ pub(crate) struct HeadedFile<F: HeadedEvents> {
     pub first: bool,
 }
 
-impl<F: HeadedEvents> EventRows for HeadedFile<F> {
-    const ID_FIELD: &'static str = F::ID_FIELD;
-
-    fn event(&mut self, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)> {
-        F::event(self, rec)
-    }
-}
-
 /// A [`HeadedEvents`] format as a [`RowFormat`].
 pub(crate) struct Headed<F>(pub F);
 
-impl<F: HeadedEvents> RowFormat for Headed<F> {
+impl<F: HeadedEvents + 'static> RowFormat for Headed<F> {
     type Layout = (Header, F::Cols);
-    type Rules = Events<HeadedFile<F>>;
+    type Rules = Events;
     const IMPORTER: &'static str = F::IMPORTER;
 
+    /// Reads the first non-blank record as the header (a file without one is an error
+    /// describing the header expected).
     fn layout(&self, r: &mut Reader, path: &Path) -> Result<(Self::Layout, Option<CsvRecord>)> {
-        let h = read_header(r, path, F::EXPECTED)?;
-        let cols = F::columns(&h, path)?;
-        Ok(((h, cols), None))
+        let mut rec = CsvRecord::default();
+        while r.read(&mut rec)? {
+            if !rec.is_blank() {
+                let h = Header::new(&rec);
+                let cols = F::columns(&h, path)?;
+                return Ok(((h, cols), None));
+            }
+        }
+        let message = format!("empty file: expected {}", F::EXPECTED);
+        Err(Error::format(Location::file(path).row(1), message))
     }
 
     fn source(&self, input: &InputFile, _: &Self::Layout) -> Source {
@@ -380,14 +394,15 @@ impl<F: HeadedEvents> RowFormat for Headed<F> {
 
     fn rules(&self, (header, cols): Self::Layout, run: &mut ImportRun) -> Result<Self::Rules> {
         F::begun(run);
-        let file = HeadedFile {
+        let mut file = HeadedFile::<F> {
             header,
             cols,
             codes: run.view().code_index()?,
             source_id: run.source_id().to_string(),
             first: true,
         };
-        Events::new(file, run, F::PREFIX)
+        let parse = Box::new(move |rec: &CsvRecord| F::event(&mut file, rec));
+        Events::new(parse, F::ID_FIELD, run, F::PREFIX)
     }
 }
 

@@ -22,10 +22,9 @@ use std::path::{Path, PathBuf};
 
 use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    actor, cell, coordinates, count, parse_compact_date, parse_opt, ranged, read_date, EventRows,
-    Events,
+    actor, cell, coordinates, count, parse_compact_date, parse_opt, ranged, read_date, Events,
 };
-use super::rows::{bad, import_files, Bad, Outcome, Publisher, Reader, RowFormat};
+use super::rows::{bad, bad_row, import_files, Bad, Outcome, Publisher, Reader, RowFormat};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
@@ -134,7 +133,7 @@ struct Gdelt {
 
 impl RowFormat for Gdelt {
     type Layout = ();
-    type Rules = Events<Ctx>;
+    type Rules = Events;
     const IMPORTER: &'static str = IMPORTER;
 
     fn reader(&self, content: Box<dyn Read + Send>, path: &Path) -> Reader {
@@ -173,7 +172,8 @@ impl RowFormat for Gdelt {
             filter: self.filter.clone(),
             source_id: run.source_id().to_string(),
         };
-        Events::new(ctx, run, "gdelt")
+        let parse = Box::new(move |rec: &CsvRecord| ctx.event(rec));
+        Events::new(parse, "GLOBALEVENTID", run, "gdelt")
     }
 }
 
@@ -184,33 +184,20 @@ struct Ctx {
     source_id: String,
 }
 
-impl EventRows for Ctx {
-    const ID_FIELD: &'static str = "GLOBALEVENTID";
-
-    fn event(&mut self, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)> {
+impl Ctx {
+    /// The record's event and actors, or a skip or reject.
+    fn event(&self, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)> {
         if let Err(e) = std::str::from_utf8(rec.raw()) {
-            let detail = format!("not UTF-8: {e}");
-            return Outcome::Reject(Bad {
-                field: None,
-                reason: "invalid_utf8",
-                detail,
-            });
+            return Outcome::Reject(bad_row("invalid_utf8", format!("not UTF-8: {e}")));
         }
         let f: Vec<&str> = (0..rec.len()).map(|i| rec.utf8(i).unwrap_or("")).collect();
         let Some(cols) = layout(f.len()) else {
-            let short = if f.len() < 57 {
-                " (truncated line?)"
-            } else {
-                ""
-            };
-            return Outcome::Reject(Bad {
-                field: None,
-                reason: "wrong_column_count",
-                detail: format!(
-                    "{} tab-separated fields; GDELT rows have 57, 58 (1.0) or 61 (2.0){short}",
-                    f.len()
-                ),
-            });
+            let n = f.len();
+            let short = if n < 57 { " (truncated line?)" } else { "" };
+            let detail = format!(
+                "{n} tab-separated fields; GDELT rows have 57, 58 (1.0) or 61 (2.0){short}"
+            );
+            return Outcome::Reject(bad_row("wrong_column_count", detail));
         };
         if f[ID].eq_ignore_ascii_case("GLOBALEVENTID") {
             return Outcome::Skip("header_row");

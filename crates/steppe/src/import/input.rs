@@ -131,27 +131,18 @@ impl InputFile {
     /// [`open`](InputFile::open) picks) holds nothing but blanks: no byte other than a BOM,
     /// spaces, tabs and line ends. Every importer calls it before anything is written.
     pub fn require_content(&self, member_suffix: &str, max_expanded: u64) -> Result<()> {
-        let mut reader = self.open(member_suffix, max_expanded)?;
-        let mut buf = vec![0u8; 64 << 10];
+        let reader = BufReader::new(self.open(member_suffix, max_expanded)?);
         // Bytes of a leading BOM seen so far (a BOM only counts at the very start).
-        let mut bom = 0usize;
-        let mut offset = 0usize;
-        loop {
-            let n = reader
-                .read(&mut buf)
-                .map_err(|e| Error::io(&self.path, e))?;
-            if n == 0 {
-                return Err(empty_input(&self.path));
+        let mut bom = 0;
+        for (i, b) in reader.bytes().enumerate() {
+            let b = b.map_err(|e| Error::io(&self.path, e))?;
+            if bom == i && bom < 3 && b == b"\xEF\xBB\xBF"[bom] {
+                bom += 1;
+            } else if !b.is_ascii_whitespace() {
+                return Ok(());
             }
-            for (i, b) in buf[..n].iter().enumerate() {
-                if bom == offset + i && bom < 3 && *b == b"\xEF\xBB\xBF"[bom] {
-                    bom += 1;
-                } else if !b.is_ascii_whitespace() {
-                    return Ok(());
-                }
-            }
-            offset += n;
         }
+        Err(empty_input(&self.path))
     }
 }
 

@@ -17,7 +17,7 @@ use crate::Result;
 /// Rows are buffered and written in batches of this many rows (bounded memory).
 pub(crate) const BATCH: usize = 50_000;
 
-/// Progress is reported (and a stop request honoured) every this many rows.
+/// Progress is reported every this many rows.
 const TICK_ROWS: u64 = 8192;
 
 /// The reader of a file's content.
@@ -35,8 +35,17 @@ pub(crate) struct Bad {
 pub(crate) fn bad(field: &str, reason: &'static str, detail: impl Into<String>) -> Bad {
     Bad {
         field: Some(field.to_string()),
+        ..bad_row(reason, detail)
+    }
+}
+
+/// A refusal of the whole row (no one field at fault).
+pub(crate) fn bad_row(reason: &'static str, detail: impl Into<String>) -> Bad {
+    let detail = detail.into();
+    Bad {
+        field: None,
         reason,
-        detail: detail.into(),
+        detail,
     }
 }
 
@@ -198,20 +207,26 @@ fn import_one<F: RowFormat>(
     let (_, first) = format.layout(&mut r, &o.input.path)?;
     let mut rules = format.rules(o.layout, &mut run)?;
     run.start_progress();
-    let mut tick = Tick::default();
-    if let Some(rec) = first {
+    // Bytes reported so far, rows since; every TICK_ROWS rows progress is reported and a
+    // stop request honoured.
+    let (mut bytes, mut rows) = (0, 0);
+    let mut pending = first.is_some();
+    let mut rec = first.unwrap_or_default();
+    while std::mem::take(&mut pending) || r.read(&mut rec)? {
+        if rec.is_blank() {
+            continue;
+        }
         apply(&rec, &mut rules, &mut run)?;
-        tick.row(&run, &r)?;
-    }
-    let mut rec = CsvRecord::default();
-    while r.read(&mut rec)? {
-        if !rec.is_blank() {
-            apply(&rec, &mut rules, &mut run)?;
-            tick.row(&run, &r)?;
+        rows += 1;
+        if rows >= TICK_ROWS {
+            let now = r.bytes_read();
+            run.advance(now - bytes, std::mem::take(&mut rows));
+            bytes = now;
+            run.check_stop()?;
         }
     }
     rules.flush(&mut run)?;
-    run.advance(r.bytes_read() - tick.bytes, tick.rows);
+    run.advance(r.bytes_read() - bytes, rows);
     run.end_progress();
     run.finish().map(Some)
 }
@@ -238,27 +253,6 @@ fn apply<R: RowRules>(rec: &CsvRecord, rules: &mut R, run: &mut ImportRun) -> Re
             b.detail,
             rec.raw(),
         ),
-    }
-}
-
-/// Bytes reported so far and rows since the last report.
-#[derive(Default)]
-struct Tick {
-    bytes: u64,
-    rows: u64,
-}
-
-impl Tick {
-    /// One more row; every [`TICK_ROWS`] rows reports progress (and honours a stop request).
-    fn row(&mut self, run: &ImportRun, r: &Reader) -> Result<()> {
-        self.rows += 1;
-        if self.rows >= TICK_ROWS {
-            let now = r.bytes_read();
-            run.advance(now - self.bytes, std::mem::take(&mut self.rows));
-            self.bytes = now;
-            run.check_stop()?;
-        }
-        Ok(())
     }
 }
 

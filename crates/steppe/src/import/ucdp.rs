@@ -24,8 +24,8 @@ use chrono::NaiveDate;
 
 use super::csv_reader::CsvRecord;
 use super::events_common::{
-    actor, cell, check_year, coordinates, count, parse_iso_date, precision, ranged, read_date,
-    utf8_fields, Headed, HeadedEvents, HeadedFile, Header,
+    actor, cell, check_year, coordinates, count, header_columns, parse_iso_date, precision, ranged,
+    read_date, utf8_fields, Headed, HeadedEvents, HeadedFile, Header,
 };
 use super::rows::{bad, import_files, Bad, Outcome, Publisher};
 use super::{ImportOptions, ImportReport, InputFile};
@@ -45,31 +45,35 @@ const PUBLISHER: Publisher = Publisher {
     terms: None,
 };
 
-struct Cols {
-    id: usize,
-    year: Option<usize>,
-    type_of_violence: usize,
-    dyad_name: Option<usize>,
-    conflict_name: Option<usize>,
-    side: [usize; 2],
-    side_new_id: [Option<usize>; 2],
-    side_dset_id: [Option<usize>; 2],
-    gwno: [Option<usize>; 2],
-    source_article: Option<usize>,
-    where_prec: Option<usize>,
-    where_description: Option<usize>,
-    where_coordinates: Option<usize>,
-    adm_1: Option<usize>,
-    latitude: Option<usize>,
-    longitude: Option<usize>,
-    country_id: usize,
-    date_prec: Option<usize>,
-    date_start: usize,
-    date_end: Option<usize>,
-    best: usize,
-    low: Option<usize>,
-    high: Option<usize>,
-}
+header_columns!("UCDP GED", struct Cols {
+    id: need["id"],
+    year: find["year"],
+    type_of_violence: need["type_of_violence"],
+    dyad_name: find["dyad_name"],
+    conflict_name: find["conflict_name"],
+    side_a: need["side_a"],
+    side_b: need["side_b"],
+    side_a_new_id: find["side_a_new_id"],
+    side_b_new_id: find["side_b_new_id"],
+    side_a_dset_id: find["side_a_dset_id"],
+    side_b_dset_id: find["side_b_dset_id"],
+    gwnoa: find["gwnoa"],
+    gwnob: find["gwnob"],
+    source_article: find["source_article"],
+    where_prec: find["where_prec"],
+    where_description: find["where_description"],
+    where_coordinates: find["where_coordinates"],
+    adm_1: find["adm_1"],
+    latitude: find["latitude"],
+    longitude: find["longitude"],
+    country_id: need["country_id"],
+    date_prec: find["date_prec"],
+    date_start: need["date_start"],
+    date_end: find["date_end"],
+    best: need["best", "best_est"],
+    low: find["low", "low_est"],
+    high: find["high", "high_est"],
+});
 
 /// The UCDP GED format.
 struct Ucdp;
@@ -82,32 +86,7 @@ impl HeadedEvents for Ucdp {
     const EXPECTED: &'static str = "a UCDP GED header (`id,relid,year,...`)";
 
     fn columns(h: &Header, path: &Path) -> Result<Cols> {
-        let need = |aliases: &[&str]| h.need(path, "UCDP GED", aliases);
-        Ok(Cols {
-            id: need(&["id"])?,
-            year: h.find(&["year"]),
-            type_of_violence: need(&["type_of_violence"])?,
-            dyad_name: h.find(&["dyad_name"]),
-            conflict_name: h.find(&["conflict_name"]),
-            side: [need(&["side_a"])?, need(&["side_b"])?],
-            side_new_id: [h.find(&["side_a_new_id"]), h.find(&["side_b_new_id"])],
-            side_dset_id: [h.find(&["side_a_dset_id"]), h.find(&["side_b_dset_id"])],
-            gwno: [h.find(&["gwnoa"]), h.find(&["gwnob"])],
-            source_article: h.find(&["source_article"]),
-            where_prec: h.find(&["where_prec"]),
-            where_description: h.find(&["where_description"]),
-            where_coordinates: h.find(&["where_coordinates"]),
-            adm_1: h.find(&["adm_1"]),
-            latitude: h.find(&["latitude"]),
-            longitude: h.find(&["longitude"]),
-            country_id: need(&["country_id"])?,
-            date_prec: h.find(&["date_prec"]),
-            date_start: need(&["date_start"])?,
-            date_end: h.find(&["date_end"]),
-            best: need(&["best", "best_est"])?,
-            low: h.find(&["low", "low_est"]),
-            high: h.find(&["high", "high_est"]),
-        })
+        Cols::find(h, path)
     }
 
     fn source(input: &InputFile) -> Source {
@@ -233,14 +212,20 @@ fn parse_row(
 /// `gwnoa`/`gwnob` hold one Gleditsch-Ward number.
 fn sides(f: &[&str], c: &Cols, codes: &CodeIndex, event: &Event, year: i32) -> Vec<EventActor> {
     let mut actors = Vec::new();
+    let side = [c.side_a, c.side_b];
+    let gwno = [c.gwnoa, c.gwnob];
+    let ids = [
+        (c.side_a_new_id, c.side_a_dset_id),
+        (c.side_b_new_id, c.side_b_dset_id),
+    ];
     for (k, (role, col)) in [(ActorRole::SideA, "side_a"), (ActorRole::SideB, "side_b")]
         .into_iter()
         .enumerate()
     {
-        let Some(name) = cell(f, c.side[k]) else {
+        let Some(name) = cell(f, side[k]) else {
             continue;
         };
-        let actor_ref = cell(f, c.gwno[k])
+        let actor_ref = cell(f, gwno[k])
             .filter(|g| g.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|g| codes.resolve(Scheme::Gw, g, Some(year)).ok())
             .map(String::from);
@@ -251,7 +236,7 @@ fn sides(f: &[&str], c: &Cols, codes: &CodeIndex, event: &Event, year: i32) -> V
         } else {
             ActorKind::ArmedGroup
         };
-        let code = cell(f, c.side_new_id[k]).or_else(|| cell(f, c.side_dset_id[k]));
+        let code = cell(f, ids[k].0).or_else(|| cell(f, ids[k].1));
         actors.push(EventActor {
             actor_ref,
             actor_code: code.map(String::from),

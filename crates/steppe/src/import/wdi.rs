@@ -24,7 +24,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::csv_reader::CsvRecord;
-use super::events_common::{write_all, Header};
+use super::events_common::{header_columns, write_all, Header};
 use super::rows::{bad, import_opened, Opened, Outcome, Publisher, Reader, RowFormat, RowRules};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
@@ -74,25 +74,25 @@ struct DataLayout {
     years: Vec<(usize, i16)>,
 }
 
-struct CountryLayout {
-    code: usize,
-    region: usize,
-    table_name: Option<usize>,
-    short_name: Option<usize>,
-    long_name: Option<usize>,
-}
+header_columns!("WDI country metadata", struct CountryLayout {
+    code: need["country code"],
+    region: need["region"],
+    table_name: find["table name", "tablename"],
+    short_name: find["short name"],
+    long_name: find["long name"],
+});
 
-struct SeriesLayout {
-    code: usize,
-    name: usize,
-    topic: Option<usize>,
-    short_def: Option<usize>,
-    long_def: Option<usize>,
-    unit: Option<usize>,
-    aggregation: Option<usize>,
-    source: Option<usize>,
-    license: Option<usize>,
-}
+header_columns!("WDI series metadata", struct SeriesLayout {
+    code: need["series code", "indicator_code"],
+    name: need["indicator name", "indicator_name"],
+    topic: find["topic"],
+    short_def: find["short definition"],
+    long_def: find["long definition", "source_note"],
+    unit: find["unit of measure"],
+    aggregation: find["aggregation method"],
+    source: find["source", "source_organization"],
+    license: find["license type"],
+});
 
 enum Layout {
     Data(DataLayout),
@@ -126,29 +126,25 @@ pub fn import(
     wdi: &WdiOptions,
     options: &ImportOptions,
 ) -> Result<ImportReport> {
-    let mut opened = Vec::new();
-    for (paths, want) in [
+    let metadata = [
         (&wdi.country_metadata, WdiFileKind::CountryMetadata),
         (&wdi.series_metadata, WdiFileKind::SeriesMetadata),
-    ] {
-        for p in paths {
-            let o = open(p, options)?;
-            let kind = o.layout.layout.kind();
-            if kind != want {
-                return Err(Error::format(
-                    Location::file(p),
-                    format!(
-                        "expected a WDI {} file, but its header is that of a {} file",
-                        kind_name(want),
-                        kind_name(kind)
-                    ),
-                ));
-            }
-            opened.push(o);
+    ];
+    let given = metadata
+        .iter()
+        .flat_map(|(paths, kind)| paths.iter().map(|p| (p, Some(*kind))));
+    let all = given.chain(files.iter().map(|p| (p, None)));
+    let mut opened = Vec::new();
+    for (p, want) in all {
+        let o = open(p, options)?;
+        let kind = o.layout.layout.kind();
+        if let Some(want) = want.filter(|w| *w != kind) {
+            let (want, kind) = (kind_name(want), kind_name(kind));
+            let message =
+                format!("expected a WDI {want} file, but its header is that of a {kind} file");
+            return Err(Error::format(Location::file(p), message));
         }
-    }
-    for p in files {
-        opened.push(open(p, options)?);
+        opened.push(o);
     }
     // Metadata first, so data lines find their aggregates and indicators.
     opened.sort_by_key(|o| o.layout.layout.kind());
@@ -269,34 +265,16 @@ fn year_column(name: &str) -> Option<i16> {
 
 fn classify(h: &Header, path: &Path, line: u64) -> Result<Layout> {
     let at = |field: &str| Location::file(path).row(line).field(field);
+    let has = |aliases: &[&str]| h.find(aliases).is_some();
     // Series metadata: WDISeries.csv or Metadata_Indicator_*.csv.
-    if let (Some(code), Some(name)) = (
-        h.find(&["series code", "indicator_code"]),
-        h.find(&["indicator name", "indicator_name"]),
-    ) {
-        if h.find(&["country code"]).is_none() {
-            return Ok(Layout::Series(SeriesLayout {
-                code,
-                name,
-                topic: h.find(&["topic"]),
-                short_def: h.find(&["short definition"]),
-                long_def: h.find(&["long definition", "source_note"]),
-                unit: h.find(&["unit of measure"]),
-                aggregation: h.find(&["aggregation method"]),
-                source: h.find(&["source", "source_organization"]),
-                license: h.find(&["license type"]),
-            }));
-        }
+    let series =
+        has(&["series code", "indicator_code"]) && has(&["indicator name", "indicator_name"]);
+    if series && !has(&["country code"]) {
+        return Ok(Layout::Series(SeriesLayout::find(h, path)?));
     }
     // Country metadata: WDICountry.csv or Metadata_Country_*.csv.
-    if let (Some(code), Some(region)) = (h.find(&["country code"]), h.find(&["region"])) {
-        return Ok(Layout::Countries(CountryLayout {
-            code,
-            region,
-            table_name: h.find(&["table name", "tablename"]),
-            short_name: h.find(&["short name"]),
-            long_name: h.find(&["long name"]),
-        }));
+    if has(&["country code"]) && has(&["region"]) {
+        return Ok(Layout::Countries(CountryLayout::find(h, path)?));
     }
     // Data: strict, so that no column is silently dropped.
     let (mut cn, mut cc, mut iname, mut icode) = (None, None, None, None);
@@ -620,17 +598,12 @@ impl Ctx {
         self.new_indicators.push(Indicator {
             indicator_id: id.to_string(),
             name: name.to_string(),
-            definition: None,
-            unit: None,
-            topic: None,
-            aggregation_method: None,
             source_series_code: code.to_string(),
-            source_note: None,
-            license: None,
             source_id: self.source_id.clone(),
             source_locator: Some(format!(
                 "line {line} (name only: import WDISeries.csv or Metadata_Indicator_*.csv first for the definition)"
             )),
+            ..Default::default()
         });
         self.indicator_ids.insert(id.to_string());
     }
