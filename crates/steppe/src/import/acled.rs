@@ -281,45 +281,47 @@ fn parse_row(
 /// participant; a name given twice in one role is kept once.
 fn actors(f: &[&str], c: &Cols, event: &Event) -> Vec<EventActor> {
     let mut actors: Vec<EventActor> = Vec::new();
-    let mut push = |role: ActorRole, name: &str, kind: ActorKind, typ: Option<&str>, col: &str| {
+    // An actor's kind follows its `inter` code, which is also its `actor_type`.
+    let mut push = |role: ActorRole, name: &str, inter: Option<&str>, col: &str| {
         let name = name.trim();
-        if name.is_empty()
-            || actors
-                .iter()
-                .any(|a| a.role == role && a.actor_name == name)
-        {
-            return;
+        let known = actors
+            .iter()
+            .any(|a| a.role == role && a.actor_name == name);
+        if !name.is_empty() && !known {
+            actors.push(EventActor {
+                actor_type: inter.map(String::from),
+                ..actor(event, role, actor_kind(inter), name.to_string(), col)
+            });
         }
-        actors.push(EventActor {
-            actor_type: typ.map(String::from),
-            ..actor(event, role, kind, name.to_string(), col)
-        });
     };
     let sides = [
-        (ActorRole::Actor1, "actor1", "assoc_actor_1"),
-        (ActorRole::Actor2, "actor2", "assoc_actor_2"),
+        (
+            ActorRole::Actor1,
+            "actor1",
+            Some(c.actor1),
+            c.inter1,
+            "assoc_actor_1",
+            c.assoc1,
+        ),
+        (
+            ActorRole::Actor2,
+            "actor2",
+            c.actor2,
+            c.inter2,
+            "assoc_actor_2",
+            c.assoc2,
+        ),
     ];
-    let (actor, assoc, inter) = (
-        [Some(c.actor1), c.actor2],
-        [c.assoc1, c.assoc2],
-        [c.inter1, c.inter2],
-    );
-    for (k, (role, col, assoc_col)) in sides.into_iter().enumerate() {
-        let Some(actor_col) = actor[k] else {
+    for (role, col, actor_col, inter, assoc_col, assoc) in sides {
+        let Some(actor_col) = actor_col else {
             continue;
         };
-        let inter = cell(f, inter[k]);
+        let inter = cell(f, inter);
         if let Some(name) = cell(f, actor_col) {
-            push(role, name, actor_kind(inter), inter, col);
+            push(role, name, inter, col);
         }
-        for name in cell(f, assoc[k]).into_iter().flat_map(|a| a.split(';')) {
-            push(
-                ActorRole::Participant,
-                name,
-                ActorKind::Unknown,
-                None,
-                assoc_col,
-            );
+        for name in cell(f, assoc).into_iter().flat_map(|a| a.split(';')) {
+            push(ActorRole::Participant, name, None, assoc_col);
         }
     }
     actors

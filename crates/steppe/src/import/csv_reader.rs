@@ -97,12 +97,8 @@ impl CsvRecord {
         self.raw.clear();
         self.len = 0;
         self.line_end = false;
-        if self.fields.len() < 4096 {
-            self.fields.resize(4096, 0);
-        }
-        if self.ends.len() < 64 {
-            self.ends.resize(64, 0);
-        }
+        self.fields.resize(self.fields.len().max(4096), 0);
+        self.ends.resize(self.ends.len().max(64), 0);
     }
 }
 

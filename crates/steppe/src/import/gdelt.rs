@@ -212,23 +212,16 @@ impl Ctx {
 
 /// `SQLDATE`, checked together with `DATEADDED` (`YYYYMMDD` or `YYYYMMDDHHMMSS`).
 fn date(f: &[&str], cols: &Cols) -> std::result::Result<chrono::NaiveDate, Bad> {
-    let date = read_date(f[SQLDATE], "SQLDATE", parse_compact_date, "a YYYYMMDD date")?;
-    let added = f[cols.date_added];
-    let added_ok = match added.len() {
-        8 => parse_compact_date(added).is_some(),
-        14 => {
-            added.bytes().all(|b| b.is_ascii_digit())
-                && chrono::NaiveDateTime::parse_from_str(added, "%Y%m%d%H%M%S").is_ok()
+    let added = |s: &str| match s.len() {
+        14 if s.bytes().all(|b| b.is_ascii_digit()) => {
+            let t = chrono::NaiveDateTime::parse_from_str(s, "%Y%m%d%H%M%S");
+            t.ok().map(|t| t.date())
         }
-        _ => false,
+        _ => parse_compact_date(s),
     };
-    if !added_ok {
-        return Err(bad(
-            "DATEADDED",
-            "malformed_date",
-            format!("`{added}` is neither YYYYMMDD nor YYYYMMDDHHMMSS"),
-        ));
-    }
+    let date = read_date(f[SQLDATE], "SQLDATE", parse_compact_date, "a YYYYMMDD date")?;
+    let expected = "YYYYMMDD or YYYYMMDDHHMMSS";
+    read_date(f[cols.date_added], "DATEADDED", added, expected)?;
     Ok(date)
 }
 

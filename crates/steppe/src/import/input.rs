@@ -168,28 +168,20 @@ impl ZipMember {
     fn spawn(mut archive: zip::ZipArchive<File>, index: usize) -> ZipMember {
         let (tx, rx) = std::sync::mpsc::sync_channel(4);
         std::thread::spawn(move || {
-            let mut member = match archive.by_index(index) {
-                Ok(m) => m,
-                Err(e) => {
-                    let _ = tx.send(Err(std::io::Error::other(e)));
-                    return;
+            let mut send_chunks = || -> std::io::Result<()> {
+                let mut member = archive.by_index(index).map_err(std::io::Error::other)?;
+                loop {
+                    let mut buf = vec![0u8; 1 << 20];
+                    let n = member.read(&mut buf)?;
+                    buf.truncate(n);
+                    // Done at the end, or when the reader stopped early.
+                    if n == 0 || tx.send(Ok(buf)).is_err() {
+                        return Ok(());
+                    }
                 }
             };
-            loop {
-                let mut buf = vec![0u8; 1 << 20];
-                match member.read(&mut buf) {
-                    Ok(0) => return,
-                    Ok(n) => {
-                        buf.truncate(n);
-                        if tx.send(Ok(buf)).is_err() {
-                            return; // the reader stopped early
-                        }
-                    }
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                }
+            if let Err(e) = send_chunks() {
+                let _ = tx.send(Err(e));
             }
         });
         ZipMember {
