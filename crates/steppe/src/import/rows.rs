@@ -129,11 +129,8 @@ impl Publisher {
         let mut source = input.source(importer, &title, Some(self.license), version);
         source.publisher = Some(self.name.into());
         source.url = Some(self.url.into());
-        if let Some(terms) = self.terms {
-            let name = &input.name;
-            source.note = Some(format!(
-                "input file {name} imported by steppe {importer}; {terms}"
-            ));
+        if let (Some(terms), Some(note)) = (self.terms, &mut source.note) {
+            *note = format!("{note}; {terms}");
         }
         source
     }
