@@ -64,24 +64,20 @@ struct Cols {
     url: Option<usize>,
 }
 
+/// The layout of a row of `n` fields: 57 or 58 (1.0, the latter with SOURCEURL) or 61 (2.0).
 fn layout(n: usize) -> Option<Cols> {
-    match n {
-        57 | 58 => Some(Cols {
-            version: 1,
-            geo: [35, 42, 49],
-            lat: 4,
-            date_added: 56,
-            url: (n == 58).then_some(57),
-        }),
-        61 => Some(Cols {
-            version: 2,
-            geo: [35, 43, 51],
-            lat: 5,
-            date_added: 59,
-            url: Some(60),
-        }),
-        _ => None,
-    }
+    let (version, geo, lat, date_added, url) = match n {
+        57 | 58 => (1, [35, 42, 49], 4, 56, (n == 58).then_some(57)),
+        61 => (2, [35, 43, 51], 5, 59, Some(60)),
+        _ => return None,
+    };
+    Some(Cols {
+        version,
+        geo,
+        lat,
+        date_added,
+        url,
+    })
 }
 
 // Fixed columns (same in every layout).
@@ -232,13 +228,10 @@ fn parse_row(
     ctx: &Ctx,
     line: u64,
 ) -> std::result::Result<Option<(Event, Vec<EventActor>)>, Bad> {
-    let id: u64 = f[ID].parse().map_err(|_| {
-        bad(
-            "GLOBALEVENTID",
-            "malformed_number",
-            format!("`{}` is not an event id", f[ID]),
-        )
-    })?;
+    let detail = || format!("`{}` is not an event id", f[ID]);
+    let id: u64 = f[ID]
+        .parse()
+        .map_err(|_| bad("GLOBALEVENTID", "malformed_number", detail()))?;
     let date = date(f, cols)?;
     let year = chrono::Datelike::year(&date);
     // Countries: actors (CAMEO = ISO alpha-3 for countries) and places (FIPS 10-4).

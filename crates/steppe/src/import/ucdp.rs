@@ -160,11 +160,8 @@ fn parse_row(
 ) -> std::result::Result<(Event, Vec<EventActor>), Bad> {
     let id = f[c.id];
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad(
-            "id",
-            "malformed_number",
-            format!("`{id}` is not an event id"),
-        ));
+        let detail = format!("`{id}` is not an event id");
+        return Err(bad("id", "malformed_number", detail));
     }
     let (tov, event_class) = violence(f, c)?;
     let (start, end, year, date_precision) = dates(f, c)?;
