@@ -25,7 +25,9 @@ use std::path::{Path, PathBuf};
 
 use super::csv_reader::CsvRecord;
 use super::events_common::{header_columns, write_all, Header};
-use super::rows::{bad, import_opened, Opened, Outcome, Publisher, Reader, RowFormat, RowRules};
+use super::rows::{
+    bad, import_opened, Bad, Opened, Outcome, Publisher, Reader, RowFormat, RowRules,
+};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
@@ -235,6 +237,7 @@ impl RowFormat for Wdi {
     fn rules(&self, l: WdiLayout, run: &mut ImportRun) -> Result<WdiFile> {
         let view = run.view();
         let ctx = Ctx {
+            names: l.header.names.clone(),
             codes: view.code_index()?,
             entity_ids: view.entity_ids()?,
             indicator_ids: view.key_set(Table::Indicators, "indicator_id", None)?,
@@ -339,6 +342,8 @@ fn classify(h: &Header, path: &Path, line: u64) -> Result<Layout> {
 
 /// What the store holds, plus what this file has created so far.
 struct Ctx {
+    /// The header's column names.
+    names: Vec<String>,
     source_id: String,
     codes: CodeIndex,
     /// Entity ids of the store and those this file created.
@@ -350,6 +355,11 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// A line refused at `column`, named from the header.
+    fn bad_at(&self, column: usize, reason: &'static str, detail: impl Into<String>) -> Bad {
+        bad(&self.names[column], reason, detail)
+    }
+
     /// The entity of a country code: the crosswalk's (scheme `wb`, then `iso3`), else an
     /// entity of the store or of this file.
     fn resolve(&self, code: &str) -> Option<String> {
@@ -444,12 +454,7 @@ impl RowRules for WdiFile {
             Layout::Countries(l) => self.ctx.country_row(rec, l, line),
             Layout::Series(l) => self.ctx.series_row(rec, l, line),
         };
-        match outcome {
-            Ok(o) => o,
-            Err((column, reason, detail)) => {
-                Outcome::Reject(bad(&self.header.names[column], reason, detail))
-            }
-        }
+        outcome.unwrap_or_else(Outcome::Reject)
     }
 
     fn buffered(&self) -> usize {
@@ -476,14 +481,6 @@ fn is_footer(rec: &CsvRecord) -> bool {
         && (1..rec.len()).all(|i| rec.text(i).is_empty())
 }
 
-/// A line refused at a column (named from the header by [`WdiFile::row`]): the column, the
-/// reason and a detail.
-type Refusal = (usize, &'static str, String);
-
-fn bad_at(column: usize, reason: &'static str, detail: impl Into<String>) -> Refusal {
-    (column, reason, detail.into())
-}
-
 impl Data {
     /// A data line: one observation per year with a value, its entity and indicator
     /// resolved or created.
@@ -497,7 +494,7 @@ impl Data {
             match cell.parse::<f64>() {
                 Ok(v) if v.is_finite() => self.values.push((year, v)),
                 _ => {
-                    return Err(bad_at(
+                    return Err(ctx.bad_at(
                         i,
                         "malformed_number",
                         format!("`{cell}` is not a number (missing values are blank or `..`)"),
@@ -511,11 +508,7 @@ impl Data {
         let entity_id = ctx.entity_of(rec, l, line)?;
         let icode = rec.text(l.indicator_code).into_owned();
         if icode.is_empty() {
-            return Err(bad_at(
-                l.indicator_code,
-                "missing_value",
-                "no indicator code",
-            ));
+            return Err(ctx.bad_at(l.indicator_code, "missing_value", "no indicator code"));
         }
         let indicator_id = format!("wdi:{icode}");
         let mut key = |id: &str| {
@@ -524,7 +517,7 @@ impl Data {
         };
         let pair = (key(&entity_id), key(&indicator_id));
         if !self.seen_pairs.insert(pair) {
-            return Err(bad_at(
+            return Err(ctx.bad_at(
                 l.indicator_code,
                 "duplicate_row",
                 format!("{entity_id} / {icode} appears on an earlier line"),
@@ -555,7 +548,7 @@ impl Data {
 }
 
 /// What a line of a WDI file makes, or why it is refused.
-type Row = std::result::Result<Outcome, Refusal>;
+type Row = std::result::Result<Outcome, Bad>;
 
 impl Ctx {
     /// The entity of a data line: resolved, or created when the line names a plausible code.
@@ -564,7 +557,7 @@ impl Ctx {
         rec: &CsvRecord,
         l: &DataLayout,
         line: u64,
-    ) -> std::result::Result<String, Refusal> {
+    ) -> std::result::Result<String, Bad> {
         let code = rec.text(l.country_code).into_owned();
         if let Some(e) = self.resolve(&code) {
             return Ok(e);
@@ -575,7 +568,7 @@ impl Ctx {
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if !plausible || name.is_empty() {
-            return Err(bad_at(
+            return Err(self.bad_at(
                 l.country_code,
                 "unknown_code",
                 format!(
@@ -612,7 +605,7 @@ impl Ctx {
     fn country_row(&mut self, rec: &CsvRecord, l: &CountryLayout, line: u64) -> Row {
         let code = rec.text(l.code).into_owned();
         if code.is_empty() {
-            return Err(bad_at(l.code, "missing_value", "no country code"));
+            return Err(self.bad_at(l.code, "missing_value", "no country code"));
         }
         if self.resolve(&code).is_some() {
             return Ok(Outcome::Skip("entity_exists"));
@@ -641,7 +634,7 @@ impl Ctx {
         let name = rec.text(l.name).into_owned();
         for (value, i) in [(&code, l.code), (&name, l.name)] {
             if value.is_empty() {
-                return Err(bad_at(i, "missing_value", "empty"));
+                return Err(self.bad_at(i, "missing_value", "empty"));
             }
         }
         let id = format!("wdi:{code}");
