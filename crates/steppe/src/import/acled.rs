@@ -20,24 +20,23 @@
 //!   `actor_type`; each `;`-separated associated actor in role `participant`.
 //! - Text that is not UTF-8 is read as Windows-1252 (spreadsheet re-saves).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use super::csv_reader::CsvRecord;
 use super::events_common::{
-    admit_id, already_imported, bad, check_range, code_index, csv_reader, ensure_seeded, is_blank,
-    next_record, open_counted, parse_opt, raw_csv, record_line, reject, start_progress, text, Bad,
-    CsvReader, EventBuffer, Header, Record, SeenIds, Ticker,
+    actor, cell, check_year, coordinates, count, header_columns, parse_iso_date, precision, ranged,
+    read_date, Headed, HeadedEvents, HeadedFile, Header,
 };
-use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
+use super::rows::{bad, import_files, Bad, Outcome, Publisher};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
-    ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme,
+    ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme, Source,
 };
 use crate::schema::Table;
-use crate::store::Store;
-use crate::{Error, Location, Result};
+use crate::Result;
 
 /// The importer name recorded in the store.
 pub const IMPORTER: &str = "acled";
@@ -45,278 +44,125 @@ pub const IMPORTER: &str = "acled";
 /// The licence recorded on ACLED sources.
 pub const LICENSE: &str = "ACLED-terms";
 
-struct Cols {
-    id: usize,
-    date: usize,
-    year: Option<usize>,
-    time_precision: Option<usize>,
-    event_type: usize,
-    sub_event_type: Option<usize>,
-    actor: [usize; 2],
-    actor_opt2: bool,
-    assoc: [Option<usize>; 2],
-    inter: [Option<usize>; 2],
-    iso: Option<usize>,
-    gwno: Option<usize>,
-    iso3: Option<usize>,
-    admin1: Option<usize>,
-    location: Option<usize>,
-    latitude: usize,
-    longitude: usize,
-    geo_precision: Option<usize>,
-    source: Option<usize>,
-    notes: Option<usize>,
-    fatalities: usize,
-}
+const PUBLISHER: Publisher = Publisher {
+    name: "Armed Conflict Location & Event Data (ACLED)",
+    url: "https://acleddata.com/",
+    license: LICENSE,
+    terms: Some(
+        "ACLED's terms of use forbid redistributing its rows or giving others access to them \
+         (acleddata.com terms of use)",
+    ),
+};
 
-fn columns(h: &Header, path: &Path, line: u64) -> Result<Cols> {
-    let at = |name: &str| Location::file(path).row(line).field(name);
-    let need = |aliases: &[&str]| {
-        h.find(aliases).ok_or_else(|| {
-            Error::format(
-                at(aliases[0]),
-                format!(
-                    "the ACLED header has no `{}` column (found: {})",
-                    aliases[0],
-                    h.names.join(",")
-                ),
-            )
-        })
-    };
-    let (iso, gwno, iso3) = (h.find(&["iso"]), h.find(&["gwno"]), h.find(&["iso3"]));
-    if iso.is_none() && gwno.is_none() && iso3.is_none() {
-        return Err(Error::format(
-            at("iso"),
-            "the ACLED header has no country code column (`iso`, `gwno` or `iso3`)",
-        ));
-    }
-    let actor2 = h.find(&["actor2"]);
-    Ok(Cols {
-        id: need(&["event_id_cnty"])?,
-        date: need(&["event_date"])?,
-        year: h.find(&["year"]),
-        time_precision: h.find(&["time_precision"]),
-        event_type: need(&["event_type"])?,
-        sub_event_type: h.find(&["sub_event_type"]),
-        actor: [need(&["actor1"])?, actor2.unwrap_or(0)],
-        actor_opt2: actor2.is_some(),
-        assoc: [
-            h.find(&["assoc_actor_1", "ally_actor_1"]),
-            h.find(&["assoc_actor_2", "ally_actor_2"]),
-        ],
-        inter: [h.find(&["inter1"]), h.find(&["inter2"])],
-        iso,
-        gwno,
-        iso3,
-        admin1: h.find(&["admin1"]),
-        location: h.find(&["location"]),
-        latitude: need(&["latitude"])?,
-        longitude: need(&["longitude"])?,
-        geo_precision: h.find(&["geo_precision"]),
-        source: h.find(&["source"]),
-        notes: h.find(&["notes"]),
-        fatalities: need(&["fatalities"])?,
-    })
-}
+header_columns!("ACLED", struct Cols {
+    id: need["event_id_cnty"],
+    date: need["event_date"],
+    year: find["year"],
+    time_precision: find["time_precision"],
+    event_type: need["event_type"],
+    sub_event_type: find["sub_event_type"],
+    actor1: need["actor1"],
+    actor2: find["actor2"],
+    assoc1: find["assoc_actor_1", "ally_actor_1"],
+    assoc2: find["assoc_actor_2", "ally_actor_2"],
+    inter1: find["inter1"],
+    inter2: find["inter2"],
+    iso: find["iso"],
+    gwno: find["gwno"],
+    iso3: find["iso3"],
+    admin1: find["admin1"],
+    location: find["location"],
+    latitude: need["latitude"],
+    longitude: need["longitude"],
+    geo_precision: find["geo_precision"],
+    source: find["source"],
+    notes: find["notes"],
+    fatalities: need["fatalities"],
+});
 
-struct Opened {
-    input: InputFile,
-    rdr: CsvReader<Box<dyn Read + Send>>,
-    ticker: Ticker,
-    header: Header,
-    cols: Cols,
-}
+/// The ACLED format.
+struct Acled;
 
-fn open(path: &Path, options: &ImportOptions) -> Result<Opened> {
-    let input = InputFile::inspect(path)?;
-    input.require_content(".csv", options.max_expanded_bytes)?;
-    let (reader, ticker) = open_counted(&input, ".csv", options)?;
-    let mut rdr = csv_reader(reader);
-    let mut rec = Record::default();
-    loop {
-        if !next_record(&mut rdr, &mut rec, path)? {
-            return Err(Error::format(
-                Location::file(path).row(1),
-                "empty file: expected an ACLED header (`event_id_cnty,event_date,year,...`)",
+impl HeadedEvents for Acled {
+    type Cols = Cols;
+    const IMPORTER: &'static str = IMPORTER;
+    const ID_FIELD: &'static str = "event_id_cnty";
+    const PREFIX: &'static str = "acled:";
+    const EXPECTED: &'static str = "an ACLED header (`event_id_cnty,event_date,year,...`)";
+
+    fn columns(h: &Header, path: &Path) -> Result<Cols> {
+        let c = Cols::find(h, path)?;
+        if c.iso.is_none() && c.gwno.is_none() && c.iso3.is_none() {
+            return Err(h.error(
+                path,
+                "iso",
+                "the ACLED header has no country code column (`iso`, `gwno` or `iso3`)",
             ));
         }
-        if !is_blank(&rec) {
-            break;
+        Ok(c)
+    }
+
+    fn source(input: &InputFile) -> Source {
+        let title = format!("ACLED export ({})", input.name);
+        Source {
+            redistributable: false,
+            ..PUBLISHER.source(IMPORTER, input, title, None)
         }
     }
-    let header = Header::new(&rec);
-    let cols = columns(&header, path, record_line(&rec))?;
-    Ok(Opened {
-        input,
-        rdr,
-        ticker,
-        header,
-        cols,
-    })
+
+    fn begun(run: &mut ImportRun) {
+        for t in [Table::Events, Table::EventActors, Table::Rejects] {
+            run.transaction().mark_not_redistributable(t);
+        }
+    }
+
+    fn event(file: &mut HeadedFile<Acled>, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)> {
+        if let Err(b) = file.header.check_width(rec) {
+            return Outcome::Reject(b);
+        }
+        let owned: Vec<String> = (0..rec.len()).map(|i| rec.text(i).into_owned()).collect();
+        let f: Vec<&str> = owned.iter().map(String::as_str).collect();
+        parse_row(&f, &file.cols, &file.codes, &file.source_id, rec.line()).into()
+    }
 }
 
 /// Imports ACLED CSV exports into the store at `out`. Every header is checked before
 /// anything is written.
 pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<ImportReport> {
-    let mut opened = Vec::new();
-    for p in files {
-        opened.push(open(p, options)?);
-    }
-    let mut report = ImportReport::default();
-    for o in opened {
-        import_one(o, out, options, &mut report)?;
-    }
-    Ok(report)
+    import_files(&Headed(Acled), files, out, options)
 }
 
-fn import_one(
-    mut o: Opened,
-    out: &Path,
-    options: &ImportOptions,
-    report: &mut ImportReport,
-) -> Result<()> {
-    if options.reimport == Reimport::Skip && already_imported(out, IMPORTER, &o.input.sha256)? {
-        report.skipped_files.push(o.input.name.clone());
-        return Ok(());
-    }
-    let source_id = o.input.source_id(IMPORTER);
-    ensure_seeded(out, options)?;
-    let store = Store::open(out)?;
-    let codes = code_index(&store, &source_id)?;
-    let mut seen = SeenIds::load(&store, "acled:", &source_id)?;
-    drop(store);
-    let mut source = o.input.source(
-        IMPORTER,
-        &format!("ACLED export ({})", o.input.name),
-        Some(LICENSE),
-        None,
-    );
-    source.publisher = Some("Armed Conflict Location & Event Data (ACLED)".into());
-    source.url = Some("https://acleddata.com/".into());
-    source.redistributable = false;
-    source.note = Some(format!(
-        "input file {} imported by steppe acled; ACLED's terms of use forbid redistributing \
-         its rows or giving others access to them (acleddata.com terms of use)",
-        o.input.name
-    ));
-    let Some(mut run) = ImportRun::begin(out, IMPORTER, &o.input, source, options)? else {
-        report.skipped_files.push(o.input.name.clone());
-        return Ok(());
-    };
-    for t in [Table::Events, Table::EventActors, Table::Rejects] {
-        run.transaction().mark_not_redistributable(t);
-    }
-    start_progress(&o.input, options);
-    let mut rec = Record::default();
-    let mut buf = EventBuffer::default();
-    while next_record(&mut o.rdr, &mut rec, &o.input.path)? {
-        if is_blank(&rec) {
-            continue;
-        }
-        let line = record_line(&rec);
-        run.read_row();
-        o.ticker.row()?;
-        let raw = raw_csv(&rec);
-        if !o.header.fits(rec.len()) {
-            run.reject(
-                line,
-                None,
-                "wrong_column_count",
-                format!(
-                    "{} fields, the header has {}{}",
-                    rec.len(),
-                    o.header.len(),
-                    if rec.len() < o.header.len() {
-                        " (truncated record?)"
-                    } else {
-                        ""
-                    }
-                ),
-                raw,
-            )?;
-            continue;
-        }
-        let owned: Vec<String> = (0..rec.len()).map(|i| text(&rec, i).into_owned()).collect();
-        let f: Vec<&str> = owned.iter().map(String::as_str).collect();
-        match parse_row(&f, &o.cols, &codes, &source_id, line) {
-            Err(b) => reject(&mut run, line, b, raw)?,
-            Ok((event, actors)) => {
-                if admit_id(
-                    &mut run,
-                    &mut seen,
-                    &event.event_id,
-                    line,
-                    "event_id_cnty",
-                    raw,
-                )? {
-                    buf.events.push(event);
-                    buf.actors.extend(actors);
-                    run.accept(1);
-                    buf.maybe_flush(&mut run)?;
-                }
-            }
-        }
-    }
-    buf.flush(&mut run)?;
-    o.ticker.finish();
-    report.files.push(run.finish()?);
-    Ok(())
-}
-
+/// A month's English name or its three-letter (or `Sept`) abbreviation, any case.
 fn month(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let n = name.to_ascii_lowercase();
-    if n.len() < 3 {
-        return None;
+    if name.eq_ignore_ascii_case("sept") {
+        return Some(9);
     }
-    MONTHS
-        .iter()
-        .position(|m| {
-            *m == n || (n.len() == 3 && m.starts_with(&n)) || (n == "sept" && *m == "september")
-        })
-        .map(|i| i as u32 + 1)
+    name.parse::<chrono::Month>()
+        .ok()
+        .map(|m| m.number_from_month())
 }
 
 /// Parses the date formats ACLED exports have used.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    if let Some(d) = super::events_common::parse_iso_date(s) {
+    if let Some(d) = parse_iso_date(s) {
         return Some(d);
     }
     let parts: Vec<&str> = s.split(['-', ' ']).filter(|p| !p.is_empty()).collect();
     let [d, m, y] = parts.as_slice() else {
         return None;
     };
-    if !(1..=2).contains(&d.len()) || !d.bytes().all(|b| b.is_ascii_digit()) {
+    let digits = |s: &str, lens: [usize; 2]| {
+        lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(d, [1, 2]) || !digits(y, [2, 4]) {
         return None;
     }
-    if !y.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let year: i32 = match y.len() {
-        4 => y.parse().ok()?,
-        2 => {
-            let yy: i32 = y.parse().ok()?;
-            if yy < 70 {
-                2000 + yy
-            } else {
-                1900 + yy
-            }
-        }
-        _ => return None,
+    let year: i32 = y.parse().ok()?;
+    let year = match (y.len(), year) {
+        (4, _) => year,
+        (_, 0..=69) => 2000 + year,
+        _ => 1900 + year,
     };
     NaiveDate::from_ymd_opt(year, month(m)?, d.parse().ok()?)
 }
@@ -335,21 +181,49 @@ fn event_class(t: &str) -> EventClass {
     }
 }
 
+/// An `inter` code of a rebel group (2), political militia (3) or identity militia (4), or
+/// its name, is an armed group.
 fn actor_kind(inter: Option<&str>) -> ActorKind {
-    match inter.map(|s| s.trim().to_ascii_lowercase()) {
-        Some(i)
-            if matches!(i.as_str(), "2" | "3" | "4")
-                || i.contains("rebel")
-                || i.contains("militia") =>
-        {
-            ActorKind::ArmedGroup
-        }
-        _ => ActorKind::Unknown,
+    let i = inter.unwrap_or_default().trim().to_ascii_lowercase();
+    let armed = ["rebel", "militia"].iter().any(|w| i.contains(w));
+    if armed || matches!(i.as_str(), "2" | "3" | "4") {
+        return ActorKind::ArmedGroup;
     }
+    ActorKind::Unknown
 }
 
-fn get<'a>(f: &[&'a str], i: Option<usize>) -> Option<&'a str> {
-    i.and_then(|i| f.get(i)).copied().filter(|s| !s.is_empty())
+/// The event's date, its year (agreeing with `year` when present) and its precision.
+fn when(f: &[&str], c: &Cols) -> std::result::Result<(NaiveDate, i32, DatePrecision), Bad> {
+    let formats =
+        "a date in a known ACLED format (2020-05-09, 09 May 2020, 01-January-2015, 9-May-20)";
+    let date = read_date(f[c.date], "event_date", parse_date, formats)?;
+    let year = check_year(cell(f, c.year), date, "event_date")?;
+    let codes = [
+        DatePrecision::Day,
+        DatePrecision::Week,
+        DatePrecision::Month,
+    ];
+    let precision = precision(cell(f, c.time_precision), "time_precision", &codes)?;
+    Ok((date, year, precision))
+}
+
+/// The event's country: `iso` (ISO 3166 numeric), else `gwno`, else `iso3`.
+fn country(f: &[&str], c: &Cols, codes: &CodeIndex, year: i32) -> std::result::Result<String, Bad> {
+    let columns = [
+        (Scheme::Acled, "iso", c.iso),
+        (Scheme::Gw, "gwno", c.gwno),
+        (Scheme::Iso3, "iso3", c.iso3),
+    ];
+    let Some((scheme, field, code)) = columns
+        .into_iter()
+        .find_map(|(scheme, field, i)| Some((scheme, field, cell(f, i)?)))
+    else {
+        return Err(bad("iso", "missing_value", "no country code"));
+    };
+    codes
+        .resolve(scheme, code, Some(year))
+        .map(str::to_string)
+        .map_err(|e| bad(field, "unknown_code", e.to_string()))
 }
 
 fn parse_row(
@@ -363,93 +237,23 @@ fn parse_row(
     if id.is_empty() {
         return Err(bad("event_id_cnty", "missing_value", "empty"));
     }
-    let date = parse_date(f[c.date]).ok_or_else(|| {
-        bad(
-            "event_date",
-            "malformed_date",
-            format!(
-                "`{}` is not a date in a known ACLED format (2020-05-09, 09 May 2020, 01-January-2015, 9-May-20)",
-                f[c.date]
-            ),
-        )
-    })?;
-    let year = chrono::Datelike::year(&date);
-    if let Some(y) = parse_opt::<i32>(get(f, c.year), "year")? {
-        if y != year {
-            return Err(bad(
-                "event_date",
-                "inconsistent",
-                format!("{date} is not in the row's year {y}"),
-            ));
-        }
-    }
-    let date_precision = match parse_opt::<i8>(get(f, c.time_precision), "time_precision")? {
-        None => DatePrecision::Unknown,
-        Some(1) => DatePrecision::Day,
-        Some(2) => DatePrecision::Week,
-        Some(3) => DatePrecision::Month,
-        Some(o) => {
-            return Err(bad(
-                "time_precision",
-                "out_of_range",
-                format!("{o} is not 1, 2 or 3"),
-            ))
-        }
-    };
-    let country = if let Some(iso) = get(f, c.iso) {
-        codes
-            .resolve(Scheme::Acled, iso, Some(year))
-            .map_err(|e| (e, "iso"))
-    } else if let Some(g) = get(f, c.gwno) {
-        codes
-            .resolve(Scheme::Gw, g, Some(year))
-            .map_err(|e| (e, "gwno"))
-    } else if let Some(i3) = get(f, c.iso3) {
-        codes
-            .resolve(Scheme::Iso3, i3, Some(year))
-            .map_err(|e| (e, "iso3"))
-    } else {
-        return Err(bad("iso", "missing_value", "no country code"));
-    };
-    let country = country
-        .map_err(|(e, field)| bad(field, "unknown_code", e.to_string()))?
-        .to_string();
-    let lat: Option<f64> = check_range(
-        parse_opt(get(f, Some(c.latitude)), "latitude")?,
-        -90.0,
-        90.0,
-        "latitude",
+    let (date, year, date_precision) = when(f, c)?;
+    let country = country(f, c, codes, year)?;
+    let (latitude, longitude) = coordinates(
+        (cell(f, c.latitude), "latitude"),
+        (cell(f, c.longitude), "longitude"),
     )?;
-    let lon: Option<f64> = check_range(
-        parse_opt(get(f, Some(c.longitude)), "longitude")?,
-        -180.0,
-        180.0,
-        "longitude",
-    )?;
-    let geo: Option<i8> = check_range(
-        parse_opt(get(f, c.geo_precision), "geo_precision")?,
-        1.0,
-        3.0,
-        "geo_precision",
-    )?;
-    let fatalities: Option<i32> = check_range(
-        parse_opt(get(f, Some(c.fatalities)), "fatalities")?,
-        0.0,
-        i32::MAX as f64,
-        "fatalities",
-    )?;
+    let geo: Option<i8> = ranged(cell(f, c.geo_precision), "geo_precision", 1.0, 3.0)?;
     let etype = f[c.event_type];
-    let title = match (etype, get(f, c.sub_event_type)) {
+    let title = match (etype, cell(f, c.sub_event_type)) {
         ("", _) => None,
         (t, Some(sub)) => Some(format!("{t}: {sub}")),
         (t, None) => Some(t.to_string()),
     };
-    let event_id = format!("acled:{id}");
-    let year16 = year as i16;
-    let s = |i: Option<usize>| get(f, i).map(String::from);
+    let s = |i: Option<usize>| cell(f, i).map(String::from);
     let event = Event {
-        event_id: event_id.clone(),
-        year: Some(year16),
+        event_id: format!("acled:{id}"),
+        year: Some(year as i16),
         event_class: event_class(etype),
         title,
         description: s(c.notes),
@@ -458,78 +262,69 @@ fn parse_row(
         country_id: Some(country),
         admin1: s(c.admin1),
         location_name: s(c.location),
-        latitude: lat,
-        longitude: lon,
+        latitude,
+        longitude,
         geo_precision: geo,
         geo_precision_scheme: geo.map(|_| "acled_geo".to_string()),
-        fatalities_best: fatalities,
+        fatalities_best: count(cell(f, c.fatalities), "fatalities")?,
         source_id: source_id.to_string(),
         source_locator: s(c.source),
         source_line: Some(line as i64),
         derivation: Derivation::AsPublished,
         ..Default::default()
     };
+    let actors = actors(f, c, &event);
+    Ok((event, actors))
+}
+
+/// `actor1`/`actor2` with their `inter` codes, then each `;`-separated associated actor as a
+/// participant; a name given twice in one role is kept once.
+fn actors(f: &[&str], c: &Cols, event: &Event) -> Vec<EventActor> {
     let mut actors: Vec<EventActor> = Vec::new();
-    let mut push =
-        |role: ActorRole, name: &str, kind: ActorKind, typ: Option<String>, col: &str| {
-            let name = name.trim();
-            if name.is_empty()
-                || actors
-                    .iter()
-                    .any(|a| a.role == role && a.actor_name == name)
-            {
-                return;
-            }
+    // An actor's kind follows its `inter` code, which is also its `actor_type`.
+    let mut push = |role: ActorRole, name: &str, inter: Option<&str>, col: &str| {
+        let name = name.trim();
+        let known = actors
+            .iter()
+            .any(|a| a.role == role && a.actor_name == name);
+        if !name.is_empty() && !known {
             actors.push(EventActor {
-                event_id: event_id.clone(),
-                year: Some(year16),
-                role,
-                actor_kind: kind,
-                actor_name: name.to_string(),
-                actor_ref: None,
-                actor_code: None,
-                actor_type: typ,
-                source_id: source_id.to_string(),
-                source_locator: Some(col.to_string()),
-                source_line: Some(line as i64),
-                cited_source_id: None,
+                actor_type: inter.map(String::from),
+                ..actor(event, role, actor_kind(inter), name.to_string(), col)
             });
-        };
-    for k in 0..2 {
-        if k == 1 && !c.actor_opt2 {
+        }
+    };
+    let sides = [
+        (
+            ActorRole::Actor1,
+            "actor1",
+            Some(c.actor1),
+            c.inter1,
+            "assoc_actor_1",
+            c.assoc1,
+        ),
+        (
+            ActorRole::Actor2,
+            "actor2",
+            c.actor2,
+            c.inter2,
+            "assoc_actor_2",
+            c.assoc2,
+        ),
+    ];
+    for (role, col, actor_col, inter, assoc_col, assoc) in sides {
+        let Some(actor_col) = actor_col else {
             continue;
+        };
+        let inter = cell(f, inter);
+        if let Some(name) = cell(f, actor_col) {
+            push(role, name, inter, col);
         }
-        let inter = get(f, c.inter[k]);
-        if let Some(name) = get(f, Some(c.actor[k])) {
-            push(
-                if k == 0 {
-                    ActorRole::Actor1
-                } else {
-                    ActorRole::Actor2
-                },
-                name,
-                actor_kind(inter),
-                inter.map(String::from),
-                if k == 0 { "actor1" } else { "actor2" },
-            );
-        }
-        if let Some(assoc) = get(f, c.assoc[k]) {
-            for name in assoc.split(';') {
-                push(
-                    ActorRole::Participant,
-                    name,
-                    ActorKind::Unknown,
-                    None,
-                    if k == 0 {
-                        "assoc_actor_1"
-                    } else {
-                        "assoc_actor_2"
-                    },
-                );
-            }
+        for name in cell(f, assoc).into_iter().flat_map(|a| a.split(';')) {
+            push(ActorRole::Participant, name, None, assoc_col);
         }
     }
-    Ok((event, actors))
+    actors
 }
 
 #[cfg(test)]

@@ -17,24 +17,33 @@
 //!   action's place or an actor's place; others are skipped (`country_filter`).
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    already_imported, bad, check_range, code_index, ensure_seeded, open_counted,
-    parse_compact_date, parse_opt, reject, start_progress, user_code_index, Bad, EventBuffer,
-    IdStatus, SeenIds,
+    actor, cell, coordinates, count, parse_compact_date, parse_opt, ranged, read_date, Events,
 };
-use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
+use super::rows::{bad, bad_row, import_files, Bad, Outcome, Publisher, Reader, RowFormat};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
-    ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme,
+    ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme, Source,
 };
 use crate::store::Store;
 use crate::{Error, Location, Result};
 
 /// The importer name recorded in the store.
 pub const IMPORTER: &str = "gdelt";
+
+const PUBLISHER: Publisher = Publisher {
+    name: "The GDELT Project",
+    url: "https://www.gdeltproject.org/data.html",
+    license: "GDELT-terms",
+    terms: Some(
+        "GDELT data are open for any use with attribution (gdeltproject.org/about.html#termsofuse)",
+    ),
+};
 
 /// GDELT-specific options.
 #[derive(Debug, Clone, Default)]
@@ -55,24 +64,20 @@ struct Cols {
     url: Option<usize>,
 }
 
+/// The layout of a row of `n` fields: 57 or 58 (1.0, the latter with SOURCEURL) or 61 (2.0).
 fn layout(n: usize) -> Option<Cols> {
-    match n {
-        57 | 58 => Some(Cols {
-            version: 1,
-            geo: [35, 42, 49],
-            lat: 4,
-            date_added: 56,
-            url: (n == 58).then_some(57),
-        }),
-        61 => Some(Cols {
-            version: 2,
-            geo: [35, 43, 51],
-            lat: 5,
-            date_added: 59,
-            url: Some(60),
-        }),
-        _ => None,
-    }
+    let (version, geo, lat, date_added, url) = match n {
+        57 | 58 => (1, [35, 42, 49], 4, 56, (n == 58).then_some(57)),
+        61 => (2, [35, 43, 51], 5, 59, Some(60)),
+        _ => return None,
+    };
+    Some(Cols {
+        version,
+        geo,
+        lat,
+        date_added,
+        url,
+    })
 }
 
 // Fixed columns (same in every layout).
@@ -98,195 +103,122 @@ pub fn import(
     let filter: HashSet<String> = if gdelt.countries.is_empty() {
         HashSet::new()
     } else {
-        let index = user_code_index(out)?;
-        let mut set = HashSet::new();
-        for c in gdelt.countries.iter().flat_map(|c| c.split(',')) {
-            let c = c.trim();
-            if c.is_empty() {
+        let index = Store::open_or_bundled(out)?.code_index()?;
+        let codes = gdelt
+            .countries
+            .iter()
+            .flat_map(|c| c.split(','))
+            .map(str::trim);
+        codes
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                index
+                    .resolve_any(c, None)
+                    .map(String::from)
+                    .map_err(Error::from)
+            })
+            .collect::<Result<_>>()?
+    };
+    import_files(&Gdelt { filter }, files, out, options)
+}
+
+/// The GDELT format, with the events kept by the country filter.
+struct Gdelt {
+    filter: HashSet<String>,
+}
+
+impl RowFormat for Gdelt {
+    type Layout = ();
+    type Rules = Events;
+    const IMPORTER: &'static str = IMPORTER;
+
+    fn reader(&self, content: Box<dyn Read + Send>, path: &Path) -> Reader {
+        CsvReader::tab_separated(content, path)
+    }
+
+    /// A file whose first line has no tab is not a GDELT export (a comma-separated export of
+    /// a query, say): refused before anything is written. There is no header: the first line
+    /// is data.
+    fn layout(&self, r: &mut Reader, path: &Path) -> Result<((), Option<CsvRecord>)> {
+        let mut rec = CsvRecord::default();
+        while r.read(&mut rec)? {
+            if rec.is_blank() {
                 continue;
             }
-            set.insert(index.resolve_any(c, None)?.to_string());
+            if rec.len() < 2 {
+                return Err(Error::format(
+                    Location::file(path).row(rec.line()).field("GLOBALEVENTID"),
+                    "not a GDELT event export: GDELT files are tab-separated with 57, 58 or 61 \
+                     fields and no header",
+                ));
+            }
+            return Ok(((), Some(rec)));
         }
-        set
-    };
-    let mut inputs = Vec::new();
-    for p in files {
-        let input = InputFile::inspect(p)?;
-        check_first_line(&input, options)?;
-        inputs.push(input);
+        Err(super::input::empty_input(path))
     }
-    let mut report = ImportReport::default();
-    for input in inputs {
-        import_one(&input, out, &filter, options, &mut report)?;
-    }
-    Ok(report)
-}
 
-/// A file whose first line has no tab is not a GDELT export (a comma-separated export of a
-/// query, say): refuse it before anything is written.
-fn check_first_line(input: &InputFile, options: &ImportOptions) -> Result<()> {
-    input.require_content(".csv", options.max_expanded_bytes)?;
-    let reader = input.open(".csv", options.max_expanded_bytes)?;
-    let mut reader = BufReader::new(reader);
-    let mut buf = Vec::new();
-    let mut line = 0u64;
-    loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(&input.path, e))?;
-        if n == 0 {
-            return Err(super::input::empty_input(&input.path));
-        }
-        line += 1;
-        let l = trim_eol(&buf);
-        if l.is_empty() {
-            continue;
-        }
-        if !l.contains(&b'\t') {
-            return Err(Error::format(
-                Location::file(&input.path).row(line).field("GLOBALEVENTID"),
-                "not a GDELT event export: GDELT files are tab-separated with 57, 58 or 61 fields \
-                 and no header",
-            ));
-        }
-        return Ok(());
+    fn source(&self, input: &InputFile, _: &()) -> Source {
+        let title = format!("GDELT event export {}", input.name);
+        PUBLISHER.source(IMPORTER, input, title, None)
+    }
+
+    fn rules(&self, _: (), run: &mut ImportRun) -> Result<Self::Rules> {
+        let ctx = Ctx {
+            codes: run.view().code_index()?,
+            filter: self.filter.clone(),
+            source_id: run.source_id().to_string(),
+        };
+        let parse = Box::new(move |rec: &CsvRecord| ctx.event(rec));
+        Events::new(parse, "GLOBALEVENTID", run, "gdelt")
     }
 }
 
-fn trim_eol(buf: &[u8]) -> &[u8] {
-    let l = buf.strip_suffix(b"\n").unwrap_or(buf);
-    l.strip_suffix(b"\r").unwrap_or(l)
-}
-
-struct Ctx<'a> {
+/// One file's crosswalk, country filter and source.
+struct Ctx {
     codes: CodeIndex,
-    filter: &'a HashSet<String>,
+    filter: HashSet<String>,
     source_id: String,
 }
 
-fn import_one(
-    input: &InputFile,
-    out: &Path,
-    filter: &HashSet<String>,
-    options: &ImportOptions,
-    report: &mut ImportReport,
-) -> Result<()> {
-    if options.reimport == Reimport::Skip && already_imported(out, IMPORTER, &input.sha256)? {
-        report.skipped_files.push(input.name.clone());
-        return Ok(());
-    }
-    let source_id = input.source_id(IMPORTER);
-    ensure_seeded(out, options)?;
-    let store = Store::open(out)?;
-    let ctx = Ctx {
-        codes: code_index(&store, &source_id)?,
-        filter,
-        source_id: source_id.clone(),
-    };
-    let mut seen = SeenIds::load(&store, "gdelt", &source_id)?;
-    drop(store);
-    let mut source = input.source(
-        IMPORTER,
-        &format!("GDELT event export {}", input.name),
-        Some("GDELT-terms"),
-        None,
-    );
-    source.publisher = Some("The GDELT Project".into());
-    source.url = Some("https://www.gdeltproject.org/data.html".into());
-    source.note = Some(format!(
-        "input file {} imported by steppe gdelt; GDELT data are open for any use with attribution \
-         (gdeltproject.org/about.html#termsofuse)",
-        input.name
-    ));
-    let Some(mut run) = ImportRun::begin(out, IMPORTER, input, source, options)? else {
-        report.skipped_files.push(input.name.clone());
-        return Ok(());
-    };
-    start_progress(input, options);
-    let (reader, mut ticker) = open_counted(input, ".csv", options)?;
-    let mut reader = BufReader::with_capacity(1 << 20, reader);
-    let mut buf = Vec::new();
-    let mut line = 0u64;
-    let mut out_buf = EventBuffer::default();
-    loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(&input.path, e))?;
-        if n == 0 {
-            break;
+impl Ctx {
+    /// The record's event and actors, or a skip or reject.
+    fn event(&self, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)> {
+        if let Err(e) = std::str::from_utf8(rec.raw()) {
+            return Outcome::Reject(bad_row("invalid_utf8", format!("not UTF-8: {e}")));
         }
-        line += 1;
-        let mut raw = trim_eol(&buf);
-        if line == 1 {
-            raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
-        }
-        if raw.iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
-        }
-        run.read_row();
-        ticker.row()?;
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => t,
-            Err(e) => {
-                run.reject(line, None, "invalid_utf8", format!("not UTF-8: {e}"), raw)?;
-                continue;
-            }
-        };
-        let f: Vec<&str> = text.split('\t').collect();
+        let f: Vec<&str> = (0..rec.len()).map(|i| rec.utf8(i).unwrap_or("")).collect();
         let Some(cols) = layout(f.len()) else {
-            run.reject(
-                line,
-                None,
-                "wrong_column_count",
-                format!(
-                    "{} tab-separated fields; GDELT rows have 57, 58 (1.0) or 61 (2.0){}",
-                    f.len(),
-                    if f.len() < 57 {
-                        " (truncated line?)"
-                    } else {
-                        ""
-                    }
-                ),
-                raw,
-            )?;
-            continue;
+            let n = f.len();
+            let short = if n < 57 { " (truncated line?)" } else { "" };
+            let detail = format!(
+                "{n} tab-separated fields; GDELT rows have 57, 58 (1.0) or 61 (2.0){short}"
+            );
+            return Outcome::Reject(bad_row("wrong_column_count", detail));
         };
-        if f[ID].trim().eq_ignore_ascii_case("GLOBALEVENTID") {
-            run.skip("header_row");
-            continue;
+        if f[ID].eq_ignore_ascii_case("GLOBALEVENTID") {
+            return Outcome::Skip("header_row");
         }
-        match parse_row(&f, &cols, &ctx, line) {
-            Err(b) => reject(&mut run, line, b, raw)?,
-            Ok(None) => run.skip("country_filter"),
-            Ok(Some((event, actors))) => match seen.check(&event.event_id) {
-                IdStatus::InStore => run.skip("already_in_store"),
-                IdStatus::DuplicateInFile => run.reject(
-                    line,
-                    Some("GLOBALEVENTID"),
-                    "duplicate_id",
-                    format!("event {} appears earlier in this file", event.event_id),
-                    raw,
-                )?,
-                IdStatus::New => {
-                    out_buf.events.push(event);
-                    out_buf.actors.extend(actors);
-                    run.accept(1);
-                    out_buf.maybe_flush(&mut run)?;
-                }
-            },
+        match parse_row(&f, &cols, self, rec.line()) {
+            Err(b) => Outcome::Reject(b),
+            Ok(None) => Outcome::Skip("country_filter"),
+            Ok(Some(e)) => Outcome::Accept(e),
         }
     }
-    out_buf.flush(&mut run)?;
-    ticker.finish();
-    report.files.push(run.finish()?);
-    Ok(())
 }
 
-fn nonempty(s: &str) -> Option<&str> {
-    let t = s.trim();
-    (!t.is_empty()).then_some(t)
+/// `SQLDATE`, checked together with `DATEADDED` (`YYYYMMDD` or `YYYYMMDDHHMMSS`).
+fn date(f: &[&str], cols: &Cols) -> std::result::Result<chrono::NaiveDate, Bad> {
+    let added = |s: &str| match s.len() {
+        14 if s.bytes().all(|b| b.is_ascii_digit()) => {
+            let t = chrono::NaiveDateTime::parse_from_str(s, "%Y%m%d%H%M%S");
+            t.ok().map(|t| t.date())
+        }
+        _ => parse_compact_date(s),
+    };
+    let date = read_date(f[SQLDATE], "SQLDATE", parse_compact_date, "a YYYYMMDD date")?;
+    let expected = "YYYYMMDD or YYYYMMDDHHMMSS";
+    read_date(f[cols.date_added], "DATEADDED", added, expected)?;
+    Ok(date)
 }
 
 /// Parses a row; `Ok(None)` when the country filter leaves it out.
@@ -296,149 +228,93 @@ fn parse_row(
     ctx: &Ctx,
     line: u64,
 ) -> std::result::Result<Option<(Event, Vec<EventActor>)>, Bad> {
-    let id: u64 = f[ID].trim().parse().map_err(|_| {
-        bad(
-            "GLOBALEVENTID",
-            "malformed_number",
-            format!("`{}` is not an event id", f[ID]),
-        )
-    })?;
-    let date = parse_compact_date(f[SQLDATE].trim()).ok_or_else(|| {
-        bad(
-            "SQLDATE",
-            "malformed_date",
-            format!("`{}` is not a YYYYMMDD date", f[SQLDATE]),
-        )
-    })?;
+    let detail = || format!("`{}` is not an event id", f[ID]);
+    let id: u64 = f[ID]
+        .parse()
+        .map_err(|_| bad("GLOBALEVENTID", "malformed_number", detail()))?;
+    let date = date(f, cols)?;
     let year = chrono::Datelike::year(&date);
-    let added = f[cols.date_added].trim();
-    let added_ok = match added.len() {
-        8 => parse_compact_date(added).is_some(),
-        14 => {
-            added.bytes().all(|b| b.is_ascii_digit())
-                && chrono::NaiveDateTime::parse_from_str(added, "%Y%m%d%H%M%S").is_ok()
-        }
-        _ => false,
-    };
-    if !added_ok {
-        return Err(bad(
-            "DATEADDED",
-            "malformed_date",
-            format!("`{added}` is neither YYYYMMDD nor YYYYMMDDHHMMSS"),
-        ));
-    }
     // Countries: actors (CAMEO = ISO alpha-3 for countries) and places (FIPS 10-4).
-    let iso3 = |c: &str| {
-        nonempty(c)
-            .filter(|c| c.len() == 3)
-            .and_then(|c| ctx.codes.resolve(Scheme::Iso3, c, Some(year)).ok())
+    let resolve = |scheme: Scheme, c: &str| {
+        let c = Some(c).filter(|c| !c.is_empty() && (scheme != Scheme::Iso3 || c.len() == 3))?;
+        ctx.codes
+            .resolve(scheme, c, Some(year))
+            .ok()
             .map(String::from)
     };
-    let fips = |c: &str| {
-        nonempty(c)
-            .and_then(|c| ctx.codes.resolve(Scheme::Fips, c, Some(year)).ok())
-            .map(String::from)
-    };
-    let actor_refs = [iso3(f[ACTOR[0] + 2]), iso3(f[ACTOR[1] + 2])];
-    let places: Vec<Option<String>> = cols.geo.iter().map(|&g| fips(f[g + 2])).collect();
-    if !ctx.filter.is_empty() {
-        let involved = actor_refs
+    let actor_refs = ACTOR.map(|a| resolve(Scheme::Iso3, f[a + 2]));
+    let places = cols.geo.map(|g| resolve(Scheme::Fips, f[g + 2]));
+    let involved = || {
+        actor_refs
             .iter()
-            .chain(places.iter())
+            .chain(&places)
             .flatten()
-            .any(|e| ctx.filter.contains(e));
-        if !involved {
-            return Ok(None);
-        }
+            .any(|e| ctx.filter.contains(e))
+    };
+    if !ctx.filter.is_empty() && !involved() {
+        return Ok(None);
     }
-    let quad: Option<i8> = check_range(
-        parse_opt(nonempty(f[QUAD]), "QuadClass")?,
-        1.0,
-        4.0,
-        "QuadClass",
-    )?;
-    let goldstein: Option<f32> = check_range(
-        parse_opt(nonempty(f[GOLDSTEIN]), "GoldsteinScale")?,
-        -10.0,
-        10.0,
-        "GoldsteinScale",
-    )?;
-    let count = |i: usize, name: &str| -> std::result::Result<Option<i32>, Bad> {
-        check_range(parse_opt(nonempty(f[i]), name)?, 0.0, i32::MAX as f64, name)
-    };
-    let mentions = count(MENTIONS, "NumMentions")?;
-    let sources = count(SOURCES, "NumSources")?;
-    let articles = count(ARTICLES, "NumArticles")?;
-    let tone: Option<f32> = check_range(
-        parse_opt(nonempty(f[TONE]), "AvgTone")?,
-        -100.0,
-        100.0,
-        "AvgTone",
-    )?;
+    let quad: Option<i8> = ranged(cell(f, QUAD), "QuadClass", 1.0, 4.0)?;
+    let score = |i: usize, name: &str, max: f64| ranged::<f32>(cell(f, i), name, -max, max);
     let action = cols.geo[2];
-    let geo_type: Option<i8> = parse_opt(nonempty(f[action]), "ActionGeo_Type")?;
-    let lat: Option<f64> = check_range(
-        parse_opt(nonempty(f[action + cols.lat]), "ActionGeo_Lat")?,
-        -90.0,
-        90.0,
-        "ActionGeo_Lat",
-    )?;
-    let lon: Option<f64> = check_range(
-        parse_opt(nonempty(f[action + cols.lat + 1]), "ActionGeo_Long")?,
-        -180.0,
-        180.0,
-        "ActionGeo_Long",
-    )?;
+    let geo_type: Option<i8> = parse_opt(cell(f, action), "ActionGeo_Type")?;
     let geo_type = geo_type.filter(|t| *t != 0);
-    let event_class = match quad {
-        Some(1) => EventClass::VerbalCooperation,
-        Some(2) => EventClass::MaterialCooperation,
-        Some(3) => EventClass::VerbalConflict,
-        Some(4) => EventClass::MaterialConflict,
-        _ => EventClass::Other,
-    };
-    let event_id = format!("gdelt{}:{id}", cols.version);
-    let year = year as i16;
-    let code = |i: usize| nonempty(f[i]).map(String::from);
+    let (latitude, longitude) = coordinates(
+        (cell(f, action + cols.lat), "ActionGeo_Lat"),
+        (cell(f, action + cols.lat + 1), "ActionGeo_Long"),
+    )?;
+    let classes = [
+        EventClass::VerbalCooperation,
+        EventClass::MaterialCooperation,
+        EventClass::VerbalConflict,
+        EventClass::MaterialConflict,
+    ];
+    let event_class = quad.map_or(EventClass::Other, |q| classes[q as usize - 1]);
+    let code = |i: usize| cell(f, i).map(String::from);
+    let [_, _, country_id] = places;
     let event = Event {
-        event_id: event_id.clone(),
-        year: Some(year),
+        event_id: format!("gdelt{}:{id}", cols.version),
+        year: Some(year as i16),
         event_class,
         start_date: Some(date),
         date_precision: DatePrecision::Day,
-        country_id: places[2].clone(),
+        country_id,
         admin1: code(action + 3),
         location_name: code(action + 1),
-        latitude: lat,
-        longitude: lon,
+        latitude,
+        longitude,
         geo_precision: geo_type,
         geo_precision_scheme: geo_type.map(|_| "gdelt_geo_type".to_string()),
         cameo_code: code(EVENT_CODE),
         cameo_base_code: code(EVENT_CODE + 1),
         cameo_root_code: code(EVENT_CODE + 2),
         quad_class: quad,
-        goldstein,
-        num_mentions: mentions,
-        num_sources: sources,
-        num_articles: articles,
-        avg_tone: tone,
+        goldstein: score(GOLDSTEIN, "GoldsteinScale", 10.0)?,
+        num_mentions: count(cell(f, MENTIONS), "NumMentions")?,
+        num_sources: count(cell(f, SOURCES), "NumSources")?,
+        num_articles: count(cell(f, ARTICLES), "NumArticles")?,
+        avg_tone: score(TONE, "AvgTone", 100.0)?,
         source_id: ctx.source_id.clone(),
         source_locator: cols.url.and_then(code),
         source_line: Some(line as i64),
         derivation: Derivation::AsPublished,
         ..Default::default()
     };
+    let actors = actors(f, &event, actor_refs);
+    Ok(Some((event, actors)))
+}
+
+/// Actor1 and Actor2: name (else code), CAMEO code, country affiliation, types.
+fn actors(f: &[&str], event: &Event, refs: [Option<String>; 2]) -> Vec<EventActor> {
     let mut actors = Vec::new();
-    for (k, &base) in ACTOR.iter().enumerate() {
-        let acode = code(base);
-        let name = code(base + 1);
-        let Some(actor_name) = name.clone().or_else(|| acode.clone()) else {
+    let roles = [(ActorRole::Actor1, "Actor1"), (ActorRole::Actor2, "Actor2")];
+    for ((base, actor_ref), (role, locator)) in ACTOR.into_iter().zip(refs).zip(roles) {
+        let acode = cell(f, base);
+        let Some(name) = cell(f, base + 1).or(acode) else {
             continue;
         };
-        let types: Vec<&str> = (7..=9).filter_map(|o| nonempty(f[base + o])).collect();
-        let country = nonempty(f[base + 2]);
-        let actor_ref = actor_refs[k].clone();
-        let actor_kind = if actor_ref.is_some() && acode.as_deref() == country {
+        let types: Vec<&str> = (7..=9).filter_map(|o| cell(f, base + o)).collect();
+        let kind = if actor_ref.is_some() && acode == cell(f, base + 2) {
             ActorKind::Entity
         } else if types.iter().any(|t| matches!(*t, "REB" | "INS" | "SEP")) {
             ActorKind::ArmedGroup
@@ -446,23 +322,11 @@ fn parse_row(
             ActorKind::Unknown
         };
         actors.push(EventActor {
-            event_id: event_id.clone(),
-            year: Some(year),
-            role: if k == 0 {
-                ActorRole::Actor1
-            } else {
-                ActorRole::Actor2
-            },
-            actor_kind,
-            actor_name,
             actor_ref,
-            actor_code: acode,
+            actor_code: acode.map(String::from),
             actor_type: (!types.is_empty()).then(|| types.join(";")),
-            source_id: ctx.source_id.clone(),
-            source_locator: Some(format!("Actor{}", k + 1)),
-            source_line: Some(line as i64),
-            cited_source_id: None,
+            ..actor(event, role, kind, name.to_string(), locator)
         });
     }
-    Ok(Some((event, actors)))
+    actors
 }

@@ -32,18 +32,9 @@ impl InputFile {
     pub fn inspect(path: impl AsRef<Path>) -> Result<InputFile> {
         let path = path.as_ref();
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 1 << 20];
-        let mut bytes = 0u64;
-        loop {
-            let n = reader.read(&mut buf).map_err(|e| Error::io(path, e))?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-            bytes += n as u64;
-        }
+        let bytes = std::io::copy(&mut BufReader::with_capacity(1 << 20, file), &mut hasher)
+            .map_err(|e| Error::io(path, e))?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -126,47 +117,32 @@ impl InputFile {
                     )
                 })?;
             // Read the member through a limiter: the declared size cannot be trusted.
-            let reader = ZipMember::spawn(archive, index);
-            return Ok(Box::new(Limited::new(
-                reader,
-                max_expanded,
-                self.path.clone(),
-            )));
+            let member = ZipMember::spawn(archive, index);
+            return Ok(Box::new(Limited::new(member, max_expanded, &self.path)));
         }
         if lower.ends_with(".gz") {
             let dec = flate2::read::MultiGzDecoder::new(BufReader::new(file));
-            return Ok(Box::new(Limited::new(dec, max_expanded, self.path.clone())));
+            return Ok(Box::new(Limited::new(dec, max_expanded, &self.path)));
         }
         Ok(Box::new(file))
     }
-}
 
-impl InputFile {
     /// Fails with [`empty_input`] when the content (the file, or the archive member
     /// [`open`](InputFile::open) picks) holds nothing but blanks: no byte other than a BOM,
     /// spaces, tabs and line ends. Every importer calls it before anything is written.
     pub fn require_content(&self, member_suffix: &str, max_expanded: u64) -> Result<()> {
-        let mut reader = self.open(member_suffix, max_expanded)?;
-        let mut buf = vec![0u8; 64 << 10];
+        let reader = BufReader::new(self.open(member_suffix, max_expanded)?);
         // Bytes of a leading BOM seen so far (a BOM only counts at the very start).
-        let mut bom = 0usize;
-        let mut offset = 0usize;
-        loop {
-            let n = reader
-                .read(&mut buf)
-                .map_err(|e| Error::io(&self.path, e))?;
-            if n == 0 {
-                return Err(empty_input(&self.path));
+        let mut bom = 0;
+        for (i, b) in reader.bytes().enumerate() {
+            let b = b.map_err(|e| Error::io(&self.path, e))?;
+            if bom == i && bom < 3 && b == b"\xEF\xBB\xBF"[bom] {
+                bom += 1;
+            } else if !b.is_ascii_whitespace() {
+                return Ok(());
             }
-            for (i, b) in buf[..n].iter().enumerate() {
-                if bom == offset + i && bom < 3 && *b == b"\xEF\xBB\xBF"[bom] {
-                    bom += 1;
-                } else if !b.is_ascii_whitespace() {
-                    return Ok(());
-                }
-            }
-            offset += n;
         }
+        Err(empty_input(&self.path))
     }
 }
 
@@ -192,28 +168,20 @@ impl ZipMember {
     fn spawn(mut archive: zip::ZipArchive<File>, index: usize) -> ZipMember {
         let (tx, rx) = std::sync::mpsc::sync_channel(4);
         std::thread::spawn(move || {
-            let mut member = match archive.by_index(index) {
-                Ok(m) => m,
-                Err(e) => {
-                    let _ = tx.send(Err(std::io::Error::other(e)));
-                    return;
+            let mut send_chunks = || -> std::io::Result<()> {
+                let mut member = archive.by_index(index).map_err(std::io::Error::other)?;
+                loop {
+                    let mut buf = vec![0u8; 1 << 20];
+                    let n = member.read(&mut buf)?;
+                    buf.truncate(n);
+                    // Done at the end, or when the reader stopped early.
+                    if n == 0 || tx.send(Ok(buf)).is_err() {
+                        return Ok(());
+                    }
                 }
             };
-            loop {
-                let mut buf = vec![0u8; 1 << 20];
-                match member.read(&mut buf) {
-                    Ok(0) => return,
-                    Ok(n) => {
-                        buf.truncate(n);
-                        if tx.send(Ok(buf)).is_err() {
-                            return; // the reader stopped early
-                        }
-                    }
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                }
+            if let Err(e) = send_chunks() {
+                let _ = tx.send(Err(e));
             }
         });
         ZipMember {
@@ -252,10 +220,12 @@ struct Limited<R> {
 }
 
 impl<R> Limited<R> {
-    fn new(inner: R, limit: u64, path: PathBuf) -> Self {
+    fn new(inner: R, limit: u64, path: &Path) -> Self {
+        let path = path.to_path_buf();
+        let left = limit;
         Limited {
             inner,
-            left: limit,
+            left,
             limit,
             path,
         }

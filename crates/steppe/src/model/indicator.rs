@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::enums::{Derivation, ObsStatus};
 
 /// A statistical series, e.g. `wdi:BX.TRF.PWKR.DT.GD.ZS`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Indicator {
     /// Stable id, `<publisher>:<series code>`.
     pub indicator_id: String,
