@@ -35,10 +35,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use super::trade_common::{
-    apply_part, flow_key, header_names, is_missing, parse_amount, parse_uint, perspective_key,
+use super::trade::{
+    amount_field, apply_part, flow_key, header_names, is_missing, parse_uint, perspective_key,
     price_basis_key, read_header, spawn_chunk_reader, trim_field, with_source, write_new_areas,
-    Amount, Chunk, Lean, NewArea, Part, RecordReader, Reference, TradeColumns, TradeDicts,
+    Chunk, Lean, NewArea, Part, RecordReader, Reference, Refusal, TradeColumns, TradeDicts,
     BATCH_ROWS,
 };
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
@@ -129,7 +129,7 @@ impl CountryCodes {
         input.require_content(".csv", max_expanded)?;
         let reader = input.open(".csv", max_expanded)?;
         let mut rr = RecordReader::new(std::io::BufReader::new(reader));
-        let mut rec = super::trade_common::Record::default();
+        let mut rec = super::trade::Record::default();
         let io = |e| Error::io(path, e);
         if !rr.read(&mut rec).map_err(io)? {
             return Err(Error::format(
@@ -252,7 +252,7 @@ impl ProductCodes {
         input.require_content(".csv", max_expanded)?;
         let reader = input.open(".csv", max_expanded)?;
         let mut rr = RecordReader::new(std::io::BufReader::new(reader));
-        let mut rec = super::trade_common::Record::default();
+        let mut rec = super::trade::Record::default();
         let io = |e| Error::io(path, e);
         if !rr.read(&mut rec).map_err(io)? {
             return Err(Error::format(
@@ -429,7 +429,7 @@ fn import_file(
             Location::file(path).row(1),
             format!(
                 "not a BACI data file: the header is `{}`; expected `t,i,j,k,v,q`",
-                String::from_utf8_lossy(super::trade_common::strip_bom(&header.raw)).trim_end()
+                String::from_utf8_lossy(super::trade::strip_bom(&header.raw)).trim_end()
             ),
         ));
     }
@@ -450,7 +450,7 @@ fn import_file(
             .or_else(|| reference.by_iso_num(row.code, year));
         code_map[row.code as usize] = match entity {
             Some(id) => Mapping::Entity(dicts.entities.key(&id)),
-            None if super::trade_common::names_nes(&row.name) => {
+            None if super::trade::names_nes(&row.name) => {
                 let area = NewArea::new(
                     row.code,
                     Scheme::Baci,
@@ -695,173 +695,104 @@ impl Parser {
             part.skip("blank_line");
             return;
         }
-        let mut fields: [&[u8]; 6] = [b""; 6];
-        let mut n = 0;
-        let mut field_start = 0;
-        for (idx, &b) in line.iter().enumerate() {
-            if b == b',' {
-                if n < 6 {
-                    fields[n] = &line[field_start..idx];
-                }
-                n += 1;
-                field_start = idx + 1;
-            }
+        match self.parse(line) {
+            Ok(r) => self.cols.push_lean(
+                r.reporter,
+                r.partner,
+                &r.code,
+                r.value,
+                r.precision.unwrap_or(f64::NAN),
+                r.quantity,
+                self.line as i64,
+            ),
+            Err(refusal) => part.refuse(self.line, refusal, raw, no_newline),
         }
-        if n < 6 {
-            fields[n] = &line[field_start..];
-        }
-        n += 1;
-        let lineno = self.line;
-        let mut reject = |field: Option<&'static str>, reason: &'static str, detail: String| {
-            if no_newline
-                && matches!(
-                    reason,
-                    "wrong_column_count" | "malformed_number" | "malformed_code"
-                )
-            {
-                part.reject(
-                    lineno,
-                    field,
-                    "truncated_line",
-                    format!("the last line has no newline and does not parse ({detail}): the file looks truncated"),
-                    raw,
-                );
-            } else {
-                part.reject(lineno, field, reason, detail, raw);
-            }
+    }
+
+    /// Maps a data line (`t,i,j,k,v,q`) to a row, or says why not.
+    #[inline]
+    fn parse(&mut self, line: &[u8]) -> std::result::Result<BaciRow, Refusal> {
+        let [t, i, j, k, v, q] = split6(line)?;
+        self.check_year(t)?;
+        let reporter = self.entity("i", i)?;
+        let partner = self.entity("j", j)?;
+        let (product, code) = self.product(k)?;
+        let (value, precision) = amount_field(v, 3, "v", "trade value")?.ok_or_else(|| {
+            (
+                Some("v"),
+                "malformed_number",
+                "the value is missing".to_string(),
+            )
+        })?;
+        let quantity = amount_field(q, 0, "q", "quantity")?.map(|(q, _)| q);
+        self.first_of(reporter, partner, product)?;
+        self.used[reporter as usize] = true;
+        self.used[partner as usize] = true;
+        Ok(BaciRow {
+            reporter,
+            partner,
+            code,
+            value,
+            precision,
+            quantity,
+        })
+    }
+
+    fn check_year(&self, t: &[u8]) -> std::result::Result<(), Refusal> {
+        let detail = match parse_uint(t) {
+            Some(y) if y == self.year as u32 => return Ok(()),
+            Some(y) => format!("year {y} in a file whose name says {}", self.year),
+            None => format!("`{}` is not a year", String::from_utf8_lossy(trim_field(t))),
         };
-        if n != 6 {
-            reject(
-                None,
-                "wrong_column_count",
-                format!("{n} fields; the header names 6 (t,i,j,k,v,q)"),
-            );
-            return;
-        }
-        let [t, i, j, k, v, q] = fields;
-        match parse_uint(t) {
-            Some(y) if y == self.year as u32 => {}
-            Some(y) => {
-                reject(
-                    Some("t"),
-                    "bad_year",
-                    format!("year {y} in a file whose name says {}", self.year),
-                );
-                return;
-            }
-            None => {
-                reject(
-                    Some("t"),
-                    "bad_year",
-                    format!("`{}` is not a year", String::from_utf8_lossy(trim_field(t))),
-                );
-                return;
-            }
-        }
-        let entity =
-            |field: &'static str,
-             raw_code: &[u8]|
-             -> std::result::Result<i16, (Option<&'static str>, &'static str, String)> {
-                let Some(code) = parse_uint(raw_code) else {
-                    return Err((
-                        Some(field),
-                        "malformed_number",
-                        format!(
-                            "`{}` is not a country code",
-                            String::from_utf8_lossy(trim_field(raw_code))
-                        ),
-                    ));
-                };
-                match self.code_map.get(code as usize) {
-                    Some(Mapping::Entity(k)) => Ok(*k),
-                    Some(Mapping::Unresolved(why)) => {
-                        Err((Some(field), "unknown_code", why.clone()))
-                    }
-                    _ => Err((
-                        Some(field),
-                        "unknown_code",
-                        format!("BACI code {code} is not in {}", self.country_file),
-                    )),
-                }
-            };
-        let reporter = match entity("i", i) {
-            Ok(k) => k,
-            Err((f, r, d)) => {
-                reject(f, r, d);
-                return;
-            }
+        Err((Some("t"), "bad_year", detail))
+    }
+
+    /// The entity key of a country code of column `field`.
+    fn entity(&self, field: &'static str, raw: &[u8]) -> std::result::Result<i16, Refusal> {
+        let Some(code) = parse_uint(raw) else {
+            let shown = String::from_utf8_lossy(trim_field(raw));
+            let detail = format!("`{shown}` is not a country code");
+            return Err((Some(field), "malformed_number", detail));
         };
-        let partner = match entity("j", j) {
-            Ok(k) => k,
-            Err((f, r, d)) => {
-                reject(f, r, d);
-                return;
-            }
-        };
-        let k = trim_field(k);
+        match self.code_map.get(code as usize) {
+            Some(Mapping::Entity(k)) => Ok(*k),
+            Some(Mapping::Unresolved(why)) => Err((Some(field), "unknown_code", why.clone())),
+            _ => Err((
+                Some(field),
+                "unknown_code",
+                format!("BACI code {code} is not in {}", self.country_file),
+            )),
+        }
+    }
+
+    /// The product's number and its six-character code (lost leading zeros restored).
+    fn product(&self, raw: &[u8]) -> std::result::Result<(u32, [u8; 6]), Refusal> {
+        let k = trim_field(raw);
         let Some(product) = product_number(k) else {
-            reject(
-                Some("k"),
-                "malformed_code",
-                format!(
-                    "`{}` is not an HS6 product code",
-                    String::from_utf8_lossy(k)
-                ),
+            let detail = format!(
+                "`{}` is not an HS6 product code",
+                String::from_utf8_lossy(k)
             );
-            return;
+            return Err((Some("k"), "malformed_code", detail));
         };
         if let Some(listed) = &self.products {
             if !listed[product as usize] {
-                reject(
-                    Some("k"),
-                    "unknown_code",
-                    format!("product {product:06} is not in the product file"),
-                );
-                return;
+                let detail = format!("product {product:06} is not in the product file");
+                return Err((Some("k"), "unknown_code", detail));
             }
         }
-        let (value, precision) = match parse_amount(v, 3) {
-            Amount::Value { value, precision } => (value, precision),
-            Amount::Negative => {
-                reject(Some("v"), "negative_value", "a negative trade value".into());
-                return;
-            }
-            Amount::Missing => {
-                reject(Some("v"), "malformed_number", "the value is missing".into());
-                return;
-            }
-            Amount::Malformed => {
-                reject(
-                    Some("v"),
-                    "malformed_number",
-                    format!(
-                        "`{}` is not a number",
-                        String::from_utf8_lossy(trim_field(v))
-                    ),
-                );
-                return;
-            }
-        };
-        let quantity = match parse_amount(q, 0) {
-            Amount::Value { value, .. } => Some(value),
-            Amount::Missing => None,
-            Amount::Negative => {
-                reject(Some("q"), "negative_value", "a negative quantity".into());
-                return;
-            }
-            Amount::Malformed => {
-                reject(
-                    Some("q"),
-                    "malformed_number",
-                    format!(
-                        "`{}` is not a number",
-                        String::from_utf8_lossy(trim_field(q))
-                    ),
-                );
-                return;
-            }
-        };
-        // Duplicate check on (exporter, importer, product) within the file's year.
+        let mut code = [b'0'; 6];
+        code[6 - k.len()..].copy_from_slice(k);
+        Ok((product, code))
+    }
+
+    /// Refuses a second row for (exporter, importer, product) within the file's year.
+    fn first_of(
+        &mut self,
+        reporter: i16,
+        partner: i16,
+        product: u32,
+    ) -> std::result::Result<(), Refusal> {
         let pidx = {
             let slot = &mut self.product_index[product as usize];
             if *slot == u32::MAX {
@@ -876,33 +807,49 @@ impl Parser {
             bits.resize(word + 1, 0);
         }
         let mask = 1u64 << (pidx % 64);
-        if bits[word] & mask != 0 {
-            reject(
-                None,
-                "duplicate",
-                format!(
-                    "a second row for year {}, exporter {}, importer {}, product {product:06} (the first is kept)",
-                    self.year,
-                    self.dicts.entities.value(reporter),
-                    self.dicts.entities.value(partner)
-                ),
-            );
-            return;
+        if bits[word] & mask == 0 {
+            bits[word] |= mask;
+            return Ok(());
         }
-        bits[word] |= mask;
-        self.used[reporter as usize] = true;
-        self.used[partner as usize] = true;
-        let mut code = [b'0'; 6];
-        code[6 - k.len()..].copy_from_slice(k);
-        self.cols.push_lean(
-            reporter,
-            partner,
-            &code,
-            value,
-            precision.unwrap_or(f64::NAN),
-            quantity,
-            self.line as i64,
-        );
+        Err((
+            None,
+            "duplicate",
+            format!(
+                "a second row for year {}, exporter {}, importer {}, product {product:06} (the first is kept)",
+                self.year,
+                self.dicts.entities.value(reporter),
+                self.dicts.entities.value(partner)
+            ),
+        ))
+    }
+}
+
+/// The varying columns of an accepted BACI row.
+struct BaciRow {
+    reporter: i16,
+    partner: i16,
+    code: [u8; 6],
+    value: f64,
+    precision: Option<f64>,
+    quantity: Option<f64>,
+}
+
+/// The six fields of a data line, or `wrong_column_count`.
+#[inline]
+fn split6(line: &[u8]) -> std::result::Result<[&[u8]; 6], Refusal> {
+    let mut fields: [&[u8]; 6] = [b""; 6];
+    let mut n = 0;
+    for field in line.split(|b| *b == b',') {
+        if n < 6 {
+            fields[n] = field;
+        }
+        n += 1;
+    }
+    if n == 6 {
+        Ok(fields)
+    } else {
+        let detail = format!("{n} fields; the header names 6 (t,i,j,k,v,q)");
+        Err((None, "wrong_column_count", detail))
     }
 }
 

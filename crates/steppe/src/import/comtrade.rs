@@ -36,10 +36,10 @@ use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, SyncSender};
 
-use super::trade_common::{
-    apply_part, flow_key, header_names, is_missing, names_nes, parse_amount, parse_uint,
-    perspective_key, price_basis_key, read_header, write_new_areas, Amount, NewArea, Part, Record,
-    RecordReader, Reference, Row, TradeColumns, TradeDicts, BATCH_ROWS,
+use super::trade::{
+    amount_field, apply_part, flow_key, header_names, is_missing, names_nes, parse_uint,
+    perspective_key, price_basis_key, read_header, write_new_areas, NewArea, Part, Record,
+    RecordReader, Reference, Refusal, Row, TradeColumns, TradeDicts, BATCH_ROWS,
 };
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::model::{Derivation, EntityType, Flow, Perspective, PriceBasis, Scheme};
@@ -344,8 +344,17 @@ fn import_file(
 /// Resolved (code, year) -> [(ISO column, entity key or why not)].
 type AreaCache = HashMap<(u32, i16), Vec<(String, std::result::Result<i16, String>)>>;
 
-/// Why a row is left out or refused.
-type Refusal = (Option<&'static str>, &'static str, String);
+/// Why a row is not accepted: skipped deliberately, or refused.
+enum NotAccepted {
+    Skip(&'static str),
+    Reject(Refusal),
+}
+
+impl From<Refusal> for NotAccepted {
+    fn from(r: Refusal) -> Self {
+        NotAccepted::Reject(r)
+    }
+}
 
 struct Parser {
     cols: Columns,
@@ -439,18 +448,8 @@ impl Parser {
                     self.columns.push(&row);
                 }
                 Outcome::Skip(reason) => part.skip(reason),
-                Outcome::Reject((field, reason, detail)) => {
-                    let (reason, detail) = if rec.no_newline
-                        && matches!(reason, "wrong_column_count" | "malformed_number")
-                    {
-                        (
-                            "truncated_line",
-                            format!("the last line has no newline and does not parse ({detail}): the file looks truncated"),
-                        )
-                    } else {
-                        (reason, detail)
-                    };
-                    part.reject(rec.line, field, reason, detail, &rec.raw);
+                Outcome::Reject(refusal) => {
+                    part.refuse(rec.line, refusal, &rec.raw, rec.no_newline)
                 }
             }
             if self.columns.len() >= BATCH_ROWS || part.read >= 65_536 {
@@ -490,232 +489,49 @@ impl Parser {
     }
 
     fn row(&mut self, rec: &Record) -> Outcome {
+        match self.accept(rec) {
+            Ok(r) => Outcome::Accept(Box::new(r)),
+            Err(NotAccepted::Skip(reason)) => Outcome::Skip(reason),
+            Err(NotAccepted::Reject(r)) => Outcome::Reject(r),
+        }
+    }
+
+    /// Maps a record to a row, or says why it is skipped or refused.
+    fn accept(&mut self, rec: &Record) -> std::result::Result<RowData, NotAccepted> {
         if rec.is_blank() {
-            return Outcome::Skip("blank_line");
+            return Err(NotAccepted::Skip("blank_line"));
         }
+        self.check_shape(rec)?;
+        let flow = self.flow(rec)?.ok_or(NotAccepted::Skip("other_flow"))?;
+        let (year, month) = self.period(rec)?;
+        let class_name = self.commodity(rec)?;
         let c = &self.cols;
-        let n = rec.len();
-        // A trailing comma gives every row one more (empty) field than the header names.
-        let trailing_comma = n == c.n + 1 && rec.get(c.n).iter().all(|b| b.is_ascii_whitespace());
-        if n != c.n && !trailing_comma {
-            return Outcome::Reject((
-                None,
-                "wrong_column_count",
-                format!("{n} fields; the header names {}", c.n),
-            ));
-        }
-        let get = |i: Option<usize>| i.map(|i| rec.field(i)).unwrap_or(b"");
-        // Breakdown rows: keep the totals only.
-        let customs = get(c.customs);
-        if !customs.is_empty() && !customs.eq_ignore_ascii_case(b"C00") {
-            return Outcome::Skip("breakdown_row");
-        }
-        for i in [c.mot, c.mos, c.partner2_code] {
-            let v = get(i);
-            if !v.is_empty() && !is_missing(v) && parse_uint(v) != Some(0) {
-                return Outcome::Skip("breakdown_row");
-            }
-        }
-        // Flow.
-        let flow = match self.flow(rec) {
-            Ok(Some(f)) => f,
-            Ok(None) => return Outcome::Skip("other_flow"),
-            Err(r) => return Outcome::Reject(r),
-        };
-        // Period.
-        let (year, month) = match self.period(rec) {
-            Ok(p) => p,
-            Err(r) => return Outcome::Reject(r),
-        };
-        // Classification and commodity.
-        let class_text = rec.text(c.classification.unwrap_or(usize::MAX));
-        let class_name = if class_text.is_empty() {
-            "HS".to_string()
-        } else {
-            classification_name(&class_text)
-        };
-        let is_hs = class_name.starts_with("HS");
-        let cmd = rec.field(c.cmd_code);
-        if cmd.is_empty() || cmd.len() > 32 || !cmd.iter().all(|b| b.is_ascii_alphanumeric()) {
-            return Outcome::Reject((
-                Some(column_name(self.layout, "cmd")),
-                "malformed_code",
-                format!("`{}` is not a commodity code", String::from_utf8_lossy(cmd)),
-            ));
-        }
-        self.commodity.clear();
-        if cmd.eq_ignore_ascii_case(b"TOTAL") {
-            self.commodity.extend_from_slice(b"TOTAL");
-        } else if is_hs && cmd.iter().all(|b| b.is_ascii_digit()) {
-            // Restore leading zeros lost by spreadsheet tools: to the aggregation level when
-            // the file gives it, else to an even length (HS codes have 2, 4 or 6 digits).
-            let want = parse_uint(get(c.aggr_level))
-                .map(|l| l as usize)
-                .filter(|l| (2..=12).contains(l) && *l > cmd.len())
-                .unwrap_or(cmd.len() + cmd.len() % 2);
-            self.commodity.resize(want.saturating_sub(cmd.len()), b'0');
-            self.commodity.extend_from_slice(cmd);
-        } else {
-            self.commodity.extend_from_slice(cmd);
-        }
-        // Reporter and partner.
-        let reporter = match self.area(rec, c.reporter_code, c.reporter_iso, c.reporter_desc, year)
-        {
-            Ok(k) => k,
-            Err(r) => return Outcome::Reject(r),
-        };
-        let c = &self.cols;
-        let partner = match self.area(rec, c.partner_code, c.partner_iso, c.partner_desc, year) {
-            Ok(k) => k,
-            Err(r) => return Outcome::Reject(r),
-        };
-        let c = &self.cols;
-        // Value.
-        let value_col = column_name(self.layout, "value");
-        let mut amount = parse_amount(rec.field(c.primary), 0);
-        if amount == Amount::Missing {
-            let alt = match flow {
-                Flow::Export | Flow::ReExport => c.fob,
-                Flow::Import | Flow::ReImport => c.cif,
-            };
-            if let Some(i) = alt {
-                amount = parse_amount(rec.field(i), 0);
-            }
-        }
-        let (value, precision) = match amount {
-            Amount::Value { value, precision } => (Some(value), precision),
-            Amount::Missing => (None, None),
-            Amount::Negative => {
-                return Outcome::Reject((
-                    Some(value_col),
-                    "negative_value",
-                    "a negative trade value".into(),
-                ))
-            }
-            Amount::Malformed => {
-                return Outcome::Reject((
-                    Some(value_col),
-                    "malformed_number",
-                    format!(
-                        "`{}` is not a number",
-                        String::from_utf8_lossy(rec.field(c.primary))
-                    ),
-                ))
-            }
-        };
-        // Quantity: net weight in kg, else qty in its unit.
-        let mut quantity = None;
-        let mut unit_text = String::new();
-        if let Some(i) = c.net_wgt {
-            match parse_amount(rec.field(i), 0) {
-                Amount::Value { value, .. } => {
-                    quantity = Some(value);
-                    unit_text = "kg".into();
-                }
-                Amount::Missing => {}
-                Amount::Negative => {
-                    return Outcome::Reject((
-                        Some(column_name(self.layout, "netwgt")),
-                        "negative_value",
-                        "a negative net weight".into(),
-                    ))
-                }
-                Amount::Malformed => {
-                    return Outcome::Reject((
-                        Some(column_name(self.layout, "netwgt")),
-                        "malformed_number",
-                        format!(
-                            "`{}` is not a number",
-                            String::from_utf8_lossy(rec.field(i))
-                        ),
-                    ))
-                }
-            }
-        }
-        if quantity.is_none() {
-            if let Some(i) = c.qty {
-                let unit = c.qty_unit.map(|u| rec.text(u)).unwrap_or_default();
-                let no_unit = unit.is_empty()
-                    || is_missing(unit.as_bytes())
-                    || unit.eq_ignore_ascii_case("No Quantity")
-                    || unit == "-1";
-                match parse_amount(rec.field(i), 0) {
-                    Amount::Value { value, .. } if !no_unit => {
-                        quantity = Some(value);
-                        unit_text = unit;
-                    }
-                    Amount::Value { .. } | Amount::Missing => {}
-                    Amount::Negative => {
-                        return Outcome::Reject((
-                            Some(column_name(self.layout, "qty")),
-                            "negative_value",
-                            "a negative quantity".into(),
-                        ))
-                    }
-                    Amount::Malformed => {
-                        return Outcome::Reject((
-                            Some(column_name(self.layout, "qty")),
-                            "malformed_number",
-                            format!(
-                                "`{}` is not a number",
-                                String::from_utf8_lossy(rec.field(i))
-                            ),
-                        ))
-                    }
-                }
-            }
-        }
-        // Estimation.
-        let estimated = match c.is_reported.map(|i| rec.field(i)) {
-            None => false,
-            Some([]) => false,
-            Some(v) => match parse_bool(v) {
-                Some(reported) => !reported,
-                None => {
-                    return Outcome::Reject((
-                        Some("isReported"),
-                        "malformed_boolean",
-                        format!("`{}` is not true or false", String::from_utf8_lossy(v)),
-                    ))
-                }
-            },
-        };
+        let (reporter_cols, partner_cols) = (
+            (c.reporter_code, c.reporter_iso, c.reporter_desc),
+            (c.partner_code, c.partner_iso, c.partner_desc),
+        );
+        let reporter = self.area(rec, reporter_cols, year)?;
+        let partner = self.area(rec, partner_cols, year)?;
+        let (value, precision) = self.value(rec, flow)?;
+        let (quantity, unit_text) = self.quantity(rec)?;
+        let estimated = self.estimated(rec)?;
         let classification = self.dicts.classifications.key(&class_name);
-        // Duplicate check on the flow's key.
-        let fp = {
-            let key = (
-                year,
-                month,
-                reporter,
-                partner,
-                flow,
-                classification,
-                &self.commodity[..],
-            );
-            ((self.hasher.hash_one(key) as u128) << 64) | self.hasher2.hash_one(key) as u128
-        };
-        if !self.seen.insert(fp) {
-            return Outcome::Reject((
-                None,
-                "duplicate",
-                format!(
-                    "a second row for {year}{}, {} {} {}, {} {} (the first is kept)",
-                    month.map(|m| format!("-{m:02}")).unwrap_or_default(),
-                    self.dicts.entities.value(reporter),
-                    flow,
-                    self.dicts.entities.value(partner),
-                    class_name,
-                    String::from_utf8_lossy(&self.commodity)
-                ),
-            ));
-        }
+        self.first_of(
+            year,
+            month,
+            reporter,
+            partner,
+            flow,
+            classification,
+            &class_name,
+        )?;
         for k in [reporter, partner] {
             if let Some(a) = self.pending_area(k) {
                 self.areas.entry(k).or_insert(a);
             }
         }
         let unit = (!unit_text.is_empty()).then(|| self.dicts.units.key(&unit_text));
-        Outcome::Accept(Box::new(RowData {
+        Ok(RowData {
             year,
             month,
             reporter,
@@ -727,7 +543,165 @@ impl Parser {
             quantity,
             unit,
             estimated,
-        }))
+        })
+    }
+
+    /// Refuses a wrong number of fields; skips breakdown rows (only totals are kept).
+    fn check_shape(&self, rec: &Record) -> std::result::Result<(), NotAccepted> {
+        let c = &self.cols;
+        let n = rec.len();
+        // A trailing comma gives every row one more (empty) field than the header names.
+        let trailing_comma = n == c.n + 1 && rec.get(c.n).iter().all(|b| b.is_ascii_whitespace());
+        if n != c.n && !trailing_comma {
+            let detail = format!("{n} fields; the header names {}", c.n);
+            return Err(NotAccepted::Reject((None, "wrong_column_count", detail)));
+        }
+        let get = |i: Option<usize>| i.map(|i| rec.field(i)).unwrap_or(b"");
+        let customs = get(c.customs);
+        if !customs.is_empty() && !customs.eq_ignore_ascii_case(b"C00") {
+            return Err(NotAccepted::Skip("breakdown_row"));
+        }
+        for i in [c.mot, c.mos, c.partner2_code] {
+            let v = get(i);
+            if !v.is_empty() && !is_missing(v) && parse_uint(v) != Some(0) {
+                return Err(NotAccepted::Skip("breakdown_row"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Fills `self.commodity` with the commodity code (HS codes' lost leading zeros restored)
+    /// and returns the classification name.
+    fn commodity(&mut self, rec: &Record) -> std::result::Result<String, Refusal> {
+        let c = &self.cols;
+        let class_text = rec.text(c.classification.unwrap_or(usize::MAX));
+        let class_name = if class_text.is_empty() {
+            "HS".to_string()
+        } else {
+            classification_name(&class_text)
+        };
+        let is_hs = class_name.starts_with("HS");
+        let cmd = rec.field(c.cmd_code);
+        if cmd.is_empty() || cmd.len() > 32 || !cmd.iter().all(|b| b.is_ascii_alphanumeric()) {
+            return Err((
+                Some(column_name(self.layout, "cmd")),
+                "malformed_code",
+                format!("`{}` is not a commodity code", String::from_utf8_lossy(cmd)),
+            ));
+        }
+        self.commodity.clear();
+        if cmd.eq_ignore_ascii_case(b"TOTAL") {
+            self.commodity.extend_from_slice(b"TOTAL");
+        } else if is_hs && cmd.iter().all(|b| b.is_ascii_digit()) {
+            // Restore leading zeros lost by spreadsheet tools: to the aggregation level when
+            // the file gives it, else to an even length (HS codes have 2, 4 or 6 digits).
+            let level = c.aggr_level.map(|i| rec.field(i)).unwrap_or(b"");
+            let want = parse_uint(level)
+                .map(|l| l as usize)
+                .filter(|l| (2..=12).contains(l) && *l > cmd.len())
+                .unwrap_or(cmd.len() + cmd.len() % 2);
+            self.commodity.resize(want.saturating_sub(cmd.len()), b'0');
+            self.commodity.extend_from_slice(cmd);
+        } else {
+            self.commodity.extend_from_slice(cmd);
+        }
+        Ok(class_name)
+    }
+
+    /// The value in USD: `primaryValue`, else the FOB (exports) or CIF (imports) value.
+    fn value(
+        &self,
+        rec: &Record,
+        flow: Flow,
+    ) -> std::result::Result<(Option<f64>, Option<f64>), Refusal> {
+        let c = &self.cols;
+        let value_col = column_name(self.layout, "value");
+        let mut found = amount_field(rec.field(c.primary), 0, value_col, "trade value")?;
+        if found.is_none() {
+            let alt = match flow {
+                Flow::Export | Flow::ReExport => c.fob,
+                Flow::Import | Flow::ReImport => c.cif,
+            };
+            if let Some(i) = alt {
+                found = amount_field(rec.field(i), 0, value_col, "trade value")?;
+            }
+        }
+        Ok(found.map_or((None, None), |(v, p)| (Some(v), p)))
+    }
+
+    /// The quantity and its unit: the net weight in kg when given, else `qty` in its unit.
+    fn quantity(&self, rec: &Record) -> std::result::Result<(Option<f64>, String), Refusal> {
+        let c = &self.cols;
+        if let Some(i) = c.net_wgt {
+            let field = column_name(self.layout, "netwgt");
+            if let Some((kg, _)) = amount_field(rec.field(i), 0, field, "net weight")? {
+                return Ok((Some(kg), "kg".into()));
+            }
+        }
+        let Some(i) = c.qty else {
+            return Ok((None, String::new()));
+        };
+        let unit = c.qty_unit.map(|u| rec.text(u)).unwrap_or_default();
+        let no_unit = unit.is_empty()
+            || is_missing(unit.as_bytes())
+            || unit.eq_ignore_ascii_case("No Quantity")
+            || unit == "-1";
+        let field = column_name(self.layout, "qty");
+        match amount_field(rec.field(i), 0, field, "quantity")? {
+            Some((q, _)) if !no_unit => Ok((Some(q), unit)),
+            _ => Ok((None, String::new())),
+        }
+    }
+
+    /// Whether Comtrade marks the row as not reported (`isReported` false).
+    fn estimated(&self, rec: &Record) -> std::result::Result<bool, Refusal> {
+        match self.cols.is_reported.map(|i| rec.field(i)) {
+            None | Some([]) => Ok(false),
+            Some(v) => parse_bool(v).map(|reported| !reported).ok_or_else(|| {
+                let detail = format!("`{}` is not true or false", String::from_utf8_lossy(v));
+                (Some("isReported"), "malformed_boolean", detail)
+            }),
+        }
+    }
+
+    /// Refuses a second row for the same flow key (the first is kept).
+    #[allow(clippy::too_many_arguments)]
+    fn first_of(
+        &mut self,
+        year: i16,
+        month: Option<i8>,
+        reporter: i16,
+        partner: i16,
+        flow: Flow,
+        classification: i16,
+        class_name: &str,
+    ) -> std::result::Result<(), Refusal> {
+        let key = (
+            year,
+            month,
+            reporter,
+            partner,
+            flow,
+            classification,
+            &self.commodity[..],
+        );
+        let fp = ((self.hasher.hash_one(key) as u128) << 64) | self.hasher2.hash_one(key) as u128;
+        if self.seen.insert(fp) {
+            return Ok(());
+        }
+        Err((
+            None,
+            "duplicate",
+            format!(
+                "a second row for {year}{}, {} {} {}, {} {} (the first is kept)",
+                month.map(|m| format!("-{m:02}")).unwrap_or_default(),
+                self.dicts.entities.value(reporter),
+                flow,
+                self.dicts.entities.value(partner),
+                class_name,
+                String::from_utf8_lossy(&self.commodity)
+            ),
+        ))
     }
 
     fn flow(&self, rec: &Record) -> std::result::Result<Option<Flow>, Refusal> {
@@ -812,9 +786,7 @@ impl Parser {
     fn area(
         &mut self,
         rec: &Record,
-        code_col: usize,
-        iso_col: Option<usize>,
-        desc_col: Option<usize>,
+        (code_col, iso_col, desc_col): (usize, Option<usize>, Option<usize>),
         year: i16,
     ) -> std::result::Result<i16, Refusal> {
         let field = if code_col == self.cols.reporter_code {

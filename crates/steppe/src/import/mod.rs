@@ -14,7 +14,7 @@ pub mod comtrade;
 mod events_common;
 pub mod gdelt;
 pub mod input;
-mod trade_common;
+mod trade;
 pub mod ucdp;
 pub mod wdi;
 
