@@ -33,13 +33,12 @@
 //! products), not by the input.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
+use super::trade::pipeline;
 use super::trade::{
-    amount_field, apply_part, flow_key, header_names, is_missing, parse_uint, perspective_key,
-    price_basis_key, read_header, spawn_chunk_reader, trim_field, with_source, write_new_areas,
-    Chunk, Lean, NewArea, Part, RecordReader, Reference, Refusal, TradeColumns, TradeDicts,
-    BATCH_ROWS,
+    amount_field, header_names, is_missing, names_nes, parse_uint, read_header, strip_bom,
+    trim_field, write_new_areas, Chunk, Chunks, Dict, Lean, NewArea, RecordReader, Reference,
+    Refusal, Sink, TradeColumns, TradeParser,
 };
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::model::{Derivation, EntityType, Flow, Perspective, PriceBasis, Scheme, Source};
@@ -371,15 +370,12 @@ pub fn import_baci(
     Ok(report)
 }
 
-/// Batches the parser may run ahead of the writer (about 8 MB each): enough to keep both
-/// cores busy while a row group is being encoded.
-const PARTS_IN_FLIGHT: usize = 2;
-
-/// Stands for the data file's source id until its sha256 is known.
-const PLACEHOLDER_SOURCE: &str = "baci-pending";
-
 const HEADER: [&str; 6] = ["t", "i", "j", "k", "v", "q"];
 
+/// Imports one data file in its own transaction; `None` when the store already holds it.
+/// Parsing starts while the input's sha256 (which names its Source) is computed on a thread of
+/// its own; nothing is written before the store is opened, and the pipeline's bounded
+/// channels stop the parser after a few batches until then.
 fn import_file(
     path: &Path,
     countries: &CountryCodes,
@@ -387,6 +383,71 @@ fn import_file(
     store: &Path,
     options: &ImportOptions,
 ) -> Result<Option<crate::store::ImportSummary>> {
+    let (name, provisional, member) = data_file(path)?;
+    let path_owned = path.to_path_buf();
+    let hashing = std::thread::Builder::new()
+        .name("steppe-sha256".into())
+        .spawn(move || InputFile::inspect(&path_owned))
+        .map_err(|e| Error::io(path, e))?;
+    check_header(&provisional, &member, options.max_expanded_bytes)?;
+    // Codes are mapped against the store as committed (or the bundled reference a new store
+    // is seeded with).
+    let reference = Reference::load_or_bundled(store)?;
+    let country_source = countries.source();
+    let mut columns = TradeColumns::new(Derivation::UnitConverted);
+    let (code_map, areas) = map_countries(
+        countries,
+        name.year,
+        &reference,
+        &country_source.source_id,
+        &mut columns.dicts.entities,
+    )?;
+    let dicts = &mut columns.dicts;
+    let (Some(classification), Some(unit)) = (
+        dicts.classifications.key(&name.classification),
+        dicts.units.key("t"),
+    ) else {
+        return Err(Error::InvalidArgument(
+            "internal error: empty dictionaries are full".into(),
+        ));
+    };
+    columns.set_lean(Lean {
+        year: name.year,
+        flow: Flow::Export,
+        perspective: Perspective::Reconciled,
+        classification,
+        price_basis: PriceBasis::FobEstimated,
+        unit,
+    });
+    let n_entities = columns.dicts.entities.len();
+    let parser = Parser::new(&name, countries, code_map, products, n_entities);
+    let reader = provisional.open(&member, options.max_expanded_bytes)?;
+    let pipeline = pipeline::spawn(reader, path, parser, columns)?;
+
+    let input = match hashing.join() {
+        Ok(r) => r?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    let source = data_source(&input, &name, countries);
+    // Returning drops the pipeline, which stops the parser and the reader.
+    let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
+        return Ok(None);
+    };
+    let reference = Reference::load(store, run.source_id())?;
+    write_companions(&mut run, &reference, country_source, products)?;
+    let used = pipeline.drain(&mut run, &input, options.progress.as_ref())?;
+    let used_areas: Vec<NewArea> = areas
+        .into_iter()
+        .filter(|(k, _)| used.get(*k as usize).copied().unwrap_or(false))
+        .map(|(_, a)| a)
+        .collect();
+    write_new_areas(&mut run, &reference, &used_areas)?;
+    Ok(Some(run.finish()?))
+}
+
+/// What a data file's name says, the file before its sha256 is known, and the member of a
+/// zip that holds the data.
+fn data_file(path: &Path) -> Result<(BaciFileName, InputFile, String)> {
     let display = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -397,18 +458,9 @@ fn import_file(
             path.display()
         ))
     })?;
-    // The sha256 (which names the file's Source) is computed on a thread of its own while
-    // parsing starts: rows are parsed against a placeholder source id that is replaced when
-    // each batch is written. Until the store has been opened nothing is written, and the
-    // bounded channels stop the parser after a few batches.
-    let path_owned = path.to_path_buf();
-    let hashing = std::thread::Builder::new()
-        .name("steppe-sha256".into())
-        .spawn(move || InputFile::inspect(&path_owned))
-        .map_err(|e| Error::io(path, e))?;
     let provisional = InputFile {
         path: path.to_path_buf(),
-        name: display.clone(),
+        name: display,
         bytes: 0,
         sha256: String::new(),
     };
@@ -416,94 +468,32 @@ fn import_file(
         Some(v) => format!("_y{}_{}.csv", name.year, v.to_ascii_lowercase()),
         None => ".csv".to_string(),
     };
-    // The header is checked before the store is touched.
-    let header = read_header(&provisional, &member, options.max_expanded_bytes)?;
+    Ok((name, provisional, member))
+}
+
+/// Refuses a data file whose header is not `t,i,j,k,v,q`, before the store is touched.
+fn check_header(input: &InputFile, member: &str, max_expanded: u64) -> Result<()> {
+    let header = read_header(input, member, max_expanded)?;
     let names = header_names(&header);
     let ok = names.len() == HEADER.len()
         && names
             .iter()
             .zip(HEADER)
             .all(|(a, b)| a.eq_ignore_ascii_case(b));
-    if !ok {
-        return Err(Error::format(
-            Location::file(path).row(1),
-            format!(
-                "not a BACI data file: the header is `{}`; expected `t,i,j,k,v,q`",
-                String::from_utf8_lossy(super::trade::strip_bom(&header.raw)).trim_end()
-            ),
-        ));
+    if ok {
+        return Ok(());
     }
+    Err(Error::format(
+        Location::file(&input.path).row(1),
+        format!(
+            "not a BACI data file: the header is `{}`; expected `t,i,j,k,v,q`",
+            String::from_utf8_lossy(strip_bom(&header.raw)).trim_end()
+        ),
+    ))
+}
 
-    // Map every code of the country file, against the store as committed (or the bundled
-    // reference a new store is seeded with).
-    let reference = Reference::load_or_bundled(store)?;
-    let country_source = countries.source();
-    let mut dicts = TradeDicts::new(PLACEHOLDER_SOURCE, Derivation::UnitConverted);
-    let mut code_map: Vec<Mapping> = vec![Mapping::NotListed; 1000];
-    let mut areas: Vec<(i16, NewArea)> = Vec::new();
-    for row in &countries.rows {
-        let year = name.year as i32;
-        let entity = row
-            .iso3
-            .as_deref()
-            .and_then(|iso3| reference.by_iso3(iso3, year))
-            .or_else(|| reference.by_iso_num(row.code, year));
-        code_map[row.code as usize] = match entity {
-            Some(id) => Mapping::Entity(dicts.entities.key(&id)),
-            None if super::trade::names_nes(&row.name) => {
-                let area = NewArea::new(
-                    row.code,
-                    Scheme::Baci,
-                    &row.name,
-                    EntityType::ResidualNes,
-                    &country_source.source_id,
-                    format!("{} line {}", countries.input.name, row.line),
-                );
-                let key = dicts.entities.key(&area.entity.entity_id);
-                areas.push((key, area));
-                Mapping::Entity(key)
-            }
-            None => Mapping::Unresolved(format!(
-                "BACI code {} ({}) names no entity: its ISO3 {} is not in the crosswalk and {} is not an ISO 3166 numeric code",
-                row.code,
-                row.name,
-                row.iso3.as_deref().unwrap_or("is missing"),
-                row.code
-            )),
-        };
-    }
-    let classification = dicts.classifications.key(&name.classification);
-    let unit = dicts.units.key("t");
-
-    let reader = provisional.open(&member, options.max_expanded_bytes)?;
-    let (chunks, recycle) = spawn_chunk_reader(reader, path.to_path_buf());
-    let (tx, rx) = sync_channel::<Result<Part>>(PARTS_IN_FLIGHT);
-    let parser = Parser {
-        year: name.year,
-        country_file: countries.input.name.clone(),
-        code_map,
-        n_entities: 0,
-        classification,
-        unit,
-        products: products.map(|p| p.listed.clone()),
-        product_index: vec![u32::MAX; 1_000_000],
-        next_product: 0,
-        seen: Vec::new(),
-        dicts,
-        cols: TradeColumns::new(),
-        line: 0,
-        out: tx,
-        used: Vec::new(),
-    };
-    let handle = std::thread::Builder::new()
-        .name("steppe-baci-parse".into())
-        .spawn(move || parser.run(chunks, recycle))
-        .map_err(|e| Error::io(path, e))?;
-
-    let input = match hashing.join() {
-        Ok(r) => r?,
-        Err(panic) => std::panic::resume_unwind(panic),
-    };
+/// The data file's Source.
+fn data_source(input: &InputFile, name: &BaciFileName, countries: &CountryCodes) -> Source {
     let version = name.version.clone().or_else(|| countries.version.clone());
     let mut source = input.source(
         IMPORTER,
@@ -521,57 +511,75 @@ fn import_file(
     );
     source.publisher = Some("CEPII".into());
     source.url = Some(URL.into());
+    source
+}
 
-    // Dropping the receiver on the way out stops the parser and the reader.
-    let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
-        return Ok(None);
-    };
-    let source_id = run.source_id().to_string();
-    let reference = Reference::load(store, &source_id)?;
-
-    // The country file (and product file) as sources of their own, once per store.
-    let mut companions = vec![country_source.clone()];
-    if let Some(p) = products {
-        companions.push(p.source());
-    }
-    let companions: Vec<Source> = companions
-        .into_iter()
+/// Writes the country file's (and product file's) Source, once per store, in files of their
+/// own.
+fn write_companions(
+    run: &mut ImportRun,
+    reference: &Reference,
+    country_source: Source,
+    products: Option<&ProductCodes>,
+) -> Result<()> {
+    let companions: Vec<Source> = std::iter::once(country_source)
+        .chain(products.map(ProductCodes::source))
         .filter(|s| !reference.sources.contains(&s.source_id))
         .collect();
     if !companions.is_empty() {
         run.write_records(&companions)?;
         run.transaction().close_open_files()?;
     }
-
-    let progress = options.progress.clone();
-    let compressed = input.name.to_ascii_lowercase().ends_with(".zip")
-        || input.name.to_ascii_lowercase().ends_with(".gz");
-    progress.start(&input.name, (!compressed).then_some(input.bytes));
-    let result = (|| -> Result<()> {
-        for part in rx {
-            let mut part = part?;
-            if let Some(b) = part.batch.take() {
-                part.batch = Some(with_source(&b, &source_id)?);
-            }
-            apply_part(&mut run, part, progress.as_ref())?;
-        }
-        Ok(())
-    })();
-    let used = match handle.join() {
-        Ok(u) => u,
-        Err(panic) => std::panic::resume_unwind(panic),
-    };
-    progress.finish();
-    result?;
-    let used = used?;
-    let used_areas: Vec<NewArea> = areas
-        .into_iter()
-        .filter(|(k, _)| used.get(*k as usize).copied().unwrap_or(false))
-        .map(|(_, a)| a)
-        .collect();
-    write_new_areas(&mut run, &reference, &used_areas)?;
-    Ok(Some(run.finish()?))
+    Ok(())
 }
+
+/// Maps every code of the country file to an entity key in `entities` (see the module's
+/// documentation for the order), and the areas created for "nes" codes, by key.
+fn map_countries(
+    countries: &CountryCodes,
+    year: i16,
+    reference: &Reference,
+    country_source_id: &str,
+    entities: &mut Dict,
+) -> Result<(Vec<Mapping>, Areas)> {
+    let mut code_map: Vec<Mapping> = vec![Mapping::NotListed; 1000];
+    let mut areas: Areas = Vec::new();
+    let full = || Error::InvalidArgument("a BACI country file lists fewer than 1,000 codes".into());
+    for row in &countries.rows {
+        let entity = row
+            .iso3
+            .as_deref()
+            .and_then(|iso3| reference.by_iso3(iso3, year as i32))
+            .or_else(|| reference.by_iso_num(row.code, year as i32));
+        code_map[row.code as usize] = match entity {
+            Some(id) => Mapping::Entity(entities.key(&id).ok_or_else(full)?),
+            None if names_nes(&row.name) => {
+                let area = NewArea::new(
+                    row.code,
+                    Scheme::Baci,
+                    &row.name,
+                    EntityType::ResidualNes,
+                    country_source_id,
+                    format!("{} line {}", countries.input.name, row.line),
+                );
+                let key = entities.key(&area.entity.entity_id).ok_or_else(full)?;
+                areas.push((key, area));
+                Mapping::Entity(key)
+            }
+            None => Mapping::Unresolved(format!(
+                "BACI code {} ({}) names no entity: its ISO3 {} is not in the crosswalk and {} is not an ISO 3166 numeric code",
+                row.code,
+                row.name,
+                row.iso3.as_deref().unwrap_or("is missing"),
+                row.code
+            )),
+        };
+    }
+    Ok((code_map, areas))
+}
+
+/// Areas created for "nes" codes, with their entity keys.
+type Areas = Vec<(i16, NewArea)>;
 
 #[derive(Debug, Clone)]
 enum Mapping {
@@ -583,90 +591,65 @@ enum Mapping {
     Entity(i16),
 }
 
+/// The BACI parser: lines of chunks straight into lean rows.
 struct Parser {
     year: i16,
     country_file: String,
     code_map: Vec<Mapping>,
     n_entities: usize,
-    classification: i16,
-    unit: i16,
     products: Option<Vec<bool>>,
     /// Dense index of each product number seen (for the duplicate bitmap).
     product_index: Vec<u32>,
     next_product: u32,
     /// Per (exporter, importer) pair: a bitmap over dense product indexes.
     seen: Vec<Vec<u64>>,
-    dicts: TradeDicts,
-    cols: TradeColumns,
     line: u64,
-    out: SyncSender<Result<Part>>,
     /// Entity keys used by accepted rows.
     used: Vec<bool>,
 }
 
-/// The parser stopped because the writing side hung up (it failed; its error is reported).
-struct Hangup;
+impl TradeParser for Parser {
+    /// Which entity keys accepted rows use.
+    type Outcome = Vec<bool>;
+
+    fn parse(&mut self, mut input: Chunks, sink: &mut Sink) -> Result<()> {
+        while let Some(chunk) = input.next() {
+            let chunk = chunk?;
+            self.chunk(&chunk, sink)?;
+            sink.consumed(chunk.data.len() as u64);
+            input.recycle(chunk.data);
+        }
+        Ok(())
+    }
+
+    fn outcome(self) -> Vec<bool> {
+        self.used
+    }
+}
 
 impl Parser {
-    fn run(
-        mut self,
-        chunks: Receiver<Result<Chunk>>,
-        recycle: SyncSender<Vec<u8>>,
-    ) -> Result<Vec<bool>> {
-        self.cols.set_lean(Lean {
-            year: self.year,
-            flow: flow_key(Flow::Export),
-            perspective: perspective_key(Perspective::Reconciled),
-            classification: self.classification,
-            price_basis: price_basis_key(PriceBasis::FobEstimated),
-            unit: self.unit,
-        });
-        self.n_entities = self.dicts.entities.len();
-        self.seen = vec![Vec::new(); self.n_entities * self.n_entities];
-        self.used = vec![false; self.n_entities];
-        let mut part = Part::default();
-        for chunk in chunks.iter() {
-            let chunk = match chunk {
-                Ok(c) => c,
-                Err(e) => {
-                    let _ = self.out.send(Err(e));
-                    return Ok(self.used);
-                }
-            };
-            if self.chunk(&chunk, &mut part).is_err() {
-                return Ok(self.used);
-            }
-            part.bytes += chunk.data.len() as u64;
-            let _ = recycle.try_send(chunk.data);
-            let p = std::mem::take(&mut part);
-            if self.out.send(Ok(p)).is_err() {
-                return Ok(self.used);
-            }
-        }
-        if self.cols.len() > 0 {
-            let _ = self.flush(&mut part);
-        }
-        if !part.is_empty() {
-            let _ = self.out.send(Ok(part));
-        }
-        Ok(self.used)
-    }
-
-    fn flush(&mut self, part: &mut Part) -> std::result::Result<(), Hangup> {
-        match self.cols.finish(&mut self.dicts) {
-            Ok(batch) => {
-                part.batch = Some(batch);
-                let p = std::mem::take(part);
-                self.out.send(Ok(p)).map_err(|_| Hangup)
-            }
-            Err(e) => {
-                let _ = self.out.send(Err(e));
-                Err(Hangup)
-            }
+    fn new(
+        name: &BaciFileName,
+        countries: &CountryCodes,
+        code_map: Vec<Mapping>,
+        products: Option<&ProductCodes>,
+        n_entities: usize,
+    ) -> Parser {
+        Parser {
+            year: name.year,
+            country_file: countries.input.name.clone(),
+            code_map,
+            n_entities,
+            products: products.map(|p| p.listed.clone()),
+            product_index: vec![u32::MAX; 1_000_000],
+            next_product: 0,
+            seen: vec![Vec::new(); n_entities * n_entities],
+            line: 0,
+            used: vec![false; n_entities],
         }
     }
 
-    fn chunk(&mut self, chunk: &Chunk, part: &mut Part) -> std::result::Result<(), Hangup> {
+    fn chunk(&mut self, chunk: &Chunk, sink: &mut Sink) -> Result<()> {
         let data = &chunk.data[..];
         let mut start = 0;
         while start < data.len() {
@@ -677,10 +660,7 @@ impl Parser {
             self.line += 1;
             let no_newline = next == data.len() && chunk.last_without_newline;
             if self.line > 1 {
-                self.row(&data[start..end], &data[start..next], no_newline, part);
-                if self.cols.len() >= BATCH_ROWS {
-                    self.flush(part)?;
-                }
+                self.row(&data[start..end], &data[start..next], no_newline, sink)?;
             }
             start = next;
         }
@@ -688,30 +668,32 @@ impl Parser {
     }
 
     #[inline]
-    fn row(&mut self, line: &[u8], raw: &[u8], no_newline: bool, part: &mut Part) {
+    fn row(&mut self, line: &[u8], raw: &[u8], no_newline: bool, sink: &mut Sink) -> Result<()> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        part.read += 1;
         if line.iter().all(|b| b.is_ascii_whitespace()) {
-            part.skip("blank_line");
-            return;
+            return sink.skip("blank_line");
         }
-        match self.parse(line) {
-            Ok(r) => self.cols.push_lean(
-                r.reporter,
-                r.partner,
-                &r.code,
-                r.value,
-                r.precision.unwrap_or(f64::NAN),
-                r.quantity,
-                self.line as i64,
-            ),
-            Err(refusal) => part.refuse(self.line, refusal, raw, no_newline),
+        match self.parse_line(line, &sink.columns.dicts.entities) {
+            Ok(r) => {
+                let precision = r.precision.unwrap_or(f64::NAN);
+                let line = self.line as i64;
+                let (reporter, partner) = (r.reporter, r.partner);
+                sink.columns.push_lean(
+                    reporter, partner, &r.code, r.value, precision, r.quantity, line,
+                );
+                sink.accepted_lean()
+            }
+            Err(refusal) => sink.refuse(self.line, refusal, raw, no_newline),
         }
     }
 
     /// Maps a data line (`t,i,j,k,v,q`) to a row, or says why not.
     #[inline]
-    fn parse(&mut self, line: &[u8]) -> std::result::Result<BaciRow, Refusal> {
+    fn parse_line(
+        &mut self,
+        line: &[u8],
+        entities: &Dict,
+    ) -> std::result::Result<BaciRow, Refusal> {
         let [t, i, j, k, v, q] = split6(line)?;
         self.check_year(t)?;
         let reporter = self.entity("i", i)?;
@@ -725,7 +707,7 @@ impl Parser {
             )
         })?;
         let quantity = amount_field(q, 0, "q", "quantity")?.map(|(q, _)| q);
-        self.first_of(reporter, partner, product)?;
+        self.first_of(reporter, partner, product, entities)?;
         self.used[reporter as usize] = true;
         self.used[partner as usize] = true;
         Ok(BaciRow {
@@ -792,6 +774,7 @@ impl Parser {
         reporter: i16,
         partner: i16,
         product: u32,
+        entities: &Dict,
     ) -> std::result::Result<(), Refusal> {
         let pidx = {
             let slot = &mut self.product_index[product as usize];
@@ -817,8 +800,8 @@ impl Parser {
             format!(
                 "a second row for year {}, exporter {}, importer {}, product {product:06} (the first is kept)",
                 self.year,
-                self.dicts.entities.value(reporter),
-                self.dicts.entities.value(partner)
+                entities.value(reporter),
+                entities.value(partner)
             ),
         ))
     }

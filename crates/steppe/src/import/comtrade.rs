@@ -31,15 +31,16 @@
 //! Comtrade's licence restricts redistribution: the file's Source is marked not
 //! redistributable, and so are the `trade_flows` and `rejects` tables of the store.
 
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{sync_channel, SyncSender};
 
+use super::trade::pipeline;
 use super::trade::{
-    amount_field, apply_part, flow_key, header_names, is_missing, names_nes, parse_uint,
-    perspective_key, price_basis_key, read_header, write_new_areas, NewArea, Part, Record,
-    RecordReader, Reference, Refusal, Row, TradeColumns, TradeDicts, BATCH_ROWS,
+    amount_field, header_names, is_missing, names_nes, parse_uint, read_header, write_new_areas,
+    ChunkStream, Chunks, Dict, Dicts, NewArea, Record, RecordReader, Reference, Refusal, Row, Sink,
+    TradeColumns, TradeParser,
 };
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::model::{Derivation, EntityType, Flow, Perspective, PriceBasis, Scheme};
@@ -257,23 +258,62 @@ pub fn import_comtrade(
     Ok(report)
 }
 
+/// Imports one file in its own transaction; `None` when the store already holds it.
 fn import_file(
     path: &Path,
     store: &Path,
     options: &ImportOptions,
 ) -> Result<Option<crate::store::ImportSummary>> {
     let input = InputFile::inspect(path)?;
-    let header = read_header(&input, ".csv", options.max_expanded_bytes)?;
+    let (layout, cols) = read_layout(&input, options.max_expanded_bytes)?;
+    let source = data_source(&input, layout);
+    let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
+        return Ok(None);
+    };
+    run.transaction()
+        .mark_not_redistributable(Table::TradeFlows);
+    run.transaction().mark_not_redistributable(Table::Rejects);
+    let reference = Reference::load(store, run.source_id())?;
+    let parser = Parser {
+        cols,
+        layout,
+        reference,
+        source_id: run.source_id().to_string(),
+        file: input.name.clone(),
+        path: input.path.clone(),
+        areas: HashMap::new(),
+        pending: Vec::new(),
+        cache: HashMap::new(),
+        seen: HashSet::new(),
+        hasher: RandomState::new(),
+        hasher2: RandomState::new(),
+        commodity: Vec::new(),
+    };
+    let reader = input.open(".csv", options.max_expanded_bytes)?;
+    let columns = TradeColumns::new(Derivation::AsPublished);
+    let pipeline = pipeline::spawn(reader, path, parser, columns)?;
+    let (reference, areas) = pipeline.drain(&mut run, &input, options.progress.as_ref())?;
+    write_new_areas(&mut run, &reference, &areas)?;
+    Ok(Some(run.finish()?))
+}
+
+/// The file's layout and columns, from its header (refused before the store is touched).
+fn read_layout(input: &InputFile, max_expanded: u64) -> Result<(Layout, Columns)> {
+    let header = read_header(input, ".csv", max_expanded)?;
     let names = header_names(&header);
-    let Some((layout, cols)) = detect(&names) else {
-        return Err(Error::format(
-            Location::file(path).row(1),
+    detect(&names).ok_or_else(|| {
+        Error::format(
+            Location::file(&input.path).row(1),
             format!(
                 "not a UN Comtrade file: the header is `{}`; expected the current layout (typeCode,freqCode,refYear,...,reporterCode,...,flowCode,partnerCode,...,cmdCode,...,primaryValue) or the legacy one (Classification,Year,Period,...,Trade Flow Code,...,Reporter Code,...,Commodity Code,...,Trade Value (US$))",
                 names.join(",")
             ),
-        ));
-    };
+        )
+    })
+}
+
+/// The file's Source, not redistributable.
+fn data_source(input: &InputFile, layout: Layout) -> crate::model::Source {
     let mut source = input.source(
         IMPORTER,
         &format!("UN Comtrade download {}", input.name),
@@ -287,62 +327,12 @@ fn import_file(
         "input file {} ({:?} layout) imported by steppe comtrade; UN Comtrade's policy on use and re-dissemination restricts redistribution",
         input.name, layout
     ));
-    let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
-        return Ok(None);
-    };
-    run.transaction()
-        .mark_not_redistributable(Table::TradeFlows);
-    run.transaction().mark_not_redistributable(Table::Rejects);
-    let reference = Reference::load(store, run.source_id())?;
-
-    let progress = options.progress.clone();
-    let compressed = input.name.to_ascii_lowercase().ends_with(".zip")
-        || input.name.to_ascii_lowercase().ends_with(".gz");
-    progress.start(&input.name, (!compressed).then_some(input.bytes));
-    let reader = input.open(".csv", options.max_expanded_bytes)?;
-    let (tx, rx) = sync_channel::<Result<Part>>(2);
-    let dicts = TradeDicts::new(run.source_id(), Derivation::AsPublished);
-    let parser = Parser {
-        cols,
-        layout,
-        reference,
-        source_id: run.source_id().to_string(),
-        file: input.name.clone(),
-        dicts,
-        columns: TradeColumns::new(),
-        areas: HashMap::new(),
-        pending: Vec::new(),
-        cache: HashMap::new(),
-        seen: HashSet::new(),
-        hasher: std::collections::hash_map::RandomState::new(),
-        hasher2: std::collections::hash_map::RandomState::new(),
-        out: tx,
-        commodity: Vec::new(),
-    };
-    let path_buf = input.path.clone();
-    let handle = std::thread::Builder::new()
-        .name("steppe-comtrade-parse".into())
-        .spawn(move || parser.run(reader, path_buf))
-        .map_err(|e| Error::io(path, e))?;
-    let result = (|| -> Result<()> {
-        for part in rx {
-            apply_part(&mut run, part?, progress.as_ref())?;
-        }
-        Ok(())
-    })();
-    let outcome = match handle.join() {
-        Ok(o) => o,
-        Err(panic) => std::panic::resume_unwind(panic),
-    };
-    progress.finish();
-    result?;
-    let (reference, areas) = outcome;
-    write_new_areas(&mut run, &reference, &areas)?;
-    Ok(Some(run.finish()?))
+    source
 }
 
-/// Resolved (code, year) -> [(ISO column, entity key or why not)].
-type AreaCache = HashMap<(u32, i16), Vec<(String, std::result::Result<i16, String>)>>;
+/// Resolved (code, year) -> [(ISO column, entity key or why not: reason, detail)].
+type AreaCache =
+    HashMap<(u32, i16), Vec<(String, std::result::Result<i16, (&'static str, String)>)>>;
 
 /// Why a row is not accepted: skipped deliberately, or refused.
 enum NotAccepted {
@@ -356,14 +346,14 @@ impl From<Refusal> for NotAccepted {
     }
 }
 
+/// The Comtrade parser: CSV records (quoted fields, raw lines kept) into rows.
 struct Parser {
     cols: Columns,
     layout: Layout,
     reference: Reference,
     source_id: String,
     file: String,
-    dicts: TradeDicts,
-    columns: TradeColumns,
+    path: PathBuf,
     /// Areas created and used by accepted rows, by entity key.
     areas: HashMap<i16, NewArea>,
     /// Areas created but not yet used by an accepted row.
@@ -372,18 +362,12 @@ struct Parser {
     cache: AreaCache,
     /// 128-bit fingerprints of the flow keys accepted so far (duplicate check).
     seen: HashSet<u128>,
-    hasher: std::collections::hash_map::RandomState,
-    hasher2: std::collections::hash_map::RandomState,
-    out: SyncSender<Result<Part>>,
+    hasher: RandomState,
+    hasher2: RandomState,
     commodity: Vec<u8>,
 }
 
-enum Outcome {
-    Accept(Box<RowData>),
-    Skip(&'static str),
-    Reject(Refusal),
-}
-
+/// An accepted row, before it goes into the batch.
 struct RowData {
     year: i16,
     month: Option<i8>,
@@ -398,88 +382,14 @@ struct RowData {
     estimated: bool,
 }
 
-impl Parser {
-    fn run(
-        mut self,
-        reader: Box<dyn std::io::Read + Send>,
-        path: PathBuf,
-    ) -> (Reference, Vec<NewArea>) {
-        let mut rr = RecordReader::new(std::io::BufReader::with_capacity(1 << 20, reader));
-        let mut rec = Record::default();
-        let mut part = Part::default();
-        let mut first = true;
-        loop {
-            match rr.read(&mut rec) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    let _ = self.out.send(Err(Error::io(&path, e)));
-                    return self.outcome();
-                }
-            }
-            part.bytes += rec.raw.len() as u64;
-            if first {
-                first = false;
-                continue;
-            }
-            part.read += 1;
-            match self.row(&rec) {
-                Outcome::Accept(r) => {
-                    let row = Row {
-                        year: r.year,
-                        month: r.month,
-                        reporter: r.reporter,
-                        partner: r.partner,
-                        flow: flow_key(r.flow),
-                        perspective: perspective_key(Perspective::ReporterDeclared),
-                        classification: r.classification,
-                        commodity: &self.commodity,
-                        value: r.value,
-                        price_basis: price_basis_key(match r.flow {
-                            Flow::Export | Flow::ReExport => PriceBasis::Fob,
-                            Flow::Import | Flow::ReImport => PriceBasis::Cif,
-                        }),
-                        value_precision: r.precision,
-                        quantity: r.quantity,
-                        unit: r.unit,
-                        is_estimated: r.estimated,
-                        line: rec.line as i64,
-                    };
-                    self.columns.push(&row);
-                }
-                Outcome::Skip(reason) => part.skip(reason),
-                Outcome::Reject(refusal) => {
-                    part.refuse(rec.line, refusal, &rec.raw, rec.no_newline)
-                }
-            }
-            if self.columns.len() >= BATCH_ROWS || part.read >= 65_536 {
-                if self.columns.len() >= BATCH_ROWS {
-                    match self.columns.finish(&mut self.dicts) {
-                        Ok(b) => part.batch = Some(b),
-                        Err(e) => {
-                            let _ = self.out.send(Err(e));
-                            return self.outcome();
-                        }
-                    }
-                }
-                if self.out.send(Ok(std::mem::take(&mut part))).is_err() {
-                    return self.outcome();
-                }
-            }
-        }
-        if self.columns.len() > 0 {
-            match self.columns.finish(&mut self.dicts) {
-                Ok(b) => part.batch = Some(b),
-                Err(e) => {
-                    let _ = self.out.send(Err(e));
-                    return self.outcome();
-                }
-            }
-        }
-        if !part.is_empty() {
-            let _ = self.out.send(Ok(part));
-        }
-        self.outcome()
+impl TradeParser for Parser {
+    /// The reference (for writing the areas) and the areas accepted rows use.
+    type Outcome = (Reference, Vec<NewArea>);
+
+    fn parse(&mut self, input: Chunks, sink: &mut Sink) -> Result<()> {
+        let mut stream = input.into_stream();
+        let result = self.records(&mut stream, sink);
+        result.map_err(|e| stream.take_error().unwrap_or(e))
     }
 
     fn outcome(self) -> (Reference, Vec<NewArea>) {
@@ -487,17 +397,61 @@ impl Parser {
         areas.sort_by(|a, b| a.entity.entity_id.cmp(&b.entity.entity_id));
         (self.reference, areas)
     }
+}
 
-    fn row(&mut self, rec: &Record) -> Outcome {
-        match self.accept(rec) {
-            Ok(r) => Outcome::Accept(Box::new(r)),
-            Err(NotAccepted::Skip(reason)) => Outcome::Skip(reason),
-            Err(NotAccepted::Reject(r)) => Outcome::Reject(r),
+impl Parser {
+    /// Reads every record after the header into `sink`.
+    fn records(&mut self, stream: &mut ChunkStream, sink: &mut Sink) -> Result<()> {
+        let mut rr = RecordReader::new(stream);
+        let mut rec = Record::default();
+        let io = |e| Error::io(&self.path, e);
+        if !rr.read(&mut rec).map_err(io)? {
+            return Ok(());
+        }
+        sink.consumed(rec.raw.len() as u64);
+        while rr.read(&mut rec).map_err(|e| Error::io(&self.path, e))? {
+            sink.consumed(rec.raw.len() as u64);
+            match self.accept(&rec, &mut sink.columns.dicts) {
+                Ok(r) => sink.accept(&self.row(&r, rec.line))?,
+                Err(NotAccepted::Skip(reason)) => sink.skip(reason)?,
+                Err(NotAccepted::Reject(r)) => {
+                    sink.refuse(rec.line, r, &rec.raw, rec.no_newline)?
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The row of the batch (reporter's view; FOB exports, CIF imports).
+    fn row<'a>(&'a self, r: &'a RowData, line: u64) -> Row<'a> {
+        Row {
+            year: r.year,
+            month: r.month,
+            reporter: r.reporter,
+            partner: r.partner,
+            flow: r.flow,
+            perspective: Perspective::ReporterDeclared,
+            classification: r.classification,
+            commodity: &self.commodity,
+            value: r.value,
+            price_basis: match r.flow {
+                Flow::Export | Flow::ReExport => PriceBasis::Fob,
+                Flow::Import | Flow::ReImport => PriceBasis::Cif,
+            },
+            value_precision: r.precision,
+            quantity: r.quantity,
+            unit: r.unit,
+            is_estimated: r.estimated,
+            line: line as i64,
         }
     }
 
     /// Maps a record to a row, or says why it is skipped or refused.
-    fn accept(&mut self, rec: &Record) -> std::result::Result<RowData, NotAccepted> {
+    fn accept(
+        &mut self,
+        rec: &Record,
+        dicts: &mut Dicts,
+    ) -> std::result::Result<RowData, NotAccepted> {
         if rec.is_blank() {
             return Err(NotAccepted::Skip("blank_line"));
         }
@@ -510,27 +464,45 @@ impl Parser {
             (c.reporter_code, c.reporter_iso, c.reporter_desc),
             (c.partner_code, c.partner_iso, c.partner_desc),
         );
-        let reporter = self.area(rec, reporter_cols, year)?;
-        let partner = self.area(rec, partner_cols, year)?;
+        let reporter = self.area(rec, reporter_cols, year, &mut dicts.entities)?;
+        let partner = self.area(rec, partner_cols, year, &mut dicts.entities)?;
         let (value, precision) = self.value(rec, flow)?;
         let (quantity, unit_text) = self.quantity(rec)?;
         let estimated = self.estimated(rec)?;
-        let classification = self.dicts.classifications.key(&class_name);
-        self.first_of(
-            year,
-            month,
-            reporter,
-            partner,
-            flow,
-            classification,
-            &class_name,
-        )?;
+        let full = |what: &'static str| {
+            let detail = format!(
+                "the file has more than {} distinct values here",
+                super::trade::columns::MAX_VALUES
+            );
+            (
+                Some(column_name(self.layout, what)),
+                "too_many_values",
+                detail,
+            )
+        };
+        let classification = dicts
+            .classifications
+            .key(&class_name)
+            .ok_or_else(|| full("classification"))?;
+        let unit = match unit_text.is_empty() {
+            true => None,
+            false => Some(
+                dicts
+                    .units
+                    .key(&unit_text)
+                    .ok_or_else(|| full("qty_unit"))?,
+            ),
+        };
+        let names = (
+            dicts.entities.value(reporter),
+            dicts.entities.value(partner),
+        );
+        self.first_of(year, month, (reporter, partner), names, flow, &class_name)?;
         for k in [reporter, partner] {
             if let Some(a) = self.pending_area(k) {
                 self.areas.entry(k).or_insert(a);
             }
         }
-        let unit = (!unit_text.is_empty()).then(|| self.dicts.units.key(&unit_text));
         Ok(RowData {
             year,
             month,
@@ -665,15 +637,13 @@ impl Parser {
     }
 
     /// Refuses a second row for the same flow key (the first is kept).
-    #[allow(clippy::too_many_arguments)]
     fn first_of(
         &mut self,
         year: i16,
         month: Option<i8>,
-        reporter: i16,
-        partner: i16,
+        (reporter, partner): (i16, i16),
+        (reporter_id, partner_id): (&str, &str),
         flow: Flow,
-        classification: i16,
         class_name: &str,
     ) -> std::result::Result<(), Refusal> {
         let key = (
@@ -682,7 +652,7 @@ impl Parser {
             reporter,
             partner,
             flow,
-            classification,
+            class_name,
             &self.commodity[..],
         );
         let fp = ((self.hasher.hash_one(key) as u128) << 64) | self.hasher2.hash_one(key) as u128;
@@ -693,12 +663,8 @@ impl Parser {
             None,
             "duplicate",
             format!(
-                "a second row for {year}{}, {} {} {}, {} {} (the first is kept)",
+                "a second row for {year}{}, {reporter_id} {flow} {partner_id}, {class_name} {} (the first is kept)",
                 month.map(|m| format!("-{m:02}")).unwrap_or_default(),
-                self.dicts.entities.value(reporter),
-                flow,
-                self.dicts.entities.value(partner),
-                class_name,
                 String::from_utf8_lossy(&self.commodity)
             ),
         ))
@@ -788,6 +754,7 @@ impl Parser {
         rec: &Record,
         (code_col, iso_col, desc_col): (usize, Option<usize>, Option<usize>),
         year: i16,
+        entities: &mut Dict,
     ) -> std::result::Result<i16, Refusal> {
         let field = if code_col == self.cols.reporter_code {
             column_name(self.layout, "reporter")
@@ -807,26 +774,35 @@ impl Parser {
             .unwrap_or_default();
         if let Some(list) = self.cache.get(&(code, year)) {
             if let Some((_, r)) = list.iter().find(|(i, _)| *i == iso) {
-                return r.clone().map_err(|d| (Some(field), "unknown_code", d));
+                return r.clone().map_err(|(reason, d)| (Some(field), reason, d));
             }
         }
         let desc = desc_col.map(|i| rec.text(i)).unwrap_or_default();
-        let result = self.resolve(code, &iso, &desc, year, rec.line);
+        let result = self.resolve(code, (&iso, &desc), year, rec.line, entities);
         self.cache
             .entry((code, year))
             .or_default()
             .push((iso, result.clone()));
-        result.map_err(|d| (Some(field), "unknown_code", d))
+        result.map_err(|(reason, d)| (Some(field), reason, d))
     }
 
+    /// The entity key of area `code` (with its ISO3 and description columns) in `year`, or
+    /// why not (reason, detail).
     fn resolve(
         &mut self,
         code: u32,
-        iso: &str,
-        desc: &str,
+        (iso, desc): (&str, &str),
         year: i16,
         line: u64,
-    ) -> std::result::Result<i16, String> {
+        entities: &mut Dict,
+    ) -> std::result::Result<i16, (&'static str, String)> {
+        let full = || {
+            let detail = format!(
+                "Comtrade code {code}: the file names more than {} distinct areas",
+                super::trade::columns::MAX_VALUES
+            );
+            ("too_many_areas", detail)
+        };
         let y = year as i32;
         let r = &self.reference;
         let found = if code == 0 {
@@ -845,7 +821,7 @@ impl Parser {
                 })
         };
         if let Some(id) = found {
-            return Ok(self.dicts.entities.key(&id));
+            return entities.key(&id).ok_or_else(full);
         }
         let entity_type = if code == 0 {
             Some(EntityType::World)
@@ -857,11 +833,11 @@ impl Parser {
                 .or_else(|| names_nes(desc).then_some(EntityType::ResidualNes))
         };
         let Some(entity_type) = entity_type else {
-            return Err(format!(
+            return Err(("unknown_code", format!(
                 "Comtrade code {code} ({}{}) names no entity: not an ISO3 of the crosswalk, not an ISO 3166 numeric code, not a Comtrade pseudo-area",
                 if desc.is_empty() { "no description" } else { desc },
                 if iso.is_empty() { String::new() } else { format!(", ISO {iso}") }
-            ));
+            )));
         };
         let name = if code == 0 && desc.is_empty() {
             "World"
@@ -876,7 +852,7 @@ impl Parser {
             &self.source_id,
             format!("{} line {line}", self.file),
         );
-        let key = self.dicts.entities.key(&area.entity.entity_id);
+        let key = entities.key(&area.entity.entity_id).ok_or_else(full)?;
         self.pending.push((key, area));
         Ok(key)
     }
@@ -918,6 +894,10 @@ fn column_name(layout: Layout, what: &str) -> &'static str {
         (Layout::Current, "reporter") => "reporterCode",
         (Layout::Legacy, "reporter") => "Reporter Code",
         (Layout::Current, "partner") => "partnerCode",
+        (Layout::Current, "classification") => "classificationCode",
+        (Layout::Legacy, "classification") => "Classification",
+        (Layout::Current, "qty_unit") => "qtyUnitAbbr",
+        (Layout::Legacy, "qty_unit") => "Qty Unit",
         (Layout::Legacy, "partner") => "Partner Code",
         _ => "",
     }

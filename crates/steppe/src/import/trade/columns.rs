@@ -1,5 +1,9 @@
-//! Builders of `trade_flows` batches: dictionaries and column vectors filled row by row and
-//! turned into Arrow arrays directly (no serde on the hot path).
+//! Builders of `trade_flows` batches: column vectors filled row by row and turned into Arrow
+//! arrays directly (no serde on the hot path). The dictionaries of the free-valued columns
+//! (entity ids, classifications, units) hold for the whole input, since parsers cache keys
+//! and the store reads a column's values back with `Int16` keys; a full dictionary says so
+//! (`None`) instead of panicking, and the parser rejects the row (`too_many_values`,
+//! `too_many_areas`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,42 +14,43 @@ use arrow_array::{
     Int8Array, RecordBatch, StringArray,
 };
 use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
-use arrow_schema::SchemaRef;
+use arrow_schema::{DataType, SchemaRef};
 
+use crate::model::{Derivation, Flow, Perspective, PriceBasis};
 use crate::schema::Table;
 use crate::Result;
 
 /// Rows per `trade_flows` batch: one Parquet row group of the default writer settings.
 pub(crate) const BATCH_ROWS: usize = 128 * 1024;
 
-/// A growing list of dictionary values with their keys.
+/// Stands for the input's source id until it is known; the pipeline replaces it in every
+/// batch ([`with_source`]).
+const PENDING_SOURCE: &str = "pending";
+
+/// The most values a dictionary holds: what the store's Parquet reader reads back with
+/// `Int16` keys (32,767; one more fails there with "dictionary too large for index type").
+pub(crate) const MAX_VALUES: usize = i16::MAX as usize;
+
+/// A growing list of dictionary values with their `Int16` keys (at most [`MAX_VALUES`]).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Dict {
     values: Vec<String>,
     index: HashMap<String, i16>,
-    array: Option<ArrayRef>,
 }
 
 impl Dict {
-    /// A dictionary holding `values` in order.
-    pub fn with_values<S: AsRef<str>>(values: &[S]) -> Dict {
-        let mut d = Dict::default();
-        for v in values {
-            d.key(v.as_ref());
-        }
-        d
-    }
-
-    /// The key of `value`, added if new.
-    pub fn key(&mut self, value: &str) -> i16 {
+    /// The key of `value`, added if new; `None` when the dictionary is full.
+    pub fn key(&mut self, value: &str) -> Option<i16> {
         if let Some(k) = self.index.get(value) {
-            return *k;
+            return Some(*k);
         }
-        let k = i16::try_from(self.values.len()).expect("fewer than 32768 dictionary values");
+        if self.values.len() >= MAX_VALUES {
+            return None;
+        }
+        let k = self.values.len() as i16;
         self.values.push(value.to_string());
         self.index.insert(value.to_string(), k);
-        self.array = None;
-        k
+        Some(k)
     }
 
     /// Number of values.
@@ -58,96 +63,39 @@ impl Dict {
         &self.values[k as usize]
     }
 
-    fn array(&mut self) -> ArrayRef {
-        if self.array.is_none() {
-            self.array = Some(Arc::new(StringArray::from_iter_values(self.values.iter())));
-        }
-        self.array.clone().expect("set above")
+    fn array(&self) -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(self.values.iter()))
     }
 }
 
-/// The dictionaries of the `trade_flows` columns an importer fills.
-#[derive(Debug, Clone)]
-pub(crate) struct TradeDicts {
-    /// Entity ids (reporter and partner share it).
-    pub entities: Dict,
-    /// Classification names.
-    pub classifications: Dict,
-    /// Quantity units.
-    pub units: Dict,
-    source: Dict,
-    flows: Dict,
-    perspectives: Dict,
-    price_bases: Dict,
-    currency: Dict,
-    derivation: Dict,
+/// Key of a flow in its column's dictionary (the order of `Flow::ALL`).
+fn flow_key(f: Flow) -> i16 {
+    Flow::ALL.iter().position(|x| *x == f).unwrap_or(0) as i16
 }
 
-impl TradeDicts {
-    /// Dictionaries for rows of `source_id` derived as `derivation`.
-    pub fn new(source_id: &str, derivation: crate::model::Derivation) -> TradeDicts {
-        use crate::model::{Flow, Perspective, PriceBasis};
-        TradeDicts {
-            entities: Dict::default(),
-            classifications: Dict::default(),
-            units: Dict::default(),
-            source: Dict::with_values(&[source_id]),
-            flows: Dict::with_values(&Flow::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>()),
-            perspectives: Dict::with_values(
-                &Perspective::ALL
-                    .iter()
-                    .map(|f| f.as_str())
-                    .collect::<Vec<_>>(),
-            ),
-            price_bases: Dict::with_values(
-                &PriceBasis::ALL
-                    .iter()
-                    .map(|f| f.as_str())
-                    .collect::<Vec<_>>(),
-            ),
-            currency: Dict::with_values(&["USD"]),
-            derivation: Dict::with_values(&[derivation.as_str()]),
-        }
-    }
+/// Key of a perspective in its column's dictionary.
+fn perspective_key(p: Perspective) -> i16 {
+    Perspective::ALL.iter().position(|x| *x == p).unwrap_or(0) as i16
 }
 
-/// Key of a flow in [`TradeDicts`] (the order of `Flow::ALL`).
-pub(crate) fn flow_key(f: crate::model::Flow) -> i16 {
-    crate::model::Flow::ALL
-        .iter()
-        .position(|x| *x == f)
-        .expect("listed") as i16
+/// Key of a price basis in its column's dictionary.
+fn price_basis_key(p: PriceBasis) -> i16 {
+    PriceBasis::ALL.iter().position(|x| *x == p).unwrap_or(0) as i16
 }
 
-/// Key of a perspective in [`TradeDicts`].
-pub(crate) fn perspective_key(p: crate::model::Perspective) -> i16 {
-    crate::model::Perspective::ALL
-        .iter()
-        .position(|x| *x == p)
-        .expect("listed") as i16
-}
-
-/// Key of a price basis in [`TradeDicts`].
-pub(crate) fn price_basis_key(p: crate::model::PriceBasis) -> i16 {
-    crate::model::PriceBasis::ALL
-        .iter()
-        .position(|x| *x == p)
-        .expect("listed") as i16
-}
-
-/// One accepted row, in dictionary keys and primitives.
+/// One accepted row: entity keys, code-list values and primitives.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Row<'a> {
     pub year: i16,
     pub month: Option<i8>,
     pub reporter: i16,
     pub partner: i16,
-    pub flow: i16,
-    pub perspective: i16,
+    pub flow: Flow,
+    pub perspective: Perspective,
     pub classification: i16,
     pub commodity: &'a [u8],
     pub value: Option<f64>,
-    pub price_basis: i16,
+    pub price_basis: PriceBasis,
     pub value_precision: Option<f64>,
     pub quantity: Option<f64>,
     pub unit: Option<i16>,
@@ -155,9 +103,20 @@ pub(crate) struct Row<'a> {
     pub line: i64,
 }
 
-/// Column vectors of `trade_flows` rows being collected into a batch.
-pub(crate) struct TradeColumns {
-    schema: SchemaRef,
+/// The constant columns of lean rows (BACI: one year, flow, classification and unit a file).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lean {
+    pub year: i16,
+    pub flow: Flow,
+    pub perspective: Perspective,
+    pub classification: i16,
+    pub price_basis: PriceBasis,
+    pub unit: i16,
+}
+
+/// The column vectors of one batch.
+#[derive(Default)]
+struct Vectors {
     year: Vec<i16>,
     month: Vec<i8>,
     month_valid: Vec<bool>,
@@ -180,57 +139,87 @@ pub(crate) struct TradeColumns {
     unit_valid: Vec<bool>,
     estimated: Vec<bool>,
     line: Vec<i64>,
-    lean: Option<Lean>,
 }
 
-/// The constant columns of lean rows.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Lean {
-    pub year: i16,
-    pub flow: i16,
-    pub perspective: i16,
-    pub classification: i16,
-    pub price_basis: i16,
-    pub unit: i16,
+impl Vectors {
+    fn with_capacity(n: usize) -> Vectors {
+        let mut v = Vectors {
+            reporter: Vec::with_capacity(n),
+            partner: Vec::with_capacity(n),
+            commodity: Vec::with_capacity(n * 6),
+            commodity_offsets: Vec::with_capacity(n + 1),
+            value: Vec::with_capacity(n),
+            precision: Vec::with_capacity(n),
+            quantity: Vec::with_capacity(n),
+            quantity_valid: Vec::with_capacity(n),
+            line: Vec::with_capacity(n),
+            ..Default::default()
+        };
+        v.commodity_offsets.push(0);
+        v
+    }
+
+    /// Completes lean rows (only the varying columns pushed) with the constant ones.
+    fn complete_lean(&mut self, k: &Lean) {
+        let n = self.line.len();
+        if self.year.len() == n {
+            return;
+        }
+        self.year = vec![k.year; n];
+        self.month = vec![0; n];
+        self.month_valid = vec![false; n];
+        self.flow = vec![flow_key(k.flow); n];
+        self.perspective = vec![perspective_key(k.perspective); n];
+        self.classification = vec![k.classification; n];
+        self.commodity_offsets = (0..=n as i32).map(|i| i * 6).collect();
+        self.value_valid = vec![true; n];
+        self.price_basis = vec![price_basis_key(k.price_basis); n];
+        self.precision_valid = self.precision.iter().map(|p| !p.is_nan()).collect();
+        for p in self.precision.iter_mut().filter(|p| p.is_nan()) {
+            *p = 0.0;
+        }
+        self.unit = vec![k.unit; n];
+        self.unit_valid = self.quantity_valid.clone();
+        self.estimated = vec![false; n];
+    }
+}
+
+/// The dictionaries of the free-valued columns, kept for the whole input.
+#[derive(Debug, Default)]
+pub(crate) struct Dicts {
+    /// Entity ids, reporter and partner alike.
+    pub entities: Dict,
+    /// Classification names.
+    pub classifications: Dict,
+    /// Quantity units.
+    pub units: Dict,
+}
+
+/// `trade_flows` rows being collected into a batch.
+pub(crate) struct TradeColumns {
+    /// Entity ids, classifications and units.
+    pub dicts: Dicts,
+    derivation: Derivation,
+    rows: Vectors,
+    lean: Option<Lean>,
+    schema: SchemaRef,
 }
 
 impl TradeColumns {
-    pub fn new() -> TradeColumns {
-        let n = BATCH_ROWS;
+    /// Empty columns for rows derived as `derivation`.
+    pub fn new(derivation: Derivation) -> TradeColumns {
         TradeColumns {
-            schema: Table::TradeFlows.schema(),
-            year: Vec::with_capacity(n),
-            month: Vec::with_capacity(n),
-            month_valid: Vec::with_capacity(n),
-            any_month: false,
-            reporter: Vec::with_capacity(n),
-            partner: Vec::with_capacity(n),
-            flow: Vec::with_capacity(n),
-            perspective: Vec::with_capacity(n),
-            classification: Vec::with_capacity(n),
-            commodity: Vec::with_capacity(n * 6),
-            commodity_offsets: {
-                let mut v = Vec::with_capacity(n + 1);
-                v.push(0);
-                v
-            },
-            value: Vec::with_capacity(n),
-            value_valid: Vec::with_capacity(n),
-            price_basis: Vec::with_capacity(n),
-            precision: Vec::with_capacity(n),
-            precision_valid: Vec::with_capacity(n),
-            quantity: Vec::with_capacity(n),
-            quantity_valid: Vec::with_capacity(n),
-            unit: Vec::with_capacity(n),
-            unit_valid: Vec::with_capacity(n),
-            estimated: Vec::with_capacity(n),
-            line: Vec::with_capacity(n),
+            dicts: Dicts::default(),
+            derivation,
+            rows: Vectors::with_capacity(BATCH_ROWS),
             lean: None,
+            schema: Table::TradeFlows.schema(),
         }
     }
 
+    /// Rows collected so far.
     pub fn len(&self) -> usize {
-        self.rows()
+        self.rows.line.len()
     }
 
     /// Sets the constant columns of rows added with [`TradeColumns::push_lean`].
@@ -238,35 +227,37 @@ impl TradeColumns {
         self.lean = Some(k);
     }
 
-    #[inline]
+    /// Adds a row.
     pub fn push(&mut self, r: &Row<'_>) {
-        self.year.push(r.year);
-        self.month.push(r.month.unwrap_or(0));
-        self.month_valid.push(r.month.is_some());
-        self.any_month |= r.month.is_some();
-        self.reporter.push(r.reporter);
-        self.partner.push(r.partner);
-        self.flow.push(r.flow);
-        self.perspective.push(r.perspective);
-        self.classification.push(r.classification);
-        self.commodity.extend_from_slice(r.commodity);
-        self.commodity_offsets.push(self.commodity.len() as i32);
-        self.value.push(r.value.unwrap_or(0.0));
-        self.value_valid.push(r.value.is_some());
-        self.price_basis.push(r.price_basis);
-        self.precision.push(r.value_precision.unwrap_or(0.0));
-        self.precision_valid.push(r.value_precision.is_some());
-        self.quantity.push(r.quantity.unwrap_or(0.0));
-        self.quantity_valid.push(r.quantity.is_some());
-        self.unit.push(r.unit.unwrap_or(0));
-        self.unit_valid.push(r.unit.is_some());
-        self.estimated.push(r.is_estimated);
-        self.line.push(r.line);
+        let c = &mut self.rows;
+        c.year.push(r.year);
+        c.month.push(r.month.unwrap_or(0));
+        c.month_valid.push(r.month.is_some());
+        c.any_month |= r.month.is_some();
+        c.reporter.push(r.reporter);
+        c.partner.push(r.partner);
+        c.flow.push(flow_key(r.flow));
+        c.perspective.push(perspective_key(r.perspective));
+        c.classification.push(r.classification);
+        c.commodity.extend_from_slice(r.commodity);
+        c.commodity_offsets.push(c.commodity.len() as i32);
+        c.value.push(r.value.unwrap_or(0.0));
+        c.value_valid.push(r.value.is_some());
+        c.price_basis.push(price_basis_key(r.price_basis));
+        c.precision.push(r.value_precision.unwrap_or(0.0));
+        c.precision_valid.push(r.value_precision.is_some());
+        c.quantity.push(r.quantity.unwrap_or(0.0));
+        c.quantity_valid.push(r.quantity.is_some());
+        c.unit.push(r.unit.unwrap_or(0));
+        c.unit_valid.push(r.unit.is_some());
+        c.estimated.push(r.is_estimated);
+        c.line.push(r.line);
     }
 
-    /// Pushes a row whose other columns are all `constant`'s (BACI): only the varying
-    /// columns are stored per row; [`TradeColumns::finish`] fills the rest. A `value_precision`
-    /// of NaN means none. Do not mix with [`TradeColumns::push`] in one batch.
+    /// Pushes a row whose other columns are all the [`Lean`] constants (BACI): only the
+    /// varying columns are stored per row; [`TradeColumns::finish`] fills the rest. A
+    /// `value_precision` of NaN means none. Do not mix with [`TradeColumns::push`] in one
+    /// batch.
     #[inline]
     #[allow(clippy::too_many_arguments)]
     pub fn push_lean(
@@ -279,128 +270,124 @@ impl TradeColumns {
         quantity: Option<f64>,
         line: i64,
     ) {
-        self.reporter.push(reporter);
-        self.partner.push(partner);
-        self.commodity.extend_from_slice(commodity6);
-        self.value.push(value);
-        self.precision.push(value_precision);
-        self.quantity.push(quantity.unwrap_or(0.0));
-        self.quantity_valid.push(quantity.is_some());
-        self.line.push(line);
+        let c = &mut self.rows;
+        c.reporter.push(reporter);
+        c.partner.push(partner);
+        c.commodity.extend_from_slice(commodity6);
+        c.value.push(value);
+        c.precision.push(value_precision);
+        c.quantity.push(quantity.unwrap_or(0.0));
+        c.quantity_valid.push(quantity.is_some());
+        c.line.push(line);
     }
 
-    /// Rows collected so far (either kind of push).
-    fn rows(&self) -> usize {
-        self.line.len()
-    }
-
-    /// Completes lean rows with the constant columns.
-    fn complete_lean(&mut self, k: &Lean) {
-        let n = self.rows();
-        if self.year.len() == n {
-            return;
+    /// Turns the collected rows into a batch of the `trade_flows` schema (source id
+    /// [`PENDING_SOURCE`]) and starts the next batch.
+    pub fn finish(&mut self) -> Result<RecordBatch> {
+        let mut c = std::mem::replace(&mut self.rows, Vectors::with_capacity(BATCH_ROWS));
+        if let Some(k) = &self.lean {
+            c.complete_lean(k);
         }
-        self.year = vec![k.year; n];
-        self.month = vec![0; n];
-        self.month_valid = vec![false; n];
-        self.flow = vec![k.flow; n];
-        self.perspective = vec![k.perspective; n];
-        self.classification = vec![k.classification; n];
-        self.commodity_offsets = (0..=n as i32).map(|i| i * 6).collect();
-        self.value_valid = vec![true; n];
-        self.price_basis = vec![k.price_basis; n];
-        self.precision_valid = self.precision.iter().map(|p| !p.is_nan()).collect();
-        for p in self.precision.iter_mut() {
-            if p.is_nan() {
-                *p = 0.0;
-            }
-        }
-        self.unit = vec![k.unit; n];
-        self.unit_valid = self.quantity_valid.clone();
-        self.estimated = vec![false; n];
-    }
-
-    /// Turns the collected rows into a batch of the `trade_flows` schema and starts afresh.
-    pub fn finish(&mut self, dicts: &mut TradeDicts) -> Result<RecordBatch> {
-        if let Some(k) = self.lean {
-            self.complete_lean(&k);
-        }
-        let n = self.len();
-        let mut fresh = TradeColumns::new();
-        fresh.lean = self.lean;
-        std::mem::swap(self, &mut fresh);
-        let c = fresh;
-        fn nulls(valid: Vec<bool>) -> Option<NullBuffer> {
-            if valid.iter().all(|v| *v) {
-                None
-            } else {
-                Some(NullBuffer::from(valid))
-            }
-        }
-        fn dict(keys: Vec<i16>, valid: Option<NullBuffer>, values: ArrayRef) -> Result<ArrayRef> {
-            let keys = Int16Array::new(ScalarBuffer::from(keys), valid);
-            Ok(Arc::new(DictionaryArray::<Int16Type>::try_new(
-                keys, values,
-            )?))
-        }
-        let zeros = || vec![0i16; n];
+        let d = &self.dicts;
+        let n = c.line.len();
+        let fixed = |values: &[&str]| -> ArrayRef { Arc::new(StringArray::from(values.to_vec())) };
+        let names = |all: Vec<&'static str>| fixed(&all);
         let month: ArrayRef = if c.any_month {
-            Arc::new(Int8Array::new(
-                ScalarBuffer::from(c.month),
-                nulls(c.month_valid),
-            ))
+            Arc::new(Int8Array::new(c.month.into(), nulls(c.month_valid)))
         } else {
-            new_null_array(&arrow_schema::DataType::Int8, n)
+            new_null_array(&DataType::Int8, n)
         };
         let commodity = StringArray::try_new(
             OffsetBuffer::new(ScalarBuffer::from(c.commodity_offsets)),
             Buffer::from_vec(c.commodity),
             None,
         )?;
-        let dict_type = crate::schema::dict_type();
+        let zeros = || vec![0i16; n];
         let columns: Vec<ArrayRef> = vec![
-            Arc::new(Int16Array::new(ScalarBuffer::from(c.year), None)),
+            Arc::new(Int16Array::new(c.year.into(), None)),
             month,
-            dict(c.reporter, None, dicts.entities.array())?,
-            dict(c.partner, None, dicts.entities.array())?,
-            dict(c.flow, None, dicts.flows.array())?,
-            dict(c.perspective, None, dicts.perspectives.array())?,
-            dict(c.classification, None, dicts.classifications.array())?,
+            dict(c.reporter, None, d.entities.array())?,
+            dict(c.partner, None, d.entities.array())?,
+            dict(
+                c.flow,
+                None,
+                names(Flow::ALL.iter().map(|f| f.as_str()).collect()),
+            )?,
+            dict(
+                c.perspective,
+                None,
+                names(Perspective::ALL.iter().map(|p| p.as_str()).collect()),
+            )?,
+            dict(c.classification, None, d.classifications.array())?,
             Arc::new(commodity),
+            Arc::new(Float64Array::new(c.value.into(), nulls(c.value_valid))),
+            dict(zeros(), None, fixed(&["USD"]))?,
+            dict(
+                c.price_basis,
+                None,
+                names(PriceBasis::ALL.iter().map(|p| p.as_str()).collect()),
+            )?,
             Arc::new(Float64Array::new(
-                ScalarBuffer::from(c.value),
-                nulls(c.value_valid),
-            )),
-            dict(zeros(), None, dicts.currency.array())?,
-            dict(c.price_basis, None, dicts.price_bases.array())?,
-            Arc::new(Float64Array::new(
-                ScalarBuffer::from(c.precision),
+                c.precision.into(),
                 nulls(c.precision_valid),
             )),
             Arc::new(Float64Array::new(
-                ScalarBuffer::from(c.quantity),
+                c.quantity.into(),
                 nulls(c.quantity_valid),
             )),
-            dict(c.unit, nulls(c.unit_valid), dicts.units.array())?,
+            dict(c.unit, nulls(c.unit_valid), d.units.array())?,
             Arc::new(BooleanArray::from(c.estimated)),
-            dict(zeros(), None, dicts.source.array())?,
-            new_null_array(&arrow_schema::DataType::Utf8, n),
-            Arc::new(Int64Array::new(ScalarBuffer::from(c.line), None)),
-            new_null_array(&dict_type, n),
-            dict(zeros(), None, dicts.derivation.array())?,
+            dict(zeros(), None, fixed(&[PENDING_SOURCE]))?,
+            new_null_array(&DataType::Utf8, n),
+            Arc::new(Int64Array::new(c.line.into(), None)),
+            new_null_array(&crate::schema::dict_type(), n),
+            dict(zeros(), None, fixed(&[self.derivation.as_str()]))?,
         ];
         Ok(RecordBatch::try_new(self.schema.clone(), columns)?)
     }
 }
 
-/// The batch with its `source_id` column set to `source_id` (parsers that start before the
-/// input's sha256 is known use a placeholder).
+/// A validity buffer, or none when every value is valid.
+fn nulls(valid: Vec<bool>) -> Option<NullBuffer> {
+    if valid.iter().all(|v| *v) {
+        None
+    } else {
+        Some(NullBuffer::from(valid))
+    }
+}
+
+/// A dictionary column of `keys` into `values`.
+fn dict(keys: Vec<i16>, valid: Option<NullBuffer>, values: ArrayRef) -> Result<ArrayRef> {
+    let keys = Int16Array::new(ScalarBuffer::from(keys), valid);
+    Ok(Arc::new(DictionaryArray::<Int16Type>::try_new(
+        keys, values,
+    )?))
+}
+
+/// The batch with its `source_id` column set to `source_id` (parsers start before the input's
+/// sha256, which names its source, is known).
 pub(crate) fn with_source(batch: &RecordBatch, source_id: &str) -> Result<RecordBatch> {
     let idx = batch.schema().index_of("source_id")?;
-    let keys = Int16Array::new(ScalarBuffer::from(vec![0i16; batch.num_rows()]), None);
     let values: ArrayRef = Arc::new(StringArray::from(vec![source_id]));
-    let column: ArrayRef = Arc::new(DictionaryArray::<Int16Type>::try_new(keys, values)?);
+    let column = dict(vec![0i16; batch.num_rows()], None, values)?;
     let mut columns = batch.columns().to_vec();
     columns[idx] = column;
     Ok(RecordBatch::try_new(batch.schema(), columns)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_dictionary_says_so_instead_of_panicking() {
+        let mut d = Dict::default();
+        for i in 0..MAX_VALUES {
+            assert_eq!(d.key(&i.to_string()), Some(i as i16));
+        }
+        assert_eq!(d.key("one more"), None);
+        assert_eq!(d.key("17"), Some(17));
+        assert_eq!(d.len(), 32_767);
+        assert_eq!(d.value(32_766), "32766");
+    }
 }

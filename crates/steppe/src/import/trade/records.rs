@@ -3,11 +3,9 @@
 
 use std::io::BufRead;
 
+use super::chunks::MAX_LINE_BYTES;
 use super::numbers::{decode_text, strip_bom, trim_field};
 use crate::{Error, Result};
-
-/// Longest line accepted (a file without newlines must not be read whole into memory).
-pub(crate) const MAX_LINE_BYTES: usize = 16 << 20;
 
 /// One CSV record: its fields (unquoted) and the raw bytes it was read from.
 #[derive(Debug, Default)]
