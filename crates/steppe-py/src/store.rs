@@ -42,20 +42,16 @@ impl StoreState {
         if let Some(c) = self.codes.get() {
             return Ok(c.clone());
         }
-        let index = if self.store.row_count(Table::EntityCodes) > 0 {
-            Arc::new(CodeIndex::from_store(&self.store)?)
-        } else {
-            crate::codes::bundled()?.index.clone()
-        };
+        let index = self.store.code_index()?;
         Ok(self.codes.get_or_init(|| index).clone())
     }
 
-    /// Entity ids of the store, plus the bundled ones.
+    /// Entity ids of the store, else the bundled ones.
     fn entity_ids(&self) -> Result<Arc<HashSet<String>>, Failure> {
         if let Some(c) = self.entity_ids.get() {
             return Ok(c.clone());
         }
-        let ids = Arc::new(steppe::codes::known_entity_ids(&self.store)?);
+        let ids = self.store.entity_ids()?;
         Ok(self.entity_ids.get_or_init(|| ids).clone())
     }
 

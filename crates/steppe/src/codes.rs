@@ -7,7 +7,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 
 use crate::model::{EntityCode, Scheme};
-use crate::store::Store;
 
 mod names;
 pub use names::name_key;
@@ -97,25 +96,6 @@ pub struct Unresolved {
     pub reason: String,
 }
 
-/// The entity ids of a store plus those of the bundled dataset: what a country option may
-/// name directly when no code resolves it.
-pub fn known_entity_ids(store: &Store) -> crate::Result<HashSet<String>> {
-    let mut ids: HashSet<String> = store
-        .records::<crate::model::Entity>()?
-        .into_iter()
-        .map(|e| e.entity_id)
-        .collect();
-    if crate::bundled::is_available() {
-        ids.extend(
-            crate::bundled::store()?
-                .records::<crate::model::Entity>()?
-                .into_iter()
-                .map(|e| e.entity_id),
-        );
-    }
-    Ok(ids)
-}
-
 /// An in-memory index of the crosswalk, for fast repeated look-ups.
 #[derive(Debug, Clone, Default)]
 pub struct CodeIndex {
@@ -179,11 +159,6 @@ impl CodeIndex {
                 });
         }
         CodeIndex { by_code }
-    }
-
-    /// Builds the index from a store's `entity_codes` table.
-    pub fn from_store(store: &Store) -> crate::Result<CodeIndex> {
-        Ok(CodeIndex::new(store.records::<EntityCode>()?))
     }
 
     /// Number of (scheme, code) keys.

@@ -129,7 +129,7 @@ pub enum Error {
     Code(#[from] CodeError),
     /// A store failed validation; the report lists every problem.
     #[error("validation found {} problem(s); first: {}", .0.problems.len(), .0.problems.first().map(|p| p.to_string()).unwrap_or_default())]
-    Validation(crate::validate::ValidationReport),
+    Validation(crate::problem::ValidationReport),
     /// An import rejected more of its rows than `max_reject_rate` allows. Its accepted rows
     /// and its rejects were committed (the rejects stay in the store for inspection); the
     /// import reports failure so that a pipeline stops.

@@ -25,6 +25,7 @@ mod error;
 pub mod fuzzing;
 pub mod import;
 pub mod model;
+mod problem;
 pub mod progress;
 pub mod query;
 pub mod record;

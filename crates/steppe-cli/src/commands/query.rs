@@ -36,14 +36,6 @@ pub fn parse_years(text: &str) -> Result<(Option<i64>, Option<i64>)> {
     }
 }
 
-/// The crosswalk to resolve country options with: the store's, else the bundled one.
-fn code_index(store: &Store) -> Result<CodeIndex> {
-    if store.row_count(Table::EntityCodes) > 0 {
-        return CodeIndex::from_store(store);
-    }
-    CodeIndex::from_store(&Store::bundled()?)
-}
-
 /// Resolves country options to entity ids (codes in any scheme, or entity ids such as
 /// aggregates); one error lists every value that fails.
 fn resolve(
@@ -53,7 +45,7 @@ fn resolve(
     option: &str,
 ) -> Result<Vec<String>> {
     codes
-        .resolve_countries(values, None, || steppe::codes::known_entity_ids(store))?
+        .resolve_countries(values, None, || store.entity_ids())?
         .map_err(|failures| {
             let listed: Vec<String> = failures
                 .iter()
@@ -72,7 +64,7 @@ pub fn build_filter(store: &Store, table: Table, args: &QueryArgs) -> Result<Fil
         && args.involving.is_empty()
         && args.country.is_empty());
     let codes = if needs_codes {
-        Some(code_index(store)?)
+        Some(store.code_index()?)
     } else {
         None
     };

@@ -20,30 +20,39 @@
 //!   `actor_type`; each `;`-separated associated actor in role `participant`.
 //! - Text that is not UTF-8 is read as Windows-1252 (spreadsheet re-saves).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use super::csv_reader::CsvRecord;
 use super::events_common::{
-    admit_id, already_imported, bad, check_range, code_index, csv_reader, ensure_seeded, is_blank,
-    next_record, open_counted, parse_opt, raw_csv, record_line, reject, start_progress, text, Bad,
-    CsvReader, EventBuffer, Header, Record, SeenIds, Ticker,
+    actor, cell, check_range, coordinates, count, parse_opt, Headed, HeadedEvents, HeadedFile,
+    Header,
 };
-use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
+use super::rows::{bad, import_files, Bad, Outcome, Publisher};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
-    ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme,
+    ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme, Source,
 };
 use crate::schema::Table;
-use crate::store::Store;
-use crate::{Error, Location, Result};
+use crate::Result;
 
 /// The importer name recorded in the store.
 pub const IMPORTER: &str = "acled";
 
 /// The licence recorded on ACLED sources.
 pub const LICENSE: &str = "ACLED-terms";
+
+const PUBLISHER: Publisher = Publisher {
+    name: "Armed Conflict Location & Event Data (ACLED)",
+    url: "https://acleddata.com/",
+    license: LICENSE,
+    terms: Some(
+        "ACLED's terms of use forbid redistributing its rows or giving others access to them \
+         (acleddata.com terms of use)",
+    ),
+};
 
 struct Cols {
     id: usize,
@@ -69,198 +78,83 @@ struct Cols {
     fatalities: usize,
 }
 
-fn columns(h: &Header, path: &Path, line: u64) -> Result<Cols> {
-    let at = |name: &str| Location::file(path).row(line).field(name);
-    let need = |aliases: &[&str]| {
-        h.find(aliases).ok_or_else(|| {
-            Error::format(
-                at(aliases[0]),
-                format!(
-                    "the ACLED header has no `{}` column (found: {})",
-                    aliases[0],
-                    h.names.join(",")
-                ),
-            )
-        })
-    };
-    let (iso, gwno, iso3) = (h.find(&["iso"]), h.find(&["gwno"]), h.find(&["iso3"]));
-    if iso.is_none() && gwno.is_none() && iso3.is_none() {
-        return Err(Error::format(
-            at("iso"),
-            "the ACLED header has no country code column (`iso`, `gwno` or `iso3`)",
-        ));
-    }
-    let actor2 = h.find(&["actor2"]);
-    Ok(Cols {
-        id: need(&["event_id_cnty"])?,
-        date: need(&["event_date"])?,
-        year: h.find(&["year"]),
-        time_precision: h.find(&["time_precision"]),
-        event_type: need(&["event_type"])?,
-        sub_event_type: h.find(&["sub_event_type"]),
-        actor: [need(&["actor1"])?, actor2.unwrap_or(0)],
-        actor_opt2: actor2.is_some(),
-        assoc: [
-            h.find(&["assoc_actor_1", "ally_actor_1"]),
-            h.find(&["assoc_actor_2", "ally_actor_2"]),
-        ],
-        inter: [h.find(&["inter1"]), h.find(&["inter2"])],
-        iso,
-        gwno,
-        iso3,
-        admin1: h.find(&["admin1"]),
-        location: h.find(&["location"]),
-        latitude: need(&["latitude"])?,
-        longitude: need(&["longitude"])?,
-        geo_precision: h.find(&["geo_precision"]),
-        source: h.find(&["source"]),
-        notes: h.find(&["notes"]),
-        fatalities: need(&["fatalities"])?,
-    })
-}
+/// The ACLED format.
+struct Acled;
 
-struct Opened {
-    input: InputFile,
-    rdr: CsvReader<Box<dyn Read + Send>>,
-    ticker: Ticker,
-    header: Header,
-    cols: Cols,
-}
+impl HeadedEvents for Acled {
+    type Cols = Cols;
+    const IMPORTER: &'static str = IMPORTER;
+    const ID_FIELD: &'static str = "event_id_cnty";
+    const PREFIX: &'static str = "acled:";
+    const EXPECTED: &'static str = "an ACLED header (`event_id_cnty,event_date,year,...`)";
 
-fn open(path: &Path, options: &ImportOptions) -> Result<Opened> {
-    let input = InputFile::inspect(path)?;
-    input.require_content(".csv", options.max_expanded_bytes)?;
-    let (reader, ticker) = open_counted(&input, ".csv", options)?;
-    let mut rdr = csv_reader(reader);
-    let mut rec = Record::default();
-    loop {
-        if !next_record(&mut rdr, &mut rec, path)? {
-            return Err(Error::format(
-                Location::file(path).row(1),
-                "empty file: expected an ACLED header (`event_id_cnty,event_date,year,...`)",
+    fn columns(h: &Header, path: &Path) -> Result<Cols> {
+        let need = |aliases: &[&str]| h.need(path, "ACLED", aliases);
+        let (iso, gwno, iso3) = (h.find(&["iso"]), h.find(&["gwno"]), h.find(&["iso3"]));
+        if iso.is_none() && gwno.is_none() && iso3.is_none() {
+            return Err(h.error(
+                path,
+                "iso",
+                "the ACLED header has no country code column (`iso`, `gwno` or `iso3`)",
             ));
         }
-        if !is_blank(&rec) {
-            break;
+        let actor2 = h.find(&["actor2"]);
+        Ok(Cols {
+            id: need(&["event_id_cnty"])?,
+            date: need(&["event_date"])?,
+            year: h.find(&["year"]),
+            time_precision: h.find(&["time_precision"]),
+            event_type: need(&["event_type"])?,
+            sub_event_type: h.find(&["sub_event_type"]),
+            actor: [need(&["actor1"])?, actor2.unwrap_or(0)],
+            actor_opt2: actor2.is_some(),
+            assoc: [
+                h.find(&["assoc_actor_1", "ally_actor_1"]),
+                h.find(&["assoc_actor_2", "ally_actor_2"]),
+            ],
+            inter: [h.find(&["inter1"]), h.find(&["inter2"])],
+            iso,
+            gwno,
+            iso3,
+            admin1: h.find(&["admin1"]),
+            location: h.find(&["location"]),
+            latitude: need(&["latitude"])?,
+            longitude: need(&["longitude"])?,
+            geo_precision: h.find(&["geo_precision"]),
+            source: h.find(&["source"]),
+            notes: h.find(&["notes"]),
+            fatalities: need(&["fatalities"])?,
+        })
+    }
+
+    fn source(input: &InputFile) -> Source {
+        let title = format!("ACLED export ({})", input.name);
+        Source {
+            redistributable: false,
+            ..PUBLISHER.source(IMPORTER, input, title, None)
         }
     }
-    let header = Header::new(&rec);
-    let cols = columns(&header, path, record_line(&rec))?;
-    Ok(Opened {
-        input,
-        rdr,
-        ticker,
-        header,
-        cols,
-    })
+
+    fn begun(run: &mut ImportRun) {
+        for t in [Table::Events, Table::EventActors, Table::Rejects] {
+            run.transaction().mark_not_redistributable(t);
+        }
+    }
+
+    fn event(file: &mut HeadedFile<Acled>, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)> {
+        if let Err(b) = file.header.check_width(rec) {
+            return Outcome::Reject(b);
+        }
+        let owned: Vec<String> = (0..rec.len()).map(|i| rec.text(i).into_owned()).collect();
+        let f: Vec<&str> = owned.iter().map(String::as_str).collect();
+        parse_row(&f, &file.cols, &file.codes, &file.source_id, rec.line()).into()
+    }
 }
 
 /// Imports ACLED CSV exports into the store at `out`. Every header is checked before
 /// anything is written.
 pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<ImportReport> {
-    let mut opened = Vec::new();
-    for p in files {
-        opened.push(open(p, options)?);
-    }
-    let mut report = ImportReport::default();
-    for o in opened {
-        import_one(o, out, options, &mut report)?;
-    }
-    Ok(report)
-}
-
-fn import_one(
-    mut o: Opened,
-    out: &Path,
-    options: &ImportOptions,
-    report: &mut ImportReport,
-) -> Result<()> {
-    if options.reimport == Reimport::Skip && already_imported(out, IMPORTER, &o.input.sha256)? {
-        report.skipped_files.push(o.input.name.clone());
-        return Ok(());
-    }
-    let source_id = o.input.source_id(IMPORTER);
-    ensure_seeded(out, options)?;
-    let store = Store::open(out)?;
-    let codes = code_index(&store, &source_id)?;
-    let mut seen = SeenIds::load(&store, "acled:", &source_id)?;
-    drop(store);
-    let mut source = o.input.source(
-        IMPORTER,
-        &format!("ACLED export ({})", o.input.name),
-        Some(LICENSE),
-        None,
-    );
-    source.publisher = Some("Armed Conflict Location & Event Data (ACLED)".into());
-    source.url = Some("https://acleddata.com/".into());
-    source.redistributable = false;
-    source.note = Some(format!(
-        "input file {} imported by steppe acled; ACLED's terms of use forbid redistributing \
-         its rows or giving others access to them (acleddata.com terms of use)",
-        o.input.name
-    ));
-    let Some(mut run) = ImportRun::begin(out, IMPORTER, &o.input, source, options)? else {
-        report.skipped_files.push(o.input.name.clone());
-        return Ok(());
-    };
-    for t in [Table::Events, Table::EventActors, Table::Rejects] {
-        run.transaction().mark_not_redistributable(t);
-    }
-    start_progress(&o.input, options);
-    let mut rec = Record::default();
-    let mut buf = EventBuffer::default();
-    while next_record(&mut o.rdr, &mut rec, &o.input.path)? {
-        if is_blank(&rec) {
-            continue;
-        }
-        let line = record_line(&rec);
-        run.read_row();
-        o.ticker.row()?;
-        let raw = raw_csv(&rec);
-        if !o.header.fits(rec.len()) {
-            run.reject(
-                line,
-                None,
-                "wrong_column_count",
-                format!(
-                    "{} fields, the header has {}{}",
-                    rec.len(),
-                    o.header.len(),
-                    if rec.len() < o.header.len() {
-                        " (truncated record?)"
-                    } else {
-                        ""
-                    }
-                ),
-                raw,
-            )?;
-            continue;
-        }
-        let owned: Vec<String> = (0..rec.len()).map(|i| text(&rec, i).into_owned()).collect();
-        let f: Vec<&str> = owned.iter().map(String::as_str).collect();
-        match parse_row(&f, &o.cols, &codes, &source_id, line) {
-            Err(b) => reject(&mut run, line, b, raw)?,
-            Ok((event, actors)) => {
-                if admit_id(
-                    &mut run,
-                    &mut seen,
-                    &event.event_id,
-                    line,
-                    "event_id_cnty",
-                    raw,
-                )? {
-                    buf.events.push(event);
-                    buf.actors.extend(actors);
-                    run.accept(1);
-                    buf.maybe_flush(&mut run)?;
-                }
-            }
-        }
-    }
-    buf.flush(&mut run)?;
-    o.ticker.finish();
-    report.files.push(run.finish()?);
-    Ok(())
+    import_files(&Headed(Acled), files, out, options)
 }
 
 fn month(name: &str) -> Option<u32> {
@@ -348,8 +242,59 @@ fn actor_kind(inter: Option<&str>) -> ActorKind {
     }
 }
 
-fn get<'a>(f: &[&'a str], i: Option<usize>) -> Option<&'a str> {
-    i.and_then(|i| f.get(i)).copied().filter(|s| !s.is_empty())
+/// The event's date, checked against `year` when present, and its precision.
+fn when(f: &[&str], c: &Cols) -> std::result::Result<(NaiveDate, DatePrecision), Bad> {
+    let date = parse_date(f[c.date]).ok_or_else(|| {
+        bad(
+            "event_date",
+            "malformed_date",
+            format!(
+                "`{}` is not a date in a known ACLED format (2020-05-09, 09 May 2020, 01-January-2015, 9-May-20)",
+                f[c.date]
+            ),
+        )
+    })?;
+    let year = chrono::Datelike::year(&date);
+    if let Some(y) = parse_opt::<i32>(cell(f, c.year), "year")? {
+        if y != year {
+            return Err(bad(
+                "event_date",
+                "inconsistent",
+                format!("{date} is not in the row's year {y}"),
+            ));
+        }
+    }
+    let precision = match parse_opt::<i8>(cell(f, c.time_precision), "time_precision")? {
+        None => DatePrecision::Unknown,
+        Some(1) => DatePrecision::Day,
+        Some(2) => DatePrecision::Week,
+        Some(3) => DatePrecision::Month,
+        Some(o) => {
+            return Err(bad(
+                "time_precision",
+                "out_of_range",
+                format!("{o} is not 1, 2 or 3"),
+            ))
+        }
+    };
+    Ok((date, precision))
+}
+
+/// The event's country: `iso` (ISO 3166 numeric), else `gwno`, else `iso3`.
+fn country(f: &[&str], c: &Cols, codes: &CodeIndex, year: i32) -> std::result::Result<String, Bad> {
+    let (scheme, field, code) = if let Some(iso) = cell(f, c.iso) {
+        (Scheme::Acled, "iso", iso)
+    } else if let Some(g) = cell(f, c.gwno) {
+        (Scheme::Gw, "gwno", g)
+    } else if let Some(i3) = cell(f, c.iso3) {
+        (Scheme::Iso3, "iso3", i3)
+    } else {
+        return Err(bad("iso", "missing_value", "no country code"));
+    };
+    codes
+        .resolve(scheme, code, Some(year))
+        .map(str::to_string)
+        .map_err(|e| bad(field, "unknown_code", e.to_string()))
 }
 
 fn parse_row(
@@ -363,93 +308,29 @@ fn parse_row(
     if id.is_empty() {
         return Err(bad("event_id_cnty", "missing_value", "empty"));
     }
-    let date = parse_date(f[c.date]).ok_or_else(|| {
-        bad(
-            "event_date",
-            "malformed_date",
-            format!(
-                "`{}` is not a date in a known ACLED format (2020-05-09, 09 May 2020, 01-January-2015, 9-May-20)",
-                f[c.date]
-            ),
-        )
-    })?;
+    let (date, date_precision) = when(f, c)?;
     let year = chrono::Datelike::year(&date);
-    if let Some(y) = parse_opt::<i32>(get(f, c.year), "year")? {
-        if y != year {
-            return Err(bad(
-                "event_date",
-                "inconsistent",
-                format!("{date} is not in the row's year {y}"),
-            ));
-        }
-    }
-    let date_precision = match parse_opt::<i8>(get(f, c.time_precision), "time_precision")? {
-        None => DatePrecision::Unknown,
-        Some(1) => DatePrecision::Day,
-        Some(2) => DatePrecision::Week,
-        Some(3) => DatePrecision::Month,
-        Some(o) => {
-            return Err(bad(
-                "time_precision",
-                "out_of_range",
-                format!("{o} is not 1, 2 or 3"),
-            ))
-        }
-    };
-    let country = if let Some(iso) = get(f, c.iso) {
-        codes
-            .resolve(Scheme::Acled, iso, Some(year))
-            .map_err(|e| (e, "iso"))
-    } else if let Some(g) = get(f, c.gwno) {
-        codes
-            .resolve(Scheme::Gw, g, Some(year))
-            .map_err(|e| (e, "gwno"))
-    } else if let Some(i3) = get(f, c.iso3) {
-        codes
-            .resolve(Scheme::Iso3, i3, Some(year))
-            .map_err(|e| (e, "iso3"))
-    } else {
-        return Err(bad("iso", "missing_value", "no country code"));
-    };
-    let country = country
-        .map_err(|(e, field)| bad(field, "unknown_code", e.to_string()))?
-        .to_string();
-    let lat: Option<f64> = check_range(
-        parse_opt(get(f, Some(c.latitude)), "latitude")?,
-        -90.0,
-        90.0,
-        "latitude",
-    )?;
-    let lon: Option<f64> = check_range(
-        parse_opt(get(f, Some(c.longitude)), "longitude")?,
-        -180.0,
-        180.0,
-        "longitude",
+    let country = country(f, c, codes, year)?;
+    let (latitude, longitude) = coordinates(
+        (cell(f, Some(c.latitude)), "latitude"),
+        (cell(f, Some(c.longitude)), "longitude"),
     )?;
     let geo: Option<i8> = check_range(
-        parse_opt(get(f, c.geo_precision), "geo_precision")?,
+        parse_opt(cell(f, c.geo_precision), "geo_precision")?,
         1.0,
         3.0,
         "geo_precision",
     )?;
-    let fatalities: Option<i32> = check_range(
-        parse_opt(get(f, Some(c.fatalities)), "fatalities")?,
-        0.0,
-        i32::MAX as f64,
-        "fatalities",
-    )?;
     let etype = f[c.event_type];
-    let title = match (etype, get(f, c.sub_event_type)) {
+    let title = match (etype, cell(f, c.sub_event_type)) {
         ("", _) => None,
         (t, Some(sub)) => Some(format!("{t}: {sub}")),
         (t, None) => Some(t.to_string()),
     };
-    let event_id = format!("acled:{id}");
-    let year16 = year as i16;
-    let s = |i: Option<usize>| get(f, i).map(String::from);
+    let s = |i: Option<usize>| cell(f, i).map(String::from);
     let event = Event {
-        event_id: event_id.clone(),
-        year: Some(year16),
+        event_id: format!("acled:{id}"),
+        year: Some(year as i16),
         event_class: event_class(etype),
         title,
         description: s(c.notes),
@@ -458,78 +339,62 @@ fn parse_row(
         country_id: Some(country),
         admin1: s(c.admin1),
         location_name: s(c.location),
-        latitude: lat,
-        longitude: lon,
+        latitude,
+        longitude,
         geo_precision: geo,
         geo_precision_scheme: geo.map(|_| "acled_geo".to_string()),
-        fatalities_best: fatalities,
+        fatalities_best: count(cell(f, Some(c.fatalities)), "fatalities")?,
         source_id: source_id.to_string(),
         source_locator: s(c.source),
         source_line: Some(line as i64),
         derivation: Derivation::AsPublished,
         ..Default::default()
     };
+    let actors = actors(f, c, &event);
+    Ok((event, actors))
+}
+
+/// `actor1`/`actor2` with their `inter` codes, then each `;`-separated associated actor as a
+/// participant; a name given twice in one role is kept once.
+fn actors(f: &[&str], c: &Cols, event: &Event) -> Vec<EventActor> {
     let mut actors: Vec<EventActor> = Vec::new();
-    let mut push =
-        |role: ActorRole, name: &str, kind: ActorKind, typ: Option<String>, col: &str| {
-            let name = name.trim();
-            if name.is_empty()
-                || actors
-                    .iter()
-                    .any(|a| a.role == role && a.actor_name == name)
-            {
-                return;
-            }
-            actors.push(EventActor {
-                event_id: event_id.clone(),
-                year: Some(year16),
-                role,
-                actor_kind: kind,
-                actor_name: name.to_string(),
-                actor_ref: None,
-                actor_code: None,
-                actor_type: typ,
-                source_id: source_id.to_string(),
-                source_locator: Some(col.to_string()),
-                source_line: Some(line as i64),
-                cited_source_id: None,
-            });
-        };
-    for k in 0..2 {
+    let mut push = |role: ActorRole, name: &str, kind: ActorKind, typ: Option<&str>, col: &str| {
+        let name = name.trim();
+        if name.is_empty()
+            || actors
+                .iter()
+                .any(|a| a.role == role && a.actor_name == name)
+        {
+            return;
+        }
+        actors.push(EventActor {
+            actor_type: typ.map(String::from),
+            ..actor(event, role, kind, name.to_string(), col)
+        });
+    };
+    let sides = [
+        (ActorRole::Actor1, "actor1", "assoc_actor_1"),
+        (ActorRole::Actor2, "actor2", "assoc_actor_2"),
+    ];
+    for (k, (role, col, assoc_col)) in sides.into_iter().enumerate() {
         if k == 1 && !c.actor_opt2 {
             continue;
         }
-        let inter = get(f, c.inter[k]);
-        if let Some(name) = get(f, Some(c.actor[k])) {
+        let inter = cell(f, c.inter[k]);
+        if let Some(name) = cell(f, Some(c.actor[k])) {
+            push(role, name, actor_kind(inter), inter, col);
+        }
+        for name in cell(f, c.assoc[k]).into_iter().flat_map(|a| a.split(';')) {
             push(
-                if k == 0 {
-                    ActorRole::Actor1
-                } else {
-                    ActorRole::Actor2
-                },
+                ActorRole::Participant,
                 name,
-                actor_kind(inter),
-                inter.map(String::from),
-                if k == 0 { "actor1" } else { "actor2" },
+                ActorKind::Unknown,
+                None,
+                assoc_col,
             );
         }
-        if let Some(assoc) = get(f, c.assoc[k]) {
-            for name in assoc.split(';') {
-                push(
-                    ActorRole::Participant,
-                    name,
-                    ActorKind::Unknown,
-                    None,
-                    if k == 0 {
-                        "assoc_actor_1"
-                    } else {
-                        "assoc_actor_2"
-                    },
-                );
-            }
-        }
     }
-    Ok((event, actors))
+    actors
 }
 
 #[cfg(test)]

@@ -1,419 +1,54 @@
-//! Helpers shared by the WDI, GDELT, UCDP and ACLED importers: store preparation (seeding the
-//! reference tables in their own commit), what the store already holds (codes, entity ids,
-//! indicator ids, event ids, excluding the rows of a file being replaced), byte-counting
-//! progress, CSV record helpers, header aliases, dates, and batched event writing.
+//! What the WDI, GDELT, UCDP and ACLED importers share: header lookup by alias, field and
+//! number checks, dates, and the [`RowRules`] of every event format ([`Events`]: event ids
+//! checked against the store and the file, events and actors written in batches).
 
-use std::borrow::Cow;
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
-use arrow_array::cast::AsArray;
-use arrow_array::Array;
-use arrow_schema::DataType;
 use chrono::NaiveDate;
 
-use super::{decode_line, seed_reference, ImportOptions, ImportRun, InputFile};
+use super::csv_reader::CsvRecord;
+use super::rows::{bad, Bad, Outcome, Reader, RowFormat, RowRules};
+use super::{ImportRun, InputFile};
 use crate::codes::CodeIndex;
-use crate::model::{EntityCode, Event, EventActor};
-use crate::progress::Progress;
+use crate::model::{ActorKind, ActorRole, Event, EventActor, Source};
 use crate::schema::Table;
-use crate::store::{ReadOptions, Store, WriteOptions, DESCRIPTOR_FILE};
-use crate::{Error, Result};
+use crate::{Error, Location, Result};
 
-/// Records are buffered and written in batches of this many rows (bounded memory).
-pub(crate) const BATCH: usize = 50_000;
-
-/// Why one input row is refused: the field at fault, a reason code and a detail.
-#[derive(Debug)]
-pub(crate) struct Bad {
-    pub field: Option<String>,
-    pub reason: &'static str,
-    pub detail: String,
+/// Every field of a record as trimmed UTF-8 (formats that are UTF-8 by specification), else
+/// `invalid_utf8` naming the first field that is not.
+pub(crate) fn utf8_fields<'a>(
+    rec: &'a CsvRecord,
+    names: &[String],
+) -> std::result::Result<Vec<&'a str>, Bad> {
+    (0..rec.len())
+        .map(|i| {
+            rec.utf8(i).map_err(|e| {
+                let name = names.get(i).map_or("?", String::as_str);
+                bad(name, "invalid_utf8", format!("not UTF-8: {e}"))
+            })
+        })
+        .collect()
 }
 
-/// A refusal naming a field.
-pub(crate) fn bad(field: &str, reason: &'static str, detail: impl Into<String>) -> Bad {
-    Bad {
-        field: Some(field.to_string()),
-        reason,
-        detail: detail.into(),
+/// A cell that is present and not empty.
+pub(crate) fn cell<'a>(f: &[&'a str], i: Option<usize>) -> Option<&'a str> {
+    i.and_then(|i| f.get(i)).copied().filter(|s| !s.is_empty())
+}
+
+/// Reads the first non-blank record as the header; an input without one is an error
+/// describing the header `expected`.
+pub(crate) fn read_header(r: &mut Reader, path: &Path, expected: &str) -> Result<Header> {
+    let mut rec = CsvRecord::default();
+    while r.read(&mut rec)? {
+        if !rec.is_blank() {
+            return Ok(Header::new(&rec));
+        }
     }
-}
-
-/// Records a refusal in the run.
-pub(crate) fn reject(run: &mut ImportRun, line: u64, b: Bad, raw: &[u8]) -> Result<()> {
-    run.reject(line, b.field.as_deref(), b.reason, b.detail, raw)
-}
-
-/// Whether the store at `out` already records an import of this file by `importer`.
-pub(crate) fn already_imported(out: &Path, importer: &str, sha256: &str) -> Result<bool> {
-    if !out.join(DESCRIPTOR_FILE).exists() {
-        return Ok(false);
-    }
-    let store = Store::open(out)?;
-    Ok(store
-        .descriptor()
-        .steppe
-        .imports
-        .iter()
-        .any(|s| s.importer == importer && s.sha256 == sha256))
-}
-
-/// Creates the store if needed and seeds the bundled reference tables in a commit of their
-/// own. (Seeding inside the first import's transaction would put the bundled sources and the
-/// file's own Source in one Parquet file, and a later `--reimport replace` of that file could
-/// not drop its rows without dropping the reference rows.)
-pub(crate) fn ensure_seeded(out: &Path, options: &ImportOptions) -> Result<()> {
-    let store = Store::open_or_create(out)?;
-    let empty = |s: &Store| {
-        s.descriptor()
-            .resource(Table::Entities)
-            .is_none_or(|r| r.steppe.rows == 0)
-    };
-    if !empty(&store) {
-        return Ok(());
-    }
-    let mut tx = store.begin_with(WriteOptions {
-        wait_for_lock: options.wait_for_lock,
-        ..Default::default()
-    })?;
-    if tx
-        .descriptor()
-        .resource(Table::Entities)
-        .is_none_or(|r| r.steppe.rows == 0)
-    {
-        seed_reference(&mut tx)?;
-        tx.commit()?;
-    }
-    Ok(())
-}
-
-/// The crosswalk of a store, without the codes a file being replaced contributed.
-pub(crate) fn code_index(store: &Store, exclude_source: &str) -> Result<CodeIndex> {
-    let codes: Vec<EntityCode> = store.records()?;
-    Ok(CodeIndex::new(
-        codes.into_iter().filter(|c| c.source_id != exclude_source),
+    Err(Error::format(
+        Location::file(path).row(1),
+        format!("empty file: expected {expected}"),
     ))
-}
-
-/// The crosswalk used to resolve user-typed countries: the store's when it has one, else the
-/// bundled one (the store may not exist yet).
-pub(crate) fn user_code_index(out: &Path) -> Result<CodeIndex> {
-    if out.join(DESCRIPTOR_FILE).exists() {
-        let store = Store::open(out)?;
-        if store.row_count(Table::EntityCodes) > 0 {
-            return CodeIndex::from_store(&store);
-        }
-    }
-    CodeIndex::from_store(&Store::bundled()?)
-}
-
-/// Distinct values of `column` of `table`, leaving out rows of `exclude_source` (a file being
-/// replaced) and, when given, values not starting with `prefix`.
-pub(crate) fn key_set(
-    store: &Store,
-    table: Table,
-    column: &str,
-    exclude_source: &str,
-    prefix: Option<&str>,
-) -> Result<HashSet<String>> {
-    let data = store.read(
-        table,
-        &ReadOptions {
-            columns: Some(vec![column.to_string(), "source_id".to_string()]),
-            ..Default::default()
-        },
-    )?;
-    let mut out = HashSet::new();
-    for batch in &data.batches {
-        let keys = arrow_cast::cast(
-            batch.column_by_name(column).expect("projected"),
-            &DataType::Utf8,
-        )?;
-        let sources = arrow_cast::cast(
-            batch.column_by_name("source_id").expect("projected"),
-            &DataType::Utf8,
-        )?;
-        let keys = keys.as_string::<i32>();
-        let sources = sources.as_string::<i32>();
-        for i in 0..batch.num_rows() {
-            if sources.is_valid(i) && sources.value(i) == exclude_source {
-                continue;
-            }
-            if keys.is_valid(i) {
-                let k = keys.value(i);
-                if prefix.is_none_or(|p| k.starts_with(p)) {
-                    out.insert(k.to_string());
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Counts the bytes read through it.
-pub(crate) struct Counting<R> {
-    inner: R,
-    count: Arc<AtomicU64>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
-/// Reports bytes and rows to the progress receiver every few thousand rows.
-pub(crate) struct Ticker {
-    progress: Arc<dyn Progress>,
-    count: Arc<AtomicU64>,
-    reported: u64,
-    rows: u64,
-}
-
-impl Ticker {
-    /// One more row; every few thousand rows reports progress and fails with
-    /// [`crate::Error::Cancelled`] when the receiver asks to stop.
-    pub fn row(&mut self) -> Result<()> {
-        self.rows += 1;
-        if self.rows >= 8192 {
-            self.flush();
-            crate::progress::check_stop(self.progress.as_ref())?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) {
-        let now = self.count.load(Ordering::Relaxed);
-        self.progress
-            .advance(now.saturating_sub(self.reported), self.rows);
-        self.reported = now;
-        self.rows = 0;
-    }
-
-    /// The file is done.
-    pub fn finish(mut self) {
-        self.flush();
-        self.progress.finish();
-    }
-}
-
-/// Whether an input is decompressed on reading.
-pub(crate) fn is_compressed(input: &InputFile) -> bool {
-    let lower = input.name.to_ascii_lowercase();
-    lower.ends_with(".zip") || lower.ends_with(".gz")
-}
-
-/// Opens an input (decompressing `.zip`/`.gz`) through a byte counter.
-pub(crate) fn open_counted(
-    input: &InputFile,
-    member_suffix: &str,
-    options: &ImportOptions,
-) -> Result<(Box<dyn Read + Send>, Ticker)> {
-    let count = Arc::new(AtomicU64::new(0));
-    let reader = input.open(member_suffix, options.max_expanded_bytes)?;
-    let counted = Counting {
-        inner: reader,
-        count: count.clone(),
-    };
-    Ok((
-        Box::new(counted),
-        Ticker {
-            progress: options.progress.clone(),
-            count,
-            reported: 0,
-            rows: 0,
-        },
-    ))
-}
-
-/// Starts the progress display of a file.
-pub(crate) fn start_progress(input: &InputFile, options: &ImportOptions) {
-    let total = (!is_compressed(input)).then_some(input.bytes);
-    options.progress.start(&input.name, total);
-}
-
-/// Records longer than this are cut (an unterminated quote must not read a whole file into
-/// memory); the cut record then fails its column count and is rejected.
-const MAX_RECORD_BYTES: usize = 64 << 20;
-
-/// One CSV record: the line it starts on, its raw bytes (without the final line end) and its
-/// fields (quotes removed, `""` unescaped).
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Record {
-    line: u64,
-    raw: Vec<u8>,
-    data: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl Record {
-    /// Number of fields.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// Field `i`, as bytes.
-    pub fn get(&self, i: usize) -> Option<&[u8]> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.data[start..end])
-    }
-
-    /// The fields in order.
-    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        (0..self.len()).map(|i| self.get(i).expect("in range"))
-    }
-
-    fn parse(&mut self) {
-        self.data.clear();
-        self.ends.clear();
-        let raw = &self.raw;
-        let mut i = 0;
-        loop {
-            // One field.
-            if raw.get(i) == Some(&b'"') {
-                i += 1;
-                while i < raw.len() {
-                    if raw[i] == b'"' {
-                        if raw.get(i + 1) == Some(&b'"') {
-                            self.data.push(b'"');
-                            i += 2;
-                        } else {
-                            i += 1;
-                            break;
-                        }
-                    } else {
-                        self.data.push(raw[i]);
-                        i += 1;
-                    }
-                }
-            }
-            // Unquoted text (or text after a closing quote, kept leniently).
-            while i < raw.len() && raw[i] != b',' {
-                self.data.push(raw[i]);
-                i += 1;
-            }
-            self.ends.push(self.data.len());
-            if i >= raw.len() {
-                break;
-            }
-            i += 1; // the comma
-        }
-    }
-}
-
-/// Reads CSV records (comma-separated, RFC 4180 quoting, LF or CRLF) counting lines exactly:
-/// a record's line is the line it starts on, also after blank lines and multi-line fields.
-pub(crate) struct CsvReader<R> {
-    inner: std::io::BufReader<R>,
-    line: u64,
-    first: bool,
-}
-
-/// A CSV reader over an input stream.
-pub(crate) fn csv_reader<R: Read>(r: R) -> CsvReader<R> {
-    CsvReader {
-        inner: std::io::BufReader::with_capacity(1 << 20, r),
-        line: 0,
-        first: true,
-    }
-}
-
-/// Reads the next record; `false` at the end of the input.
-pub(crate) fn next_record<R: Read>(
-    rdr: &mut CsvReader<R>,
-    rec: &mut Record,
-    path: &Path,
-) -> Result<bool> {
-    use std::io::BufRead;
-    rec.raw.clear();
-    rec.line = rdr.line + 1;
-    let mut quotes = 0usize;
-    loop {
-        let from = rec.raw.len();
-        let n = rdr
-            .inner
-            .read_until(b'\n', &mut rec.raw)
-            .map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            if rec.raw.is_empty() {
-                return Ok(false);
-            }
-            break; // the last line has no line end, or a quote is still open
-        }
-        rdr.line += 1;
-        quotes += rec.raw[from..].iter().filter(|b| **b == b'"').count();
-        if quotes.is_multiple_of(2) || rec.raw.len() > MAX_RECORD_BYTES || !rec.raw.ends_with(b"\n")
-        {
-            break;
-        }
-    }
-    if rec.raw.ends_with(b"\n") {
-        rec.raw.pop();
-        if rec.raw.ends_with(b"\r") {
-            rec.raw.pop();
-        }
-    }
-    if std::mem::take(&mut rdr.first) && rec.raw.starts_with(b"\xEF\xBB\xBF") {
-        rec.raw.drain(..3);
-    }
-    rec.parse();
-    Ok(true)
-}
-
-/// The 1-based line where a record starts.
-pub(crate) fn record_line(rec: &Record) -> u64 {
-    rec.line
-}
-
-/// The record's raw line(s), as read (for the `raw` column of rejects).
-pub(crate) fn raw_csv(rec: &Record) -> &[u8] {
-    &rec.raw
-}
-
-/// Whether every field of a record is empty or blank.
-pub(crate) fn is_blank(rec: &Record) -> bool {
-    rec.iter()
-        .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
-}
-
-/// A field as text: UTF-8 (BOM removed), else Windows-1252; trimmed.
-pub(crate) fn text(rec: &Record, i: usize) -> Cow<'_, str> {
-    match rec.get(i) {
-        None => Cow::Borrowed(""),
-        Some(b) => match decode_line(b).0 {
-            Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
-            Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
-        },
-    }
-}
-
-/// A field that must be UTF-8 (files that are UTF-8 by specification), trimmed.
-pub(crate) fn utf8_field<'a>(
-    rec: &'a Record,
-    i: usize,
-    name: &str,
-) -> std::result::Result<&'a str, Bad> {
-    let b = rec.get(i).unwrap_or(b"");
-    let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
-    std::str::from_utf8(b)
-        .map(str::trim)
-        .map_err(|e| bad(name, "invalid_utf8", format!("not UTF-8: {e}")))
-}
-
-/// Checks every field of a record is UTF-8.
-pub(crate) fn check_utf8(rec: &Record, names: &[String]) -> std::result::Result<(), Bad> {
-    for i in 0..rec.len() {
-        let name = names.get(i).map(String::as_str).unwrap_or("?");
-        utf8_field(rec, i, name)?;
-    }
-    Ok(())
 }
 
 /// Header names, lower-cased and trimmed (a BOM removed), looked up by alias.
@@ -421,14 +56,34 @@ pub(crate) struct Header {
     /// Names as written (trimmed).
     pub names: Vec<String>,
     lower: Vec<String>,
+    line: u64,
 }
 
 impl Header {
     /// Reads a header record.
-    pub fn new(rec: &Record) -> Header {
-        let names: Vec<String> = (0..rec.len()).map(|i| text(rec, i).into_owned()).collect();
+    pub fn new(rec: &CsvRecord) -> Header {
+        let names: Vec<String> = (0..rec.len()).map(|i| rec.text(i).into_owned()).collect();
         let lower = names.iter().map(|n| n.to_ascii_lowercase()).collect();
-        Header { names, lower }
+        Header {
+            names,
+            lower,
+            line: rec.line(),
+        }
+    }
+
+    /// The column named by any of `aliases`, else an error naming the header line and the
+    /// first alias: "the `<format>` header has no `<alias>` column (found: ...)".
+    pub fn need(&self, path: &Path, format: &str, aliases: &[&str]) -> Result<usize> {
+        self.find(aliases).ok_or_else(|| {
+            let (name, found) = (aliases[0], self.names.join(","));
+            let message = format!("the {format} header has no `{name}` column (found: {found})");
+            self.error(path, name, message)
+        })
+    }
+
+    /// A header-check error at `field` of the header line.
+    pub fn error(&self, path: &Path, field: &str, message: impl Into<String>) -> Error {
+        Error::format(Location::file(path).row(self.line).field(field), message)
     }
 
     /// The index of the first column named by any of `aliases` (lower case).
@@ -452,6 +107,24 @@ impl Header {
     /// empty column.
     pub fn fits(&self, len: usize) -> bool {
         len == self.len() || (self.trailing_empty() && len + 1 == self.len())
+    }
+
+    /// Refuses a record whose length does not [fit](Header::fits) (`wrong_column_count`).
+    pub fn check_width(&self, rec: &CsvRecord) -> std::result::Result<(), Bad> {
+        if self.fits(rec.len()) {
+            return Ok(());
+        }
+        let short = rec.len() < self.len();
+        Err(Bad {
+            field: None,
+            reason: "wrong_column_count",
+            detail: format!(
+                "{} fields, the header has {}{}",
+                rec.len(),
+                self.len(),
+                if short { " (truncated line?)" } else { "" }
+            ),
+        })
     }
 }
 
@@ -508,148 +181,197 @@ pub(crate) fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
 }
 
-/// Event and actor rows buffered for writing in batches.
-#[derive(Default)]
-pub(crate) struct EventBuffer {
-    pub events: Vec<Event>,
-    pub actors: Vec<EventActor>,
+/// Latitude and longitude, each optional and in range.
+pub(crate) fn coordinates(
+    lat: (Option<&str>, &str),
+    lon: (Option<&str>, &str),
+) -> std::result::Result<(Option<f64>, Option<f64>), Bad> {
+    Ok((
+        check_range(parse_opt(lat.0, lat.1)?, -90.0, 90.0, lat.1)?,
+        check_range(parse_opt(lon.0, lon.1)?, -180.0, 180.0, lon.1)?,
+    ))
 }
 
-impl EventBuffer {
-    /// Writes the batch if it is full.
-    pub fn maybe_flush(&mut self, run: &mut ImportRun) -> Result<()> {
-        if self.events.len() >= BATCH || self.actors.len() >= BATCH {
-            self.flush(run)?;
-        }
-        Ok(())
+/// An optional count in `0..=i32::MAX` (deaths, mentions).
+pub(crate) fn count(s: Option<&str>, field: &str) -> std::result::Result<Option<i32>, Bad> {
+    check_range(parse_opt(s, field)?, 0.0, i32::MAX as f64, field)
+}
+
+/// An actor of `event` (its id, year, source and line), found in column `locator`; the
+/// caller fills `actor_ref`, `actor_code` and `actor_type` when the format has them.
+pub(crate) fn actor(
+    event: &Event,
+    role: ActorRole,
+    kind: ActorKind,
+    name: String,
+    locator: &str,
+) -> EventActor {
+    EventActor {
+        event_id: event.event_id.clone(),
+        year: event.year,
+        role,
+        actor_kind: kind,
+        actor_name: name,
+        actor_ref: None,
+        actor_code: None,
+        actor_type: None,
+        source_id: event.source_id.clone(),
+        source_locator: Some(locator.to_string()),
+        source_line: event.source_line,
+        cited_source_id: None,
     }
+}
 
-    /// Writes what is buffered.
-    pub fn flush(&mut self, run: &mut ImportRun) -> Result<()> {
-        if !self.events.is_empty() {
-            run.write_records(&self.events)?;
-            self.events.clear();
-        }
-        if !self.actors.is_empty() {
-            run.write_records(&self.actors)?;
-            self.actors.clear();
-        }
-        Ok(())
+/// Writes and empties a buffer of records (nothing when it is empty).
+pub(crate) fn write_all<R: crate::Record>(run: &mut ImportRun, rows: &mut Vec<R>) -> Result<()> {
+    if !rows.is_empty() {
+        run.write_records(rows)?;
+        rows.clear();
     }
+    Ok(())
 }
 
-/// Event ids seen: those already in the store (from other files) and those of this file.
-pub(crate) struct SeenIds {
-    store: HashSet<String>,
-    file: HashSet<String>,
+/// How an event format maps one record.
+pub(crate) trait EventRows {
+    /// The id column, named in `duplicate_id` rejects.
+    const ID_FIELD: &'static str;
+    /// The record's event and actors, or a skip or reject.
+    fn event(&mut self, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)>;
 }
 
-/// What to do with an event id.
-pub(crate) enum IdStatus {
-    /// First time: keep the event.
-    New,
-    /// Another file already put this event in the store.
-    InStore,
-    /// This file has the id twice.
-    DuplicateInFile,
+/// The [`RowRules`] of an event format: an event whose id another file already put in the
+/// store is skipped (`already_in_store`), one whose id comes twice in the file is rejected
+/// (`duplicate_id`); events and actors are written in batches.
+pub(crate) struct Events<P> {
+    parse: P,
+    /// Ids other files put in the store, and those of this file so far.
+    in_store: HashSet<String>,
+    in_file: HashSet<String>,
+    events: Vec<Event>,
+    actors: Vec<EventActor>,
 }
 
-impl SeenIds {
-    /// Loads the ids with `prefix` that the store holds from files other than `own_source`.
-    pub fn load(store: &Store, prefix: &str, own_source: &str) -> Result<SeenIds> {
-        Ok(SeenIds {
-            store: key_set(store, Table::Events, "event_id", own_source, Some(prefix))?,
-            file: HashSet::new(),
+impl<P: EventRows> Events<P> {
+    /// Rules for one file whose event ids start with `prefix`.
+    pub fn new(parse: P, run: &ImportRun, prefix: &str) -> Result<Self> {
+        Ok(Events {
+            parse,
+            in_store: run
+                .view()
+                .key_set(Table::Events, "event_id", Some(prefix))?,
+            in_file: HashSet::new(),
+            events: Vec::new(),
+            actors: Vec::new(),
         })
     }
+}
 
-    /// Checks an id, remembering it when new.
-    pub fn check(&mut self, id: &str) -> IdStatus {
-        if self.store.contains(id) {
-            IdStatus::InStore
-        } else if !self.file.insert(id.to_string()) {
-            IdStatus::DuplicateInFile
-        } else {
-            IdStatus::New
+impl<P: EventRows> RowRules for Events<P> {
+    fn row(&mut self, rec: &CsvRecord) -> Outcome {
+        let (event, actors) = match self.parse.event(rec) {
+            Outcome::Accept(e) => e,
+            Outcome::Skip(reason) => return Outcome::Skip(reason),
+            Outcome::Reject(b) => return Outcome::Reject(b),
+        };
+        if self.in_store.contains(&event.event_id) {
+            return Outcome::Skip("already_in_store");
         }
+        if !self.in_file.insert(event.event_id.clone()) {
+            let detail = format!("event {} appears earlier in this file", event.event_id);
+            return Outcome::Reject(bad(P::ID_FIELD, "duplicate_id", detail));
+        }
+        self.events.push(event);
+        self.actors.extend(actors);
+        Outcome::Accept(())
+    }
+
+    fn buffered(&self) -> usize {
+        self.events.len().max(self.actors.len())
+    }
+
+    fn flush(&mut self, run: &mut ImportRun) -> Result<()> {
+        write_all(run, &mut self.events)?;
+        write_all(run, &mut self.actors)
     }
 }
 
-/// Applies the id check to a run: `true` to keep the event; otherwise the row is counted.
-pub(crate) fn admit_id(
-    run: &mut ImportRun,
-    seen: &mut SeenIds,
-    id: &str,
-    line: u64,
-    field: &str,
-    raw: &[u8],
-) -> Result<bool> {
-    match seen.check(id) {
-        IdStatus::New => Ok(true),
-        IdStatus::InStore => {
-            run.skip("already_in_store");
-            Ok(false)
-        }
-        IdStatus::DuplicateInFile => {
-            run.reject(
-                line,
-                Some(field),
-                "duplicate_id",
-                format!("event {id} appears earlier in this file"),
-                raw,
-            )?;
-            Ok(false)
-        }
+/// An event format whose columns are found by name in a header (ACLED, UCDP); [`Headed`]
+/// runs it through the row loop.
+pub(crate) trait HeadedEvents {
+    /// Column positions.
+    type Cols;
+    /// The importer name recorded in the store.
+    const IMPORTER: &'static str;
+    /// The id column, named in `duplicate_id` rejects.
+    const ID_FIELD: &'static str;
+    /// The prefix of the format's event ids.
+    const PREFIX: &'static str;
+    /// The header, as an empty file's error describes it.
+    const EXPECTED: &'static str;
+    /// Finds the columns (an error naming the header line and the missing column).
+    fn columns(h: &Header, path: &Path) -> Result<Self::Cols>;
+    /// The Source describing the file.
+    fn source(input: &InputFile) -> Source;
+    /// Once the run has begun (to mark tables not redistributable, say).
+    fn begun(_run: &mut ImportRun) {}
+    /// Maps one record of `file`.
+    fn event(file: &mut HeadedFile<Self>, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)>
+    where
+        Self: Sized;
+}
+
+/// One file of a headed event format: header, columns, crosswalk, source id, and whether the
+/// next record is the first after the header.
+pub(crate) struct HeadedFile<F: HeadedEvents> {
+    pub header: Header,
+    pub cols: F::Cols,
+    pub codes: CodeIndex,
+    pub source_id: String,
+    pub first: bool,
+}
+
+impl<F: HeadedEvents> EventRows for HeadedFile<F> {
+    const ID_FIELD: &'static str = F::ID_FIELD;
+
+    fn event(&mut self, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)> {
+        F::event(self, rec)
+    }
+}
+
+/// A [`HeadedEvents`] format as a [`RowFormat`].
+pub(crate) struct Headed<F>(pub F);
+
+impl<F: HeadedEvents> RowFormat for Headed<F> {
+    type Layout = (Header, F::Cols);
+    type Rules = Events<HeadedFile<F>>;
+    const IMPORTER: &'static str = F::IMPORTER;
+
+    fn layout(&self, r: &mut Reader, path: &Path) -> Result<(Self::Layout, Option<CsvRecord>)> {
+        let h = read_header(r, path, F::EXPECTED)?;
+        let cols = F::columns(&h, path)?;
+        Ok(((h, cols), None))
+    }
+
+    fn source(&self, input: &InputFile, _: &Self::Layout) -> Source {
+        F::source(input)
+    }
+
+    fn rules(&self, (header, cols): Self::Layout, run: &mut ImportRun) -> Result<Self::Rules> {
+        F::begun(run);
+        let file = HeadedFile {
+            header,
+            cols,
+            codes: run.view().code_index()?,
+            source_id: run.source_id().to_string(),
+            first: true,
+        };
+        Events::new(file, run, F::PREFIX)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn records(input: &[u8]) -> Vec<(u64, Vec<String>, String)> {
-        let mut r = csv_reader(input);
-        let mut rec = Record::default();
-        let mut out = Vec::new();
-        while next_record(&mut r, &mut rec, Path::new("t.csv")).unwrap() {
-            if is_blank(&rec) {
-                continue;
-            }
-            out.push((
-                rec.line,
-                rec.iter()
-                    .map(|f| String::from_utf8_lossy(f).into_owned())
-                    .collect(),
-                String::from_utf8_lossy(&rec.raw).into_owned(),
-            ));
-        }
-        out
-    }
-
-    #[test]
-    fn csv_records_and_their_lines() {
-        let r = records(b"\xEF\xBB\xBF\"a\",b,\r\n\r\n\"x \"\"q\"\"\r\ny\",2,\r\n,,\r\nlast,1");
-        assert_eq!(r.len(), 3);
-        assert_eq!(
-            r[0],
-            (
-                1,
-                vec!["a".into(), "b".into(), "".into()],
-                "\"a\",b,".into()
-            )
-        );
-        assert_eq!(r[1].0, 3);
-        assert_eq!(
-            r[1].1,
-            vec!["x \"q\"\r\ny".to_string(), "2".into(), "".into()]
-        );
-        assert_eq!(r[2], (6, vec!["last".into(), "1".into()], "last,1".into()));
-        // An unterminated quote runs to the end of the input.
-        let r = records(b"h1,h2\n1,\"open\n2,3\n");
-        assert_eq!(r.len(), 2);
-        assert_eq!(r[1].0, 2);
-        assert_eq!(r[1].1.len(), 2);
-    }
 
     #[test]
     fn dates() {

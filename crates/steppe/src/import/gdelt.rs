@@ -17,24 +17,33 @@
 //!   action's place or an actor's place; others are skipped (`country_filter`).
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    already_imported, bad, check_range, code_index, ensure_seeded, open_counted,
-    parse_compact_date, parse_opt, reject, start_progress, user_code_index, Bad, EventBuffer,
-    IdStatus, SeenIds,
+    actor, check_range, coordinates, count, parse_compact_date, parse_opt, EventRows, Events,
 };
-use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
+use super::rows::{bad, import_files, Bad, Outcome, Publisher, Reader, RowFormat};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
-    ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme,
+    ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme, Source,
 };
 use crate::store::Store;
 use crate::{Error, Location, Result};
 
 /// The importer name recorded in the store.
 pub const IMPORTER: &str = "gdelt";
+
+const PUBLISHER: Publisher = Publisher {
+    name: "The GDELT Project",
+    url: "https://www.gdeltproject.org/data.html",
+    license: "GDELT-terms",
+    terms: Some(
+        "GDELT data are open for any use with attribution (gdeltproject.org/about.html#termsofuse)",
+    ),
+};
 
 /// GDELT-specific options.
 #[derive(Debug, Clone, Default)]
@@ -98,7 +107,7 @@ pub fn import(
     let filter: HashSet<String> = if gdelt.countries.is_empty() {
         HashSet::new()
     } else {
-        let index = user_code_index(out)?;
+        let index = Store::open_or_bundled(out)?.code_index()?;
         let mut set = HashSet::new();
         for c in gdelt.countries.iter().flat_map(|c| c.split(',')) {
             let c = c.trim();
@@ -109,179 +118,103 @@ pub fn import(
         }
         set
     };
-    let mut inputs = Vec::new();
-    for p in files {
-        let input = InputFile::inspect(p)?;
-        check_first_line(&input, options)?;
-        inputs.push(input);
-    }
-    let mut report = ImportReport::default();
-    for input in inputs {
-        import_one(&input, out, &filter, options, &mut report)?;
-    }
-    Ok(report)
+    import_files(&Gdelt { filter }, files, out, options)
 }
 
-/// A file whose first line has no tab is not a GDELT export (a comma-separated export of a
-/// query, say): refuse it before anything is written.
-fn check_first_line(input: &InputFile, options: &ImportOptions) -> Result<()> {
-    input.require_content(".csv", options.max_expanded_bytes)?;
-    let reader = input.open(".csv", options.max_expanded_bytes)?;
-    let mut reader = BufReader::new(reader);
-    let mut buf = Vec::new();
-    let mut line = 0u64;
-    loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(&input.path, e))?;
-        if n == 0 {
-            return Err(super::input::empty_input(&input.path));
+/// The GDELT format, with the events kept by the country filter.
+struct Gdelt {
+    filter: HashSet<String>,
+}
+
+impl RowFormat for Gdelt {
+    type Layout = ();
+    type Rules = Events<Ctx>;
+    const IMPORTER: &'static str = IMPORTER;
+
+    fn reader(&self, content: Box<dyn Read + Send>, path: &Path) -> Reader {
+        CsvReader::tab_separated(content, path)
+    }
+
+    /// A file whose first line has no tab is not a GDELT export (a comma-separated export of
+    /// a query, say): refused before anything is written. There is no header: the first line
+    /// is data.
+    fn layout(&self, r: &mut Reader, path: &Path) -> Result<((), Option<CsvRecord>)> {
+        let mut rec = CsvRecord::default();
+        while r.read(&mut rec)? {
+            if rec.is_blank() {
+                continue;
+            }
+            if rec.len() < 2 {
+                return Err(Error::format(
+                    Location::file(path).row(rec.line()).field("GLOBALEVENTID"),
+                    "not a GDELT event export: GDELT files are tab-separated with 57, 58 or 61 \
+                     fields and no header",
+                ));
+            }
+            return Ok(((), Some(rec)));
         }
-        line += 1;
-        let l = trim_eol(&buf);
-        if l.is_empty() {
-            continue;
-        }
-        if !l.contains(&b'\t') {
-            return Err(Error::format(
-                Location::file(&input.path).row(line).field("GLOBALEVENTID"),
-                "not a GDELT event export: GDELT files are tab-separated with 57, 58 or 61 fields \
-                 and no header",
-            ));
-        }
-        return Ok(());
+        Err(super::input::empty_input(path))
+    }
+
+    fn source(&self, input: &InputFile, _: &()) -> Source {
+        let title = format!("GDELT event export {}", input.name);
+        PUBLISHER.source(IMPORTER, input, title, None)
+    }
+
+    fn rules(&self, _: (), run: &mut ImportRun) -> Result<Self::Rules> {
+        let ctx = Ctx {
+            codes: run.view().code_index()?,
+            filter: self.filter.clone(),
+            source_id: run.source_id().to_string(),
+        };
+        Events::new(ctx, run, "gdelt")
     }
 }
 
-fn trim_eol(buf: &[u8]) -> &[u8] {
-    let l = buf.strip_suffix(b"\n").unwrap_or(buf);
-    l.strip_suffix(b"\r").unwrap_or(l)
-}
-
-struct Ctx<'a> {
+/// One file's crosswalk, country filter and source.
+struct Ctx {
     codes: CodeIndex,
-    filter: &'a HashSet<String>,
+    filter: HashSet<String>,
     source_id: String,
 }
 
-fn import_one(
-    input: &InputFile,
-    out: &Path,
-    filter: &HashSet<String>,
-    options: &ImportOptions,
-    report: &mut ImportReport,
-) -> Result<()> {
-    if options.reimport == Reimport::Skip && already_imported(out, IMPORTER, &input.sha256)? {
-        report.skipped_files.push(input.name.clone());
-        return Ok(());
-    }
-    let source_id = input.source_id(IMPORTER);
-    ensure_seeded(out, options)?;
-    let store = Store::open(out)?;
-    let ctx = Ctx {
-        codes: code_index(&store, &source_id)?,
-        filter,
-        source_id: source_id.clone(),
-    };
-    let mut seen = SeenIds::load(&store, "gdelt", &source_id)?;
-    drop(store);
-    let mut source = input.source(
-        IMPORTER,
-        &format!("GDELT event export {}", input.name),
-        Some("GDELT-terms"),
-        None,
-    );
-    source.publisher = Some("The GDELT Project".into());
-    source.url = Some("https://www.gdeltproject.org/data.html".into());
-    source.note = Some(format!(
-        "input file {} imported by steppe gdelt; GDELT data are open for any use with attribution \
-         (gdeltproject.org/about.html#termsofuse)",
-        input.name
-    ));
-    let Some(mut run) = ImportRun::begin(out, IMPORTER, input, source, options)? else {
-        report.skipped_files.push(input.name.clone());
-        return Ok(());
-    };
-    start_progress(input, options);
-    let (reader, mut ticker) = open_counted(input, ".csv", options)?;
-    let mut reader = BufReader::with_capacity(1 << 20, reader);
-    let mut buf = Vec::new();
-    let mut line = 0u64;
-    let mut out_buf = EventBuffer::default();
-    loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(&input.path, e))?;
-        if n == 0 {
-            break;
+impl EventRows for Ctx {
+    const ID_FIELD: &'static str = "GLOBALEVENTID";
+
+    fn event(&mut self, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)> {
+        if let Err(e) = std::str::from_utf8(rec.raw()) {
+            let detail = format!("not UTF-8: {e}");
+            return Outcome::Reject(Bad {
+                field: None,
+                reason: "invalid_utf8",
+                detail,
+            });
         }
-        line += 1;
-        let mut raw = trim_eol(&buf);
-        if line == 1 {
-            raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
-        }
-        if raw.iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
-        }
-        run.read_row();
-        ticker.row()?;
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => t,
-            Err(e) => {
-                run.reject(line, None, "invalid_utf8", format!("not UTF-8: {e}"), raw)?;
-                continue;
-            }
-        };
-        let f: Vec<&str> = text.split('\t').collect();
+        let f: Vec<&str> = (0..rec.len()).map(|i| rec.utf8(i).unwrap_or("")).collect();
         let Some(cols) = layout(f.len()) else {
-            run.reject(
-                line,
-                None,
-                "wrong_column_count",
-                format!(
-                    "{} tab-separated fields; GDELT rows have 57, 58 (1.0) or 61 (2.0){}",
-                    f.len(),
-                    if f.len() < 57 {
-                        " (truncated line?)"
-                    } else {
-                        ""
-                    }
+            let short = if f.len() < 57 {
+                " (truncated line?)"
+            } else {
+                ""
+            };
+            return Outcome::Reject(Bad {
+                field: None,
+                reason: "wrong_column_count",
+                detail: format!(
+                    "{} tab-separated fields; GDELT rows have 57, 58 (1.0) or 61 (2.0){short}",
+                    f.len()
                 ),
-                raw,
-            )?;
-            continue;
+            });
         };
-        if f[ID].trim().eq_ignore_ascii_case("GLOBALEVENTID") {
-            run.skip("header_row");
-            continue;
+        if f[ID].eq_ignore_ascii_case("GLOBALEVENTID") {
+            return Outcome::Skip("header_row");
         }
-        match parse_row(&f, &cols, &ctx, line) {
-            Err(b) => reject(&mut run, line, b, raw)?,
-            Ok(None) => run.skip("country_filter"),
-            Ok(Some((event, actors))) => match seen.check(&event.event_id) {
-                IdStatus::InStore => run.skip("already_in_store"),
-                IdStatus::DuplicateInFile => run.reject(
-                    line,
-                    Some("GLOBALEVENTID"),
-                    "duplicate_id",
-                    format!("event {} appears earlier in this file", event.event_id),
-                    raw,
-                )?,
-                IdStatus::New => {
-                    out_buf.events.push(event);
-                    out_buf.actors.extend(actors);
-                    run.accept(1);
-                    out_buf.maybe_flush(&mut run)?;
-                }
-            },
+        match parse_row(&f, &cols, self, rec.line()) {
+            Err(b) => Outcome::Reject(b),
+            Ok(None) => Outcome::Skip("country_filter"),
+            Ok(Some(e)) => Outcome::Accept(e),
         }
     }
-    out_buf.flush(&mut run)?;
-    ticker.finish();
-    report.files.push(run.finish()?);
-    Ok(())
 }
 
 fn nonempty(s: &str) -> Option<&str> {
@@ -289,29 +222,16 @@ fn nonempty(s: &str) -> Option<&str> {
     (!t.is_empty()).then_some(t)
 }
 
-/// Parses a row; `Ok(None)` when the country filter leaves it out.
-fn parse_row(
-    f: &[&str],
-    cols: &Cols,
-    ctx: &Ctx,
-    line: u64,
-) -> std::result::Result<Option<(Event, Vec<EventActor>)>, Bad> {
-    let id: u64 = f[ID].trim().parse().map_err(|_| {
-        bad(
-            "GLOBALEVENTID",
-            "malformed_number",
-            format!("`{}` is not an event id", f[ID]),
-        )
-    })?;
-    let date = parse_compact_date(f[SQLDATE].trim()).ok_or_else(|| {
+/// `SQLDATE`, checked together with `DATEADDED` (`YYYYMMDD` or `YYYYMMDDHHMMSS`).
+fn date(f: &[&str], cols: &Cols) -> std::result::Result<chrono::NaiveDate, Bad> {
+    let date = parse_compact_date(f[SQLDATE]).ok_or_else(|| {
         bad(
             "SQLDATE",
             "malformed_date",
             format!("`{}` is not a YYYYMMDD date", f[SQLDATE]),
         )
     })?;
-    let year = chrono::Datelike::year(&date);
-    let added = f[cols.date_added].trim();
+    let added = f[cols.date_added];
     let added_ok = match added.len() {
         8 => parse_compact_date(added).is_some(),
         14 => {
@@ -327,29 +247,44 @@ fn parse_row(
             format!("`{added}` is neither YYYYMMDD nor YYYYMMDDHHMMSS"),
         ));
     }
+    Ok(date)
+}
+
+/// Parses a row; `Ok(None)` when the country filter leaves it out.
+fn parse_row(
+    f: &[&str],
+    cols: &Cols,
+    ctx: &Ctx,
+    line: u64,
+) -> std::result::Result<Option<(Event, Vec<EventActor>)>, Bad> {
+    let id: u64 = f[ID].parse().map_err(|_| {
+        bad(
+            "GLOBALEVENTID",
+            "malformed_number",
+            format!("`{}` is not an event id", f[ID]),
+        )
+    })?;
+    let date = date(f, cols)?;
+    let year = chrono::Datelike::year(&date);
     // Countries: actors (CAMEO = ISO alpha-3 for countries) and places (FIPS 10-4).
-    let iso3 = |c: &str| {
-        nonempty(c)
-            .filter(|c| c.len() == 3)
-            .and_then(|c| ctx.codes.resolve(Scheme::Iso3, c, Some(year)).ok())
+    let resolve = |scheme: Scheme, c: &str| {
+        let c = nonempty(c).filter(|c| scheme != Scheme::Iso3 || c.len() == 3)?;
+        ctx.codes
+            .resolve(scheme, c, Some(year))
+            .ok()
             .map(String::from)
     };
-    let fips = |c: &str| {
-        nonempty(c)
-            .and_then(|c| ctx.codes.resolve(Scheme::Fips, c, Some(year)).ok())
-            .map(String::from)
-    };
-    let actor_refs = [iso3(f[ACTOR[0] + 2]), iso3(f[ACTOR[1] + 2])];
-    let places: Vec<Option<String>> = cols.geo.iter().map(|&g| fips(f[g + 2])).collect();
-    if !ctx.filter.is_empty() {
-        let involved = actor_refs
+    let actor_refs = ACTOR.map(|a| resolve(Scheme::Iso3, f[a + 2]));
+    let places = cols.geo.map(|g| resolve(Scheme::Fips, f[g + 2]));
+    let involved = || {
+        actor_refs
             .iter()
-            .chain(places.iter())
+            .chain(&places)
             .flatten()
-            .any(|e| ctx.filter.contains(e));
-        if !involved {
-            return Ok(None);
-        }
+            .any(|e| ctx.filter.contains(e))
+    };
+    if !ctx.filter.is_empty() && !involved() {
+        return Ok(None);
     }
     let quad: Option<i8> = check_range(
         parse_opt(nonempty(f[QUAD]), "QuadClass")?,
@@ -357,39 +292,16 @@ fn parse_row(
         4.0,
         "QuadClass",
     )?;
-    let goldstein: Option<f32> = check_range(
-        parse_opt(nonempty(f[GOLDSTEIN]), "GoldsteinScale")?,
-        -10.0,
-        10.0,
-        "GoldsteinScale",
-    )?;
-    let count = |i: usize, name: &str| -> std::result::Result<Option<i32>, Bad> {
-        check_range(parse_opt(nonempty(f[i]), name)?, 0.0, i32::MAX as f64, name)
+    let score = |i: usize, name: &str, max: f64| -> std::result::Result<Option<f32>, Bad> {
+        check_range(parse_opt(nonempty(f[i]), name)?, -max, max, name)
     };
-    let mentions = count(MENTIONS, "NumMentions")?;
-    let sources = count(SOURCES, "NumSources")?;
-    let articles = count(ARTICLES, "NumArticles")?;
-    let tone: Option<f32> = check_range(
-        parse_opt(nonempty(f[TONE]), "AvgTone")?,
-        -100.0,
-        100.0,
-        "AvgTone",
-    )?;
     let action = cols.geo[2];
     let geo_type: Option<i8> = parse_opt(nonempty(f[action]), "ActionGeo_Type")?;
-    let lat: Option<f64> = check_range(
-        parse_opt(nonempty(f[action + cols.lat]), "ActionGeo_Lat")?,
-        -90.0,
-        90.0,
-        "ActionGeo_Lat",
-    )?;
-    let lon: Option<f64> = check_range(
-        parse_opt(nonempty(f[action + cols.lat + 1]), "ActionGeo_Long")?,
-        -180.0,
-        180.0,
-        "ActionGeo_Long",
-    )?;
     let geo_type = geo_type.filter(|t| *t != 0);
+    let (latitude, longitude) = coordinates(
+        (nonempty(f[action + cols.lat]), "ActionGeo_Lat"),
+        (nonempty(f[action + cols.lat + 1]), "ActionGeo_Long"),
+    )?;
     let event_class = match quad {
         Some(1) => EventClass::VerbalCooperation,
         Some(2) => EventClass::MaterialCooperation,
@@ -397,72 +309,68 @@ fn parse_row(
         Some(4) => EventClass::MaterialConflict,
         _ => EventClass::Other,
     };
-    let event_id = format!("gdelt{}:{id}", cols.version);
-    let year = year as i16;
     let code = |i: usize| nonempty(f[i]).map(String::from);
+    let [_, _, country_id] = places;
     let event = Event {
-        event_id: event_id.clone(),
-        year: Some(year),
+        event_id: format!("gdelt{}:{id}", cols.version),
+        year: Some(year as i16),
         event_class,
         start_date: Some(date),
         date_precision: DatePrecision::Day,
-        country_id: places[2].clone(),
+        country_id,
         admin1: code(action + 3),
         location_name: code(action + 1),
-        latitude: lat,
-        longitude: lon,
+        latitude,
+        longitude,
         geo_precision: geo_type,
         geo_precision_scheme: geo_type.map(|_| "gdelt_geo_type".to_string()),
         cameo_code: code(EVENT_CODE),
         cameo_base_code: code(EVENT_CODE + 1),
         cameo_root_code: code(EVENT_CODE + 2),
         quad_class: quad,
-        goldstein,
-        num_mentions: mentions,
-        num_sources: sources,
-        num_articles: articles,
-        avg_tone: tone,
+        goldstein: score(GOLDSTEIN, "GoldsteinScale", 10.0)?,
+        num_mentions: count(nonempty(f[MENTIONS]), "NumMentions")?,
+        num_sources: count(nonempty(f[SOURCES]), "NumSources")?,
+        num_articles: count(nonempty(f[ARTICLES]), "NumArticles")?,
+        avg_tone: score(TONE, "AvgTone", 100.0)?,
         source_id: ctx.source_id.clone(),
         source_locator: cols.url.and_then(code),
         source_line: Some(line as i64),
         derivation: Derivation::AsPublished,
         ..Default::default()
     };
+    let actors = actors(f, &event, actor_refs);
+    Ok(Some((event, actors)))
+}
+
+/// Actor1 and Actor2: name (else code), CAMEO code, country affiliation, types.
+fn actors(f: &[&str], event: &Event, refs: [Option<String>; 2]) -> Vec<EventActor> {
     let mut actors = Vec::new();
-    for (k, &base) in ACTOR.iter().enumerate() {
-        let acode = code(base);
-        let name = code(base + 1);
-        let Some(actor_name) = name.clone().or_else(|| acode.clone()) else {
+    let roles = [ActorRole::Actor1, ActorRole::Actor2];
+    for ((base, actor_ref), role) in ACTOR.into_iter().zip(refs).zip(roles) {
+        let acode = nonempty(f[base]);
+        let Some(name) = nonempty(f[base + 1]).or(acode) else {
             continue;
         };
         let types: Vec<&str> = (7..=9).filter_map(|o| nonempty(f[base + o])).collect();
-        let country = nonempty(f[base + 2]);
-        let actor_ref = actor_refs[k].clone();
-        let actor_kind = if actor_ref.is_some() && acode.as_deref() == country {
+        let kind = if actor_ref.is_some() && acode == nonempty(f[base + 2]) {
             ActorKind::Entity
         } else if types.iter().any(|t| matches!(*t, "REB" | "INS" | "SEP")) {
             ActorKind::ArmedGroup
         } else {
             ActorKind::Unknown
         };
+        let locator = if role == ActorRole::Actor1 {
+            "Actor1"
+        } else {
+            "Actor2"
+        };
         actors.push(EventActor {
-            event_id: event_id.clone(),
-            year: Some(year),
-            role: if k == 0 {
-                ActorRole::Actor1
-            } else {
-                ActorRole::Actor2
-            },
-            actor_kind,
-            actor_name,
             actor_ref,
-            actor_code: acode,
+            actor_code: acode.map(String::from),
             actor_type: (!types.is_empty()).then(|| types.join(";")),
-            source_id: ctx.source_id.clone(),
-            source_locator: Some(format!("Actor{}", k + 1)),
-            source_line: Some(line as i64),
-            cited_source_id: None,
+            ..actor(event, role, kind, name.to_string(), locator)
         });
     }
-    Ok(Some((event, actors)))
+    actors
 }

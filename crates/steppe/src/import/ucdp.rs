@@ -18,24 +18,30 @@
 //!   else `*_dset_id`) as `actor_code` and, when `gwnoa`/`gwnob` hold one GW number, the
 //!   state as `actor_ref`.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::csv_reader::CsvRecord;
 use super::events_common::{
-    admit_id, already_imported, bad, check_range, check_utf8, code_index, csv_reader,
-    ensure_seeded, is_blank, next_record, open_counted, parse_iso_date, parse_opt, raw_csv,
-    record_line, reject, start_progress, Bad, CsvReader, EventBuffer, Header, Record, SeenIds,
+    actor, cell, check_range, coordinates, count, parse_iso_date, parse_opt, utf8_fields, Headed,
+    HeadedEvents, HeadedFile, Header,
 };
-use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
+use super::rows::{bad, import_files, Bad, Outcome, Publisher};
+use super::{ImportOptions, ImportReport, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
-    ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme,
+    ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme, Source,
 };
-use crate::store::Store;
-use crate::{Error, Location, Result};
+use crate::Result;
 
 /// The importer name recorded in the store.
 pub const IMPORTER: &str = "ucdp";
+
+const PUBLISHER: Publisher = Publisher {
+    name: "Uppsala Conflict Data Program, Uppsala University",
+    url: "https://ucdp.uu.se/downloads/",
+    license: "CC-BY-4.0",
+    terms: None,
+};
 
 struct Cols {
     id: usize,
@@ -63,197 +69,149 @@ struct Cols {
     high: Option<usize>,
 }
 
-fn columns(h: &Header, path: &Path, line: u64) -> Result<Cols> {
-    let need = |aliases: &[&str]| {
-        h.find(aliases).ok_or_else(|| {
-            Error::format(
-                Location::file(path).row(line).field(aliases[0]),
-                format!(
-                    "the UCDP GED header has no `{}` column (found: {})",
-                    aliases[0],
-                    h.names.join(",")
-                ),
-            )
+/// The UCDP GED format.
+struct Ucdp;
+
+impl HeadedEvents for Ucdp {
+    type Cols = Cols;
+    const IMPORTER: &'static str = IMPORTER;
+    const ID_FIELD: &'static str = "id";
+    const PREFIX: &'static str = "ucdp:";
+    const EXPECTED: &'static str = "a UCDP GED header (`id,relid,year,...`)";
+
+    fn columns(h: &Header, path: &Path) -> Result<Cols> {
+        let need = |aliases: &[&str]| h.need(path, "UCDP GED", aliases);
+        Ok(Cols {
+            id: need(&["id"])?,
+            year: h.find(&["year"]),
+            type_of_violence: need(&["type_of_violence"])?,
+            dyad_name: h.find(&["dyad_name"]),
+            conflict_name: h.find(&["conflict_name"]),
+            side: [need(&["side_a"])?, need(&["side_b"])?],
+            side_new_id: [h.find(&["side_a_new_id"]), h.find(&["side_b_new_id"])],
+            side_dset_id: [h.find(&["side_a_dset_id"]), h.find(&["side_b_dset_id"])],
+            gwno: [h.find(&["gwnoa"]), h.find(&["gwnob"])],
+            source_article: h.find(&["source_article"]),
+            where_prec: h.find(&["where_prec"]),
+            where_description: h.find(&["where_description"]),
+            where_coordinates: h.find(&["where_coordinates"]),
+            adm_1: h.find(&["adm_1"]),
+            latitude: h.find(&["latitude"]),
+            longitude: h.find(&["longitude"]),
+            country_id: need(&["country_id"])?,
+            date_prec: h.find(&["date_prec"]),
+            date_start: need(&["date_start"])?,
+            date_end: h.find(&["date_end"]),
+            best: need(&["best", "best_est"])?,
+            low: h.find(&["low", "low_est"]),
+            high: h.find(&["high", "high_est"]),
         })
-    };
-    Ok(Cols {
-        id: need(&["id"])?,
-        year: h.find(&["year"]),
-        type_of_violence: need(&["type_of_violence"])?,
-        dyad_name: h.find(&["dyad_name"]),
-        conflict_name: h.find(&["conflict_name"]),
-        side: [need(&["side_a"])?, need(&["side_b"])?],
-        side_new_id: [h.find(&["side_a_new_id"]), h.find(&["side_b_new_id"])],
-        side_dset_id: [h.find(&["side_a_dset_id"]), h.find(&["side_b_dset_id"])],
-        gwno: [h.find(&["gwnoa"]), h.find(&["gwnob"])],
-        source_article: h.find(&["source_article"]),
-        where_prec: h.find(&["where_prec"]),
-        where_description: h.find(&["where_description"]),
-        where_coordinates: h.find(&["where_coordinates"]),
-        adm_1: h.find(&["adm_1"]),
-        latitude: h.find(&["latitude"]),
-        longitude: h.find(&["longitude"]),
-        country_id: need(&["country_id"])?,
-        date_prec: h.find(&["date_prec"]),
-        date_start: need(&["date_start"])?,
-        date_end: h.find(&["date_end"]),
-        best: need(&["best", "best_est"])?,
-        low: h.find(&["low", "low_est"]),
-        high: h.find(&["high", "high_est"]),
-    })
-}
+    }
 
-/// An input opened and positioned after its header.
-struct Opened {
-    input: InputFile,
-    rdr: CsvReader<Box<dyn Read + Send>>,
-    ticker: super::events_common::Ticker,
-    header: Header,
-    cols: Cols,
-}
+    fn source(input: &InputFile) -> Source {
+        let title = format!("UCDP Georeferenced Event Dataset ({})", input.name);
+        PUBLISHER.source(IMPORTER, input, title, None)
+    }
 
-fn open(path: &Path, options: &ImportOptions) -> Result<Opened> {
-    let input = InputFile::inspect(path)?;
-    input.require_content(".csv", options.max_expanded_bytes)?;
-    let (reader, ticker) = open_counted(&input, ".csv", options)?;
-    let mut rdr = csv_reader(reader);
-    let mut rec = Record::default();
-    loop {
-        if !next_record(&mut rdr, &mut rec, path)? {
-            return Err(Error::format(
-                Location::file(path).row(1),
-                "empty file: expected a UCDP GED header (`id,relid,year,...`)",
-            ));
+    /// The HDX copies' row of HXL `#tags` under the header is skipped; every field must be
+    /// UTF-8.
+    fn event(file: &mut HeadedFile<Ucdp>, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)> {
+        let hxl = |f: &[u8]| f.is_empty() || f.trim_ascii().starts_with(b"#");
+        if std::mem::take(&mut file.first) && rec.iter().all(hxl) {
+            return Outcome::Skip("hxl_tag_row");
         }
-        if !is_blank(&rec) {
-            break;
+        let checked = file.header.check_width(rec);
+        match checked.and_then(|()| utf8_fields(rec, &file.header.names)) {
+            Ok(f) => parse_row(&f, &file.cols, &file.codes, &file.source_id, rec.line()).into(),
+            Err(b) => Outcome::Reject(b),
         }
     }
-    let header = Header::new(&rec);
-    let cols = columns(&header, path, record_line(&rec))?;
-    Ok(Opened {
-        input,
-        rdr,
-        ticker,
-        header,
-        cols,
-    })
 }
 
 /// Imports UCDP GED CSV files into the store at `out`. Every header is checked before
 /// anything is written.
 pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<ImportReport> {
-    let mut opened = Vec::new();
-    for p in files {
-        opened.push(open(p, options)?);
-    }
-    let mut report = ImportReport::default();
-    for o in opened {
-        import_one(o, out, options, &mut report)?;
-    }
-    Ok(report)
+    import_files(&Headed(Ucdp), files, out, options)
 }
 
-fn import_one(
-    mut o: Opened,
-    out: &Path,
-    options: &ImportOptions,
-    report: &mut ImportReport,
-) -> Result<()> {
-    if options.reimport == Reimport::Skip && already_imported(out, IMPORTER, &o.input.sha256)? {
-        report.skipped_files.push(o.input.name.clone());
-        return Ok(());
-    }
-    let source_id = o.input.source_id(IMPORTER);
-    ensure_seeded(out, options)?;
-    let store = Store::open(out)?;
-    let codes = code_index(&store, &source_id)?;
-    let mut seen = SeenIds::load(&store, "ucdp:", &source_id)?;
-    drop(store);
-    let mut source = o.input.source(
-        IMPORTER,
-        &format!("UCDP Georeferenced Event Dataset ({})", o.input.name),
-        Some("CC-BY-4.0"),
-        None,
-    );
-    source.publisher = Some("Uppsala Conflict Data Program, Uppsala University".into());
-    source.url = Some("https://ucdp.uu.se/downloads/".into());
-    let Some(mut run) = ImportRun::begin(out, IMPORTER, &o.input, source, options)? else {
-        report.skipped_files.push(o.input.name.clone());
-        return Ok(());
+/// `type_of_violence` and its event class.
+fn violence(f: &[&str], c: &Cols) -> std::result::Result<(i8, EventClass), Bad> {
+    let tov: i8 = parse_opt(cell(f, Some(c.type_of_violence)), "type_of_violence")?
+        .ok_or_else(|| bad("type_of_violence", "missing_value", "empty"))?;
+    let class = match tov {
+        1 => EventClass::StateBasedViolence,
+        2 => EventClass::NonStateViolence,
+        3 => EventClass::OneSidedViolence,
+        other => {
+            return Err(bad(
+                "type_of_violence",
+                "out_of_range",
+                format!("{other} is not 1, 2 or 3"),
+            ))
+        }
     };
-    start_progress(&o.input, options);
-    let mut rec = Record::default();
-    let mut buf = EventBuffer::default();
-    let mut first = true;
-    while next_record(&mut o.rdr, &mut rec, &o.input.path)? {
-        if is_blank(&rec) {
-            continue;
-        }
-        let line = record_line(&rec);
-        run.read_row();
-        o.ticker.row()?;
-        let raw = raw_csv(&rec);
-        if std::mem::take(&mut first)
-            && rec
-                .iter()
-                .filter(|f| !f.is_empty())
-                .all(|f| f.trim_ascii().starts_with(b"#"))
-        {
-            run.skip("hxl_tag_row");
-            continue;
-        }
-        if !o.header.fits(rec.len()) {
-            run.reject(
-                line,
-                None,
-                "wrong_column_count",
-                format!(
-                    "{} fields, the header has {}{}",
-                    rec.len(),
-                    o.header.len(),
-                    if rec.len() < o.header.len() {
-                        " (truncated line?)"
-                    } else {
-                        ""
-                    }
-                ),
-                raw,
-            )?;
-            continue;
-        }
-        if let Err(b) = check_utf8(&rec, &o.header.names) {
-            reject(&mut run, line, b, raw)?;
-            continue;
-        }
-        let f: Vec<&str> = (0..rec.len())
-            .map(|i| {
-                std::str::from_utf8(rec.get(i).unwrap_or(b""))
-                    .unwrap_or("")
-                    .trim()
-            })
-            .collect();
-        match parse_row(&f, &o.cols, &codes, &source_id, line) {
-            Err(b) => reject(&mut run, line, b, raw)?,
-            Ok((event, actors)) => {
-                if admit_id(&mut run, &mut seen, &event.event_id, line, "id", raw)? {
-                    buf.events.push(event);
-                    buf.actors.extend(actors);
-                    run.accept(1);
-                    buf.maybe_flush(&mut run)?;
-                }
-            }
-        }
-    }
-    buf.flush(&mut run)?;
-    o.ticker.finish();
-    report.files.push(run.finish()?);
-    Ok(())
+    Ok((tov, class))
 }
 
-fn get<'a>(f: &[&'a str], i: Option<usize>) -> Option<&'a str> {
-    i.and_then(|i| f.get(i)).copied().filter(|s| !s.is_empty())
+/// A `YYYY-MM-DD` date column.
+fn date(s: &str, field: &str) -> std::result::Result<chrono::NaiveDate, Bad> {
+    parse_iso_date(s).ok_or_else(|| {
+        bad(
+            field,
+            "malformed_date",
+            format!("`{s}` is not a YYYY-MM-DD date"),
+        )
+    })
 }
+
+/// Start and end dates (in order, `year` agreeing) and the precision `date_prec` gives.
+fn dates(f: &[&str], c: &Cols) -> std::result::Result<Dates, Bad> {
+    let start = date(f[c.date_start], "date_start")?;
+    let end = cell(f, c.date_end)
+        .map(|s| date(s, "date_end"))
+        .transpose()?;
+    if let Some(e) = end.filter(|e| *e < start) {
+        return Err(bad(
+            "date_end",
+            "date_order",
+            format!("{e} is before date_start {start}"),
+        ));
+    }
+    let year = chrono::Datelike::year(&start);
+    if let Some(y) = parse_opt::<i32>(cell(f, c.year), "year")? {
+        if y != year {
+            return Err(bad(
+                "year",
+                "inconsistent",
+                format!("year {y} differs from date_start {start}"),
+            ));
+        }
+    }
+    let precision = match parse_opt::<i8>(cell(f, c.date_prec), "date_prec")? {
+        None => DatePrecision::Unknown,
+        Some(1) => DatePrecision::Day,
+        Some(2) => DatePrecision::Range,
+        Some(3) => DatePrecision::Week,
+        Some(4) => DatePrecision::Month,
+        Some(5) => DatePrecision::Year,
+        Some(other) => {
+            return Err(bad(
+                "date_prec",
+                "out_of_range",
+                format!("{other} is not 1-5"),
+            ))
+        }
+    };
+    Ok((start, end, year, precision))
+}
+
+/// Start, end, year of the start, precision.
+type Dates = (
+    chrono::NaiveDate,
+    Option<chrono::NaiveDate>,
+    i32,
+    DatePrecision,
+);
 
 fn parse_row(
     f: &[&str],
@@ -270,104 +228,27 @@ fn parse_row(
             format!("`{id}` is not an event id"),
         ));
     }
-    let tov: i8 = parse_opt(get(f, Some(c.type_of_violence)), "type_of_violence")?
-        .ok_or_else(|| bad("type_of_violence", "missing_value", "empty"))?;
-    let event_class = match tov {
-        1 => EventClass::StateBasedViolence,
-        2 => EventClass::NonStateViolence,
-        3 => EventClass::OneSidedViolence,
-        other => {
-            return Err(bad(
-                "type_of_violence",
-                "out_of_range",
-                format!("{other} is not 1, 2 or 3"),
-            ))
-        }
-    };
-    let start = parse_iso_date(f[c.date_start]).ok_or_else(|| {
-        bad(
-            "date_start",
-            "malformed_date",
-            format!("`{}` is not a YYYY-MM-DD date", f[c.date_start]),
-        )
-    })?;
-    let end = match get(f, c.date_end) {
-        None => None,
-        Some(s) => Some(parse_iso_date(s).ok_or_else(|| {
-            bad(
-                "date_end",
-                "malformed_date",
-                format!("`{s}` is not a YYYY-MM-DD date"),
-            )
-        })?),
-    };
-    if end.is_some_and(|e| e < start) {
-        return Err(bad(
-            "date_end",
-            "date_order",
-            format!("{} is before date_start {start}", end.unwrap_or(start)),
-        ));
-    }
-    let year = chrono::Datelike::year(&start);
-    if let Some(y) = parse_opt::<i32>(get(f, c.year), "year")? {
-        if y != year {
-            return Err(bad(
-                "year",
-                "inconsistent",
-                format!("year {y} differs from date_start {start}"),
-            ));
-        }
-    }
-    let date_precision = match parse_opt::<i8>(get(f, c.date_prec), "date_prec")? {
-        None => DatePrecision::Unknown,
-        Some(1) => DatePrecision::Day,
-        Some(2) => DatePrecision::Range,
-        Some(3) => DatePrecision::Week,
-        Some(4) => DatePrecision::Month,
-        Some(5) => DatePrecision::Year,
-        Some(other) => {
-            return Err(bad(
-                "date_prec",
-                "out_of_range",
-                format!("{other} is not 1-5"),
-            ))
-        }
-    };
+    let (tov, event_class) = violence(f, c)?;
+    let (start, end, year, date_precision) = dates(f, c)?;
     let where_prec: Option<i8> = check_range(
-        parse_opt(get(f, c.where_prec), "where_prec")?,
+        parse_opt(cell(f, c.where_prec), "where_prec")?,
         1.0,
         7.0,
         "where_prec",
     )?;
-    let lat: Option<f64> = check_range(
-        parse_opt(get(f, c.latitude), "latitude")?,
-        -90.0,
-        90.0,
-        "latitude",
+    let (latitude, longitude) = coordinates(
+        (cell(f, c.latitude), "latitude"),
+        (cell(f, c.longitude), "longitude"),
     )?;
-    let lon: Option<f64> = check_range(
-        parse_opt(get(f, c.longitude), "longitude")?,
-        -180.0,
-        180.0,
-        "longitude",
-    )?;
-    let deaths = |i: Option<usize>, name: &str| -> std::result::Result<Option<i32>, Bad> {
-        check_range(parse_opt(get(f, i), name)?, 0.0, i32::MAX as f64, name)
-    };
-    let best = deaths(Some(c.best), "best")?;
-    let low = deaths(c.low, "low")?;
-    let high = deaths(c.high, "high")?;
     let gw = f[c.country_id];
     let country = codes
         .resolve(Scheme::Gw, gw, Some(year))
         .map_err(|e| bad("country_id", "unknown_code", format!("Gleditsch-Ward {e}")))?
         .to_string();
-    let event_id = format!("ucdp:{id}");
-    let year16 = year as i16;
-    let s = |i: Option<usize>| get(f, i).map(String::from);
+    let s = |i: Option<usize>| cell(f, i).map(String::from);
     let event = Event {
-        event_id: event_id.clone(),
-        year: Some(year16),
+        event_id: format!("ucdp:{id}"),
+        year: Some(year as i16),
         event_class,
         title: s(c.dyad_name).or_else(|| s(c.conflict_name)),
         start_date: Some(start),
@@ -376,54 +257,52 @@ fn parse_row(
         country_id: Some(country),
         admin1: s(c.adm_1),
         location_name: s(c.where_description).or_else(|| s(c.where_coordinates)),
-        latitude: lat,
-        longitude: lon,
+        latitude,
+        longitude,
         geo_precision: where_prec,
         geo_precision_scheme: where_prec.map(|_| "ucdp_where_prec".to_string()),
         violence_type: Some(tov),
-        fatalities_best: best,
-        fatalities_low: low,
-        fatalities_high: high,
+        fatalities_best: count(cell(f, Some(c.best)), "best")?,
+        fatalities_low: count(cell(f, c.low), "low")?,
+        fatalities_high: count(cell(f, c.high), "high")?,
         source_id: source_id.to_string(),
         source_locator: s(c.source_article),
         source_line: Some(line as i64),
         derivation: Derivation::AsPublished,
         ..Default::default()
     };
+    let actors = sides(f, c, codes, &event, year);
+    Ok((event, actors))
+}
+
+/// `side_a` and `side_b`: the side id as `actor_code`, and the state as `actor_ref` when
+/// `gwnoa`/`gwnob` hold one Gleditsch-Ward number.
+fn sides(f: &[&str], c: &Cols, codes: &CodeIndex, event: &Event, year: i32) -> Vec<EventActor> {
     let mut actors = Vec::new();
-    for k in 0..2 {
-        let Some(name) = s(Some(c.side[k])) else {
+    for (k, (role, col)) in [(ActorRole::SideA, "side_a"), (ActorRole::SideB, "side_b")]
+        .into_iter()
+        .enumerate()
+    {
+        let Some(name) = cell(f, Some(c.side[k])) else {
             continue;
         };
-        let actor_ref = get(f, c.gwno[k])
+        let actor_ref = cell(f, c.gwno[k])
             .filter(|g| g.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|g| codes.resolve(Scheme::Gw, g, Some(year)).ok())
             .map(String::from);
-        let actor_kind = if actor_ref.is_some() {
+        let kind = if actor_ref.is_some() {
             ActorKind::Entity
         } else if name.eq_ignore_ascii_case("civilians") {
             ActorKind::Unknown
         } else {
             ActorKind::ArmedGroup
         };
+        let code = cell(f, c.side_new_id[k]).or_else(|| cell(f, c.side_dset_id[k]));
         actors.push(EventActor {
-            event_id: event_id.clone(),
-            year: Some(year16),
-            role: if k == 0 {
-                ActorRole::SideA
-            } else {
-                ActorRole::SideB
-            },
-            actor_kind,
-            actor_name: name,
             actor_ref,
-            actor_code: s(c.side_new_id[k]).or_else(|| s(c.side_dset_id[k])),
-            actor_type: None,
-            source_id: source_id.to_string(),
-            source_locator: Some(if k == 0 { "side_a" } else { "side_b" }.to_string()),
-            source_line: Some(line as i64),
-            cited_source_id: None,
+            actor_code: code.map(String::from),
+            ..actor(event, role, kind, name.to_string(), col)
         });
     }
-    Ok((event, actors))
+    actors
 }

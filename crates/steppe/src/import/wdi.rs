@@ -21,25 +21,29 @@
 //! one is rejected `unknown_code`.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::events_common::{
-    already_imported, code_index, csv_reader, ensure_seeded, is_blank, key_set, next_record,
-    open_counted, raw_csv, record_line, start_progress, text, CsvReader, Header, Record, Ticker,
-    BATCH,
-};
-use super::{ImportOptions, ImportReport, ImportRun, InputFile, Reimport};
+use super::csv_reader::CsvRecord;
+use super::events_common::{write_all, Header};
+use super::rows::{bad, import_opened, Opened, Outcome, Publisher, Reader, RowFormat, RowRules};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
     Derivation, Entity, EntityCode, EntityType, Indicator, IndicatorObservation, ObsStatus, Scheme,
+    Source,
 };
 use crate::schema::Table;
-use crate::store::Store;
 use crate::{Error, Location, Result};
 
 /// The importer name recorded in the store.
 pub const IMPORTER: &str = "wdi";
+
+const PUBLISHER: Publisher = Publisher {
+    name: "World Bank",
+    url: "https://datacatalog.worldbank.org/search/dataset/0037712",
+    license: "CC-BY-4.0",
+    terms: None,
+};
 
 /// Metadata files given explicitly (they are also recognised among the data files by their
 /// header).
@@ -110,18 +114,10 @@ impl Layout {
     }
 }
 
-/// An input opened and positioned after its header.
-struct Reader {
-    input: InputFile,
-    rdr: CsvReader<Box<dyn Read + Send>>,
-    ticker: Ticker,
-    header: Header,
-}
-
-/// An input, its layout and the release date its preamble gives.
-struct Opened {
-    r: Reader,
+/// A file's layout, its header and the release date its preamble gives.
+struct WdiLayout {
     layout: Layout,
+    header: Header,
     version: Option<String>,
 }
 
@@ -141,13 +137,14 @@ pub fn import(
     ] {
         for p in paths {
             let o = open(p, options)?;
-            if o.layout.kind() != want {
+            let kind = o.layout.layout.kind();
+            if kind != want {
                 return Err(Error::format(
                     Location::file(p),
                     format!(
                         "expected a WDI {} file, but its header is that of a {} file",
                         kind_name(want),
-                        kind_name(o.layout.kind())
+                        kind_name(kind)
                     ),
                 ));
             }
@@ -158,19 +155,14 @@ pub fn import(
         opened.push(open(p, options)?);
     }
     // Metadata first, so data lines find their aggregates and indicators.
-    opened.sort_by_key(|o| o.layout.kind());
-    let mut report = ImportReport::default();
-    for o in opened {
-        import_one(o, out, options, &mut report)?;
-    }
-    Ok(report)
+    opened.sort_by_key(|o| o.layout.layout.kind());
+    import_opened(&Wdi, opened, out, options)
 }
 
 /// Tells which WDI file `path` is, from its header.
 pub fn detect(path: impl AsRef<Path>) -> Result<WdiFileKind> {
-    Ok(open(path.as_ref(), &ImportOptions::default())?
-        .layout
-        .kind())
+    let opened = open(path.as_ref(), &ImportOptions::default())?;
+    Ok(opened.layout.layout.kind())
 }
 
 fn kind_name(k: WdiFileKind) -> &'static str {
@@ -181,60 +173,92 @@ fn kind_name(k: WdiFileKind) -> &'static str {
     }
 }
 
-/// Opens a file and reads up to its header (past the API download's preamble).
-fn open(path: &Path, options: &ImportOptions) -> Result<Opened> {
-    let input = InputFile::inspect(path)?;
-    if input.name.to_ascii_lowercase().ends_with(".zip") {
+/// Reads a file's header; WDI archives are refused (they hold several kinds of file).
+fn open(path: &Path, options: &ImportOptions) -> Result<Opened<WdiLayout>> {
+    if path
+        .to_string_lossy()
+        .to_ascii_lowercase()
+        .ends_with(".zip")
+    {
         return Err(Error::InvalidArgument(format!(
             "{}: WDI archives hold several CSV files; extract it and pass the CSV files \
              (data, WDICountry/Metadata_Country, WDISeries/Metadata_Indicator)",
             path.display()
         )));
     }
-    input.require_content("", options.max_expanded_bytes)?;
-    let (reader, ticker) = open_counted(&input, "", options)?;
-    let mut rdr = csv_reader(reader);
-    let mut rec = Record::default();
-    let mut version = None;
-    for _ in 0..64 {
-        if !next_record(&mut rdr, &mut rec, path)? {
-            break;
-        }
-        if is_blank(&rec) {
-            continue;
-        }
-        let first = text(&rec, 0).to_ascii_lowercase();
-        // The API download's preamble: `"Data Source","World Development Indicators",` and
-        // `"Last Updated Date","2024-12-16",`, separated by blank lines.
-        if first == "data source" {
-            continue;
-        }
-        if first == "last updated date" {
-            let v = text(&rec, 1);
-            if !v.is_empty() {
-                version = Some(v.into_owned());
+    super::rows::open(&Wdi, path, options)
+}
+
+/// The WDI formats.
+struct Wdi;
+
+impl RowFormat for Wdi {
+    type Layout = WdiLayout;
+    type Rules = WdiFile;
+    const IMPORTER: &'static str = IMPORTER;
+    const MEMBER: &'static str = "";
+
+    /// Reads up to the header, past the API download's preamble.
+    fn layout(&self, r: &mut Reader, path: &Path) -> Result<(WdiLayout, Option<CsvRecord>)> {
+        let mut rec = CsvRecord::default();
+        let mut version = None;
+        for _ in 0..64 {
+            if !r.read(&mut rec)? {
+                break;
             }
-            continue;
-        }
-        let line = record_line(&rec);
-        let header = Header::new(&rec);
-        let layout = classify(&header, path, line)?;
-        return Ok(Opened {
-            r: Reader {
-                input,
-                rdr,
-                ticker,
+            if rec.is_blank() {
+                continue;
+            }
+            let first = rec.text(0).to_ascii_lowercase();
+            // The API download's preamble: `"Data Source","World Development Indicators",`
+            // and `"Last Updated Date","2024-12-16",`, separated by blank lines.
+            if first == "data source" {
+                continue;
+            }
+            if first == "last updated date" {
+                version = Some(rec.text(1).into_owned()).filter(|v| !v.is_empty());
+                continue;
+            }
+            let header = Header::new(&rec);
+            let layout = classify(&header, path, rec.line())?;
+            let layout = WdiLayout {
+                layout,
                 header,
-            },
-            layout,
-            version,
-        });
+                version,
+            };
+            return Ok((layout, None));
+        }
+        Err(Error::format(
+            Location::file(path).row(1),
+            "no WDI header found (expected `Country Name,Country Code,Indicator Name,Indicator Code,1960,...`, \
+             a DataBank export, or a WDICountry/WDISeries metadata file)",
+        ))
     }
-    Err(Error::format(
-        Location::file(path).row(1),
-        "no WDI header found (expected `Country Name,Country Code,Indicator Name,Indicator Code,1960,...`, \
-         a DataBank export, or a WDICountry/WDISeries metadata file)",
-    ))
+
+    fn source(&self, input: &InputFile, l: &WdiLayout) -> Source {
+        let kind = kind_name(l.layout.kind());
+        let title = format!("World Development Indicators ({kind}, {})", input.name);
+        PUBLISHER.source(IMPORTER, input, title, l.version.as_deref())
+    }
+
+    fn rules(&self, l: WdiLayout, run: &mut ImportRun) -> Result<WdiFile> {
+        let view = run.view();
+        let ctx = Ctx {
+            codes: view.code_index()?,
+            entity_ids: view.entity_ids()?,
+            indicator_ids: view.key_set(Table::Indicators, "indicator_id", None)?,
+            source_id: run.source_id().to_string(),
+            new_entities: Vec::new(),
+            new_codes: Vec::new(),
+            new_indicators: Vec::new(),
+        };
+        Ok(WdiFile {
+            layout: l.layout,
+            header: l.header,
+            ctx,
+            data: Data::default(),
+        })
+    }
 }
 
 /// `1994` or `1994 [YR1994]`.
@@ -344,9 +368,9 @@ fn classify(h: &Header, path: &Path, line: u64) -> Result<Layout> {
 struct Ctx {
     source_id: String,
     codes: CodeIndex,
+    /// Entity ids of the store and those this file created.
     entity_ids: HashSet<String>,
     indicator_ids: HashSet<String>,
-    created: HashMap<String, String>,
     new_entities: Vec<Entity>,
     new_codes: Vec<EntityCode>,
     new_indicators: Vec<Indicator>,
@@ -360,10 +384,7 @@ impl Ctx {
         if let Ok(e) = self.codes.resolve(Scheme::Iso3, code, None) {
             return Some(e.to_string());
         }
-        if self.entity_ids.contains(code) {
-            return Some(code.to_string());
-        }
-        self.created.get(code).cloned()
+        self.entity_ids.get(code).cloned()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -400,12 +421,8 @@ impl Ctx {
             source_id: self.source_id.clone(),
             source_locator: Some(locator),
         });
-        self.created.insert(code.to_string(), code.to_string());
+        self.entity_ids.insert(code.to_string());
         code.to_string()
-    }
-
-    fn has_indicator(&self, id: &str) -> bool {
-        self.indicator_ids.contains(id)
     }
 }
 
@@ -427,237 +444,133 @@ fn license_id(raw: &str) -> Option<String> {
     }
 }
 
-fn import_one(
-    o: Opened,
-    out: &Path,
-    options: &ImportOptions,
-    report: &mut ImportReport,
-) -> Result<()> {
-    let Opened {
-        mut r,
-        layout,
-        version,
-    } = o;
-    let source_id = r.input.source_id(IMPORTER);
-    if options.reimport == Reimport::Skip && already_imported(out, IMPORTER, &r.input.sha256)? {
-        report.skipped_files.push(r.input.name.clone());
-        return Ok(());
-    }
-    ensure_seeded(out, options)?;
-    let store = Store::open(out)?;
-    let mut ctx = Ctx {
-        codes: code_index(&store, &source_id)?,
-        entity_ids: key_set(&store, Table::Entities, "entity_id", &source_id, None)?,
-        indicator_ids: key_set(&store, Table::Indicators, "indicator_id", &source_id, None)?,
-        source_id,
-        created: HashMap::new(),
-        new_entities: Vec::new(),
-        new_codes: Vec::new(),
-        new_indicators: Vec::new(),
-    };
-    let mut source = r.input.source(
-        IMPORTER,
-        &format!(
-            "World Development Indicators ({}, {})",
-            kind_name(layout.kind()),
-            r.input.name
-        ),
-        Some("CC-BY-4.0"),
-        version.as_deref(),
-    );
-    source.publisher = Some("World Bank".into());
-    source.url = Some("https://datacatalog.worldbank.org/search/dataset/0037712".into());
-    let Some(mut run) = ImportRun::begin(out, IMPORTER, &r.input, source, options)? else {
-        report.skipped_files.push(r.input.name.clone());
-        return Ok(());
-    };
-    start_progress(&r.input, options);
-    match &layout {
-        Layout::Data(l) => import_data(&mut r, l, &mut run, &mut ctx)?,
-        Layout::Countries(l) => import_countries(&mut r, l, &mut run, &mut ctx)?,
-        Layout::Series(l) => import_series(&mut r, l, &mut run, &mut ctx)?,
-    }
-    if !ctx.new_entities.is_empty() {
-        run.write_records(&ctx.new_entities)?;
-        run.write_records(&ctx.new_codes)?;
-    }
-    if !ctx.new_indicators.is_empty() {
-        run.write_records(&ctx.new_indicators)?;
-    }
-    r.ticker.finish();
-    report.files.push(run.finish()?);
-    Ok(())
+/// One WDI file being imported: its layout, what it resolves against and what it buffered.
+struct WdiFile {
+    layout: Layout,
+    header: Header,
+    ctx: Ctx,
+    data: Data,
 }
 
-/// Reads the next non-blank record, counting it as read; `None` at the end.
-fn next_row(o: &mut Reader, rec: &mut Record, run: &mut ImportRun) -> Result<Option<u64>> {
-    loop {
-        if !next_record(&mut o.rdr, rec, &o.input.path)? {
-            return Ok(None);
+/// The observations of a data file, buffered, and what finds a line's duplicate.
+#[derive(Default)]
+struct Data {
+    obs: Vec<IndicatorObservation>,
+    /// Entity and indicator ids as small keys, for the duplicate check.
+    interned: HashMap<String, u32>,
+    seen_pairs: HashSet<(u32, u32)>,
+    /// The current line's (year, value) cells.
+    values: Vec<(i16, f64)>,
+}
+
+impl RowRules for WdiFile {
+    fn row(&mut self, rec: &CsvRecord) -> Outcome {
+        if self.layout.kind() == WdiFileKind::Data && is_footer(rec) {
+            return Outcome::Skip("footer");
         }
-        if is_blank(rec) {
-            continue;
+        if let Err(b) = self.header.check_width(rec) {
+            return Outcome::Reject(b);
         }
-        run.read_row();
-        o.ticker.row()?;
-        return Ok(Some(record_line(rec)));
+        let line = rec.line();
+        let outcome = match &self.layout {
+            Layout::Data(l) => self.data.row(&mut self.ctx, rec, l, line),
+            Layout::Countries(l) => self.ctx.country_row(rec, l, line),
+            Layout::Series(l) => self.ctx.series_row(rec, l, line),
+        };
+        match outcome {
+            Ok(o) => o,
+            Err(r) => Outcome::Reject(bad(&self.header.names[r.column], r.reason, r.detail)),
+        }
+    }
+
+    fn buffered(&self) -> usize {
+        self.data.obs.len()
+    }
+
+    fn flush(&mut self, run: &mut ImportRun) -> Result<()> {
+        write_all(run, &mut self.data.obs)?;
+        write_all(run, &mut self.ctx.new_entities)?;
+        write_all(run, &mut self.ctx.new_codes)?;
+        write_all(run, &mut self.ctx.new_indicators)
     }
 }
 
-fn wrong_width(o: &Reader, rec: &Record, run: &mut ImportRun, line: u64) -> Result<bool> {
-    if o.header.fits(rec.len()) {
-        return Ok(false);
-    }
-    run.reject(
-        line,
-        None,
-        "wrong_column_count",
-        format!(
-            "{} fields, the header has {}{}",
-            rec.len(),
-            o.header.len(),
-            if rec.len() < o.header.len() {
-                " (truncated line?)"
-            } else {
-                ""
-            }
-        ),
-        raw_csv(rec),
-    )?;
-    Ok(true)
+/// A DataBank footer line: `Data from database: ...`, `Last Updated: ...`, nothing else.
+fn is_footer(rec: &CsvRecord) -> bool {
+    let first = rec.text(0);
+    (first.starts_with("Data from database") || first.starts_with("Last Updated"))
+        && (1..rec.len()).all(|i| rec.text(i).is_empty())
 }
 
-fn import_data(o: &mut Reader, l: &DataLayout, run: &mut ImportRun, ctx: &mut Ctx) -> Result<()> {
-    let mut rec = Record::default();
-    let mut obs: Vec<IndicatorObservation> = Vec::with_capacity(BATCH.min(1 << 16));
-    let mut interned: HashMap<String, u32> = HashMap::new();
-    let mut seen_pairs: HashSet<(u32, u32)> = HashSet::new();
-    let mut values: Vec<(i16, f64)> = Vec::with_capacity(l.years.len());
-    'rows: while let Some(line) = next_row(o, &mut rec, run)? {
-        // DataBank footer: `Data from database: ...`, `Last Updated: ...`.
-        let first = text(&rec, 0);
-        if (first.starts_with("Data from database") || first.starts_with("Last Updated"))
-            && (1..rec.len()).all(|i| text(&rec, i).is_empty())
-        {
-            run.skip("footer");
-            continue;
-        }
-        if wrong_width(o, &rec, run, line)? {
-            continue;
-        }
-        values.clear();
+/// A line refused at a column (named from the header by [`WdiFile::row`]).
+struct Refusal {
+    column: usize,
+    reason: &'static str,
+    detail: String,
+}
+
+fn bad_at(column: usize, reason: &'static str, detail: impl Into<String>) -> Refusal {
+    let detail = detail.into();
+    Refusal {
+        column,
+        reason,
+        detail,
+    }
+}
+
+impl Data {
+    /// A data line: one observation per year with a value, its entity and indicator
+    /// resolved or created.
+    fn row(&mut self, ctx: &mut Ctx, rec: &CsvRecord, l: &DataLayout, line: u64) -> Row {
+        self.values.clear();
         for &(i, year) in &l.years {
-            let cell = text(&rec, i);
+            let cell = rec.text(i);
             if cell.is_empty() || cell == ".." {
                 continue;
             }
             match cell.parse::<f64>() {
-                Ok(v) if v.is_finite() => values.push((year, v)),
+                Ok(v) if v.is_finite() => self.values.push((year, v)),
                 _ => {
-                    let field = o.header.names[i].clone();
-                    run.reject(
-                        line,
-                        Some(&field),
+                    return Err(bad_at(
+                        i,
                         "malformed_number",
                         format!("`{cell}` is not a number (missing values are blank or `..`)"),
-                        raw_csv(&rec),
-                    )?;
-                    continue 'rows;
+                    ))
                 }
             }
         }
-        if values.is_empty() {
-            run.skip("no_values");
-            continue;
+        if self.values.is_empty() {
+            return Ok(Outcome::Skip("no_values"));
         }
-        let code = text(&rec, l.country_code).into_owned();
-        let name = text(&rec, l.country_name).into_owned();
-        let entity_id = match ctx.resolve(&code) {
-            Some(e) => e,
-            None => {
-                let plausible = code.len() == 3
-                    && code
-                        .bytes()
-                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-                if !plausible || name.is_empty() {
-                    run.reject(
-                        line,
-                        Some(&o.header.names[l.country_code]),
-                        "unknown_code",
-                        format!(
-                            "`{code}` is not in the crosswalk (schemes wb, iso3) nor in the country \
-                             metadata, and the line does not name it"
-                        ),
-                        raw_csv(&rec),
-                    )?;
-                    continue;
-                }
-                let entity_type = match code.as_str() {
-                    "WLD" => EntityType::World,
-                    "XKX" | "CHI" => EntityType::Country,
-                    _ => EntityType::Aggregate,
-                };
-                ctx.create_entity(
-                    &code,
-                    &name,
-                    None,
-                    entity_type,
-                    line,
-                    "named in the data but not in the crosswalk or the country metadata",
-                )
-            }
-        };
-        let icode = text(&rec, l.indicator_code).into_owned();
+        let entity_id = ctx.entity_of(rec, l, line)?;
+        let icode = rec.text(l.indicator_code).into_owned();
         if icode.is_empty() {
-            run.reject(
-                line,
-                Some(&o.header.names[l.indicator_code]),
+            return Err(bad_at(
+                l.indicator_code,
                 "missing_value",
                 "no indicator code",
-                raw_csv(&rec),
-            )?;
-            continue;
+            ));
         }
         let indicator_id = format!("wdi:{icode}");
-        let n = interned.len() as u32;
-        let ek = *interned.entry(entity_id.clone()).or_insert(n);
-        let n = interned.len() as u32;
-        let ik = *interned.entry(indicator_id.clone()).or_insert(n);
-        if !seen_pairs.insert((ek, ik)) {
-            run.reject(
-                line,
-                Some(&o.header.names[l.indicator_code]),
+        let mut key = |id: &str| {
+            let n = self.interned.len() as u32;
+            *self.interned.entry(id.to_string()).or_insert(n)
+        };
+        let pair = (key(&entity_id), key(&indicator_id));
+        if !self.seen_pairs.insert(pair) {
+            return Err(bad_at(
+                l.indicator_code,
                 "duplicate_row",
                 format!("{entity_id} / {icode} appears on an earlier line"),
-                raw_csv(&rec),
-            )?;
-            continue;
+            ));
         }
-        if !ctx.has_indicator(&indicator_id) {
-            let iname = text(&rec, l.indicator_name);
-            ctx.new_indicators.push(Indicator {
-                indicator_id: indicator_id.clone(),
-                name: if iname.is_empty() {
-                    icode.clone()
-                } else {
-                    iname.into_owned()
-                },
-                definition: None,
-                unit: None,
-                topic: None,
-                aggregation_method: None,
-                source_series_code: icode.clone(),
-                source_note: None,
-                license: None,
-                source_id: ctx.source_id.clone(),
-                source_locator: Some(format!(
-                    "line {line} (name only: import WDISeries.csv or Metadata_Indicator_*.csv first for the definition)"
-                )),
-            });
-            ctx.indicator_ids.insert(indicator_id.clone());
+        if !ctx.indicator_ids.contains(&indicator_id) {
+            let name = rec.text(l.indicator_name);
+            let name = if name.is_empty() { &icode } else { &*name };
+            ctx.name_only_indicator(&indicator_id, name, &icode, line);
         }
-        for &(year, value) in &values {
-            obs.push(IndicatorObservation {
+        for &(year, value) in &self.values {
+            self.obs.push(IndicatorObservation {
                 indicator_id: indicator_id.clone(),
                 entity_id: entity_id.clone(),
                 year,
@@ -671,51 +584,87 @@ fn import_data(o: &mut Reader, l: &DataLayout, run: &mut ImportRun, ctx: &mut Ct
                 derivation: Derivation::AsPublished,
             });
         }
-        run.accept(1);
-        if obs.len() >= BATCH {
-            run.write_records(&obs)?;
-            obs.clear();
-        }
+        Ok(Outcome::Accept(()))
     }
-    run.write_records(&obs)?;
-    Ok(())
 }
 
-fn import_countries(
-    o: &mut Reader,
-    l: &CountryLayout,
-    run: &mut ImportRun,
-    ctx: &mut Ctx,
-) -> Result<()> {
-    let mut rec = Record::default();
-    while let Some(line) = next_row(o, &mut rec, run)? {
-        if wrong_width(o, &rec, run, line)? {
-            continue;
+/// What a line of a WDI file makes, or why it is refused.
+type Row = std::result::Result<Outcome, Refusal>;
+
+impl Ctx {
+    /// The entity of a data line: resolved, or created when the line names a plausible code.
+    fn entity_of(
+        &mut self,
+        rec: &CsvRecord,
+        l: &DataLayout,
+        line: u64,
+    ) -> std::result::Result<String, Refusal> {
+        let code = rec.text(l.country_code).into_owned();
+        if let Some(e) = self.resolve(&code) {
+            return Ok(e);
         }
-        let code = text(&rec, l.code).into_owned();
+        let name = rec.text(l.country_name).into_owned();
+        let plausible = code.len() == 3
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if !plausible || name.is_empty() {
+            return Err(bad_at(
+                l.country_code,
+                "unknown_code",
+                format!(
+                    "`{code}` is not in the crosswalk (schemes wb, iso3) nor in the country \
+                     metadata, and the line does not name it"
+                ),
+            ));
+        }
+        let entity_type = match code.as_str() {
+            "WLD" => EntityType::World,
+            "XKX" | "CHI" => EntityType::Country,
+            _ => EntityType::Aggregate,
+        };
+        let why = "named in the data but not in the crosswalk or the country metadata";
+        Ok(self.create_entity(&code, &name, None, entity_type, line, why))
+    }
+
+    /// An indicator known from a data line only (its name, no definition).
+    fn name_only_indicator(&mut self, id: &str, name: &str, code: &str, line: u64) {
+        self.new_indicators.push(Indicator {
+            indicator_id: id.to_string(),
+            name: name.to_string(),
+            definition: None,
+            unit: None,
+            topic: None,
+            aggregation_method: None,
+            source_series_code: code.to_string(),
+            source_note: None,
+            license: None,
+            source_id: self.source_id.clone(),
+            source_locator: Some(format!(
+                "line {line} (name only: import WDISeries.csv or Metadata_Indicator_*.csv first for the definition)"
+            )),
+        });
+        self.indicator_ids.insert(id.to_string());
+    }
+
+    /// A country metadata line: an economy or aggregate the crosswalk lacks becomes an entity.
+    fn country_row(&mut self, rec: &CsvRecord, l: &CountryLayout, line: u64) -> Row {
+        let code = rec.text(l.code).into_owned();
         if code.is_empty() {
-            run.reject(
-                line,
-                Some(&o.header.names[l.code]),
-                "missing_value",
-                "no country code",
-                raw_csv(&rec),
-            )?;
-            continue;
+            return Err(bad_at(l.code, "missing_value", "no country code"));
         }
-        if ctx.resolve(&code).is_some() {
-            run.skip("entity_exists");
-            continue;
+        if self.resolve(&code).is_some() {
+            return Ok(Outcome::Skip("entity_exists"));
         }
         let pick = |i: Option<usize>| {
-            i.map(|i| text(&rec, i).into_owned())
+            i.map(|i| rec.text(i).into_owned())
                 .filter(|s| !s.is_empty())
         };
         let name = pick(l.table_name)
             .or_else(|| pick(l.short_name))
             .unwrap_or_else(|| code.clone());
         let official = pick(l.long_name).filter(|n| *n != name);
-        let has_region = !text(&rec, l.region).is_empty();
+        let has_region = !rec.text(l.region).is_empty();
         let (entity_type, why) = match (code.as_str(), has_region) {
             ("WLD", _) => (EntityType::World, "aggregate (empty Region): the world"),
             (_, false) => (EntityType::Aggregate, "aggregate (empty Region)"),
@@ -724,52 +673,28 @@ fn import_countries(
                 "economy (has a Region) missing from the ISO-based crosswalk",
             ),
         };
-        ctx.create_entity(&code, &name, official, entity_type, line, why);
-        run.accept(1);
+        self.create_entity(&code, &name, official, entity_type, line, why);
+        Ok(Outcome::Accept(()))
     }
-    Ok(())
-}
 
-fn import_series(
-    o: &mut Reader,
-    l: &SeriesLayout,
-    run: &mut ImportRun,
-    ctx: &mut Ctx,
-) -> Result<()> {
-    let mut rec = Record::default();
-    while let Some(line) = next_row(o, &mut rec, run)? {
-        if wrong_width(o, &rec, run, line)? {
-            continue;
-        }
-        let code = text(&rec, l.code).into_owned();
-        let name = text(&rec, l.name).into_owned();
-        let missing = if code.is_empty() {
-            Some(l.code)
-        } else if name.is_empty() {
-            Some(l.name)
-        } else {
-            None
-        };
-        if let Some(i) = missing {
-            run.reject(
-                line,
-                Some(&o.header.names[i]),
-                "missing_value",
-                "empty",
-                raw_csv(&rec),
-            )?;
-            continue;
+    /// A series metadata line: an indicator with its definition.
+    fn series_row(&mut self, rec: &CsvRecord, l: &SeriesLayout, line: u64) -> Row {
+        let code = rec.text(l.code).into_owned();
+        let name = rec.text(l.name).into_owned();
+        for (value, i) in [(&code, l.code), (&name, l.name)] {
+            if value.is_empty() {
+                return Err(bad_at(i, "missing_value", "empty"));
+            }
         }
         let id = format!("wdi:{code}");
-        if ctx.has_indicator(&id) {
-            run.skip("indicator_exists");
-            continue;
+        if self.indicator_ids.contains(&id) {
+            return Ok(Outcome::Skip("indicator_exists"));
         }
         let pick = |i: Option<usize>| {
-            i.map(|i| text(&rec, i).into_owned())
+            i.map(|i| rec.text(i).into_owned())
                 .filter(|s| !s.is_empty())
         };
-        ctx.new_indicators.push(Indicator {
+        self.new_indicators.push(Indicator {
             indicator_id: id.clone(),
             name,
             definition: pick(l.long_def).or_else(|| pick(l.short_def)),
@@ -778,14 +703,13 @@ fn import_series(
             aggregation_method: pick(l.aggregation),
             source_series_code: code,
             source_note: pick(l.source),
-            license: l.license.and_then(|i| license_id(&text(&rec, i))),
-            source_id: ctx.source_id.clone(),
+            license: l.license.and_then(|i| license_id(&rec.text(i))),
+            source_id: self.source_id.clone(),
             source_locator: Some(format!("line {line}")),
         });
-        ctx.indicator_ids.insert(id);
-        run.accept(1);
+        self.indicator_ids.insert(id);
+        Ok(Outcome::Accept(()))
     }
-    Ok(())
 }
 
 #[cfg(test)]

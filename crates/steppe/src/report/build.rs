@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::analytics::{self, SeriesPoint};
-use crate::codes::CodeIndex;
 use crate::model::{
     Claim, Entity, Indicator, IndicatorObservation, Membership, Organisation, Source, TradeFlow,
 };
@@ -21,11 +20,7 @@ use super::{citations, events, read, Report, REMITTANCES};
 /// Errors: [`Error::InvalidArgument`] naming a code that resolves to no entity, or a country
 /// the store has no entity row for; store read errors as they come.
 pub fn build(store: &Store, country: &str, pair: (&str, &str)) -> Result<Report> {
-    let codes = if store.row_count(Table::EntityCodes) > 0 {
-        CodeIndex::from_store(store)?
-    } else {
-        CodeIndex::from_store(&Store::bundled()?)?
-    };
+    let codes = store.code_index()?;
     let resolve = |c: &str| -> Result<String> {
         codes
             .resolve_any(c, None)

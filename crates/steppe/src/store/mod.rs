@@ -8,6 +8,7 @@ mod descriptor;
 mod gc;
 mod lock;
 pub mod paths;
+mod reference;
 mod writer;
 
 use std::path::{Path, PathBuf};

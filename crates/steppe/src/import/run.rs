@@ -1,0 +1,492 @@
+//! The one import driver: [`ImportRun`] decides, for one input file, whether it was imported
+//! before (skip, replace or fail), seeds a new store's reference tables, holds the store's lock
+//! for the whole import, gives the importer the store as it sees it ([`View`]: crosswalk,
+//! entity, indicator and event ids, loaded under the lock), reports progress, keeps the row
+//! accounting and the rejects, and commits everything at once.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::DataType;
+
+use super::{decode_line, ImportOptions, InputFile, Reimport};
+use crate::codes::CodeIndex;
+use crate::model::{Entity, EntityCode, Reject, Source};
+use crate::progress::Progress;
+use crate::schema::Table;
+use crate::store::{ImportSummary, ReadOptions, Store, Transaction, WriteOptions, DESCRIPTOR_FILE};
+use crate::{Error, Result};
+
+/// Rejects are flushed to the transaction in batches of this many rows.
+const REJECT_BATCH: usize = 10_000;
+
+/// One input file being imported inside a store transaction.
+pub struct ImportRun {
+    tx: Transaction,
+    summary: ImportSummary,
+    rejects: Vec<Reject>,
+    source: Source,
+    input: InputFile,
+    max_reject_rate: f64,
+    progress: Arc<dyn Progress>,
+    view: View,
+}
+
+impl ImportRun {
+    /// Starts importing `input` into the store at `store_path` (created if missing), holding
+    /// the store's lock until [`finish`](ImportRun::finish) or drop. Returns `None` when the
+    /// file was imported before and the policy is [`Reimport::Skip`] (known without waiting
+    /// for the lock when the committed store already records it). A store without entities is
+    /// seeded from the bundled reference tables in this transaction, in files of their own, so
+    /// replacing the file later drops only its own rows.
+    pub fn begin(
+        store_path: &Path,
+        importer: &str,
+        input: &InputFile,
+        source: Source,
+        options: &ImportOptions,
+    ) -> Result<Option<ImportRun>> {
+        check_reject_rate(options.max_reject_rate)?;
+        if options.reimport == Reimport::Skip
+            && store_path.join(DESCRIPTOR_FILE).exists()
+            && imported(
+                &Store::open(store_path)?.descriptor().steppe.imports,
+                importer,
+                input,
+            )
+        {
+            return Ok(None);
+        }
+        let store = Store::open_or_create(store_path)?;
+        let mut tx = store.begin_with(WriteOptions {
+            wait_for_lock: options.wait_for_lock,
+            ..Default::default()
+        })?;
+        if imported(&tx.descriptor().steppe.imports, importer, input) {
+            match options.reimport {
+                Reimport::Skip => return Ok(None),
+                Reimport::Fail => {
+                    return Err(Error::AlreadyImported {
+                        path: input.path.clone(),
+                        store: store_path.to_path_buf(),
+                        sha256: input.sha256.clone(),
+                    })
+                }
+                Reimport::Replace => {
+                    for t in Table::ALL {
+                        tx.replace_source(*t, &source.source_id)?;
+                    }
+                    tx.forget_import(importer, &input.sha256);
+                }
+            }
+        }
+        if tx
+            .descriptor()
+            .resource(Table::Entities)
+            .is_none_or(|r| r.steppe.rows == 0)
+        {
+            seed_reference(&mut tx)?;
+            // Keep the seeded rows in files of their own: re-importing the file later drops
+            // the files that hold only its rows.
+            tx.close_open_files()?;
+        }
+        let view = View {
+            store: Store::open(store_path)?,
+            replacing: source.source_id.clone(),
+        };
+        let summary = ImportSummary {
+            importer: importer.to_string(),
+            source_id: source.source_id.clone(),
+            file: input.name.clone(),
+            sha256: input.sha256.clone(),
+            ..Default::default()
+        };
+        Ok(Some(ImportRun {
+            tx,
+            summary,
+            rejects: Vec::new(),
+            source,
+            input: input.clone(),
+            max_reject_rate: options.max_reject_rate,
+            progress: options.progress.clone(),
+            view,
+        }))
+    }
+
+    /// The store as this import sees it (read under its lock).
+    pub(crate) fn view(&self) -> &View {
+        &self.view
+    }
+
+    /// Starts the progress display of the input (with its size when it is not compressed).
+    pub fn start_progress(&self) {
+        let lower = self.input.name.to_ascii_lowercase();
+        let compressed = lower.ends_with(".zip") || lower.ends_with(".gz");
+        self.progress
+            .start(&self.input.name, (!compressed).then_some(self.input.bytes));
+    }
+
+    /// Reports `bytes` more input bytes and `rows` more rows.
+    pub fn advance(&self, bytes: u64, rows: u64) {
+        self.progress.advance(bytes, rows);
+    }
+
+    /// Fails with [`Error::Cancelled`] when the caller asks to stop (nothing is committed).
+    pub fn check_stop(&self) -> Result<()> {
+        crate::progress::check_stop(self.progress.as_ref())
+    }
+
+    /// Ends the progress display of the input.
+    pub fn end_progress(&self) {
+        self.progress.finish();
+    }
+
+    /// The input file's source id (every row written points at it).
+    pub fn source_id(&self) -> &str {
+        &self.source.source_id
+    }
+
+    /// Counts a data row read from the input.
+    pub fn read_row(&mut self) {
+        self.summary.rows_read += 1;
+    }
+
+    /// Counts `n` data rows read (for batch parsers).
+    pub fn read_rows(&mut self, n: u64) {
+        self.summary.rows_read += n;
+    }
+
+    /// Counts rows accepted into the main table.
+    pub fn accept(&mut self, n: u64) {
+        self.summary.rows_accepted += n;
+    }
+
+    /// Counts a row deliberately left out (e.g. a breakdown row, a country filter).
+    pub fn skip(&mut self, reason: &str) {
+        *self
+            .summary
+            .rows_skipped
+            .entry(reason.to_string())
+            .or_default() += 1;
+    }
+
+    /// Records a rejected row with its line, field, reason code and raw text.
+    pub fn reject(
+        &mut self,
+        line: u64,
+        field: Option<&str>,
+        reason: &str,
+        detail: impl Into<String>,
+        raw: &[u8],
+    ) -> Result<()> {
+        self.summary.rows_rejected += 1;
+        *self
+            .summary
+            .rejected_by_reason
+            .entry(reason.to_string())
+            .or_default() += 1;
+        self.rejects.push(Reject {
+            source_id: self.source.source_id.clone(),
+            file: self.summary.file.clone(),
+            line: line as i64,
+            field: field.map(String::from),
+            reason: reason.to_string(),
+            detail: Some(detail.into()),
+            raw: decode_line(raw.strip_suffix(b"\n").unwrap_or(raw))
+                .0
+                .trim_end_matches('\r')
+                .to_string(),
+        });
+        if self.rejects.len() >= REJECT_BATCH {
+            self.flush_rejects()?;
+        }
+        Ok(())
+    }
+
+    fn flush_rejects(&mut self) -> Result<()> {
+        let rejects = std::mem::take(&mut self.rejects);
+        self.tx.write_records(&rejects)
+    }
+
+    /// Writes a batch to a table, counting its rows.
+    pub fn write(&mut self, table: Table, batch: &RecordBatch) -> Result<()> {
+        *self
+            .summary
+            .rows_written
+            .entry(table.name().to_string())
+            .or_default() += batch.num_rows() as u64;
+        self.tx.write(table, batch)
+    }
+
+    /// Writes typed records to their table, counting them.
+    pub fn write_records<R: crate::Record>(&mut self, records: &[R]) -> Result<()> {
+        *self
+            .summary
+            .rows_written
+            .entry(R::TABLE.name().to_string())
+            .or_default() += records.len() as u64;
+        self.tx.write_records(records)
+    }
+
+    /// The underlying transaction (e.g. to mark a table not redistributable).
+    pub fn transaction(&mut self) -> &mut Transaction {
+        &mut self.tx
+    }
+
+    /// The summary so far.
+    pub fn summary(&self) -> &ImportSummary {
+        &self.summary
+    }
+
+    /// Checks the row accounting, writes the file's Source and rejects, records the summary
+    /// and commits. Nothing is visible in the store before this returns. After the commit,
+    /// fails with [`Error::RejectRate`] when the rejected share exceeds the maximum.
+    pub fn finish(mut self) -> Result<ImportSummary> {
+        let skipped: u64 = self.summary.rows_skipped.values().sum();
+        let s = &self.summary;
+        if s.rows_read != s.rows_accepted + s.rows_rejected + skipped {
+            return Err(Error::InvalidArgument(format!(
+                "internal accounting error importing {}: read {} != accepted {} + rejected {} + skipped {skipped}; nothing was written",
+                s.file, s.rows_read, s.rows_accepted, s.rows_rejected
+            )));
+        }
+        self.flush_rejects()?;
+        let source = self.source.clone();
+        self.tx.write_records(std::slice::from_ref(&source))?;
+        *self
+            .summary
+            .rows_written
+            .entry(Table::Sources.name().to_string())
+            .or_default() += 1;
+        self.tx.record_import(self.summary.clone());
+        let store = self.tx.root().to_path_buf();
+        self.tx.commit()?;
+        reject_rate_error(
+            &self.summary,
+            &self.input.path,
+            &store,
+            self.max_reject_rate,
+        )
+        .map_or(Ok(self.summary), Err)
+    }
+}
+
+/// Refuses a maximum reject rate outside 0..=1 (or NaN).
+pub fn check_reject_rate(max: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&max) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument(format!(
+            "the maximum reject rate must be a fraction between 0 and 1 (0.5 is 50 %), not {max}"
+        )))
+    }
+}
+
+/// The [`Error::RejectRate`] for an import whose rejected share of the rows it accepted or
+/// rejected exceeds `max`, or `None`.
+fn reject_rate_error(s: &ImportSummary, path: &Path, store: &Path, max: f64) -> Option<Error> {
+    let considered = s.rows_accepted + s.rows_rejected;
+    if considered == 0 || s.rows_rejected as f64 <= max * considered as f64 {
+        return None;
+    }
+    let top_reason = s
+        .rejected_by_reason
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(reason, n)| format!("{reason} ({n})"));
+    Some(Error::RejectRate {
+        path: path.to_path_buf(),
+        store: store.to_path_buf(),
+        rejected: s.rows_rejected,
+        considered,
+        top_reason,
+        max_rate: max,
+    })
+}
+
+/// Copies the bundled reference tables (entities, the code crosswalk and the sources of both)
+/// into a store that has none, so imported rows' country ids resolve and validate.
+pub fn seed_reference(tx: &mut Transaction) -> Result<()> {
+    let bundled = Store::bundled()?;
+    let entities: Vec<Entity> = bundled.records()?;
+    let codes: Vec<EntityCode> = bundled.records()?;
+    let cited: BTreeSet<&str> = entities
+        .iter()
+        .map(|e| e.source_id.as_str())
+        .chain(codes.iter().map(|c| c.source_id.as_str()))
+        .collect();
+    let sources: Vec<Source> = bundled
+        .records::<Source>()?
+        .into_iter()
+        .filter(|s| cited.contains(s.source_id.as_str()))
+        .collect();
+    tx.write_records(&sources)?;
+    tx.write_records(&entities)?;
+    tx.write_records(&codes)?;
+    Ok(())
+}
+
+/// Whether `imports` records `input` imported by `importer`.
+fn imported(imports: &[ImportSummary], importer: &str, input: &InputFile) -> bool {
+    imports
+        .iter()
+        .any(|s| s.sha256 == input.sha256 && s.importer == importer)
+}
+
+/// The store as an import sees it under its lock, without the rows of the file being
+/// replaced. Its reference (crosswalk, entities) is the store's own, else the bundled one a
+/// new store is seeded with ([`Store::code_index`]).
+pub(crate) struct View {
+    store: Store,
+    replacing: String,
+}
+
+impl View {
+    /// The code crosswalk.
+    pub fn code_index(&self) -> Result<CodeIndex> {
+        self.store.code_index_without(&self.replacing)
+    }
+
+    /// The entity ids.
+    pub fn entity_ids(&self) -> Result<HashSet<String>> {
+        self.store.entity_ids_without(&self.replacing)
+    }
+
+    /// Distinct values of `column` of `table` (those starting with `prefix`, when given).
+    pub fn key_set(
+        &self,
+        table: Table,
+        column: &str,
+        prefix: Option<&str>,
+    ) -> Result<HashSet<String>> {
+        key_set(&self.store, table, column, &self.replacing, prefix)
+    }
+}
+
+/// Distinct values of `column` of `table` in `store`, leaving out rows of `exclude_source`
+/// and, when given, values not starting with `prefix`.
+fn key_set(
+    store: &Store,
+    table: Table,
+    column: &str,
+    exclude_source: &str,
+    prefix: Option<&str>,
+) -> Result<HashSet<String>> {
+    let data = store.read(
+        table,
+        &ReadOptions {
+            columns: Some(vec![column.to_string(), "source_id".to_string()]),
+            ..Default::default()
+        },
+    )?;
+    let mut out = HashSet::new();
+    for batch in &data.batches {
+        let utf8 = |name: &str| match batch.column_by_name(name) {
+            Some(c) => Ok(arrow_cast::cast(c, &DataType::Utf8)?),
+            None => Err(Error::InvalidArgument(format!(
+                "no column `{name}` in table {}",
+                table.name()
+            ))),
+        };
+        let (keys, sources) = (utf8(column)?, utf8("source_id")?);
+        let (keys, sources) = (keys.as_string::<i32>(), sources.as_string::<i32>());
+        for i in 0..batch.num_rows() {
+            if keys.is_null(i) || (sources.is_valid(i) && sources.value(i) == exclude_source) {
+                continue;
+            }
+            let k = keys.value(i);
+            if prefix.is_none_or(|p| k.starts_with(p)) {
+                out.insert(k.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Scheme;
+
+    fn begin(store: &Path, input: &InputFile, reimport: Reimport) -> Result<Option<ImportRun>> {
+        let source = input.source("test", "a test file", None, None);
+        let options = ImportOptions {
+            reimport,
+            ..Default::default()
+        };
+        ImportRun::begin(store, "test", input, source, &options)
+    }
+
+    #[test]
+    fn one_commit_seeds_a_new_store_and_a_known_file_is_skipped_without_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, file) = (dir.path().join("store"), dir.path().join("a.csv"));
+        std::fs::write(&file, "x\n1\n").unwrap();
+        let input = InputFile::inspect(&file).unwrap();
+        let mut run = begin(&store, &input, Reimport::Skip).unwrap().unwrap();
+        // Before anything is committed the view already resolves through the seeded crosswalk.
+        let codes = run.view().code_index().unwrap();
+        assert_eq!(
+            codes.resolve(Scheme::Iso3, "TJK", Some(2020)).unwrap(),
+            "TJK"
+        );
+        let entities = run.view().entity_ids().unwrap();
+        assert!(entities.contains("KAZ"), "{}", entities.len());
+        run.read_row();
+        run.skip("test_skip");
+        let summary = run.finish().unwrap();
+        assert_eq!(summary.rows_skipped["test_skip"], 1);
+        let committed = Store::open(&store).unwrap();
+        assert!(committed.row_count(Table::Entities) > 200);
+        assert_eq!(committed.descriptor().steppe.imports.len(), 1);
+
+        // Another writer holds the lock: skipping a known file needs no lock, failing does.
+        let _writer = committed.begin_with(WriteOptions::default()).unwrap();
+        assert!(begin(&store, &input, Reimport::Skip).unwrap().is_none());
+        let err = begin(&store, &input, Reimport::Fail).err().unwrap();
+        assert!(matches!(err, Error::Locked { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_replaced_file_is_left_out_of_the_view() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, file) = (dir.path().join("store"), dir.path().join("a.csv"));
+        std::fs::write(&file, "x\n1\n").unwrap();
+        let input = InputFile::inspect(&file).unwrap();
+        let mut run = begin(&store, &input, Reimport::Skip).unwrap().unwrap();
+        let source_id = run.source_id().to_string();
+        run.write_records(&[crate::model::Indicator {
+            indicator_id: "test:x".into(),
+            name: "x".into(),
+            definition: None,
+            unit: None,
+            topic: None,
+            aggregation_method: None,
+            source_series_code: "x".into(),
+            source_note: None,
+            license: None,
+            source_id,
+            source_locator: None,
+        }])
+        .unwrap();
+        run.read_row();
+        run.accept(1);
+        run.finish().unwrap();
+        let ids = |run: &ImportRun| {
+            run.view()
+                .key_set(Table::Indicators, "indicator_id", Some("test:"))
+                .unwrap()
+        };
+        let other = dir.path().join("b.csv");
+        std::fs::write(&other, "x\n2\n").unwrap();
+        let other = begin(&store, &InputFile::inspect(&other).unwrap(), Reimport::Skip);
+        let other = other.unwrap().unwrap();
+        assert_eq!(ids(&other).into_iter().collect::<Vec<_>>(), ["test:x"]);
+        drop(other);
+        let replacing = begin(&store, &input, Reimport::Replace).unwrap().unwrap();
+        assert!(ids(&replacing).is_empty());
+    }
+}
