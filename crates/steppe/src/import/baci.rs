@@ -34,14 +34,16 @@
 
 use std::path::{Path, PathBuf};
 
+use super::csv_reader::{CsvReader, CsvRecord};
 use super::trade::pipeline;
 use super::trade::{
-    amount_field, header_names, is_missing, names_nes, parse_uint, read_header, strip_bom,
-    trim_field, write_new_areas, Chunk, Chunks, Dict, Lean, NewArea, RecordReader, Reference,
-    Refusal, Sink, TradeColumns, TradeParser,
+    amount_field, header_names, is_missing, names_nes, parse_uint, read_header, trim_field,
+    write_new_areas, Chunk, Chunks, Dict, Lean, NewArea, Reference, Refusal, Sink, TradeColumns,
+    TradeParser,
 };
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::model::{Derivation, EntityType, Flow, Perspective, PriceBasis, Scheme, Source};
+use crate::schema::Table;
 use crate::{Error, Location, Result};
 
 /// Importer name recorded in the store's import summaries.
@@ -124,18 +126,7 @@ impl CountryCodes {
     /// `country_code,country_name,country_iso2,country_iso3` or the older
     /// `country_code,country_name_abbreviation,country_name_full,iso_2digit_alpha,iso_3digit_alpha`.
     pub fn read(path: &Path, max_expanded: u64) -> Result<CountryCodes> {
-        let input = InputFile::inspect(path)?;
-        input.require_content(".csv", max_expanded)?;
-        let reader = input.open(".csv", max_expanded)?;
-        let mut rr = RecordReader::new(std::io::BufReader::new(reader));
-        let mut rec = super::trade::Record::default();
-        let io = |e| Error::io(path, e);
-        if !rr.read(&mut rec).map_err(io)? {
-            return Err(Error::format(
-                Location::file(path).row(1),
-                "the country file is empty",
-            ));
-        }
+        let (input, mut reader, mut rec) = open_companion(path, max_expanded)?;
         let names: Vec<String> = header_names(&rec)
             .into_iter()
             .map(|n| n.to_ascii_lowercase())
@@ -159,29 +150,31 @@ impl CountryCodes {
             "country_name_full",
         ]);
         let mut rows: Vec<CountryRow> = Vec::new();
-        while rr.read(&mut rec).map_err(io)? {
+        while reader.read(&mut rec)? {
             if rec.is_blank() {
                 continue;
             }
-            let Some(code) = parse_uint(rec.get(code_col)).filter(|c| *c < 1000) else {
+            let Some(code) = parse_uint(rec.field(code_col)).filter(|c| *c < 1000) else {
                 return Err(Error::format(
-                    Location::file(path).row(rec.line).field("country_code"),
+                    Location::file(path).row(rec.line()).field("country_code"),
                     format!(
                         "`{}` is not a BACI country code (a number below 1000)",
                         rec.text(code_col)
                     ),
                 ));
             };
-            let iso3 = rec.text(iso3_col);
+            let iso3 = rec.text(iso3_col).into_owned();
             let iso3 = (iso3.len() == 3
                 && iso3.bytes().all(|b| b.is_ascii_alphabetic())
                 && !is_missing(iso3.as_bytes()))
             .then(|| iso3.to_ascii_uppercase());
-            let name = name_col.map(|c| rec.text(c)).unwrap_or_default();
+            let name = name_col
+                .map(|c| rec.text(c).into_owned())
+                .unwrap_or_default();
             if let Some(prev) = rows.iter().find(|r| r.code == code) {
                 if prev.iso3 != iso3 {
                     return Err(Error::format(
-                        Location::file(path).row(rec.line).field("country_code"),
+                        Location::file(path).row(rec.line()).field("country_code"),
                         format!(
                             "code {code} is listed twice with different ISO3 codes (line {}: {:?}, here: {:?})",
                             prev.line, prev.iso3, iso3
@@ -194,7 +187,7 @@ impl CountryCodes {
                 code,
                 name,
                 iso3,
-                line: rec.line,
+                line: rec.line(),
             });
         }
         let version = release_of(&input.name);
@@ -225,6 +218,19 @@ impl CountryCodes {
     }
 }
 
+/// The reader of a companion file.
+type Reader = CsvReader<Box<dyn std::io::Read + Send>>;
+
+/// A companion file (country or product codes), its reader and its header record.
+fn open_companion(path: &Path, max_expanded: u64) -> Result<(InputFile, Reader, CsvRecord)> {
+    let input = InputFile::inspect(path)?;
+    let header = read_header(&input, ".csv", max_expanded)?;
+    let mut reader = CsvReader::new(input.open(".csv", max_expanded)?, path);
+    let mut skipped = CsvRecord::default();
+    reader.read(&mut skipped)?;
+    Ok((input, reader, header))
+}
+
 /// The `Vxxxxxx` release token of a file name.
 fn release_of(name: &str) -> Option<String> {
     let stem = name.split('.').next().unwrap_or(name);
@@ -247,18 +253,7 @@ pub struct ProductCodes {
 impl ProductCodes {
     /// Reads a product file (`code,description`; codes with or without leading zeros).
     pub fn read(path: &Path, max_expanded: u64) -> Result<ProductCodes> {
-        let input = InputFile::inspect(path)?;
-        input.require_content(".csv", max_expanded)?;
-        let reader = input.open(".csv", max_expanded)?;
-        let mut rr = RecordReader::new(std::io::BufReader::new(reader));
-        let mut rec = super::trade::Record::default();
-        let io = |e| Error::io(path, e);
-        if !rr.read(&mut rec).map_err(io)? {
-            return Err(Error::format(
-                Location::file(path).row(1),
-                "the product file is empty",
-            ));
-        }
+        let (input, mut reader, mut rec) = open_companion(path, max_expanded)?;
         let names = header_names(&rec);
         let first = names
             .first()
@@ -275,7 +270,7 @@ impl ProductCodes {
         }
         let mut listed = vec![false; 1_000_000];
         let mut count = 0;
-        while rr.read(&mut rec).map_err(io)? {
+        while reader.read(&mut rec)? {
             if rec.is_blank() {
                 continue;
             }
@@ -289,7 +284,7 @@ impl ProductCodes {
                 }
                 None => {
                     return Err(Error::format(
-                        Location::file(path).row(rec.line).field(first.clone()),
+                        Location::file(path).row(rec.line()).field(first.clone()),
                         format!(
                             "`{}` is not a product code of up to six digits",
                             String::from_utf8_lossy(code)
@@ -434,8 +429,8 @@ fn import_file(
         return Ok(None);
     };
     let reference = Reference::load(store, run.source_id())?;
-    write_companions(&mut run, &reference, country_source, products)?;
-    let used = pipeline.drain(&mut run, &input, options.progress.as_ref())?;
+    write_companions(&mut run, country_source, products)?;
+    let used = pipeline.drain(&mut run)?;
     let used_areas: Vec<NewArea> = areas
         .into_iter()
         .filter(|(k, _)| used.get(*k as usize).copied().unwrap_or(false))
@@ -487,7 +482,7 @@ fn check_header(input: &InputFile, member: &str, max_expanded: u64) -> Result<()
         Location::file(&input.path).row(1),
         format!(
             "not a BACI data file: the header is `{}`; expected `t,i,j,k,v,q`",
-            String::from_utf8_lossy(strip_bom(&header.raw)).trim_end()
+            String::from_utf8_lossy(header.raw()).trim_end()
         ),
     ))
 }
@@ -518,13 +513,15 @@ fn data_source(input: &InputFile, name: &BaciFileName, countries: &CountryCodes)
 /// own.
 fn write_companions(
     run: &mut ImportRun,
-    reference: &Reference,
     country_source: Source,
     products: Option<&ProductCodes>,
 ) -> Result<()> {
+    let known = run
+        .view()
+        .key_set(Table::Sources, "source_id", Some("baci-"))?;
     let companions: Vec<Source> = std::iter::once(country_source)
         .chain(products.map(ProductCodes::source))
-        .filter(|s| !reference.sources.contains(&s.source_id))
+        .filter(|s| !known.contains(&s.source_id))
         .collect();
     if !companions.is_empty() {
         run.write_records(&companions)?;

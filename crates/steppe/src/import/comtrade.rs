@@ -36,11 +36,12 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
+use super::csv_reader::{CsvReader, CsvRecord};
 use super::trade::pipeline;
 use super::trade::{
     amount_field, header_names, is_missing, names_nes, parse_uint, read_header, write_new_areas,
-    ChunkStream, Chunks, Dict, Dicts, NewArea, Record, RecordReader, Reference, Refusal, Row, Sink,
-    TradeColumns, TradeParser,
+    ChunkStream, Chunks, Dict, Dicts, NewArea, Reference, Refusal, Row, Sink, TradeColumns,
+    TradeParser,
 };
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::model::{Derivation, EntityType, Flow, Perspective, PriceBasis, Scheme};
@@ -292,7 +293,7 @@ fn import_file(
     let reader = input.open(".csv", options.max_expanded_bytes)?;
     let columns = TradeColumns::new(Derivation::AsPublished);
     let pipeline = pipeline::spawn(reader, path, parser, columns)?;
-    let (reference, areas) = pipeline.drain(&mut run, &input, options.progress.as_ref())?;
+    let (reference, areas) = pipeline.drain(&mut run)?;
     write_new_areas(&mut run, &reference, &areas)?;
     Ok(Some(run.finish()?))
 }
@@ -402,23 +403,25 @@ impl TradeParser for Parser {
 impl Parser {
     /// Reads every record after the header into `sink`.
     fn records(&mut self, stream: &mut ChunkStream, sink: &mut Sink) -> Result<()> {
-        let mut rr = RecordReader::new(stream);
-        let mut rec = Record::default();
-        let io = |e| Error::io(&self.path, e);
-        if !rr.read(&mut rec).map_err(io)? {
-            return Ok(());
-        }
-        sink.consumed(rec.raw.len() as u64);
-        while rr.read(&mut rec).map_err(|e| Error::io(&self.path, e))? {
-            sink.consumed(rec.raw.len() as u64);
+        let mut reader = CsvReader::new(stream, &self.path);
+        let mut rec = CsvRecord::default();
+        let mut consumed = 0;
+        let mut header = true;
+        while reader.read(&mut rec)? {
+            sink.consumed(reader.bytes_read() - consumed);
+            consumed = reader.bytes_read();
+            if std::mem::take(&mut header) {
+                continue;
+            }
             match self.accept(&rec, &mut sink.columns.dicts) {
-                Ok(r) => sink.accept(&self.row(&r, rec.line))?,
+                Ok(r) => sink.accept(&self.row(&r, rec.line()))?,
                 Err(NotAccepted::Skip(reason)) => sink.skip(reason)?,
                 Err(NotAccepted::Reject(r)) => {
-                    sink.refuse(rec.line, r, &rec.raw, rec.no_newline)?
+                    sink.refuse(rec.line(), r, rec.raw(), !rec.has_line_end())?
                 }
             }
         }
+        sink.consumed(reader.bytes_read() - consumed);
         Ok(())
     }
 
@@ -449,7 +452,7 @@ impl Parser {
     /// Maps a record to a row, or says why it is skipped or refused.
     fn accept(
         &mut self,
-        rec: &Record,
+        rec: &CsvRecord,
         dicts: &mut Dicts,
     ) -> std::result::Result<RowData, NotAccepted> {
         if rec.is_blank() {
@@ -519,11 +522,11 @@ impl Parser {
     }
 
     /// Refuses a wrong number of fields; skips breakdown rows (only totals are kept).
-    fn check_shape(&self, rec: &Record) -> std::result::Result<(), NotAccepted> {
+    fn check_shape(&self, rec: &CsvRecord) -> std::result::Result<(), NotAccepted> {
         let c = &self.cols;
         let n = rec.len();
         // A trailing comma gives every row one more (empty) field than the header names.
-        let trailing_comma = n == c.n + 1 && rec.get(c.n).iter().all(|b| b.is_ascii_whitespace());
+        let trailing_comma = n == c.n + 1 && rec.field(c.n).is_empty();
         if n != c.n && !trailing_comma {
             let detail = format!("{n} fields; the header names {}", c.n);
             return Err(NotAccepted::Reject((None, "wrong_column_count", detail)));
@@ -544,7 +547,7 @@ impl Parser {
 
     /// Fills `self.commodity` with the commodity code (HS codes' lost leading zeros restored)
     /// and returns the classification name.
-    fn commodity(&mut self, rec: &Record) -> std::result::Result<String, Refusal> {
+    fn commodity(&mut self, rec: &CsvRecord) -> std::result::Result<String, Refusal> {
         let c = &self.cols;
         let class_text = rec.text(c.classification.unwrap_or(usize::MAX));
         let class_name = if class_text.is_empty() {
@@ -583,7 +586,7 @@ impl Parser {
     /// The value in USD: `primaryValue`, else the FOB (exports) or CIF (imports) value.
     fn value(
         &self,
-        rec: &Record,
+        rec: &CsvRecord,
         flow: Flow,
     ) -> std::result::Result<(Option<f64>, Option<f64>), Refusal> {
         let c = &self.cols;
@@ -602,7 +605,7 @@ impl Parser {
     }
 
     /// The quantity and its unit: the net weight in kg when given, else `qty` in its unit.
-    fn quantity(&self, rec: &Record) -> std::result::Result<(Option<f64>, String), Refusal> {
+    fn quantity(&self, rec: &CsvRecord) -> std::result::Result<(Option<f64>, String), Refusal> {
         let c = &self.cols;
         if let Some(i) = c.net_wgt {
             let field = column_name(self.layout, "netwgt");
@@ -613,7 +616,10 @@ impl Parser {
         let Some(i) = c.qty else {
             return Ok((None, String::new()));
         };
-        let unit = c.qty_unit.map(|u| rec.text(u)).unwrap_or_default();
+        let unit = c
+            .qty_unit
+            .map(|u| rec.text(u).into_owned())
+            .unwrap_or_default();
         let no_unit = unit.is_empty()
             || is_missing(unit.as_bytes())
             || unit.eq_ignore_ascii_case("No Quantity")
@@ -626,7 +632,7 @@ impl Parser {
     }
 
     /// Whether Comtrade marks the row as not reported (`isReported` false).
-    fn estimated(&self, rec: &Record) -> std::result::Result<bool, Refusal> {
+    fn estimated(&self, rec: &CsvRecord) -> std::result::Result<bool, Refusal> {
         match self.cols.is_reported.map(|i| rec.field(i)) {
             None | Some([]) => Ok(false),
             Some(v) => parse_bool(v).map(|reported| !reported).ok_or_else(|| {
@@ -670,7 +676,7 @@ impl Parser {
         ))
     }
 
-    fn flow(&self, rec: &Record) -> std::result::Result<Option<Flow>, Refusal> {
+    fn flow(&self, rec: &CsvRecord) -> std::result::Result<Option<Flow>, Refusal> {
         let c = &self.cols;
         let code = c.flow_code.map(|i| rec.text(i)).unwrap_or_default();
         let desc = c.flow_desc.map(|i| rec.text(i)).unwrap_or_default();
@@ -701,7 +707,7 @@ impl Parser {
         }
     }
 
-    fn period(&self, rec: &Record) -> std::result::Result<(i16, Option<i8>), Refusal> {
+    fn period(&self, rec: &CsvRecord) -> std::result::Result<(i16, Option<i8>), Refusal> {
         let c = &self.cols;
         let period = c.period.map(|i| rec.field(i)).unwrap_or(b"");
         let period_num = parse_uint(period);
@@ -751,7 +757,7 @@ impl Parser {
     /// The entity key of an area, creating the area's entity for Comtrade pseudo-areas.
     fn area(
         &mut self,
-        rec: &Record,
+        rec: &CsvRecord,
         (code_col, iso_col, desc_col): (usize, Option<usize>, Option<usize>),
         year: i16,
         entities: &mut Dict,
@@ -778,7 +784,7 @@ impl Parser {
             }
         }
         let desc = desc_col.map(|i| rec.text(i)).unwrap_or_default();
-        let result = self.resolve(code, (&iso, &desc), year, rec.line, entities);
+        let result = self.resolve(code, (&iso, &desc), year, rec.line(), entities);
         self.cache
             .entry((code, year))
             .or_default()

@@ -185,20 +185,6 @@ pub(crate) fn amount_field(
     }
 }
 
-/// Decodes a field: UTF-8, or Windows-1252 when the bytes are not UTF-8 (older Comtrade and
-/// BACI country files).
-pub(crate) fn decode_text(b: &[u8]) -> String {
-    match std::str::from_utf8(b) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(b).0.into_owned(),
-    }
-}
-
-/// Strips a UTF-8 byte-order mark.
-pub(crate) fn strip_bom(b: &[u8]) -> &[u8] {
-    b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
-}
-
 /// Whether a description names a "not elsewhere specified" residual (`Other Asia, nes`,
 /// `Areas, n.e.s.`).
 pub(crate) fn names_nes(name: &str) -> bool {

@@ -15,8 +15,7 @@ use arrow_array::RecordBatch;
 use super::chunks::{spawn_chunk_reader, Chunks};
 use super::columns::{with_source, Row, TradeColumns, BATCH_ROWS};
 use super::numbers::Refusal;
-use crate::import::{ImportRun, InputFile};
-use crate::progress::Progress;
+use crate::import::ImportRun;
 use crate::schema::Table;
 use crate::{Error, Result};
 
@@ -67,7 +66,7 @@ impl Part {
 
     /// Applies the part to the run (the batch's source id set to the run's), then reports
     /// progress; fails with `Error::Cancelled` when the caller asks to stop.
-    fn apply(self, run: &mut ImportRun, progress: &dyn Progress) -> Result<()> {
+    fn apply(self, run: &mut ImportRun) -> Result<()> {
         run.read_rows(self.read);
         for r in self.rejects {
             run.reject(r.line, r.field, r.reason, r.detail, &r.raw)?;
@@ -82,8 +81,8 @@ impl Part {
             run.accept(batch.num_rows() as u64);
             run.write(Table::TradeFlows, &batch)?;
         }
-        progress.advance(self.bytes, self.read);
-        crate::progress::check_stop(progress)
+        run.advance(self.bytes, self.read);
+        run.check_stop()
     }
 }
 
@@ -230,31 +229,26 @@ pub(crate) fn spawn<P: TradeParser>(
 }
 
 impl<O> Pipeline<O> {
-    /// Applies every part to `run`, reporting progress for `input` (its size, unless it is
-    /// compressed), and returns the parser's outcome. On an error (the input's, the store's,
-    /// or `Error::Cancelled`) the parser and reader stop and nothing is committed.
-    pub fn drain(
-        self,
-        run: &mut ImportRun,
-        input: &InputFile,
-        progress: &dyn Progress,
-    ) -> Result<O> {
-        let name = input.name.to_ascii_lowercase();
-        let compressed = name.ends_with(".zip") || name.ends_with(".gz");
-        progress.start(&input.name, (!compressed).then_some(input.bytes));
-        let parts = self.parts;
-        // The receiver is dropped when this returns, which stops the parser.
-        let result = (move || -> Result<()> {
-            for part in parts {
-                part?.apply(run, progress)?;
-            }
-            Ok(())
-        })();
+    /// Applies every part to `run` (which reports progress) and returns the parser's outcome.
+    /// On an error (the input's, the store's, or `Error::Cancelled`) the parser and reader
+    /// stop and nothing is committed.
+    pub fn drain(self, run: &mut ImportRun) -> Result<O> {
+        run.start_progress();
+        let result = apply_all(self.parts, run);
         let outcome = match self.parser.join() {
             Ok(o) => o,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        progress.finish();
+        run.end_progress();
         result.map(|()| outcome)
     }
+}
+
+/// Applies parts until the parser is done or one fails; dropping the receiver on the way out
+/// stops the parser.
+fn apply_all(parts: Receiver<Result<Part>>, run: &mut ImportRun) -> Result<()> {
+    for part in parts {
+        part?.apply(run)?;
+    }
+    Ok(())
 }

@@ -1,102 +1,57 @@
 //! The reference data codes resolve against (crosswalk and entities), and the entities
 //! importers create for statistical pseudo-areas.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
 
 use crate::codes::CodeIndex;
 use crate::import::ImportRun;
-use crate::model::{Entity, EntityCode, EntityType, Scheme, Source};
-use crate::schema::Table;
+use crate::model::{Entity, EntityCode, EntityType, Scheme};
 use crate::store::Store;
 use crate::Result;
 
-/// The crosswalk and entities of the store as it will be after the running import's seeding.
+/// What codes resolve against: the store's crosswalk and entities, else the bundled ones a new
+/// store is seeded with ([`Store::code_index`], [`Store::reference_codes`]).
 pub(crate) struct Reference {
     /// The code crosswalk.
-    pub codes: CodeIndex,
-    /// Entity ids with the source each row cites.
-    pub entities: HashMap<String, String>,
-    /// Source ids already in the store.
-    pub sources: HashSet<String>,
-    /// (scheme, code, entity) rows already in the crosswalk.
+    pub codes: Arc<CodeIndex>,
+    /// Entity ids.
+    pub entities: Arc<HashSet<String>>,
+    /// (scheme, normalised code, entity) rows of the crosswalk (empty from
+    /// [`Reference::load_or_bundled`], which is for resolving only).
     pub entity_codes: HashSet<(Scheme, String, String)>,
 }
 
 impl Reference {
-    /// Reads the store at `root` as committed. A store without entities is seeded from the
-    /// bundled dataset by the import, so the bundled reference tables stand in for it. Rows of
-    /// `replacing` (the source being re-imported, whose rows are dropped at commit) are left
-    /// out.
-    pub fn load(root: &std::path::Path, replacing: &str) -> Result<Reference> {
+    /// The reference of the store at `root` as committed, without the rows of `replacing`
+    /// (the source being re-imported, whose rows are dropped at commit).
+    pub fn load(root: &Path, replacing: &str) -> Result<Reference> {
         let store = Store::open(root)?;
-        let seeded = store.row_count(Table::Entities) > 0;
-        let from = if seeded {
-            store.clone()
-        } else {
-            Store::bundled()?
-        };
-        let entities_rows: Vec<Entity> = from.records()?;
-        let code_rows: Vec<EntityCode> = from.records()?;
-        let mut sources: HashSet<String> = store
-            .records::<Source>()?
-            .into_iter()
-            .map(|s| s.source_id)
-            .filter(|s| s != replacing)
-            .collect();
-        if !seeded {
-            sources.extend(
-                entities_rows
-                    .iter()
-                    .map(|e| e.source_id.clone())
-                    .chain(code_rows.iter().map(|c| c.source_id.clone())),
-            );
-        }
-        let entities = entities_rows
-            .into_iter()
-            .filter(|e| e.source_id != replacing)
-            .map(|e| (e.entity_id, e.source_id))
-            .collect();
-        let code_rows: Vec<EntityCode> = code_rows
-            .into_iter()
-            .filter(|c| c.source_id != replacing)
-            .collect();
+        let code_rows = store.reference_codes(replacing)?;
         let entity_codes = code_rows
             .iter()
             .map(|c| {
-                (
-                    c.scheme,
-                    crate::codes::normalise(c.scheme, &c.code),
-                    c.entity_id.clone(),
-                )
+                let code = crate::codes::normalise(c.scheme, &c.code);
+                (c.scheme, code, c.entity_id.clone())
             })
             .collect();
         Ok(Reference {
-            codes: CodeIndex::new(code_rows),
-            entities,
-            sources,
+            codes: Arc::new(CodeIndex::new(code_rows)),
+            entities: Arc::new(store.entity_ids_without(replacing)?),
             entity_codes,
         })
     }
 
-    /// [`Reference::load`] for a store that may not exist yet (then: the bundled reference
-    /// a new store is seeded with).
-    pub fn load_or_bundled(root: &std::path::Path) -> Result<Reference> {
-        if root.join(crate::store::DESCRIPTOR_FILE).exists() {
-            Reference::load(root, "")
-        } else {
-            let bundled = Store::bundled()?;
-            let entities: Vec<Entity> = bundled.records()?;
-            let codes: Vec<EntityCode> = bundled.records()?;
-            Ok(Reference {
-                entities: entities
-                    .into_iter()
-                    .map(|e| (e.entity_id, e.source_id))
-                    .collect(),
-                entity_codes: HashSet::new(),
-                sources: HashSet::new(),
-                codes: CodeIndex::new(codes),
-            })
-        }
+    /// The reference codes resolve against in the store at `root`, or in the bundled store
+    /// when there is none yet (the reference a new store is seeded with).
+    pub fn load_or_bundled(root: &Path) -> Result<Reference> {
+        let store = Store::open_or_bundled(root)?;
+        Ok(Reference {
+            codes: store.code_index()?,
+            entities: store.entity_ids()?,
+            entity_codes: HashSet::new(),
+        })
     }
 
     /// Resolves an ISO 3166 alpha-3 code to an existing entity: in `year` first, then at any
@@ -120,7 +75,7 @@ impl Reference {
             .resolve(scheme, code, Some(year))
             .or_else(|_| self.codes.resolve(scheme, code, None))
             .ok()?;
-        self.entities.contains_key(hit).then(|| hit.to_string())
+        self.entities.contains(hit).then(|| hit.to_string())
     }
 }
 
@@ -195,7 +150,7 @@ pub(crate) fn write_new_areas(
 ) -> Result<()> {
     let entities: Vec<Entity> = areas
         .iter()
-        .filter(|a| !reference.entities.contains_key(&a.entity.entity_id))
+        .filter(|a| !reference.entities.contains(&a.entity.entity_id))
         .map(|a| a.entity.clone())
         .collect();
     let codes: Vec<EntityCode> = areas
