@@ -15,6 +15,8 @@ pub(crate) mod reference;
 pub(crate) use chunks::{Chunk, ChunkStream, Chunks};
 pub(crate) use columns::{Dict, Dicts, Lean, Row, TradeColumns};
 pub(crate) use header::{header_names, read_header};
-pub(crate) use numbers::{amount_field, is_missing, names_nes, parse_uint, trim_field, Refusal};
+pub(crate) use numbers::{
+    amount_field, digits, is_missing, names_nes, parse_uint, trim_field, Refusal,
+};
 pub(crate) use pipeline::{Sink, TradeParser};
 pub(crate) use reference::{write_new_areas, NewArea, Reference};

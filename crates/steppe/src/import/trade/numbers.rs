@@ -27,19 +27,19 @@ pub(crate) fn trim_field(b: &[u8]) -> &[u8] {
 /// Parses an unsigned integer of at most 9 digits (after [`trim_field`]).
 #[inline]
 pub(crate) fn parse_uint(b: &[u8]) -> Option<u32> {
-    let s = trim_field(b);
-    if s.is_empty() || s.len() > 9 {
+    digits(trim_field(b), 9)
+}
+
+/// The number `s` spells with one to `max` (at most 9) ASCII digits and nothing else.
+#[inline]
+pub(crate) fn digits(s: &[u8], max: usize) -> Option<u32> {
+    if s.is_empty() || s.len() > max {
         return None;
     }
-    let mut n: u32 = 0;
-    for &c in s {
+    s.iter().try_fold(0u32, |n, &c| {
         let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        n = n * 10 + d as u32;
-    }
-    Some(n)
+        (d <= 9).then(|| n * 10 + d as u32)
+    })
 }
 
 /// Whether a field spells a missing value: empty, `NA`, `N/A`, `NaN`, `NULL` (any case).

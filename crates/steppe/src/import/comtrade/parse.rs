@@ -1,64 +1,20 @@
-//! UN Comtrade CSV downloads into `trade_flows`, in the current layout (`typeCode, freqCode,
-//! refYear, refMonth, period, reporterCode, reporterISO, reporterDesc, flowCode, partnerCode,
-//! ..., cmdCode, ..., primaryValue, ...`) and the legacy one (`Classification, Year, Period,
-//! ..., Trade Flow Code, Trade Flow, Reporter Code, ..., Trade Value (US$), ...`), told apart by
-//! the header.
-//!
-//! - Flows `X`, `M`, `RX`, `RM` (legacy codes 2, 1, 3, 4) become `export`, `import`,
-//!   `re_export`, `re_import`; other flow codes (processing flows `MIP`, `MOP`, `XIP`, `XOP`,
-//!   `DX`, `FM`, ...) are skipped with reason `other_flow`.
-//! - Breakdown rows are filtered to the totals so nothing is double counted: a row whose
-//!   customs procedure is not `C00`, whose mode of transport or mode of supply is not `0`, or
-//!   whose second partner is not `0` is skipped with reason `breakdown_row`.
-//! - Value: `primaryValue` (legacy `Trade Value (US$)`), in USD, FOB for exports and CIF for
-//!   imports (Comtrade's definition); when it is empty, `fobvalue` / `cifvalue`. Quantity: the
-//!   net weight in kg when given, else `qty` in its unit (`qtyUnitAbbr`; legacy `Qty Unit`).
-//! - `is_estimated` is true for rows Comtrade marks as not reported (`isReported` false).
-//! - Areas: partner (or reporter) `0` is the World, entity `WLD` (type `world`). Other codes
-//!   resolve through the ISO3 column of the file (`reporterISO`/`partnerISO`), then as ISO 3166
-//!   numeric codes, both through the store's crosswalk; Comtrade's own codes for France 251,
-//!   Italy 381, USA 842, India 699, Switzerland 757 and Norway 579 resolve through the ISO3
-//!   column (or, when a file leaves it empty, a fixed table of these six). Comtrade's
-//!   pseudo-areas that no crosswalk names (`Other Asia, nes` 490, `Areas, nes` 899, the regional
-//!   "nes" codes, `Bunkers`, `Free Zones`, `Special Categories`, the EU 97, Belgium-Luxembourg
-//!   58) become entities steppe creates from the file's own code and description: id `X` plus
-//!   the code on three digits, type `residual_nes` (or `aggregate` for the EU and
-//!   Belgium-Luxembourg), with a crosswalk row of scheme `comtrade`, citing the file. Any other
-//!   code is rejected as `unknown_code`.
-//! - Text is UTF-8 or Windows-1252; BOM, CRLF, quoted fields, bare empty fields, a trailing
-//!   comma on every line, `true`/`false` booleans and `NA` numbers are accepted.
-//!
-//! Comtrade's licence restricts redistribution: the file's Source is marked not
-//! redistributable, and so are the `trade_flows` and `rejects` tables of the store.
+//! The Comtrade parser: CSV records (quoted fields, raw lines kept, read with the shared
+//! reader) into `trade_flows` rows, skips and rejects; areas resolved through the reference or
+//! created for Comtrade's pseudo-areas.
 
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::csv_reader::{CsvReader, CsvRecord};
-use super::trade::pipeline;
-use super::trade::{
-    amount_field, header_names, is_missing, names_nes, parse_uint, read_header, write_new_areas,
-    ChunkStream, Chunks, Dict, Dicts, NewArea, Reference, Refusal, Row, Sink, TradeColumns,
-    TradeParser,
+use super::layout::{classification_name, column_name, Columns, Layout};
+use crate::import::csv_reader::{CsvReader, CsvRecord};
+use crate::import::trade::{
+    amount_field, is_missing, names_nes, parse_uint, ChunkStream, Chunks, Dict, Dicts, NewArea,
+    Reference, Refusal, Row, Sink, TradeParser,
 };
-use super::{ImportOptions, ImportReport, ImportRun, InputFile};
-use crate::model::{Derivation, EntityType, Flow, Perspective, PriceBasis, Scheme};
-use crate::schema::Table;
-use crate::{Error, Location, Result};
-
-/// Importer name recorded in the store's import summaries.
-pub const IMPORTER: &str = "comtrade";
-
-/// Which header a file has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    /// The Comtrade+ / API v1 layout (`typeCode, freqCode, refYear, ...`).
-    Current,
-    /// The legacy layout (`Classification, Year, Period, ...`).
-    Legacy,
-}
+use crate::model::{EntityType, Flow, Perspective, PriceBasis, Scheme};
+use crate::Result;
 
 /// Comtrade reporter codes that differ from ISO numeric, used only when a file gives no ISO3.
 const COMTRADE_ONLY: &[(u32, &str)] = &[
@@ -96,241 +52,6 @@ const PSEUDO_AREAS: &[(u32, EntityType)] = &[
     (899, EntityType::ResidualNes), // Areas, nes
 ];
 
-/// Column positions of the fields the importer reads.
-#[derive(Debug, Clone, Default)]
-struct Columns {
-    n: usize,
-    year: Option<usize>,
-    period: Option<usize>,
-    freq: Option<usize>,
-    month: Option<usize>,
-    reporter_code: usize,
-    reporter_iso: Option<usize>,
-    reporter_desc: Option<usize>,
-    partner_code: usize,
-    partner_iso: Option<usize>,
-    partner_desc: Option<usize>,
-    partner2_code: Option<usize>,
-    flow_code: Option<usize>,
-    flow_desc: Option<usize>,
-    classification: Option<usize>,
-    cmd_code: usize,
-    aggr_level: Option<usize>,
-    customs: Option<usize>,
-    mot: Option<usize>,
-    mos: Option<usize>,
-    qty_unit: Option<usize>,
-    qty: Option<usize>,
-    net_wgt: Option<usize>,
-    primary: usize,
-    cif: Option<usize>,
-    fob: Option<usize>,
-    is_reported: Option<usize>,
-}
-
-/// Detects the layout of a header and locates its columns.
-fn detect(names: &[String]) -> Option<(Layout, Columns)> {
-    let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
-    let find = |options: &[&str]| {
-        options
-            .iter()
-            .find_map(|o| lower.iter().position(|n| n == &o.to_ascii_lowercase()))
-    };
-    if let (Some(reporter_code), Some(partner_code), Some(flow), Some(cmd_code), Some(primary)) = (
-        find(&["reporterCode"]),
-        find(&["partnerCode"]),
-        find(&["flowCode"]),
-        find(&["cmdCode"]),
-        find(&["primaryValue"]),
-    ) {
-        let c = Columns {
-            n: names.len(),
-            year: find(&["refYear"]),
-            period: find(&["period", "refPeriodId"]),
-            freq: find(&["freqCode"]),
-            month: find(&["refMonth"]),
-            reporter_code,
-            reporter_iso: find(&["reporterISO"]),
-            reporter_desc: find(&["reporterDesc"]),
-            partner_code,
-            partner_iso: find(&["partnerISO"]),
-            partner_desc: find(&["partnerDesc"]),
-            partner2_code: find(&["partner2Code"]),
-            flow_code: Some(flow),
-            flow_desc: find(&["flowDesc"]),
-            classification: find(&["classificationCode"]),
-            cmd_code,
-            aggr_level: find(&["aggrLevel"]),
-            customs: find(&["customsCode"]),
-            mot: find(&["motCode"]),
-            mos: find(&["mosCode"]),
-            qty_unit: find(&["qtyUnitAbbr"]),
-            qty: find(&["qty"]),
-            net_wgt: find(&["netWgt"]),
-            primary,
-            cif: find(&["cifvalue", "cifValue"]),
-            fob: find(&["fobvalue", "fobValue"]),
-            is_reported: find(&["isReported"]),
-        };
-        if c.year.is_some() || c.period.is_some() {
-            return Some((Layout::Current, c));
-        }
-    }
-    if let (Some(reporter_code), Some(partner_code), Some(cmd_code), Some(primary)) = (
-        find(&["Reporter Code"]),
-        find(&["Partner Code"]),
-        find(&["Commodity Code"]),
-        find(&["Trade Value (US$)"]),
-    ) {
-        let c = Columns {
-            n: names.len(),
-            year: find(&["Year"]),
-            period: find(&["Period"]),
-            freq: None,
-            month: None,
-            reporter_code,
-            reporter_iso: find(&["Reporter ISO"]),
-            reporter_desc: find(&["Reporter"]),
-            partner_code,
-            partner_iso: find(&["Partner ISO"]),
-            partner_desc: find(&["Partner"]),
-            partner2_code: find(&["2nd Partner Code"]),
-            flow_code: find(&["Trade Flow Code"]),
-            flow_desc: find(&["Trade Flow"]),
-            classification: find(&["Classification"]),
-            cmd_code,
-            aggr_level: find(&["Aggregate Level"]),
-            customs: find(&["Customs Proc. Code"]),
-            mot: find(&["Mode of Transport Code"]),
-            mos: None,
-            qty_unit: find(&["Qty Unit"]),
-            qty: find(&["Qty"]),
-            net_wgt: find(&["Netweight (kg)"]),
-            primary,
-            cif: find(&["CIF Trade Value (US$)"]),
-            fob: find(&["FOB Trade Value (US$)"]),
-            is_reported: None,
-        };
-        if (c.year.is_some() || c.period.is_some())
-            && (c.flow_code.is_some() || c.flow_desc.is_some())
-        {
-            return Some((Layout::Legacy, c));
-        }
-    }
-    None
-}
-
-/// The classification name steppe stores for a Comtrade classification code: `H0`...`H6`
-/// become `HS92`, `HS96`, `HS02`, `HS07`, `HS12`, `HS17`, `HS22`; others are kept as given
-/// (`HS`, `S4`, `B5`, `EB`...).
-pub fn classification_name(code: &str) -> String {
-    let c = code.trim().to_ascii_uppercase();
-    match c.as_str() {
-        "H0" => "HS92",
-        "H1" => "HS96",
-        "H2" => "HS02",
-        "H3" => "HS07",
-        "H4" => "HS12",
-        "H5" => "HS17",
-        "H6" => "HS22",
-        _ => return c,
-    }
-    .to_string()
-}
-
-/// Imports Comtrade CSV files into the store at `store` (created if missing), one transaction
-/// per file.
-pub fn import_comtrade(
-    files: &[PathBuf],
-    store: &Path,
-    options: &ImportOptions,
-) -> Result<ImportReport> {
-    let mut report = ImportReport::default();
-    for file in files {
-        match import_file(file, store, options)? {
-            Some(summary) => report.files.push(summary),
-            None => report.skipped_files.push(
-                file.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            ),
-        }
-    }
-    Ok(report)
-}
-
-/// Imports one file in its own transaction; `None` when the store already holds it.
-fn import_file(
-    path: &Path,
-    store: &Path,
-    options: &ImportOptions,
-) -> Result<Option<crate::store::ImportSummary>> {
-    let input = InputFile::inspect(path)?;
-    let (layout, cols) = read_layout(&input, options.max_expanded_bytes)?;
-    let source = data_source(&input, layout);
-    let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
-        return Ok(None);
-    };
-    run.transaction()
-        .mark_not_redistributable(Table::TradeFlows);
-    run.transaction().mark_not_redistributable(Table::Rejects);
-    let reference = Reference::load(store, run.source_id())?;
-    let parser = Parser {
-        cols,
-        layout,
-        reference,
-        source_id: run.source_id().to_string(),
-        file: input.name.clone(),
-        path: input.path.clone(),
-        areas: HashMap::new(),
-        pending: Vec::new(),
-        cache: HashMap::new(),
-        seen: HashSet::new(),
-        hasher: RandomState::new(),
-        hasher2: RandomState::new(),
-        commodity: Vec::new(),
-    };
-    let reader = input.open(".csv", options.max_expanded_bytes)?;
-    let columns = TradeColumns::new(Derivation::AsPublished);
-    let pipeline = pipeline::spawn(reader, path, parser, columns)?;
-    let (reference, areas) = pipeline.drain(&mut run)?;
-    write_new_areas(&mut run, &reference, &areas)?;
-    Ok(Some(run.finish()?))
-}
-
-/// The file's layout and columns, from its header (refused before the store is touched).
-fn read_layout(input: &InputFile, max_expanded: u64) -> Result<(Layout, Columns)> {
-    let header = read_header(input, ".csv", max_expanded)?;
-    let names = header_names(&header);
-    detect(&names).ok_or_else(|| {
-        Error::format(
-            Location::file(&input.path).row(1),
-            format!(
-                "not a UN Comtrade file: the header is `{}`; expected the current layout (typeCode,freqCode,refYear,...,reporterCode,...,flowCode,partnerCode,...,cmdCode,...,primaryValue) or the legacy one (Classification,Year,Period,...,Trade Flow Code,...,Reporter Code,...,Commodity Code,...,Trade Value (US$))",
-                names.join(",")
-            ),
-        )
-    })
-}
-
-/// The file's Source, not redistributable.
-fn data_source(input: &InputFile, layout: Layout) -> crate::model::Source {
-    let mut source = input.source(
-        IMPORTER,
-        &format!("UN Comtrade download {}", input.name),
-        None,
-        None,
-    );
-    source.publisher = Some("United Nations Statistics Division".into());
-    source.url = Some("https://comtradeplus.un.org/".into());
-    source.redistributable = false;
-    source.note = Some(format!(
-        "input file {} ({:?} layout) imported by steppe comtrade; UN Comtrade's policy on use and re-dissemination restricts redistribution",
-        input.name, layout
-    ));
-    source
-}
-
 /// Resolved (code, year) -> [(ISO column, entity key or why not: reason, detail)].
 type AreaCache =
     HashMap<(u32, i16), Vec<(String, std::result::Result<i16, (&'static str, String)>)>>;
@@ -348,7 +69,7 @@ impl From<Refusal> for NotAccepted {
 }
 
 /// The Comtrade parser: CSV records (quoted fields, raw lines kept) into rows.
-struct Parser {
+pub(super) struct Parser {
     cols: Columns,
     layout: Layout,
     reference: Reference,
@@ -381,6 +102,34 @@ struct RowData {
     quantity: Option<f64>,
     unit: Option<i16>,
     estimated: bool,
+}
+
+impl Parser {
+    /// A parser of a file of `layout` with columns `cols`, resolving areas against
+    /// `reference`; areas it creates cite `source_id`.
+    pub(super) fn new(
+        cols: Columns,
+        layout: Layout,
+        reference: Reference,
+        source_id: &str,
+        input: &crate::import::InputFile,
+    ) -> Parser {
+        Parser {
+            cols,
+            layout,
+            reference,
+            source_id: source_id.to_string(),
+            file: input.name.clone(),
+            path: input.path.clone(),
+            areas: HashMap::new(),
+            pending: Vec::new(),
+            cache: HashMap::new(),
+            seen: HashSet::new(),
+            hasher: RandomState::new(),
+            hasher2: RandomState::new(),
+            commodity: Vec::new(),
+        }
+    }
 }
 
 impl TradeParser for Parser {
@@ -475,7 +224,7 @@ impl Parser {
         let full = |what: &'static str| {
             let detail = format!(
                 "the file has more than {} distinct values here",
-                super::trade::columns::MAX_VALUES
+                crate::import::trade::columns::MAX_VALUES
             );
             (
                 Some(column_name(self.layout, what)),
@@ -805,7 +554,7 @@ impl Parser {
         let full = || {
             let detail = format!(
                 "Comtrade code {code}: the file names more than {} distinct areas",
-                super::trade::columns::MAX_VALUES
+                crate::import::trade::columns::MAX_VALUES
             );
             ("too_many_areas", detail)
         };
@@ -877,59 +626,5 @@ fn parse_bool(v: &[u8]) -> Option<bool> {
         Some(false)
     } else {
         None
-    }
-}
-
-/// The header name of a logical field in a layout (for reject records).
-fn column_name(layout: Layout, what: &str) -> &'static str {
-    match (layout, what) {
-        (Layout::Current, "cmd") => "cmdCode",
-        (Layout::Legacy, "cmd") => "Commodity Code",
-        (Layout::Current, "value") => "primaryValue",
-        (Layout::Legacy, "value") => "Trade Value (US$)",
-        (Layout::Current, "netwgt") => "netWgt",
-        (Layout::Legacy, "netwgt") => "Netweight (kg)",
-        (Layout::Current, "qty") => "qty",
-        (Layout::Legacy, "qty") => "Qty",
-        (Layout::Current, "flow") => "flowCode",
-        (Layout::Legacy, "flow") => "Trade Flow Code",
-        (Layout::Current, "year") => "refYear",
-        (Layout::Legacy, "year") => "Year",
-        (Layout::Current, "period") => "period",
-        (Layout::Legacy, "period") => "Period",
-        (Layout::Current, "reporter") => "reporterCode",
-        (Layout::Legacy, "reporter") => "Reporter Code",
-        (Layout::Current, "partner") => "partnerCode",
-        (Layout::Current, "classification") => "classificationCode",
-        (Layout::Legacy, "classification") => "Classification",
-        (Layout::Current, "qty_unit") => "qtyUnitAbbr",
-        (Layout::Legacy, "qty_unit") => "Qty Unit",
-        (Layout::Legacy, "partner") => "Partner Code",
-        _ => "",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classifications() {
-        assert_eq!(classification_name("H0"), "HS92");
-        assert_eq!(classification_name("h6"), "HS22");
-        assert_eq!(classification_name("HS"), "HS");
-        assert_eq!(classification_name("S4"), "S4");
-    }
-
-    #[test]
-    fn layouts_are_told_apart() {
-        let cur: Vec<String> = "typeCode,freqCode,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,partnerCode,partnerISO,partnerDesc,partner2Code,classificationCode,cmdCode,customsCode,motCode,qty,netWgt,primaryValue"
-            .split(',').map(String::from).collect();
-        assert_eq!(detect(&cur).unwrap().0, Layout::Current);
-        let leg: Vec<String> = "Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,Commodity Code,Commodity,Trade Value (US$)"
-            .split(',').map(String::from).collect();
-        assert_eq!(detect(&leg).unwrap().0, Layout::Legacy);
-        let baci: Vec<String> = "t,i,j,k,v,q".split(',').map(String::from).collect();
-        assert!(detect(&baci).is_none());
     }
 }
