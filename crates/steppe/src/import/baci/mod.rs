@@ -42,11 +42,11 @@ pub use codes::{CountryCodes, CountryRow, ProductCodes};
 use parse::{Mapping, Parser};
 
 use super::rows::Publisher;
-use super::trade::pipeline;
 use super::trade::{
     header_names, names_nes, read_header, write_new_areas, Dict, Lean, NewArea, Reference,
     TradeColumns,
 };
+use super::trade::{import_each, pipeline};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::model::{Derivation, EntityType, Flow, Perspective, PriceBasis, Scheme, Source};
 use crate::schema::Table;
@@ -123,18 +123,9 @@ pub fn import_baci(
     let products = products
         .map(|p| ProductCodes::read(p, options.max_expanded_bytes))
         .transpose()?;
-    let mut report = ImportReport::default();
-    for file in files {
-        match import_file(file, &countries, products.as_ref(), store, options)? {
-            Some(summary) => report.files.push(summary),
-            None => report.skipped_files.push(
-                file.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            ),
-        }
-    }
-    Ok(report)
+    import_each(files, |file| {
+        import_file(file, &countries, products.as_ref(), store, options)
+    })
 }
 
 const HEADER: [&str; 6] = ["t", "i", "j", "k", "v", "q"];

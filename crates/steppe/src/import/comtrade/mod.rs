@@ -37,8 +37,8 @@ use std::path::{Path, PathBuf};
 
 pub use layout::{classification_name, Layout};
 
-use super::trade::pipeline;
 use super::trade::{header_names, read_header, write_new_areas, Reference, TradeColumns};
+use super::trade::{import_each, pipeline};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::model::Derivation;
 use crate::schema::Table;
@@ -55,18 +55,7 @@ pub fn import_comtrade(
     store: &Path,
     options: &ImportOptions,
 ) -> Result<ImportReport> {
-    let mut report = ImportReport::default();
-    for file in files {
-        match import_file(file, store, options)? {
-            Some(summary) => report.files.push(summary),
-            None => report.skipped_files.push(
-                file.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            ),
-        }
-    }
-    Ok(report)
+    import_each(files, |file| import_file(file, store, options))
 }
 
 /// Imports one file in its own transaction; `None` when the store already holds it.

@@ -20,3 +20,23 @@ pub(crate) use numbers::{
 };
 pub(crate) use pipeline::{Sink, TradeParser};
 pub(crate) use reference::{write_new_areas, NewArea, Reference};
+
+/// Imports each file with `one` (each in its own transaction; `None`: the store already holds
+/// it) and reports them together.
+pub(crate) fn import_each(
+    files: &[std::path::PathBuf],
+    mut one: impl FnMut(&std::path::Path) -> crate::Result<Option<crate::store::ImportSummary>>,
+) -> crate::Result<crate::import::ImportReport> {
+    let mut report = crate::import::ImportReport::default();
+    for file in files {
+        match one(file)? {
+            Some(summary) => report.files.push(summary),
+            None => report.skipped_files.push(
+                file.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+    Ok(report)
+}
