@@ -89,21 +89,6 @@ pub(super) struct Parser {
     commodity: Vec<u8>,
 }
 
-/// An accepted row, before it goes into the batch.
-struct RowData {
-    year: i16,
-    month: Option<i8>,
-    reporter: i16,
-    partner: i16,
-    flow: Flow,
-    classification: i16,
-    value: Option<f64>,
-    precision: Option<f64>,
-    quantity: Option<f64>,
-    unit: Option<i16>,
-    estimated: bool,
-}
-
 impl Parser {
     /// A parser of a file of `layout` with columns `cols`, resolving areas against
     /// `reference`; areas it creates cite `source_id`.
@@ -163,7 +148,7 @@ impl Parser {
                 continue;
             }
             match self.accept(&rec, &mut sink.columns.dicts) {
-                Ok(r) => sink.accept(&self.row(&r, rec.line()))?,
+                Ok(row) => sink.accept(&row)?,
                 Err(NotAccepted::Skip(reason)) => sink.skip(reason)?,
                 Err(NotAccepted::Reject(r)) => {
                     sink.refuse(rec.line(), r, rec.raw(), !rec.has_line_end())?
@@ -174,36 +159,12 @@ impl Parser {
         Ok(())
     }
 
-    /// The row of the batch (reporter's view; FOB exports, CIF imports).
-    fn row<'a>(&'a self, r: &'a RowData, line: u64) -> Row<'a> {
-        Row {
-            year: r.year,
-            month: r.month,
-            reporter: r.reporter,
-            partner: r.partner,
-            flow: r.flow,
-            perspective: Perspective::ReporterDeclared,
-            classification: r.classification,
-            commodity: &self.commodity,
-            value: r.value,
-            price_basis: match r.flow {
-                Flow::Export | Flow::ReExport => PriceBasis::Fob,
-                Flow::Import | Flow::ReImport => PriceBasis::Cif,
-            },
-            value_precision: r.precision,
-            quantity: r.quantity,
-            unit: r.unit,
-            is_estimated: r.estimated,
-            line: line as i64,
-        }
-    }
-
     /// Maps a record to a row, or says why it is skipped or refused.
     fn accept(
         &mut self,
         rec: &CsvRecord,
         dicts: &mut Dicts,
-    ) -> std::result::Result<RowData, NotAccepted> {
+    ) -> std::result::Result<Row<'_>, NotAccepted> {
         if rec.is_blank() {
             return Err(NotAccepted::Skip("blank_line"));
         }
@@ -255,18 +216,26 @@ impl Parser {
                 self.areas.entry(k).or_insert(a);
             }
         }
-        Ok(RowData {
+        Ok(Row {
             year,
             month,
             reporter,
             partner,
             flow,
+            perspective: Perspective::ReporterDeclared,
             classification,
+            commodity: &self.commodity,
             value,
-            precision,
+            // Comtrade's definition: exports FOB, imports CIF.
+            price_basis: match flow {
+                Flow::Export | Flow::ReExport => PriceBasis::Fob,
+                Flow::Import | Flow::ReImport => PriceBasis::Cif,
+            },
+            value_precision: precision,
             quantity,
             unit,
-            estimated,
+            is_estimated: estimated,
+            line: rec.line() as i64,
         })
     }
 
