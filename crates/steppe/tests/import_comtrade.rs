@@ -571,3 +571,96 @@ fn reimport_skips_or_replaces_and_areas_are_shared() {
         assert_eq!(store.descriptor().steppe.imports.len(), 2);
     }
 }
+
+/// Free-valued columns with more distinct values than a dictionary with `Int16` keys holds
+/// (32,767 with the store's `Int16` keys): of 40,000 distinct quantity units the first 32,767 import
+/// as values and the rows after them are rejected `too_many_values`; of 40,000 distinct "nes"
+/// partner areas, the areas that fit the entity dictionary are created and the rows after
+/// them are rejected `too_many_areas`. No panic; the accounting holds; the store validates.
+#[test]
+fn forty_thousand_distinct_units_or_areas_are_values_or_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let n: u64 = 40_000;
+    let mut text = format!("{CURRENT}\n");
+    for i in 0..n {
+        let unit = format!("unit {i}");
+        let cmd = format!("{:06}", 100_000 + i);
+        let row = current_row(&[
+            ("qtyUnitAbbr", &unit),
+            ("netWgt", ""),
+            ("qty", "3"),
+            ("cmdCode", &cmd),
+        ]);
+        text.push_str(&csv_line(&row));
+        text.push('\n');
+    }
+    let units = write(dir.path(), "units.csv", text.as_bytes());
+    let store = dir.path().join("store");
+    let report = import_comtrade(&[units], &store, &ImportOptions::default()).unwrap();
+    accounting_holds(&report);
+    let file = &report.files[0];
+    assert_eq!(file.rows_read, n);
+    assert_eq!(file.rows_accepted, 32_767);
+    assert_eq!(file.rows_rejected, n - 32_767);
+    assert_eq!(
+        file.rejected_by_reason.get("too_many_values"),
+        Some(&(n - 32_767))
+    );
+    let s = valid(&store);
+    let f = flows(&s);
+    assert_eq!(f.len(), 32_767);
+    let distinct: std::collections::HashSet<&str> = f
+        .iter()
+        .filter_map(|r| r.quantity_unit.as_deref())
+        .collect();
+    assert_eq!(distinct.len(), 32_767);
+    assert_eq!(f[32_766].quantity_unit.as_deref(), Some("unit 32766"));
+    assert_eq!(f[32_766].quantity, Some(3.0));
+    let r = rejects(&s);
+    assert_eq!(r.len() as u64, n - 32_767);
+    // Header on line 1: the row of unit 32767 is on line 32769.
+    assert_eq!(r[0].line, 32_769);
+    assert_eq!(r[0].reason, "too_many_values");
+    assert_eq!(r[0].field.as_deref(), Some("qtyUnitAbbr"));
+    assert!(r[0].raw.contains("unit 32767,"), "{}", r[0].raw);
+
+    let mut text = format!("{CURRENT}\n");
+    for i in 0..n {
+        let code = (100_000 + i).to_string();
+        let desc = format!("Area {i}, nes");
+        let row = current_row(&[
+            ("partnerCode", &code),
+            ("partnerISO", ""),
+            ("partnerDesc", &desc),
+        ]);
+        text.push_str(&csv_line(&row));
+        text.push('\n');
+    }
+    let areas = write(dir.path(), "areas.csv", text.as_bytes());
+    let options = ImportOptions {
+        max_reject_rate: 1.0,
+        ..Default::default()
+    };
+    let report = import_comtrade(&[areas], &store, &options).unwrap();
+    accounting_holds(&report);
+    let file = &report.files[0];
+    assert_eq!(file.rows_read, n);
+    // Tajikistan holds one key of the file's entity dictionary; the areas take the rest.
+    assert_eq!(file.rows_accepted, 32_766);
+    assert_eq!(file.rows_rejected, n - 32_766);
+    assert_eq!(
+        file.rejected_by_reason.get("too_many_areas"),
+        Some(&(n - 32_766))
+    );
+    let s = valid(&store);
+    let r = rejects(&s);
+    let last = r
+        .iter()
+        .find(|r| r.file == "areas.csv" && r.line == n as i64 + 1)
+        .unwrap();
+    assert_eq!(last.reason, "too_many_areas");
+    assert_eq!(last.field.as_deref(), Some("partnerCode"));
+    let entities: Vec<Entity> = s.records().unwrap();
+    assert!(entities.iter().any(|e| e.entity_id == "X132765"));
+    assert!(!entities.iter().any(|e| e.entity_id == "X132766"));
+}

@@ -17,7 +17,7 @@ pub mod gdelt;
 pub mod input;
 mod rows;
 mod run;
-mod trade_common;
+mod trade;
 pub mod ucdp;
 pub mod wdi;
 

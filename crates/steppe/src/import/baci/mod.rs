@@ -1,0 +1,349 @@
+//! CEPII BACI: the yearly `BACI_HS92_Y2023_V202501.csv` files (plain, `.gz` or a `.zip` holding
+//! that file) with their companion `country_codes_V*.csv` and, optionally,
+//! `product_codes_HS92_V*.csv`, into `trade_flows`.
+//!
+//! Each row `t,i,j,k,v,q` becomes one flow: reporter = exporter `i`, partner = importer `j`,
+//! flow `export`, perspective `reconciled`, price basis `fob_estimated`, derivation
+//! `unit_converted`; `k` becomes a six-character string (lost leading zeros restored); `v`
+//! (thousand USD) times 1000 is the value in USD, converted exactly from the decimal; `q` is the
+//! quantity in tonnes (`NA` or empty: null). The HS revision and the release come from the file
+//! name.
+//!
+//! Country codes are mapped through the country file given (never a table in steppe), per
+//! code, in this order:
+//! 1. its ISO3 column, when that names an entity of the store's crosswalk (in the file's year,
+//!    else at any date);
+//! 2. otherwise the code itself as an ISO 3166 numeric code (the store's crosswalk);
+//! 3. otherwise, when the name says "not elsewhere specified" (`Other Asia, nes`), an entity
+//!    steppe creates: id `X` + the code on three digits, type `residual_nes`, with a `baci`
+//!    crosswalk row, both citing the country file;
+//! 4. otherwise the code is unknown and its rows are rejected (`unknown_code`), as are rows
+//!    whose code the country file does not list.
+//!
+//! An ISO3 that several codes share (Belgium 56 and Belgium-Luxembourg 58 both give `BEL`)
+//! maps each of them to that entity: the file says so. If that makes two rows of one file the
+//! same flow (same year, exporter, importer and product), the later one is rejected as a
+//! `duplicate`, like a repeated `(t, i, j, k)`.
+//!
+//! Work is split over threads: a reader cuts the input into chunks of whole lines, a parser
+//! turns lines straight into Arrow columns, the input's sha256 is computed alongside, and the
+//! calling thread hands batches to the store, which encodes the Parquet columns on the rayon
+//! pool. Memory stays bounded: a few 2 MiB chunks and 128 Ki-row batches in flight, plus the
+//! duplicate check, whose bitmap is sized by the code lists (exporters × importers ×
+//! products), not by the input.
+
+use std::path::{Path, PathBuf};
+
+mod codes;
+mod parse;
+
+use codes::in_parens;
+pub use codes::{CountryCodes, CountryRow, ProductCodes};
+use parse::{Mapping, Parser};
+
+use super::rows::Publisher;
+use super::trade::{
+    header_names, names_nes, read_header, write_new_areas, Dict, Lean, NewArea, Reference,
+    TradeColumns,
+};
+use super::trade::{import_each, pipeline};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
+use crate::model::{Derivation, EntityType, Flow, Perspective, PriceBasis, Scheme, Source};
+use crate::schema::Table;
+use crate::{Error, Location, Result};
+
+/// Importer name recorded in the store's import summaries.
+pub const IMPORTER: &str = "baci";
+
+/// Licence of BACI (Etalab Open Licence 2.0).
+pub const LICENSE: &str = "etalab-2.0";
+
+/// CEPII, for the Sources of every file.
+const CEPII: Publisher = Publisher {
+    name: "CEPII",
+    url: "https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37",
+    license: LICENSE,
+    terms: None,
+};
+
+/// What a BACI data file's name says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaciFileName {
+    /// HS revision as a classification name (`HS92`, `HS17`, ...).
+    pub classification: String,
+    /// The year of the data.
+    pub year: i16,
+    /// The release (`V202501`), when the name gives it.
+    pub version: Option<String>,
+}
+
+impl BaciFileName {
+    /// Parses `BACI_HS92_Y2023_V202501.csv` (any extension, any case).
+    pub fn parse(name: &str) -> Option<BaciFileName> {
+        let stem = name.split('.').next().unwrap_or(name);
+        let mut classification = None;
+        let mut year = None;
+        let mut version = None;
+        for token in stem.split(['_', '-', ' ']) {
+            let t = token.to_ascii_uppercase();
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            if let Some(rest) = t.strip_prefix("HS") {
+                if rest.len() == 2 && digits(rest) {
+                    classification = Some(t.clone());
+                }
+            } else if let Some(rest) = t.strip_prefix('Y') {
+                if rest.len() == 4 && digits(rest) {
+                    year = rest.parse::<i16>().ok();
+                }
+            } else if let Some(rest) = t.strip_prefix('V') {
+                if digits(rest) {
+                    version = Some(t.clone());
+                }
+            }
+        }
+        Some(BaciFileName {
+            classification: classification?,
+            year: year?,
+            version,
+        })
+    }
+}
+
+/// Imports BACI yearly files into the store at `store` (created if missing), mapping country
+/// codes through `country_codes` and, when given, checking products against `products`.
+/// Each file is imported in its own transaction and reported separately.
+pub fn import_baci(
+    files: &[PathBuf],
+    country_codes: &Path,
+    products: Option<&Path>,
+    store: &Path,
+    options: &ImportOptions,
+) -> Result<ImportReport> {
+    let countries = CountryCodes::read(country_codes, options.max_expanded_bytes)?;
+    let products = products
+        .map(|p| ProductCodes::read(p, options.max_expanded_bytes))
+        .transpose()?;
+    import_each(files, |file| {
+        import_file(file, &countries, products.as_ref(), store, options)
+    })
+}
+
+const HEADER: [&str; 6] = ["t", "i", "j", "k", "v", "q"];
+
+/// Imports one data file in its own transaction; `None` when the store already holds it.
+/// Parsing starts while the input's sha256 (which names its Source) is computed on a thread of
+/// its own; nothing is written before the store is opened, and the pipeline's bounded
+/// channels stop the parser after a few batches until then.
+fn import_file(
+    path: &Path,
+    countries: &CountryCodes,
+    products: Option<&ProductCodes>,
+    store: &Path,
+    options: &ImportOptions,
+) -> Result<Option<crate::store::ImportSummary>> {
+    let (name, provisional, member) = data_file(path)?;
+    let path_owned = path.to_path_buf();
+    let hashing = std::thread::Builder::new()
+        .name("steppe-sha256".into())
+        .spawn(move || InputFile::inspect(&path_owned))
+        .map_err(|e| Error::io(path, e))?;
+    check_header(&provisional, &member, options.max_expanded_bytes)?;
+    // Codes are mapped against the store as committed (or the bundled reference a new store
+    // is seeded with).
+    let reference = Reference::load_or_bundled(store)?;
+    let country_source = countries.source();
+    let mut columns = TradeColumns::new(Derivation::UnitConverted);
+    let (code_map, areas) = map_countries(
+        countries,
+        name.year,
+        &reference,
+        &country_source.source_id,
+        &mut columns.dicts.entities,
+    )?;
+    let dicts = &mut columns.dicts;
+    let (Some(classification), Some(unit)) = (
+        dicts.classifications.key(&name.classification),
+        dicts.units.key("t"),
+    ) else {
+        return Err(Error::InvalidArgument(
+            "internal error: empty dictionaries are full".into(),
+        ));
+    };
+    columns.set_lean(Lean {
+        year: name.year,
+        flow: Flow::Export,
+        perspective: Perspective::Reconciled,
+        classification,
+        price_basis: PriceBasis::FobEstimated,
+        unit,
+    });
+    let n_entities = columns.dicts.entities.len();
+    let parser = Parser::new(&name, countries, code_map, products, n_entities);
+    let reader = provisional.open(&member, options.max_expanded_bytes)?;
+    let pipeline = pipeline::spawn(reader, path, parser, columns)?;
+
+    let input = match hashing.join() {
+        Ok(r) => r?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    let source = data_source(&input, &name, countries);
+    // Returning drops the pipeline, which stops the parser and the reader.
+    let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
+        return Ok(None);
+    };
+    let reference = Reference::load(store, run.source_id())?;
+    write_companions(&mut run, country_source, products)?;
+    let used = pipeline.drain(&mut run)?;
+    let used_areas: Vec<NewArea> = areas
+        .into_iter()
+        .filter(|(k, _)| used.get(*k as usize).copied().unwrap_or(false))
+        .map(|(_, a)| a)
+        .collect();
+    write_new_areas(&mut run, &reference, &used_areas)?;
+    Ok(Some(run.finish()?))
+}
+
+/// What a data file's name says, the file before its sha256 is known, and the member of a
+/// zip that holds the data.
+fn data_file(path: &Path) -> Result<(BaciFileName, InputFile, String)> {
+    let display = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = BaciFileName::parse(&display).ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "{}: cannot tell the HS revision and the year from the file name; BACI files are named like BACI_HS92_Y2023_V202501.csv (the release archive holding every year must be unpacked first)",
+            path.display()
+        ))
+    })?;
+    let provisional = InputFile {
+        path: path.to_path_buf(),
+        name: display,
+        bytes: 0,
+        sha256: String::new(),
+    };
+    let member = match &name.version {
+        Some(v) => format!("_y{}_{}.csv", name.year, v.to_ascii_lowercase()),
+        None => ".csv".to_string(),
+    };
+    Ok((name, provisional, member))
+}
+
+/// Refuses a data file whose header is not `t,i,j,k,v,q`, before the store is touched.
+fn check_header(input: &InputFile, member: &str, max_expanded: u64) -> Result<()> {
+    let header = read_header(input, member, max_expanded)?;
+    let names = header_names(&header);
+    let ok = names.len() == HEADER.len()
+        && names
+            .iter()
+            .zip(HEADER)
+            .all(|(a, b)| a.eq_ignore_ascii_case(b));
+    if ok {
+        return Ok(());
+    }
+    Err(Error::format(
+        Location::file(&input.path).row(1),
+        format!(
+            "not a BACI data file: the header is `{}`; expected `t,i,j,k,v,q`",
+            String::from_utf8_lossy(header.raw()).trim_end()
+        ),
+    ))
+}
+
+/// The data file's Source.
+fn data_source(input: &InputFile, name: &BaciFileName, countries: &CountryCodes) -> Source {
+    let version = name.version.clone().or_else(|| countries.version.clone());
+    let title = format!(
+        "CEPII BACI {} {}{}",
+        name.classification,
+        name.year,
+        in_parens(&version)
+    );
+    CEPII.source(IMPORTER, input, title, version.as_deref())
+}
+
+/// Writes the country file's (and product file's) Source, once per store, in files of their
+/// own.
+fn write_companions(
+    run: &mut ImportRun,
+    country_source: Source,
+    products: Option<&ProductCodes>,
+) -> Result<()> {
+    let known = run
+        .view()
+        .key_set(Table::Sources, "source_id", Some("baci-"))?;
+    let companions: Vec<Source> = std::iter::once(country_source)
+        .chain(products.map(ProductCodes::source))
+        .filter(|s| !known.contains(&s.source_id))
+        .collect();
+    if !companions.is_empty() {
+        run.write_records(&companions)?;
+        run.transaction().close_open_files()?;
+    }
+    Ok(())
+}
+
+/// Maps every code of the country file to an entity key in `entities` (see the module's
+/// documentation for the order), and the areas created for "nes" codes, by key.
+fn map_countries(
+    countries: &CountryCodes,
+    year: i16,
+    reference: &Reference,
+    country_source_id: &str,
+    entities: &mut Dict,
+) -> Result<(Vec<Mapping>, Areas)> {
+    let mut code_map: Vec<Mapping> = vec![Mapping::NotListed; 1000];
+    let mut areas: Areas = Vec::new();
+    let full = || Error::InvalidArgument("a BACI country file lists fewer than 1,000 codes".into());
+    for row in &countries.rows {
+        let entity = row
+            .iso3
+            .as_deref()
+            .and_then(|iso3| reference.by_iso3(iso3, year as i32))
+            .or_else(|| reference.by_iso_num(row.code, year as i32));
+        code_map[row.code as usize] = match entity {
+            Some(id) => Mapping::Entity(entities.key(&id).ok_or_else(full)?),
+            None if names_nes(&row.name) => {
+                let area = NewArea::new(
+                    row.code,
+                    Scheme::Baci,
+                    &row.name,
+                    EntityType::ResidualNes,
+                    country_source_id,
+                    format!("{} line {}", countries.input.name, row.line),
+                );
+                let key = entities.key(&area.entity.entity_id).ok_or_else(full)?;
+                areas.push((key, area));
+                Mapping::Entity(key)
+            }
+            None => Mapping::Unresolved(format!(
+                "BACI code {} ({}) names no entity: its ISO3 {} is not in the crosswalk and {} is not an ISO 3166 numeric code",
+                row.code,
+                row.name,
+                row.iso3.as_deref().unwrap_or("is missing"),
+                row.code
+            )),
+        };
+    }
+    Ok((code_map, areas))
+}
+
+/// Areas created for "nes" codes, with their entity keys.
+type Areas = Vec<(i16, NewArea)>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        let n = BaciFileName::parse("BACI_HS92_Y2023_V202501.csv").unwrap();
+        assert_eq!(n.classification, "HS92");
+        assert_eq!(n.year, 2023);
+        assert_eq!(n.version.as_deref(), Some("V202501"));
+        let n = BaciFileName::parse("baci_hs17_y2019_v202401b.csv.gz");
+        assert_eq!(n.unwrap().classification, "HS17");
+        assert!(BaciFileName::parse("BACI_HS92_V202501.zip").is_none());
+        assert!(BaciFileName::parse("trade.csv").is_none());
+    }
+}

@@ -1,0 +1,117 @@
+//! UN Comtrade CSV downloads into `trade_flows`, in the current layout (`typeCode, freqCode,
+//! refYear, refMonth, period, reporterCode, reporterISO, reporterDesc, flowCode, partnerCode,
+//! ..., cmdCode, ..., primaryValue, ...`) and the legacy one (`Classification, Year, Period,
+//! ..., Trade Flow Code, Trade Flow, Reporter Code, ..., Trade Value (US$), ...`), told apart by
+//! the header.
+//!
+//! - Flows `X`, `M`, `RX`, `RM` (legacy codes 2, 1, 3, 4) become `export`, `import`,
+//!   `re_export`, `re_import`; other flow codes (processing flows `MIP`, `MOP`, `XIP`, `XOP`,
+//!   `DX`, `FM`, ...) are skipped with reason `other_flow`.
+//! - Breakdown rows are filtered to the totals so nothing is double counted: a row whose
+//!   customs procedure is not `C00`, whose mode of transport or mode of supply is not `0`, or
+//!   whose second partner is not `0` is skipped with reason `breakdown_row`.
+//! - Value: `primaryValue` (legacy `Trade Value (US$)`), in USD, FOB for exports and CIF for
+//!   imports (Comtrade's definition); when it is empty, `fobvalue` / `cifvalue`. Quantity: the
+//!   net weight in kg when given, else `qty` in its unit (`qtyUnitAbbr`; legacy `Qty Unit`).
+//! - `is_estimated` is true for rows Comtrade marks as not reported (`isReported` false).
+//! - Areas: partner (or reporter) `0` is the World, entity `WLD` (type `world`). Other codes
+//!   resolve through the ISO3 column of the file (`reporterISO`/`partnerISO`), then as ISO 3166
+//!   numeric codes, both through the store's crosswalk; Comtrade's own codes for France 251,
+//!   Italy 381, USA 842, India 699, Switzerland 757 and Norway 579 resolve through the ISO3
+//!   column (or, when a file leaves it empty, a fixed table of these six). Comtrade's
+//!   pseudo-areas that no crosswalk names (`Other Asia, nes` 490, `Areas, nes` 899, the regional
+//!   "nes" codes, `Bunkers`, `Free Zones`, `Special Categories`, the EU 97, Belgium-Luxembourg
+//!   58) become entities steppe creates from the file's own code and description: id `X` plus
+//!   the code on three digits, type `residual_nes` (or `aggregate` for the EU and
+//!   Belgium-Luxembourg), with a crosswalk row of scheme `comtrade`, citing the file. Any other
+//!   code is rejected as `unknown_code`.
+//! - Text is UTF-8 or Windows-1252; BOM, CRLF, quoted fields, bare empty fields, a trailing
+//!   comma on every line, `true`/`false` booleans and `NA` numbers are accepted.
+//!
+//! Comtrade's licence restricts redistribution: the file's Source is marked not
+//! redistributable, and so are the `trade_flows` and `rejects` tables of the store.
+mod layout;
+mod parse;
+
+use std::path::{Path, PathBuf};
+
+pub use layout::{classification_name, Layout};
+
+use super::trade::{header_names, read_header, write_new_areas, Reference, TradeColumns};
+use super::trade::{import_each, pipeline};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
+use crate::model::Derivation;
+use crate::schema::Table;
+use crate::{Error, Location, Result};
+use layout::{detect, Columns};
+use parse::Parser;
+/// Importer name recorded in the store's import summaries.
+pub const IMPORTER: &str = "comtrade";
+
+/// Imports Comtrade CSV files into the store at `store` (created if missing), one transaction
+/// per file.
+pub fn import_comtrade(
+    files: &[PathBuf],
+    store: &Path,
+    options: &ImportOptions,
+) -> Result<ImportReport> {
+    import_each(files, |file| import_file(file, store, options))
+}
+
+/// Imports one file in its own transaction; `None` when the store already holds it.
+fn import_file(
+    path: &Path,
+    store: &Path,
+    options: &ImportOptions,
+) -> Result<Option<crate::store::ImportSummary>> {
+    let input = InputFile::inspect(path)?;
+    let (layout, cols) = read_layout(&input, options.max_expanded_bytes)?;
+    let source = data_source(&input, layout);
+    let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
+        return Ok(None);
+    };
+    run.transaction()
+        .mark_not_redistributable(Table::TradeFlows);
+    run.transaction().mark_not_redistributable(Table::Rejects);
+    let reference = Reference::load(store, run.source_id())?;
+    let parser = Parser::new(cols, layout, reference, run.source_id(), &input);
+    let reader = input.open(".csv", options.max_expanded_bytes)?;
+    let columns = TradeColumns::new(Derivation::AsPublished);
+    let pipeline = pipeline::spawn(reader, path, parser, columns)?;
+    let (reference, areas) = pipeline.drain(&mut run)?;
+    write_new_areas(&mut run, &reference, &areas)?;
+    Ok(Some(run.finish()?))
+}
+
+/// The file's layout and columns, from its header (refused before the store is touched).
+fn read_layout(input: &InputFile, max_expanded: u64) -> Result<(Layout, Columns)> {
+    let header = read_header(input, ".csv", max_expanded)?;
+    let names = header_names(&header);
+    detect(&names).ok_or_else(|| {
+        Error::format(
+            Location::file(&input.path).row(1),
+            format!(
+                "not a UN Comtrade file: the header is `{}`; expected the current layout (typeCode,freqCode,refYear,...,reporterCode,...,flowCode,partnerCode,...,cmdCode,...,primaryValue) or the legacy one (Classification,Year,Period,...,Trade Flow Code,...,Reporter Code,...,Commodity Code,...,Trade Value (US$))",
+                names.join(",")
+            ),
+        )
+    })
+}
+
+/// The file's Source, not redistributable.
+fn data_source(input: &InputFile, layout: Layout) -> crate::model::Source {
+    let mut source = input.source(
+        IMPORTER,
+        &format!("UN Comtrade download {}", input.name),
+        None,
+        None,
+    );
+    source.publisher = Some("United Nations Statistics Division".into());
+    source.url = Some("https://comtradeplus.un.org/".into());
+    source.redistributable = false;
+    source.note = Some(format!(
+        "input file {} ({:?} layout) imported by steppe comtrade; UN Comtrade's policy on use and re-dissemination restricts redistribution",
+        input.name, layout
+    ));
+    source
+}

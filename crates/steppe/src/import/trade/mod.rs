@@ -1,0 +1,42 @@
+//! Machinery shared by the trade importers ([`super::baci`], [`super::comtrade`]), one
+//! concept per module: [`numbers`] (parsing without allocation), [`header`] (the header, read
+//! with the shared CSV reader), [`chunks`] (the reader thread), [`pipeline`] (the parallel
+//! pipeline both formats run: reader, parser, writer), [`columns`] (`trade_flows` batches
+//! built directly) and [`reference`] (the crosswalk and entities codes resolve against, and
+//! the entities importers create).
+
+pub(crate) mod chunks;
+pub(crate) mod columns;
+pub(crate) mod header;
+pub(crate) mod numbers;
+pub(crate) mod pipeline;
+pub(crate) mod reference;
+
+pub(crate) use chunks::{Chunk, ChunkStream, Chunks};
+pub(crate) use columns::{Dict, Dicts, Lean, Row, TradeColumns};
+pub(crate) use header::{header_names, read_header};
+pub(crate) use numbers::{
+    amount_field, digits, is_missing, names_nes, parse_uint, trim_field, Refusal,
+};
+pub(crate) use pipeline::{Sink, TradeParser};
+pub(crate) use reference::{write_new_areas, NewArea, Reference};
+
+/// Imports each file with `one` (each in its own transaction; `None`: the store already holds
+/// it) and reports them together.
+pub(crate) fn import_each(
+    files: &[std::path::PathBuf],
+    mut one: impl FnMut(&std::path::Path) -> crate::Result<Option<crate::store::ImportSummary>>,
+) -> crate::Result<crate::import::ImportReport> {
+    let mut report = crate::import::ImportReport::default();
+    for file in files {
+        match one(file)? {
+            Some(summary) => report.files.push(summary),
+            None => report.skipped_files.push(
+                file.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+    Ok(report)
+}

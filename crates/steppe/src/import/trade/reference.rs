@@ -1,0 +1,174 @@
+//! The reference data codes resolve against (crosswalk and entities), and the entities
+//! importers create for statistical pseudo-areas.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::codes::CodeIndex;
+use crate::import::ImportRun;
+use crate::model::{Entity, EntityCode, EntityType, Scheme};
+use crate::store::Store;
+use crate::Result;
+
+/// What codes resolve against: the store's crosswalk and entities, else the bundled ones a new
+/// store is seeded with ([`Store::code_index`], [`Store::reference_codes`]).
+pub(crate) struct Reference {
+    /// The code crosswalk.
+    pub codes: Arc<CodeIndex>,
+    /// Entity ids.
+    pub entities: Arc<HashSet<String>>,
+    /// (scheme, normalised code, entity) rows of the crosswalk (empty from
+    /// [`Reference::load_or_bundled`], which is for resolving only).
+    pub entity_codes: HashSet<(Scheme, String, String)>,
+}
+
+impl Reference {
+    /// The reference of the store at `root` as committed, without the rows of `replacing`
+    /// (the source being re-imported, whose rows are dropped at commit).
+    pub fn load(root: &Path, replacing: &str) -> Result<Reference> {
+        let store = Store::open(root)?;
+        let code_rows = store.reference_codes(replacing)?;
+        let entity_codes = code_rows
+            .iter()
+            .map(|c| {
+                let code = crate::codes::normalise(c.scheme, &c.code);
+                (c.scheme, code, c.entity_id.clone())
+            })
+            .collect();
+        Ok(Reference {
+            codes: Arc::new(CodeIndex::new(code_rows)),
+            entities: Arc::new(store.entity_ids_without(replacing)?),
+            entity_codes,
+        })
+    }
+
+    /// The reference codes resolve against in the store at `root`, or in the bundled store
+    /// when there is none yet (the reference a new store is seeded with).
+    pub fn load_or_bundled(root: &Path) -> Result<Reference> {
+        let store = Store::open_or_bundled(root)?;
+        Ok(Reference {
+            codes: store.code_index()?,
+            entities: store.entity_ids()?,
+            entity_codes: HashSet::new(),
+        })
+    }
+
+    /// Resolves an ISO 3166 alpha-3 code to an existing entity: in `year` first, then at any
+    /// date when the code names one entity only.
+    pub fn by_iso3(&self, iso3: &str, year: i32) -> Option<String> {
+        let iso3 = iso3.trim();
+        if iso3.len() != 3 || !iso3.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
+        self.resolve(Scheme::Iso3, iso3, year)
+    }
+
+    /// Resolves an ISO 3166 numeric code (as a number) to an existing entity.
+    pub fn by_iso_num(&self, code: u32, year: i32) -> Option<String> {
+        self.resolve(Scheme::IsoNum, &format!("{code:03}"), year)
+    }
+
+    fn resolve(&self, scheme: Scheme, code: &str, year: i32) -> Option<String> {
+        let hit = self
+            .codes
+            .resolve(scheme, code, Some(year))
+            .or_else(|_| self.codes.resolve(scheme, code, None))
+            .ok()?;
+        self.entities.contains(hit).then(|| hit.to_string())
+    }
+}
+
+/// The id steppe gives an entity it creates for a Comtrade/BACI area code that names no
+/// ISO 3166 entity: `X` and the code on three digits (`X490` "Other Asia, nes", `X899`
+/// "Areas, nes", `X097` "EU"). ISO 3166 leaves alpha codes starting with X to users, and no ISO
+/// code has digits, so these ids never collide with a country's. Code 0 (World) is `WLD`.
+pub fn area_entity_id(code: u32) -> String {
+    if code == 0 {
+        "WLD".to_string()
+    } else {
+        format!("X{code:03}")
+    }
+}
+
+/// An entity and crosswalk row to create for an area code the input names.
+#[derive(Debug, Clone)]
+pub(crate) struct NewArea {
+    pub entity: Entity,
+    pub code: EntityCode,
+}
+
+impl NewArea {
+    pub fn new(
+        code: u32,
+        scheme: Scheme,
+        name: &str,
+        entity_type: EntityType,
+        source_id: &str,
+        locator: String,
+    ) -> NewArea {
+        let id = area_entity_id(code);
+        let name = if name.trim().is_empty() {
+            format!("{scheme} area {code}")
+        } else {
+            name.trim().to_string()
+        };
+        NewArea {
+            entity: Entity {
+                entity_id: id.clone(),
+                name,
+                name_official: None,
+                entity_type,
+                valid_from: None,
+                valid_to: None,
+                parent_id: None,
+                region: None,
+                focus: None,
+                source_id: source_id.to_string(),
+                source_locator: Some(locator.clone()),
+            },
+            code: EntityCode {
+                entity_id: id,
+                scheme,
+                code: code.to_string(),
+                valid_from: None,
+                valid_to: None,
+                is_preferred: true,
+                source_id: source_id.to_string(),
+                source_locator: Some(locator),
+            },
+        }
+    }
+}
+
+/// Writes the created areas that the store lacks (entities and crosswalk rows), each group in
+/// files of its own so a later re-import can replace them with the file that named them.
+pub(crate) fn write_new_areas(
+    run: &mut ImportRun,
+    reference: &Reference,
+    areas: &[NewArea],
+) -> Result<()> {
+    let entities: Vec<Entity> = areas
+        .iter()
+        .filter(|a| !reference.entities.contains(&a.entity.entity_id))
+        .map(|a| a.entity.clone())
+        .collect();
+    let codes: Vec<EntityCode> = areas
+        .iter()
+        .filter(|a| {
+            !reference.entity_codes.contains(&(
+                a.code.scheme,
+                crate::codes::normalise(a.code.scheme, &a.code.code),
+                a.code.entity_id.clone(),
+            ))
+        })
+        .map(|a| a.code.clone())
+        .collect();
+    if !entities.is_empty() {
+        run.write_records(&entities)?;
+    }
+    if !codes.is_empty() {
+        run.write_records(&codes)?;
+    }
+    Ok(())
+}
