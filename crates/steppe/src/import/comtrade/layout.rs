@@ -42,96 +42,94 @@ pub(super) struct Columns {
     pub(super) is_reported: Option<usize>,
 }
 
+/// Each field the importer reads: its name here, then its header names in the current and in
+/// the legacy layout (matched in any case; none: the layout lacks it; the first is the one
+/// rejects name).
+const FIELDS: &[(&str, &[&str], &[&str])] = &[
+    ("year", &["refYear"], &["Year"]),
+    ("period", &["period", "refPeriodId"], &["Period"]),
+    ("freq", &["freqCode"], &[]),
+    ("month", &["refMonth"], &[]),
+    ("reporter", &["reporterCode"], &["Reporter Code"]),
+    ("reporter_iso", &["reporterISO"], &["Reporter ISO"]),
+    ("reporter_desc", &["reporterDesc"], &["Reporter"]),
+    ("partner", &["partnerCode"], &["Partner Code"]),
+    ("partner_iso", &["partnerISO"], &["Partner ISO"]),
+    ("partner_desc", &["partnerDesc"], &["Partner"]),
+    ("partner2", &["partner2Code"], &["2nd Partner Code"]),
+    ("flow", &["flowCode"], &["Trade Flow Code"]),
+    ("flow_desc", &["flowDesc"], &["Trade Flow"]),
+    (
+        "classification",
+        &["classificationCode"],
+        &["Classification"],
+    ),
+    ("cmd", &["cmdCode"], &["Commodity Code"]),
+    ("aggr_level", &["aggrLevel"], &["Aggregate Level"]),
+    ("customs", &["customsCode"], &["Customs Proc. Code"]),
+    ("mot", &["motCode"], &["Mode of Transport Code"]),
+    ("mos", &["mosCode"], &[]),
+    ("qty_unit", &["qtyUnitAbbr"], &["Qty Unit"]),
+    ("qty", &["qty"], &["Qty"]),
+    ("netwgt", &["netWgt"], &["Netweight (kg)"]),
+    ("value", &["primaryValue"], &["Trade Value (US$)"]),
+    ("cif", &["cifValue"], &["CIF Trade Value (US$)"]),
+    ("fob", &["fobValue"], &["FOB Trade Value (US$)"]),
+    ("is_reported", &["isReported"], &[]),
+];
+
+/// The header names of field `what` in `layout`.
+fn header_names_of(layout: Layout, what: &str) -> &'static [&'static str] {
+    match FIELDS.iter().find(|f| f.0 == what) {
+        Some((_, current, _)) if layout == Layout::Current => current,
+        Some((_, _, legacy)) => legacy,
+        None => &[],
+    }
+}
+
 /// Detects the layout of a header and locates its columns.
 pub(super) fn detect(names: &[String]) -> Option<(Layout, Columns)> {
-    let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
-    let find = |options: &[&str]| {
-        options
-            .iter()
-            .find_map(|o| lower.iter().position(|n| n == &o.to_ascii_lowercase()))
-    };
-    if let (Some(reporter_code), Some(partner_code), Some(flow), Some(cmd_code), Some(primary)) = (
-        find(&["reporterCode"]),
-        find(&["partnerCode"]),
-        find(&["flowCode"]),
-        find(&["cmdCode"]),
-        find(&["primaryValue"]),
-    ) {
-        let c = Columns {
-            n: names.len(),
-            year: find(&["refYear"]),
-            period: find(&["period", "refPeriodId"]),
-            freq: find(&["freqCode"]),
-            month: find(&["refMonth"]),
-            reporter_code,
-            reporter_iso: find(&["reporterISO"]),
-            reporter_desc: find(&["reporterDesc"]),
-            partner_code,
-            partner_iso: find(&["partnerISO"]),
-            partner_desc: find(&["partnerDesc"]),
-            partner2_code: find(&["partner2Code"]),
-            flow_code: Some(flow),
-            flow_desc: find(&["flowDesc"]),
-            classification: find(&["classificationCode"]),
-            cmd_code,
-            aggr_level: find(&["aggrLevel"]),
-            customs: find(&["customsCode"]),
-            mot: find(&["motCode"]),
-            mos: find(&["mosCode"]),
-            qty_unit: find(&["qtyUnitAbbr"]),
-            qty: find(&["qty"]),
-            net_wgt: find(&["netWgt"]),
-            primary,
-            cif: find(&["cifvalue", "cifValue"]),
-            fob: find(&["fobvalue", "fobValue"]),
-            is_reported: find(&["isReported"]),
-        };
-        if c.year.is_some() || c.period.is_some() {
-            return Some((Layout::Current, c));
-        }
-    }
-    if let (Some(reporter_code), Some(partner_code), Some(cmd_code), Some(primary)) = (
-        find(&["Reporter Code"]),
-        find(&["Partner Code"]),
-        find(&["Commodity Code"]),
-        find(&["Trade Value (US$)"]),
-    ) {
-        let c = Columns {
-            n: names.len(),
-            year: find(&["Year"]),
-            period: find(&["Period"]),
-            freq: None,
-            month: None,
-            reporter_code,
-            reporter_iso: find(&["Reporter ISO"]),
-            reporter_desc: find(&["Reporter"]),
-            partner_code,
-            partner_iso: find(&["Partner ISO"]),
-            partner_desc: find(&["Partner"]),
-            partner2_code: find(&["2nd Partner Code"]),
-            flow_code: find(&["Trade Flow Code"]),
-            flow_desc: find(&["Trade Flow"]),
-            classification: find(&["Classification"]),
-            cmd_code,
-            aggr_level: find(&["Aggregate Level"]),
-            customs: find(&["Customs Proc. Code"]),
-            mot: find(&["Mode of Transport Code"]),
-            mos: None,
-            qty_unit: find(&["Qty Unit"]),
-            qty: find(&["Qty"]),
-            net_wgt: find(&["Netweight (kg)"]),
-            primary,
-            cif: find(&["CIF Trade Value (US$)"]),
-            fob: find(&["FOB Trade Value (US$)"]),
-            is_reported: None,
-        };
-        if (c.year.is_some() || c.period.is_some())
-            && (c.flow_code.is_some() || c.flow_desc.is_some())
-        {
-            return Some((Layout::Legacy, c));
-        }
-    }
-    None
+    [Layout::Current, Layout::Legacy]
+        .into_iter()
+        .find_map(|layout| {
+            let find = |what| {
+                header_names_of(layout, what)
+                    .iter()
+                    .find_map(|o| names.iter().position(|n| n.eq_ignore_ascii_case(o)))
+            };
+            let c = Columns {
+                n: names.len(),
+                year: find("year"),
+                period: find("period"),
+                freq: find("freq"),
+                month: find("month"),
+                reporter_code: find("reporter")?,
+                reporter_iso: find("reporter_iso"),
+                reporter_desc: find("reporter_desc"),
+                partner_code: find("partner")?,
+                partner_iso: find("partner_iso"),
+                partner_desc: find("partner_desc"),
+                partner2_code: find("partner2"),
+                flow_code: find("flow"),
+                flow_desc: find("flow_desc"),
+                classification: find("classification"),
+                cmd_code: find("cmd")?,
+                aggr_level: find("aggr_level"),
+                customs: find("customs"),
+                mot: find("mot"),
+                mos: find("mos"),
+                qty_unit: find("qty_unit"),
+                qty: find("qty"),
+                net_wgt: find("netwgt"),
+                primary: find("value")?,
+                cif: find("cif"),
+                fob: find("fob"),
+                is_reported: find("is_reported"),
+            };
+            // The current layout names its flow by code; the legacy one by code or description.
+            let flow = c.flow_code.is_some() || (layout == Layout::Legacy && c.flow_desc.is_some());
+            ((c.year.is_some() || c.period.is_some()) && flow).then_some((layout, c))
+        })
 }
 
 /// The classification name steppe stores for a Comtrade classification code: `H0`...`H6`
@@ -152,33 +150,9 @@ pub fn classification_name(code: &str) -> String {
     .to_string()
 }
 
-/// The header name of a logical field in a layout (for reject records).
+/// The header name of a field in a layout (for reject records; empty when it has none).
 pub(super) fn column_name(layout: Layout, what: &str) -> &'static str {
-    match (layout, what) {
-        (Layout::Current, "cmd") => "cmdCode",
-        (Layout::Legacy, "cmd") => "Commodity Code",
-        (Layout::Current, "value") => "primaryValue",
-        (Layout::Legacy, "value") => "Trade Value (US$)",
-        (Layout::Current, "netwgt") => "netWgt",
-        (Layout::Legacy, "netwgt") => "Netweight (kg)",
-        (Layout::Current, "qty") => "qty",
-        (Layout::Legacy, "qty") => "Qty",
-        (Layout::Current, "flow") => "flowCode",
-        (Layout::Legacy, "flow") => "Trade Flow Code",
-        (Layout::Current, "year") => "refYear",
-        (Layout::Legacy, "year") => "Year",
-        (Layout::Current, "period") => "period",
-        (Layout::Legacy, "period") => "Period",
-        (Layout::Current, "reporter") => "reporterCode",
-        (Layout::Legacy, "reporter") => "Reporter Code",
-        (Layout::Current, "partner") => "partnerCode",
-        (Layout::Current, "classification") => "classificationCode",
-        (Layout::Legacy, "classification") => "Classification",
-        (Layout::Current, "qty_unit") => "qtyUnitAbbr",
-        (Layout::Legacy, "qty_unit") => "Qty Unit",
-        (Layout::Legacy, "partner") => "Partner Code",
-        _ => "",
-    }
+    header_names_of(layout, what).first().copied().unwrap_or("")
 }
 
 #[cfg(test)]
