@@ -28,6 +28,7 @@ use super::events_common::{header_columns, write_all, Header};
 use super::rows::{
     bad, import_opened, Bad, Opened, Outcome, Publisher, Reader, RowFormat, RowRules,
 };
+use super::trade::NewArea;
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
@@ -380,29 +381,18 @@ impl Ctx {
         why: &str,
     ) -> String {
         let locator = format!("line {line}: {why}");
-        self.new_entities.push(Entity {
-            entity_id: code.to_string(),
-            name: name.to_string(),
-            name_official: official,
+        let scheme_code = (Scheme::Wb, code.to_string());
+        let mut created = NewArea::entity(
+            code,
+            name.to_string(),
             entity_type,
-            valid_from: None,
-            valid_to: None,
-            parent_id: None,
-            region: None,
-            focus: None,
-            source_id: self.source_id.clone(),
-            source_locator: Some(locator.clone()),
-        });
-        self.new_codes.push(EntityCode {
-            entity_id: code.to_string(),
-            scheme: Scheme::Wb,
-            code: code.to_string(),
-            valid_from: None,
-            valid_to: None,
-            is_preferred: true,
-            source_id: self.source_id.clone(),
-            source_locator: Some(locator),
-        });
+            scheme_code,
+            &self.source_id,
+            locator,
+        );
+        created.entity.name_official = official;
+        self.new_entities.push(created.entity);
+        self.new_codes.push(created.code);
         self.entity_ids.insert(code.to_string());
         code.to_string()
     }

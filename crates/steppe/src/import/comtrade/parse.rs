@@ -52,9 +52,8 @@ const PSEUDO_AREAS: &[(u32, EntityType)] = &[
     (899, EntityType::ResidualNes), // Areas, nes
 ];
 
-/// Resolved (code, year) -> [(ISO column, entity key or why not: reason, detail)].
-type AreaCache =
-    HashMap<(u32, i16), Vec<(String, std::result::Result<i16, (&'static str, String)>)>>;
+/// Resolved (code, year, ISO column) -> entity key or why not (reason, detail).
+type AreaCache = HashMap<(u32, i16, String), std::result::Result<i16, (&'static str, String)>>;
 
 /// Why a row is not accepted: skipped deliberately, or refused.
 enum NotAccepted {
@@ -80,7 +79,6 @@ pub(super) struct Parser {
     areas: HashMap<i16, NewArea>,
     /// Areas created but not yet used by an accepted row.
     pending: Vec<(i16, NewArea)>,
-    /// Resolved (code, year) -> [(iso, result)].
     cache: AreaCache,
     /// 128-bit fingerprints of the flow keys accepted so far (duplicate check).
     seen: HashSet<u128>,
@@ -496,17 +494,16 @@ impl Parser {
         let iso = iso_col
             .map(|i| rec.text(i).to_ascii_uppercase())
             .unwrap_or_default();
-        if let Some(list) = self.cache.get(&(code, year)) {
-            if let Some((_, r)) = list.iter().find(|(i, _)| *i == iso) {
-                return r.clone().map_err(|(reason, d)| (Some(field), reason, d));
+        let key = (code, year, iso);
+        let result = match self.cache.get(&key) {
+            Some(r) => r.clone(),
+            None => {
+                let desc = desc_col.map(|i| rec.text(i)).unwrap_or_default();
+                let r = self.resolve(code, (&key.2, &desc), year, rec.line(), entities);
+                self.cache.insert(key, r.clone());
+                r
             }
-        }
-        let desc = desc_col.map(|i| rec.text(i)).unwrap_or_default();
-        let result = self.resolve(code, (&iso, &desc), year, rec.line(), entities);
-        self.cache
-            .entry((code, year))
-            .or_default()
-            .push((iso, result.clone()));
+        };
         result.map_err(|(reason, d)| (Some(field), reason, d))
     }
 

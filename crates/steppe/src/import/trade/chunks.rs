@@ -167,23 +167,9 @@ fn read_chunks(
 
 /// Appends up to [`CHUNK_BYTES`] read from `reader` to `buf`; true at the end of the input.
 fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>) -> std::io::Result<bool> {
-    let mut filled = buf.len();
-    let target = filled + CHUNK_BYTES;
-    buf.resize(target, 0);
-    let mut eof = false;
-    while filled < target {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => {
-                eof = true;
-                break;
-            }
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    buf.truncate(filled);
-    Ok(eof)
+    buf.reserve_exact(CHUNK_BYTES);
+    let n = reader.take(CHUNK_BYTES as u64).read_to_end(buf)?;
+    Ok(n < CHUNK_BYTES)
 }
 
 #[cfg(test)]

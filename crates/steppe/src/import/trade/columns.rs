@@ -68,19 +68,9 @@ impl Dict {
     }
 }
 
-/// Key of a flow in its column's dictionary (the order of `Flow::ALL`).
-fn flow_key(f: Flow) -> i16 {
-    Flow::ALL.iter().position(|x| *x == f).unwrap_or(0) as i16
-}
-
-/// Key of a perspective in its column's dictionary.
-fn perspective_key(p: Perspective) -> i16 {
-    Perspective::ALL.iter().position(|x| *x == p).unwrap_or(0) as i16
-}
-
-/// Key of a price basis in its column's dictionary.
-fn price_basis_key(p: PriceBasis) -> i16 {
-    PriceBasis::ALL.iter().position(|x| *x == p).unwrap_or(0) as i16
+/// Key of `x` in the dictionary of its code list `all` (`Flow::ALL`, ...).
+fn key_of<T: PartialEq>(all: &[T], x: T) -> i16 {
+    all.iter().position(|a| *a == x).unwrap_or(0) as i16
 }
 
 /// One accepted row: entity keys, code-list values and primitives.
@@ -168,12 +158,12 @@ impl Vectors {
         self.year = vec![k.year; n];
         self.month = vec![0; n];
         self.month_valid = vec![false; n];
-        self.flow = vec![flow_key(k.flow); n];
-        self.perspective = vec![perspective_key(k.perspective); n];
+        self.flow = vec![key_of(Flow::ALL, k.flow); n];
+        self.perspective = vec![key_of(Perspective::ALL, k.perspective); n];
         self.classification = vec![k.classification; n];
         self.commodity_offsets = (0..=n as i32).map(|i| i * 6).collect();
         self.value_valid = vec![true; n];
-        self.price_basis = vec![price_basis_key(k.price_basis); n];
+        self.price_basis = vec![key_of(PriceBasis::ALL, k.price_basis); n];
         self.precision_valid = self.precision.iter().map(|p| !p.is_nan()).collect();
         for p in self.precision.iter_mut().filter(|p| p.is_nan()) {
             *p = 0.0;
@@ -236,14 +226,14 @@ impl TradeColumns {
         c.any_month |= r.month.is_some();
         c.reporter.push(r.reporter);
         c.partner.push(r.partner);
-        c.flow.push(flow_key(r.flow));
-        c.perspective.push(perspective_key(r.perspective));
+        c.flow.push(key_of(Flow::ALL, r.flow));
+        c.perspective.push(key_of(Perspective::ALL, r.perspective));
         c.classification.push(r.classification);
         c.commodity.extend_from_slice(r.commodity);
         c.commodity_offsets.push(c.commodity.len() as i32);
         c.value.push(r.value.unwrap_or(0.0));
         c.value_valid.push(r.value.is_some());
-        c.price_basis.push(price_basis_key(r.price_basis));
+        c.price_basis.push(key_of(PriceBasis::ALL, r.price_basis));
         c.precision.push(r.value_precision.unwrap_or(0.0));
         c.precision_valid.push(r.value_precision.is_some());
         c.quantity.push(r.quantity.unwrap_or(0.0));

@@ -1,27 +1,19 @@
 //! Text and numbers of trade files, parsed without allocation: field trimming, unsigned
 //! integers, missing-value spellings, decimal amounts scaled exactly, text decoding.
 
+/// A field without surrounding blanks (spaces, tabs; a trailing `\r`) and one pair of quotes.
 #[inline]
 pub(crate) fn trim_field(b: &[u8]) -> &[u8] {
-    let mut s = b;
-    while let [first, rest @ ..] = s {
-        if *first == b' ' || *first == b'\t' {
-            s = rest;
-        } else {
-            break;
-        }
+    let start = b.iter().position(|c| !matches!(c, b' ' | b'\t'));
+    let end = b.iter().rposition(|c| !matches!(c, b' ' | b'\t' | b'\r'));
+    let s = match (start, end) {
+        (Some(start), Some(end)) => &b[start..=end],
+        _ => &b[..0],
+    };
+    match s {
+        [b'"', inner @ .., b'"'] => inner,
+        _ => s,
     }
-    while let [rest @ .., last] = s {
-        if *last == b' ' || *last == b'\t' || *last == b'\r' {
-            s = rest;
-        } else {
-            break;
-        }
-    }
-    if s.len() >= 2 && s[0] == b'"' && s[s.len() - 1] == b'"' {
-        s = &s[1..s.len() - 1];
-    }
-    s
 }
 
 /// Parses an unsigned integer of at most 9 digits (after [`trim_field`]).

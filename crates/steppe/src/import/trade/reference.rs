@@ -91,7 +91,7 @@ pub fn area_entity_id(code: u32) -> String {
     }
 }
 
-/// An entity and crosswalk row to create for an area code the input names.
+/// An entity an importer creates, with its preferred crosswalk row, both citing the input.
 #[derive(Debug, Clone)]
 pub(crate) struct NewArea {
     pub entity: Entity,
@@ -99,6 +99,8 @@ pub(crate) struct NewArea {
 }
 
 impl NewArea {
+    /// The entity for area `code` of `scheme` ([`area_entity_id`]), named `name` (else
+    /// "{scheme} area {code}").
     pub fn new(
         code: u32,
         scheme: Scheme,
@@ -107,37 +109,55 @@ impl NewArea {
         source_id: &str,
         locator: String,
     ) -> NewArea {
-        let id = area_entity_id(code);
-        let name = if name.trim().is_empty() {
-            format!("{scheme} area {code}")
-        } else {
-            name.trim().to_string()
+        let name = match name.trim() {
+            "" => format!("{scheme} area {code}"),
+            name => name.to_string(),
         };
-        NewArea {
-            entity: Entity {
-                entity_id: id.clone(),
-                name,
-                name_official: None,
-                entity_type,
-                valid_from: None,
-                valid_to: None,
-                parent_id: None,
-                region: None,
-                focus: None,
-                source_id: source_id.to_string(),
-                source_locator: Some(locator.clone()),
-            },
-            code: EntityCode {
-                entity_id: id,
-                scheme,
-                code: code.to_string(),
-                valid_from: None,
-                valid_to: None,
-                is_preferred: true,
-                source_id: source_id.to_string(),
-                source_locator: Some(locator),
-            },
-        }
+        let id = area_entity_id(code);
+        NewArea::entity(
+            &id,
+            name,
+            entity_type,
+            (scheme, code.to_string()),
+            source_id,
+            locator,
+        )
+    }
+
+    /// Entity `id` of `entity_type` named `name`, with crosswalk row `scheme`:`code`; both
+    /// cite `source_id` at `locator`.
+    pub fn entity(
+        id: &str,
+        name: String,
+        entity_type: EntityType,
+        (scheme, code): (Scheme, String),
+        source_id: &str,
+        locator: String,
+    ) -> NewArea {
+        let entity = Entity {
+            entity_id: id.to_string(),
+            name,
+            name_official: None,
+            entity_type,
+            valid_from: None,
+            valid_to: None,
+            parent_id: None,
+            region: None,
+            focus: None,
+            source_id: source_id.to_string(),
+            source_locator: Some(locator.clone()),
+        };
+        let code = EntityCode {
+            entity_id: id.to_string(),
+            scheme,
+            code,
+            valid_from: None,
+            valid_to: None,
+            is_preferred: true,
+            source_id: source_id.to_string(),
+            source_locator: Some(locator),
+        };
+        NewArea { entity, code }
     }
 }
 
