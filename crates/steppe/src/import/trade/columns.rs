@@ -280,8 +280,6 @@ impl TradeColumns {
         }
         let d = &self.dicts;
         let n = c.line.len();
-        let fixed = |values: &[&str]| -> ArrayRef { Arc::new(StringArray::from(values.to_vec())) };
-        let names = |all: Vec<&'static str>| fixed(&all);
         let month: ArrayRef = if c.any_month {
             Arc::new(Int8Array::new(c.month.into(), nulls(c.month_valid)))
         } else {
@@ -292,49 +290,46 @@ impl TradeColumns {
             Buffer::from_vec(c.commodity),
             None,
         )?;
-        let zeros = || vec![0i16; n];
         let columns: Vec<ArrayRef> = vec![
             Arc::new(Int16Array::new(c.year.into(), None)),
             month,
             dict(c.reporter, None, d.entities.array())?,
             dict(c.partner, None, d.entities.array())?,
-            dict(
-                c.flow,
-                None,
-                names(Flow::ALL.iter().map(|f| f.as_str()).collect()),
-            )?,
-            dict(
-                c.perspective,
-                None,
-                names(Perspective::ALL.iter().map(|p| p.as_str()).collect()),
-            )?,
+            code_dict(c.flow, Flow::ALL, Flow::as_str)?,
+            code_dict(c.perspective, Perspective::ALL, Perspective::as_str)?,
             dict(c.classification, None, d.classifications.array())?,
             Arc::new(commodity),
-            Arc::new(Float64Array::new(c.value.into(), nulls(c.value_valid))),
-            dict(zeros(), None, fixed(&["USD"]))?,
-            dict(
-                c.price_basis,
-                None,
-                names(PriceBasis::ALL.iter().map(|p| p.as_str()).collect()),
-            )?,
-            Arc::new(Float64Array::new(
-                c.precision.into(),
-                nulls(c.precision_valid),
-            )),
-            Arc::new(Float64Array::new(
-                c.quantity.into(),
-                nulls(c.quantity_valid),
-            )),
+            floats(c.value, c.value_valid),
+            constant(n, "USD")?,
+            code_dict(c.price_basis, PriceBasis::ALL, PriceBasis::as_str)?,
+            floats(c.precision, c.precision_valid),
+            floats(c.quantity, c.quantity_valid),
             dict(c.unit, nulls(c.unit_valid), d.units.array())?,
             Arc::new(BooleanArray::from(c.estimated)),
-            dict(zeros(), None, fixed(&[PENDING_SOURCE]))?,
+            constant(n, PENDING_SOURCE)?,
             new_null_array(&DataType::Utf8, n),
             Arc::new(Int64Array::new(c.line.into(), None)),
             new_null_array(&crate::schema::dict_type(), n),
-            dict(zeros(), None, fixed(&[self.derivation.as_str()]))?,
+            constant(n, self.derivation.as_str())?,
         ];
         Ok(RecordBatch::try_new(self.schema.clone(), columns)?)
     }
+}
+
+/// A dictionary column of `keys` into the code list `all` (`Flow::ALL`, ...).
+fn code_dict<T: Copy>(keys: Vec<i16>, all: &[T], name: fn(T) -> &'static str) -> Result<ArrayRef> {
+    let values = StringArray::from_iter_values(all.iter().map(|x| name(*x)));
+    dict(keys, None, Arc::new(values))
+}
+
+/// A dictionary column of `n` rows, all `value`.
+fn constant(n: usize, value: &str) -> Result<ArrayRef> {
+    dict(vec![0; n], None, Arc::new(StringArray::from(vec![value])))
+}
+
+/// A `Float64` column of `values`, null where not `valid`.
+fn floats(values: Vec<f64>, valid: Vec<bool>) -> ArrayRef {
+    Arc::new(Float64Array::new(values.into(), nulls(valid)))
 }
 
 /// A validity buffer, or none when every value is valid.
@@ -358,10 +353,8 @@ fn dict(keys: Vec<i16>, valid: Option<NullBuffer>, values: ArrayRef) -> Result<A
 /// sha256, which names its source, is known).
 pub(crate) fn with_source(batch: &RecordBatch, source_id: &str) -> Result<RecordBatch> {
     let idx = batch.schema().index_of("source_id")?;
-    let values: ArrayRef = Arc::new(StringArray::from(vec![source_id]));
-    let column = dict(vec![0i16; batch.num_rows()], None, values)?;
     let mut columns = batch.columns().to_vec();
-    columns[idx] = column;
+    columns[idx] = constant(batch.num_rows(), source_id)?;
     Ok(RecordBatch::try_new(batch.schema(), columns)?)
 }
 
