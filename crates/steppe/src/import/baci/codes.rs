@@ -135,11 +135,19 @@ fn open_companion(path: &Path, max_expanded: u64) -> Result<(InputFile, Reader, 
     Ok((input, reader, header))
 }
 
-/// The `Vxxxxxx` release token of a file name.
-fn release_of(name: &str) -> Option<String> {
+/// The upper-cased tokens of a file name's stem (`BACI_HS92_Y2023_V202501.csv`: `BACI`,
+/// `HS92`, `Y2023`, `V202501`).
+pub(super) fn tokens(name: &str) -> Vec<String> {
     let stem = name.split('.').next().unwrap_or(name);
     stem.split(['_', '-', ' '])
         .map(|t| t.to_ascii_uppercase())
+        .collect()
+}
+
+/// The `Vxxxxxx` release token of a file name.
+pub(super) fn release_of(name: &str) -> Option<String> {
+    tokens(name)
+        .into_iter()
         .find(|t| t.len() > 1 && t.starts_with('V') && t[1..].bytes().all(|b| b.is_ascii_digit()))
 }
 

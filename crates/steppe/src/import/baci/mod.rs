@@ -25,12 +25,9 @@
 //! same flow (same year, exporter, importer and product), the later one is rejected as a
 //! `duplicate`, like a repeated `(t, i, j, k)`.
 //!
-//! Work is split over threads: a reader cuts the input into chunks of whole lines, a parser
-//! turns lines straight into Arrow columns, the input's sha256 is computed alongside, and the
-//! calling thread hands batches to the store, which encodes the Parquet columns on the rayon
-//! pool. Memory stays bounded: a few 2 MiB chunks and 128 Ki-row batches in flight, plus the
-//! duplicate check, whose bitmap is sized by the code lists (exporters × importers ×
-//! products), not by the input.
+//! The file runs through the trade pipeline ([`super::trade::pipeline`]) while its sha256 is
+//! computed alongside; the duplicate check's bitmap is sized by the code lists (exporters ×
+//! importers × products), not by the input.
 
 use std::path::{Path, PathBuf};
 
@@ -80,31 +77,18 @@ pub struct BaciFileName {
 impl BaciFileName {
     /// Parses `BACI_HS92_Y2023_V202501.csv` (any extension, any case).
     pub fn parse(name: &str) -> Option<BaciFileName> {
-        let stem = name.split('.').next().unwrap_or(name);
-        let mut classification = None;
-        let mut year = None;
-        let mut version = None;
-        for token in stem.split(['_', '-', ' ']) {
-            let t = token.to_ascii_uppercase();
-            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-            if let Some(rest) = t.strip_prefix("HS") {
-                if rest.len() == 2 && digits(rest) {
-                    classification = Some(t.clone());
-                }
-            } else if let Some(rest) = t.strip_prefix('Y') {
-                if rest.len() == 4 && digits(rest) {
-                    year = rest.parse::<i16>().ok();
-                }
-            } else if let Some(rest) = t.strip_prefix('V') {
-                if digits(rest) {
-                    version = Some(t.clone());
-                }
-            }
-        }
+        let tokens = codes::tokens(name);
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let classification = tokens
+            .iter()
+            .find(|t| t.strip_prefix("HS").is_some_and(|r| digits(r, 2)))?;
+        let year = tokens
+            .iter()
+            .find_map(|t| t.strip_prefix('Y').filter(|r| digits(r, 4)))?;
         Some(BaciFileName {
-            classification: classification?,
-            year: year?,
-            version,
+            classification: classification.clone(),
+            year: year.parse().ok()?,
+            version: codes::release_of(name),
         })
     }
 }
@@ -160,22 +144,16 @@ fn import_file(
         &country_source.source_id,
         &mut columns.dicts.entities,
     )?;
-    let dicts = &mut columns.dicts;
-    let (Some(classification), Some(unit)) = (
-        dicts.classifications.key(&name.classification),
-        dicts.units.key("t"),
-    ) else {
-        return Err(Error::InvalidArgument(
-            "internal error: empty dictionaries are full".into(),
-        ));
-    };
+    // Fresh dictionaries: both keys are 0.
+    let classification = columns.dicts.classifications.key(&name.classification);
+    let unit = columns.dicts.units.key("t");
     columns.set_lean(Lean {
         year: name.year,
         flow: Flow::Export,
         perspective: Perspective::Reconciled,
-        classification,
+        classification: classification.unwrap_or(0),
         price_basis: PriceBasis::FobEstimated,
-        unit,
+        unit: unit.unwrap_or(0),
     });
     let n_entities = columns.dicts.entities.len();
     let parser = Parser::new(&name, countries, code_map, products, n_entities);

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use super::layout::{classification_name, column_name, Columns, Layout};
 use crate::import::csv_reader::{CsvReader, CsvRecord};
+use crate::import::trade::columns::MAX_VALUES;
 use crate::import::trade::{
     amount_field, is_missing, names_nes, parse_uint, ChunkStream, Chunks, Dict, Dicts, NewArea,
     Reference, Refusal, Row, Sink, TradeParser,
@@ -75,10 +76,9 @@ pub(super) struct Parser {
     source_id: String,
     file: String,
     path: PathBuf,
-    /// Areas created and used by accepted rows, by entity key.
-    areas: HashMap<i16, NewArea>,
-    /// Areas created but not yet used by an accepted row.
-    pending: Vec<(i16, NewArea)>,
+    /// Areas created (the first for each entity key), and the keys accepted rows use.
+    created: HashMap<i16, NewArea>,
+    used: HashSet<i16>,
     cache: AreaCache,
     /// 128-bit fingerprints of the flow keys accepted so far (duplicate check).
     seen: HashSet<u128>,
@@ -104,8 +104,8 @@ impl Parser {
             source_id: source_id.to_string(),
             file: input.name.clone(),
             path: input.path.clone(),
-            areas: HashMap::new(),
-            pending: Vec::new(),
+            created: HashMap::new(),
+            used: HashSet::new(),
             cache: HashMap::new(),
             seen: HashSet::new(),
             hasher: RandomState::new(),
@@ -126,7 +126,9 @@ impl TradeParser for Parser {
     }
 
     fn outcome(self) -> (Reference, Vec<NewArea>) {
-        let mut areas: Vec<NewArea> = self.areas.into_values().collect();
+        let (mut created, used) = (self.created, self.used);
+        created.retain(|k, _| used.contains(k));
+        let mut areas: Vec<NewArea> = created.into_values().collect();
         areas.sort_by(|a, b| a.entity.entity_id.cmp(&b.entity.entity_id));
         (self.reference, areas)
     }
@@ -171,49 +173,30 @@ impl Parser {
         let (year, month) = self.period(rec)?;
         let class_name = self.commodity(rec)?;
         let c = &self.cols;
-        let (reporter_cols, partner_cols) = (
-            (c.reporter_code, c.reporter_iso, c.reporter_desc),
-            (c.partner_code, c.partner_iso, c.partner_desc),
-        );
+        let reporter_cols = (c.reporter_code, c.reporter_iso, c.reporter_desc);
+        let partner_cols = (c.partner_code, c.partner_iso, c.partner_desc);
         let reporter = self.area(rec, reporter_cols, year, &mut dicts.entities)?;
         let partner = self.area(rec, partner_cols, year, &mut dicts.entities)?;
         let (value, precision) = self.value(rec, flow)?;
         let (quantity, unit_text) = self.quantity(rec)?;
         let estimated = self.estimated(rec)?;
-        let full = |what: &'static str| {
-            let detail = format!(
-                "the file has more than {} distinct values here",
-                crate::import::trade::columns::MAX_VALUES
-            );
-            (
-                Some(column_name(self.layout, what)),
-                "too_many_values",
-                detail,
-            )
+        let layout = self.layout;
+        let key = |dict: &mut Dict, value: &str, what| {
+            dict.key(value).ok_or_else(|| {
+                let detail = format!("the file has more than {MAX_VALUES} distinct values here");
+                (Some(column_name(layout, what)), "too_many_values", detail)
+            })
         };
-        let classification = dicts
-            .classifications
-            .key(&class_name)
-            .ok_or_else(|| full("classification"))?;
-        let unit = match unit_text.is_empty() {
-            true => None,
-            false => Some(
-                dicts
-                    .units
-                    .key(&unit_text)
-                    .ok_or_else(|| full("qty_unit"))?,
-            ),
-        };
+        let classification = key(&mut dicts.classifications, &class_name, "classification")?;
+        let unit = (!unit_text.is_empty())
+            .then(|| key(&mut dicts.units, &unit_text, "qty_unit"))
+            .transpose()?;
         let names = (
             dicts.entities.value(reporter),
             dicts.entities.value(partner),
         );
         self.first_of(year, month, (reporter, partner), names, flow, &class_name)?;
-        for k in [reporter, partner] {
-            if let Some(a) = self.pending_area(k) {
-                self.areas.entry(k).or_insert(a);
-            }
-        }
+        self.used.extend([reporter, partner]);
         Ok(Row {
             year,
             month,
@@ -519,8 +502,7 @@ impl Parser {
     ) -> std::result::Result<i16, (&'static str, String)> {
         let full = || {
             let detail = format!(
-                "Comtrade code {code}: the file names more than {} distinct areas",
-                crate::import::trade::columns::MAX_VALUES
+                "Comtrade code {code}: the file names more than {MAX_VALUES} distinct areas"
             );
             ("too_many_areas", detail)
         };
@@ -574,13 +556,8 @@ impl Parser {
             format!("{} line {line}", self.file),
         );
         let key = entities.key(&area.entity.entity_id).ok_or_else(full)?;
-        self.pending.push((key, area));
+        self.created.entry(key).or_insert(area);
         Ok(key)
-    }
-
-    fn pending_area(&mut self, key: i16) -> Option<NewArea> {
-        let i = self.pending.iter().position(|(k, _)| *k == key)?;
-        Some(self.pending.swap_remove(i).1)
     }
 }
 
