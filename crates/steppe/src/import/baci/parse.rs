@@ -109,7 +109,7 @@ impl Parser {
                 sink.columns.push_lean(
                     reporter, partner, &r.code, r.value, precision, r.quantity, line,
                 );
-                sink.accepted_lean()
+                sink.accepted()
             }
             Err(refusal) => sink.refuse(self.line, refusal, raw, no_newline),
         }

@@ -148,7 +148,10 @@ impl Parser {
                 continue;
             }
             match self.accept(&rec, &mut sink.columns.dicts) {
-                Ok(row) => sink.accept(&row)?,
+                Ok(row) => {
+                    sink.columns.push(&row);
+                    sink.accepted()?
+                }
                 Err(NotAccepted::Skip(reason)) => sink.skip(reason)?,
                 Err(NotAccepted::Reject(r)) => {
                     sink.refuse(rec.line(), r, rec.raw(), !rec.has_line_end())?
@@ -172,11 +175,8 @@ impl Parser {
         let flow = self.flow(rec)?.ok_or(NotAccepted::Skip("other_flow"))?;
         let (year, month) = self.period(rec)?;
         let class_name = self.commodity(rec)?;
-        let c = &self.cols;
-        let reporter_cols = (c.reporter_code, c.reporter_iso, c.reporter_desc);
-        let partner_cols = (c.partner_code, c.partner_iso, c.partner_desc);
-        let reporter = self.area(rec, reporter_cols, year, &mut dicts.entities)?;
-        let partner = self.area(rec, partner_cols, year, &mut dicts.entities)?;
+        let reporter = self.area(rec, "reporter", year, &mut dicts.entities)?;
+        let partner = self.area(rec, "partner", year, &mut dicts.entities)?;
         let (value, precision) = self.value(rec, flow)?;
         let (quantity, unit_text) = self.quantity(rec)?;
         let estimated = self.estimated(rec)?;
@@ -289,18 +289,17 @@ impl Parser {
         flow: Flow,
     ) -> std::result::Result<(Option<f64>, Option<f64>), Refusal> {
         let c = &self.cols;
-        let value_col = column_name(self.layout, "value");
-        let mut found = amount_field(rec.field(c.primary), 0, value_col, "trade value")?;
-        if found.is_none() {
-            let alt = match flow {
-                Flow::Export | Flow::ReExport => c.fob,
-                Flow::Import | Flow::ReImport => c.cif,
-            };
-            if let Some(i) = alt {
-                found = amount_field(rec.field(i), 0, value_col, "trade value")?;
+        let alt = match flow {
+            Flow::Export | Flow::ReExport => c.fob,
+            Flow::Import | Flow::ReImport => c.cif,
+        };
+        let field = column_name(self.layout, "value");
+        for i in [Some(c.primary), alt].into_iter().flatten() {
+            if let Some((v, p)) = amount_field(rec.field(i), 0, field, "trade value")? {
+                return Ok((Some(v), p));
             }
         }
-        Ok(found.map_or((None, None), |(v, p)| (Some(v), p)))
+        Ok((None, None))
     }
 
     /// The quantity and its unit: the net weight in kg when given, else `qty` in its unit.
@@ -457,15 +456,16 @@ impl Parser {
     fn area(
         &mut self,
         rec: &CsvRecord,
-        (code_col, iso_col, desc_col): (usize, Option<usize>, Option<usize>),
+        who: &'static str,
         year: i16,
         entities: &mut Dict,
     ) -> std::result::Result<i16, Refusal> {
-        let field = if code_col == self.cols.reporter_code {
-            column_name(self.layout, "reporter")
-        } else {
-            column_name(self.layout, "partner")
+        let c = &self.cols;
+        let (code_col, iso_col, desc_col) = match who {
+            "reporter" => (c.reporter_code, c.reporter_iso, c.reporter_desc),
+            _ => (c.partner_code, c.partner_iso, c.partner_desc),
         };
+        let field = column_name(self.layout, who);
         let raw = rec.field(code_col);
         let Some(code) = parse_uint(raw) else {
             return Err((
@@ -563,11 +563,9 @@ impl Parser {
 
 /// A boolean as Comtrade writes it.
 fn parse_bool(v: &[u8]) -> Option<bool> {
-    if v.eq_ignore_ascii_case(b"true") || v == b"1" {
-        Some(true)
-    } else if v.eq_ignore_ascii_case(b"false") || v == b"0" {
-        Some(false)
-    } else {
-        None
+    match v.to_ascii_lowercase().as_slice() {
+        b"true" | b"1" => Some(true),
+        b"false" | b"0" => Some(false),
+        _ => None,
     }
 }

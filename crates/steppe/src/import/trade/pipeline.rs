@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use arrow_array::RecordBatch;
 
 use super::chunks::{spawn_chunk_reader, Chunks};
-use super::columns::{with_source, Row, TradeColumns, BATCH_ROWS};
+use super::columns::{with_source, TradeColumns, BATCH_ROWS};
 use super::numbers::Refusal;
 use crate::import::ImportRun;
 use crate::schema::Table;
@@ -39,14 +39,8 @@ pub(crate) trait TradeParser: Send + 'static {
     fn outcome(self) -> Self::Outcome;
 }
 
-/// A row refused by a parser, applied to the run by the writing thread.
-struct PendingReject {
-    line: u64,
-    field: Option<&'static str>,
-    reason: &'static str,
-    detail: String,
-    raw: Vec<u8>,
-}
+/// A row refused by a parser (line, refusal, raw line), applied to the run by the writer.
+type PendingReject = (u64, Refusal, Vec<u8>);
 
 /// What a parser hands over: rows read, bytes consumed, a batch of accepted rows, rejects,
 /// skips by reason.
@@ -68,8 +62,8 @@ impl Part {
     /// progress; fails with `Error::Cancelled` when the caller asks to stop.
     fn apply(self, run: &mut ImportRun) -> Result<()> {
         run.read_rows(self.read);
-        for r in self.rejects {
-            run.reject(r.line, r.field, r.reason, r.detail, &r.raw)?;
+        for (line, (field, reason, detail), raw) in self.rejects {
+            run.reject(line, field, reason, detail, &raw)?;
         }
         for (reason, n) in self.skips {
             for _ in 0..n {
@@ -131,27 +125,14 @@ impl Sink {
             );
         }
         self.part.read += 1;
-        let raw = raw.to_vec();
-        self.part.rejects.push(PendingReject {
-            line,
-            field,
-            reason,
-            detail,
-            raw,
-        });
+        let refusal = (field, reason, detail);
+        self.part.rejects.push((line, refusal, raw.to_vec()));
         self.row_done()
     }
 
-    /// Counts a row read and accepted into the batch.
-    pub fn accept(&mut self, row: &Row<'_>) -> Result<()> {
-        self.columns.push(row);
-        self.part.read += 1;
-        self.row_done()
-    }
-
-    /// Counts a lean row (already pushed to [`Sink::columns`]) read and accepted.
+    /// Counts a row read and accepted (already pushed to [`Sink::columns`]).
     #[inline]
-    pub fn accepted_lean(&mut self) -> Result<()> {
+    pub fn accepted(&mut self) -> Result<()> {
         self.part.read += 1;
         self.row_done()
     }
