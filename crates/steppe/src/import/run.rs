@@ -347,6 +347,11 @@ impl View {
         self.store.entity_ids_without(&self.replacing)
     }
 
+    /// The crosswalk rows [`View::code_index`] is built from.
+    pub fn entity_codes(&self) -> Result<Vec<crate::model::EntityCode>> {
+        self.store.reference_codes(&self.replacing)
+    }
+
     /// Distinct values of `column` of `table` (those starting with `prefix`, when given).
     pub fn key_set(
         &self,

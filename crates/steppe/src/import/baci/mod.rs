@@ -169,7 +169,6 @@ fn import_file(
     let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
         return Ok(None);
     };
-    let reference = Reference::load(store, run.source_id())?;
     write_companions(&mut run, country_source, products)?;
     let used = pipeline.drain(&mut run)?;
     let used_areas: Vec<NewArea> = areas
@@ -177,7 +176,7 @@ fn import_file(
         .filter(|(k, _)| used.get(*k as usize).copied().unwrap_or(false))
         .map(|(_, a)| a)
         .collect();
-    write_new_areas(&mut run, &reference, &used_areas)?;
+    write_new_areas(&mut run, &used_areas)?;
     Ok(Some(run.finish()?))
 }
 

@@ -73,13 +73,13 @@ fn import_file(
     run.transaction()
         .mark_not_redistributable(Table::TradeFlows);
     run.transaction().mark_not_redistributable(Table::Rejects);
-    let reference = Reference::load(store, run.source_id())?;
+    let reference = Reference::of_run(&run)?;
     let parser = Parser::new(cols, layout, reference, run.source_id(), &input);
     let reader = input.open(".csv", options.max_expanded_bytes)?;
     let columns = TradeColumns::new(Derivation::AsPublished);
     let pipeline = pipeline::spawn(reader, path, parser, columns)?;
-    let (reference, areas) = pipeline.drain(&mut run)?;
-    write_new_areas(&mut run, &reference, &areas)?;
+    let areas = pipeline.drain(&mut run)?;
+    write_new_areas(&mut run, &areas)?;
     Ok(Some(run.finish()?))
 }
 

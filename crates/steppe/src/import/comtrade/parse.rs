@@ -116,8 +116,8 @@ impl Parser {
 }
 
 impl TradeParser for Parser {
-    /// The reference (for writing the areas) and the areas accepted rows use.
-    type Outcome = (Reference, Vec<NewArea>);
+    /// The areas accepted rows use.
+    type Outcome = Vec<NewArea>;
 
     fn parse(&mut self, input: Chunks, sink: &mut Sink) -> Result<()> {
         let mut stream = input.into_stream();
@@ -125,12 +125,12 @@ impl TradeParser for Parser {
         result.map_err(|e| stream.take_error().unwrap_or(e))
     }
 
-    fn outcome(self) -> (Reference, Vec<NewArea>) {
+    fn outcome(self) -> Vec<NewArea> {
         let (mut created, used) = (self.created, self.used);
         created.retain(|k, _| used.contains(k));
         let mut areas: Vec<NewArea> = created.into_values().collect();
         areas.sort_by(|a, b| a.entity.entity_id.cmp(&b.entity.entity_id));
-        (self.reference, areas)
+        areas
     }
 }
 

@@ -12,45 +12,31 @@ use crate::store::Store;
 use crate::Result;
 
 /// What codes resolve against: the store's crosswalk and entities, else the bundled ones a new
-/// store is seeded with ([`Store::code_index`], [`Store::reference_codes`]).
+/// store is seeded with ([`Store::code_index`]).
 pub(crate) struct Reference {
     /// The code crosswalk.
     pub codes: Arc<CodeIndex>,
     /// Entity ids.
     pub entities: Arc<HashSet<String>>,
-    /// (scheme, normalised code, entity) rows of the crosswalk (empty from
-    /// [`Reference::load_or_bundled`], which is for resolving only).
-    pub entity_codes: HashSet<(Scheme, String, String)>,
 }
 
 impl Reference {
-    /// The reference of the store at `root` as committed, without the rows of `replacing`
-    /// (the source being re-imported, whose rows are dropped at commit).
-    pub fn load(root: &Path, replacing: &str) -> Result<Reference> {
-        let store = Store::open(root)?;
-        let code_rows = store.reference_codes(replacing)?;
-        let entity_codes = code_rows
-            .iter()
-            .map(|c| {
-                let code = crate::codes::normalise(c.scheme, &c.code);
-                (c.scheme, code, c.entity_id.clone())
-            })
-            .collect();
+    /// The reference of the store as `run` sees it under its lock (without the rows of the
+    /// file it replaces).
+    pub fn of_run(run: &ImportRun) -> Result<Reference> {
         Ok(Reference {
-            codes: Arc::new(CodeIndex::new(code_rows)),
-            entities: Arc::new(store.entity_ids_without(replacing)?),
-            entity_codes,
+            codes: Arc::new(run.view().code_index()?),
+            entities: Arc::new(run.view().entity_ids()?),
         })
     }
 
-    /// The reference codes resolve against in the store at `root`, or in the bundled store
-    /// when there is none yet (the reference a new store is seeded with).
+    /// The reference of the store at `root` as committed, or of the bundled store when there
+    /// is none yet (read before an import takes the store's lock).
     pub fn load_or_bundled(root: &Path) -> Result<Reference> {
         let store = Store::open_or_bundled(root)?;
         Ok(Reference {
             codes: store.code_index()?,
             entities: store.entity_ids()?,
-            entity_codes: HashSet::new(),
         })
     }
 
@@ -161,27 +147,27 @@ impl NewArea {
     }
 }
 
-/// Writes the created areas that the store lacks (entities and crosswalk rows), each group in
-/// files of its own so a later re-import can replace them with the file that named them.
-pub(crate) fn write_new_areas(
-    run: &mut ImportRun,
-    reference: &Reference,
-    areas: &[NewArea],
-) -> Result<()> {
+/// Writes the created areas that the store lacks (entities and crosswalk rows, as `run` sees
+/// the store), each group in files of its own so a later re-import can replace them with the
+/// file that named them.
+pub(crate) fn write_new_areas(run: &mut ImportRun, areas: &[NewArea]) -> Result<()> {
+    if areas.is_empty() {
+        return Ok(());
+    }
+    let known_entities = run.view().entity_ids()?;
+    let key = |c: &EntityCode| {
+        let code = crate::codes::normalise(c.scheme, &c.code);
+        (c.scheme, code, c.entity_id.clone())
+    };
+    let known_codes: HashSet<_> = run.view().entity_codes()?.iter().map(key).collect();
     let entities: Vec<Entity> = areas
         .iter()
-        .filter(|a| !reference.entities.contains(&a.entity.entity_id))
+        .filter(|a| !known_entities.contains(&a.entity.entity_id))
         .map(|a| a.entity.clone())
         .collect();
     let codes: Vec<EntityCode> = areas
         .iter()
-        .filter(|a| {
-            !reference.entity_codes.contains(&(
-                a.code.scheme,
-                crate::codes::normalise(a.code.scheme, &a.code.code),
-                a.code.entity_id.clone(),
-            ))
-        })
+        .filter(|a| !known_codes.contains(&key(&a.code)))
         .map(|a| a.code.clone())
         .collect();
     if !entities.is_empty() {
