@@ -67,14 +67,17 @@ impl CountryCodes {
             if rec.is_blank() {
                 continue;
             }
-            let Some(code) = parse_uint(rec.field(code_col)).filter(|c| *c < 1000) else {
-                return Err(Error::format(
+            let bad = |msg| {
+                Error::format(
                     Location::file(path).row(rec.line()).field("country_code"),
-                    format!(
-                        "`{}` is not a BACI country code (a number below 1000)",
-                        rec.text(code_col)
-                    ),
-                ));
+                    msg,
+                )
+            };
+            let Some(code) = parse_uint(rec.field(code_col)).filter(|c| *c < 1000) else {
+                let shown = rec.text(code_col);
+                return Err(bad(format!(
+                    "`{shown}` is not a BACI country code (a number below 1000)"
+                )));
             };
             let iso3 = rec.text(iso3_col).into_owned();
             let iso3 = (iso3.len() == 3
@@ -86,13 +89,10 @@ impl CountryCodes {
                 .unwrap_or_default();
             if let Some(prev) = rows.iter().find(|r| r.code == code) {
                 if prev.iso3 != iso3 {
-                    return Err(Error::format(
-                        Location::file(path).row(rec.line()).field("country_code"),
-                        format!(
-                            "code {code} is listed twice with different ISO3 codes (line {}: {:?}, here: {:?})",
-                            prev.line, prev.iso3, iso3
-                        ),
-                    ));
+                    return Err(bad(format!(
+                        "code {code} is listed twice with different ISO3 codes (line {}: {:?}, here: {:?})",
+                        prev.line, prev.iso3, iso3
+                    )));
                 }
                 continue;
             }
@@ -187,23 +187,17 @@ impl ProductCodes {
                 continue;
             }
             let code = rec.field(0);
-            match digits(code, 6) {
-                Some(n) => {
-                    if !listed[n as usize] {
-                        count += 1;
-                    }
-                    listed[n as usize] = true;
-                }
-                None => {
-                    return Err(Error::format(
-                        Location::file(path).row(rec.line()).field(first.clone()),
-                        format!(
-                            "`{}` is not a product code of up to six digits",
-                            String::from_utf8_lossy(code)
-                        ),
-                    ))
-                }
-            }
+            let Some(n) = digits(code, 6) else {
+                return Err(Error::format(
+                    Location::file(path).row(rec.line()).field(first.clone()),
+                    format!(
+                        "`{}` is not a product code of up to six digits",
+                        String::from_utf8_lossy(code)
+                    ),
+                ));
+            };
+            count += usize::from(!listed[n as usize]);
+            listed[n as usize] = true;
         }
         Ok(ProductCodes {
             input,

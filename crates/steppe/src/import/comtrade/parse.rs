@@ -191,11 +191,8 @@ impl Parser {
         let unit = (!unit_text.is_empty())
             .then(|| key(&mut dicts.units, &unit_text, "qty_unit"))
             .transpose()?;
-        let names = (
-            dicts.entities.value(reporter),
-            dicts.entities.value(partner),
-        );
-        self.first_of(year, month, (reporter, partner), names, flow, &class_name)?;
+        let areas = (reporter, partner);
+        self.first_of(year, month, areas, &dicts.entities, flow, &class_name)?;
         self.used.extend([reporter, partner]);
         Ok(Row {
             year,
@@ -346,7 +343,7 @@ impl Parser {
         year: i16,
         month: Option<i8>,
         (reporter, partner): (i16, i16),
-        (reporter_id, partner_id): (&str, &str),
+        entities: &Dict,
         flow: Flow,
         class_name: &str,
     ) -> std::result::Result<(), Refusal> {
@@ -367,8 +364,10 @@ impl Parser {
             None,
             "duplicate",
             format!(
-                "a second row for {year}{}, {reporter_id} {flow} {partner_id}, {class_name} {} (the first is kept)",
+                "a second row for {year}{}, {} {flow} {}, {class_name} {} (the first is kept)",
                 month.map(|m| format!("-{m:02}")).unwrap_or_default(),
+                entities.value(reporter),
+                entities.value(partner),
                 String::from_utf8_lossy(&self.commodity)
             ),
         ))
