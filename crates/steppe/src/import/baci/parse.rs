@@ -2,7 +2,8 @@
 //! hot path: no CSV record, no allocation per row).
 
 use crate::import::trade::{
-    amount_field, digits, parse_uint, trim_field, Chunk, Chunks, Dict, Refusal, Sink, TradeParser,
+    amount_field, digits, parse_uint, trim_field, Chunk, Chunks, Dict, LeanRow, Refusal, Sink,
+    TradeParser,
 };
 use crate::Result;
 
@@ -103,12 +104,7 @@ impl Parser {
         }
         match self.parse_line(line, &sink.columns.dicts.entities) {
             Ok(r) => {
-                let precision = r.precision.unwrap_or(f64::NAN);
-                let line = self.line as i64;
-                let (reporter, partner) = (r.reporter, r.partner);
-                sink.columns.push_lean(
-                    reporter, partner, &r.code, r.value, precision, r.quantity, line,
-                );
+                sink.columns.push_lean(&r, self.line as i64);
                 sink.accepted()
             }
             Err(refusal) => sink.refuse(self.line, refusal, raw, no_newline),
@@ -121,7 +117,7 @@ impl Parser {
         &mut self,
         line: &[u8],
         entities: &Dict,
-    ) -> std::result::Result<BaciRow, Refusal> {
+    ) -> std::result::Result<LeanRow, Refusal> {
         let [t, i, j, k, v, q] = split6(line)?;
         self.check_year(t)?;
         let reporter = self.entity("i", i)?;
@@ -138,10 +134,10 @@ impl Parser {
         self.first_of(reporter, partner, product, entities)?;
         self.used[reporter as usize] = true;
         self.used[partner as usize] = true;
-        Ok(BaciRow {
+        Ok(LeanRow {
             reporter,
             partner,
-            code,
+            commodity: code,
             value,
             precision,
             quantity,
@@ -233,16 +229,6 @@ impl Parser {
             ),
         ))
     }
-}
-
-/// The varying columns of an accepted BACI row.
-struct BaciRow {
-    reporter: i16,
-    partner: i16,
-    code: [u8; 6],
-    value: f64,
-    precision: Option<f64>,
-    quantity: Option<f64>,
 }
 
 /// The six fields of a data line, or `wrong_column_count`.

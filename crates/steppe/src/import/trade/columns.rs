@@ -93,6 +93,16 @@ pub(crate) struct Row<'a> {
     pub line: i64,
 }
 
+/// The varying columns of a lean row (BACI): the commodity is six characters.
+pub(crate) struct LeanRow {
+    pub reporter: i16,
+    pub partner: i16,
+    pub commodity: [u8; 6],
+    pub value: f64,
+    pub precision: Option<f64>,
+    pub quantity: Option<f64>,
+}
+
 /// The constant columns of lean rows (BACI: one year, flow, classification and unit a file).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Lean {
@@ -245,29 +255,18 @@ impl TradeColumns {
     }
 
     /// Pushes a row whose other columns are all the [`Lean`] constants (BACI): only the
-    /// varying columns are stored per row; [`TradeColumns::finish`] fills the rest. A
-    /// `value_precision` of NaN means none. Do not mix with [`TradeColumns::push`] in one
-    /// batch.
+    /// varying columns are stored per row; [`TradeColumns::finish`] fills the rest. Do not mix
+    /// with [`TradeColumns::push`] in one batch.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
-    pub fn push_lean(
-        &mut self,
-        reporter: i16,
-        partner: i16,
-        commodity6: &[u8; 6],
-        value: f64,
-        value_precision: f64,
-        quantity: Option<f64>,
-        line: i64,
-    ) {
+    pub fn push_lean(&mut self, r: &LeanRow, line: i64) {
         let c = &mut self.rows;
-        c.reporter.push(reporter);
-        c.partner.push(partner);
-        c.commodity.extend_from_slice(commodity6);
-        c.value.push(value);
-        c.precision.push(value_precision);
-        c.quantity.push(quantity.unwrap_or(0.0));
-        c.quantity_valid.push(quantity.is_some());
+        c.reporter.push(r.reporter);
+        c.partner.push(r.partner);
+        c.commodity.extend_from_slice(&r.commodity);
+        c.value.push(r.value);
+        c.precision.push(r.precision.unwrap_or(f64::NAN));
+        c.quantity.push(r.quantity.unwrap_or(0.0));
+        c.quantity_valid.push(r.quantity.is_some());
         c.line.push(line);
     }
 
