@@ -150,6 +150,7 @@ impl Vectors {
             commodity_offsets: Vec::with_capacity(n + 1),
             value: Vec::with_capacity(n),
             precision: Vec::with_capacity(n),
+            precision_valid: Vec::with_capacity(n),
             quantity: Vec::with_capacity(n),
             quantity_valid: Vec::with_capacity(n),
             line: Vec::with_capacity(n),
@@ -174,10 +175,6 @@ impl Vectors {
         self.commodity_offsets = (0..=n as i32).map(|i| i * 6).collect();
         self.value_valid = vec![true; n];
         self.price_basis = vec![key_of(PriceBasis::ALL, k.price_basis); n];
-        self.precision_valid = self.precision.iter().map(|p| !p.is_nan()).collect();
-        for p in self.precision.iter_mut().filter(|p| p.is_nan()) {
-            *p = 0.0;
-        }
         self.unit = vec![k.unit; n];
         self.unit_valid = self.quantity_valid.clone();
         self.estimated = vec![false; n];
@@ -264,7 +261,8 @@ impl TradeColumns {
         c.partner.push(r.partner);
         c.commodity.extend_from_slice(&r.commodity);
         c.value.push(r.value);
-        c.precision.push(r.precision.unwrap_or(f64::NAN));
+        c.precision.push(r.precision.unwrap_or(0.0));
+        c.precision_valid.push(r.precision.is_some());
         c.quantity.push(r.quantity.unwrap_or(0.0));
         c.quantity_valid.push(r.quantity.is_some());
         c.line.push(line);
