@@ -5,7 +5,6 @@
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
-use std::path::PathBuf;
 
 use super::layout::{classification_name, column_name, Columns, Layout};
 use crate::import::csv_reader::{CsvReader, CsvRecord};
@@ -14,6 +13,7 @@ use crate::import::trade::{
     amount_field, is_missing, names_nes, parse_uint, ChunkStream, Chunks, Dict, Dicts, NewArea,
     Reference, Refusal, Row, Sink, TradeParser,
 };
+use crate::import::InputFile;
 use crate::model::{EntityType, Flow, Perspective, PriceBasis, Scheme};
 use crate::Result;
 
@@ -74,8 +74,7 @@ pub(super) struct Parser {
     layout: Layout,
     reference: Reference,
     source_id: String,
-    file: String,
-    path: PathBuf,
+    input: InputFile,
     /// Areas created (the first for each entity key), and the keys accepted rows use.
     created: HashMap<i16, NewArea>,
     used: HashSet<i16>,
@@ -95,15 +94,14 @@ impl Parser {
         layout: Layout,
         reference: Reference,
         source_id: &str,
-        input: &crate::import::InputFile,
+        input: &InputFile,
     ) -> Parser {
         Parser {
             cols,
             layout,
             reference,
             source_id: source_id.to_string(),
-            file: input.name.clone(),
-            path: input.path.clone(),
+            input: input.clone(),
             created: HashMap::new(),
             used: HashSet::new(),
             cache: HashMap::new(),
@@ -137,7 +135,7 @@ impl TradeParser for Parser {
 impl Parser {
     /// Reads every record after the header into `sink`.
     fn records(&mut self, stream: &mut ChunkStream, sink: &mut Sink) -> Result<()> {
-        let mut reader = CsvReader::new(stream, &self.path);
+        let mut reader = CsvReader::new(stream, &self.input.path);
         let mut rec = CsvRecord::default();
         let mut consumed = 0;
         let mut header = true;
@@ -409,11 +407,9 @@ impl Parser {
         let period = c.period.map(|i| rec.field(i)).unwrap_or(b"");
         let period_num = parse_uint(period);
         let year_field = c.year.map(|i| rec.field(i));
-        let year = match year_field.and_then(parse_uint) {
-            Some(y) => Some(y),
-            None => period_num.map(|p| if p >= 100_000 { p / 100 } else { p }),
-        };
-        let year = match year {
+        // A monthly period is YYYYMM.
+        let from_period = period_num.map(|p| if p >= 100_000 { p / 100 } else { p });
+        let year = match year_field.and_then(parse_uint).or(from_period) {
             Some(y) if (1800..=2100).contains(&y) => y as i16,
             _ => {
                 let shown = year_field.unwrap_or(period);
@@ -552,7 +548,7 @@ impl Parser {
             name,
             entity_type,
             &self.source_id,
-            format!("{} line {line}", self.file),
+            format!("{} line {line}", self.input.name),
         );
         let key = entities.key(&area.entity.entity_id).ok_or_else(full)?;
         self.created.entry(key).or_insert(area);

@@ -37,11 +37,8 @@ pub(crate) fn digits(s: &[u8], max: usize) -> Option<u32> {
 /// Whether a field spells a missing value: empty, `NA`, `N/A`, `NaN`, `NULL` (any case).
 #[inline]
 pub(crate) fn is_missing(s: &[u8]) -> bool {
-    s.is_empty()
-        || s.eq_ignore_ascii_case(b"NA")
-        || s.eq_ignore_ascii_case(b"N/A")
-        || s.eq_ignore_ascii_case(b"NaN")
-        || s.eq_ignore_ascii_case(b"NULL")
+    let spellings: [&[u8]; 4] = [b"NA", b"N/A", b"NaN", b"NULL"];
+    s.is_empty() || spellings.iter().any(|m| s.eq_ignore_ascii_case(m))
 }
 
 /// A parsed amount.
