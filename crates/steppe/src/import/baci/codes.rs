@@ -84,9 +84,8 @@ impl CountryCodes {
                 && iso3.bytes().all(|b| b.is_ascii_alphabetic())
                 && !is_missing(iso3.as_bytes()))
             .then(|| iso3.to_ascii_uppercase());
-            let name = name_col
-                .map(|c| rec.text(c).into_owned())
-                .unwrap_or_default();
+            // Empty past the last field, as when the header names no name column.
+            let name = rec.text(name_col.unwrap_or(usize::MAX)).into_owned();
             if let Some(prev) = rows.iter().find(|r| r.code == code) {
                 if prev.iso3 != iso3 {
                     return Err(bad(format!(

@@ -509,13 +509,9 @@ impl Parser {
             r.by_iso3(iso, y)
                 .or_else(|| r.by_iso_num(code, y))
                 .or_else(|| {
-                    if !iso.is_empty() && !is_missing(iso.as_bytes()) {
-                        return None;
-                    }
-                    COMTRADE_ONLY
-                        .iter()
-                        .find(|(c, _)| *c == code)
-                        .and_then(|(_, iso3)| r.by_iso3(iso3, y))
+                    // Comtrade's own codes, when the file gives no ISO3.
+                    let (_, iso3) = COMTRADE_ONLY.iter().find(|(c, _)| *c == code)?;
+                    is_missing(iso.as_bytes()).then(|| r.by_iso3(iso3, y))?
                 })
         };
         if let Some(id) = found {
@@ -537,10 +533,9 @@ impl Parser {
                 if iso.is_empty() { String::new() } else { format!(", ISO {iso}") }
             )));
         };
-        let name = if code == 0 && desc.is_empty() {
-            "World"
-        } else {
-            desc
+        let name = match desc {
+            "" if code == 0 => "World",
+            desc => desc,
         };
         let area = NewArea::new(
             code,
