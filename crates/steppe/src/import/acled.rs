@@ -27,9 +27,9 @@ use chrono::NaiveDate;
 use super::csv_reader::CsvRecord;
 use super::events_common::{
     actor, cell, check_year, coordinates, count, header_columns, parse_iso_date, precision, ranged,
-    read_date, Headed, HeadedEvents, HeadedFile, Header,
+    read_date, EventRows, Headed, HeadedEvents, HeadedFile, Header,
 };
-use super::rows::{bad, import_files, Bad, Outcome, Publisher};
+use super::rows::{bad, import_files, Checked, Outcome, Publisher};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
@@ -116,13 +116,13 @@ impl HeadedEvents for Acled {
         }
     }
 
-    fn event(file: &mut HeadedFile<Acled>, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)> {
+    fn event(file: &mut HeadedFile<Acled>, rec: &CsvRecord) -> Outcome<EventRows> {
         if let Err(b) = file.header.check_width(rec) {
             return Outcome::Reject(b);
         }
         let owned: Vec<String> = (0..rec.len()).map(|i| rec.text(i).into_owned()).collect();
         let f: Vec<&str> = owned.iter().map(String::as_str).collect();
-        parse_row(&f, &file.cols, &file.codes, &file.source_id, rec.line()).into()
+        parse_row(&f, file, rec.line()).into()
     }
 }
 
@@ -193,7 +193,7 @@ fn actor_kind(inter: Option<&str>) -> ActorKind {
 }
 
 /// The event's date, its year (agreeing with `year` when present) and its precision.
-fn when(f: &[&str], c: &Cols) -> std::result::Result<(NaiveDate, i32, DatePrecision), Bad> {
+fn when(f: &[&str], c: &Cols) -> Checked<(NaiveDate, i32, DatePrecision)> {
     let formats =
         "a date in a known ACLED format (2020-05-09, 09 May 2020, 01-January-2015, 9-May-20)";
     let date = read_date(f[c.date], "event_date", parse_date, formats)?;
@@ -208,7 +208,7 @@ fn when(f: &[&str], c: &Cols) -> std::result::Result<(NaiveDate, i32, DatePrecis
 }
 
 /// The event's country: `iso` (ISO 3166 numeric), else `gwno`, else `iso3`.
-fn country(f: &[&str], c: &Cols, codes: &CodeIndex, year: i32) -> std::result::Result<String, Bad> {
+fn country(f: &[&str], c: &Cols, codes: &CodeIndex, year: i32) -> Checked<String> {
     let columns = [
         (Scheme::Acled, "iso", c.iso),
         (Scheme::Gw, "gwno", c.gwno),
@@ -226,19 +226,14 @@ fn country(f: &[&str], c: &Cols, codes: &CodeIndex, year: i32) -> std::result::R
         .map_err(|e| bad(field, "unknown_code", e.to_string()))
 }
 
-fn parse_row(
-    f: &[&str],
-    c: &Cols,
-    codes: &CodeIndex,
-    source_id: &str,
-    line: u64,
-) -> std::result::Result<(Event, Vec<EventActor>), Bad> {
+fn parse_row(f: &[&str], file: &HeadedFile<Acled>, line: u64) -> Checked<EventRows> {
+    let c = &file.cols;
     let id = f[c.id];
     if id.is_empty() {
         return Err(bad("event_id_cnty", "missing_value", "empty"));
     }
     let (date, year, date_precision) = when(f, c)?;
-    let country = country(f, c, codes, year)?;
+    let country = country(f, c, &file.codes, year)?;
     let (latitude, longitude) = coordinates(
         (cell(f, c.latitude), "latitude"),
         (cell(f, c.longitude), "longitude"),
@@ -267,7 +262,7 @@ fn parse_row(
         geo_precision: geo,
         geo_precision_scheme: geo.map(|_| "acled_geo".to_string()),
         fatalities_best: count(cell(f, c.fatalities), "fatalities")?,
-        source_id: source_id.to_string(),
+        source_id: file.source_id.clone(),
         source_locator: s(c.source),
         source_line: Some(line as i64),
         derivation: Derivation::AsPublished,
@@ -294,34 +289,22 @@ fn actors(f: &[&str], c: &Cols, event: &Event) -> Vec<EventActor> {
             });
         }
     };
+    // Side n: `actor{n}` with `inter{n}`, then `assoc_actor_{n}` (skipped without `actor{n}`).
     let sides = [
-        (
-            ActorRole::Actor1,
-            "actor1",
-            Some(c.actor1),
-            c.inter1,
-            "assoc_actor_1",
-            c.assoc1,
-        ),
-        (
-            ActorRole::Actor2,
-            "actor2",
-            c.actor2,
-            c.inter2,
-            "assoc_actor_2",
-            c.assoc2,
-        ),
+        (ActorRole::Actor1, Some(c.actor1), c.inter1, c.assoc1, 1),
+        (ActorRole::Actor2, c.actor2, c.inter2, c.assoc2, 2),
     ];
-    for (role, col, actor_col, inter, assoc_col, assoc) in sides {
-        let Some(actor_col) = actor_col else {
-            continue;
-        };
-        let inter = cell(f, inter);
+    for (role, actor_col, inter, assoc, n) in sides.into_iter().filter(|s| s.1.is_some()) {
         if let Some(name) = cell(f, actor_col) {
-            push(role, name, inter, col);
+            push(role, name, cell(f, inter), &format!("actor{n}"));
         }
         for name in cell(f, assoc).into_iter().flat_map(|a| a.split(';')) {
-            push(ActorRole::Participant, name, None, assoc_col);
+            push(
+                ActorRole::Participant,
+                name,
+                None,
+                &format!("assoc_actor_{n}"),
+            );
         }
     }
     actors

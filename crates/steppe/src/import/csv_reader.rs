@@ -44,7 +44,6 @@ impl CsvRecord {
     }
 
     /// Whether the record ended with a line end (`false` for a last line without one).
-    #[allow(dead_code)] // for the trade importers' `truncated_line`
     pub fn has_line_end(&self) -> bool {
         self.line_end
     }
@@ -157,7 +156,6 @@ impl<R: Read> CsvReader<R> {
     }
 
     /// Bytes of the input consumed so far (after decompression).
-    #[allow(dead_code)] // for the trade importers' progress
     pub fn bytes_read(&self) -> u64 {
         self.consumed
     }

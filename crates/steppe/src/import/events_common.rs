@@ -4,11 +4,12 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::str::FromStr;
 
 use chrono::NaiveDate;
 
 use super::csv_reader::CsvRecord;
-use super::rows::{bad, bad_row, Bad, Outcome, Reader, RowFormat, RowRules};
+use super::rows::{bad, bad_row, Checked, Outcome, Reader, RowFormat, RowRules};
 use super::{ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{ActorKind, ActorRole, DatePrecision, Event, EventActor, Source};
@@ -17,10 +18,7 @@ use crate::{Error, Location, Result};
 
 /// Every field of a record as trimmed UTF-8 (formats that are UTF-8 by specification), else
 /// `invalid_utf8` naming the first field that is not.
-pub(crate) fn utf8_fields<'a>(
-    rec: &'a CsvRecord,
-    names: &[String],
-) -> std::result::Result<Vec<&'a str>, Bad> {
+pub(crate) fn utf8_fields<'a>(rec: &'a CsvRecord, names: &[String]) -> Checked<Vec<&'a str>> {
     (0..rec.len())
         .map(|i| {
             rec.utf8(i).map_err(|e| {
@@ -112,7 +110,7 @@ impl Header {
 
     /// Refuses a record with another number of fields than the header (`wrong_column_count`);
     /// one less fits when the header ends with an empty name (every line ends with a comma).
-    pub fn check_width(&self, rec: &CsvRecord) -> std::result::Result<(), Bad> {
+    pub fn check_width(&self, rec: &CsvRecord) -> Checked<()> {
         let (n, len) = (self.names.len(), rec.len());
         let trailing_empty = n > 1 && self.names[n - 1].is_empty();
         if len == n || (trailing_empty && len + 1 == n) {
@@ -125,35 +123,28 @@ impl Header {
 }
 
 /// Parses an optional number; empty is `None`.
-pub(crate) fn parse_opt<T: std::str::FromStr>(
-    s: Option<&str>,
-    field: &str,
-) -> std::result::Result<Option<T>, Bad> {
-    match s {
-        None => Ok(None),
-        Some(v) => v
-            .parse::<T>()
-            .map(Some)
-            .map_err(|_| bad(field, "malformed_number", format!("`{v}` is not a number"))),
-    }
+pub(crate) fn parse_opt<T: FromStr>(s: Option<&str>, field: &str) -> Checked<Option<T>> {
+    let malformed = |v| bad(field, "malformed_number", format!("`{v}` is not a number"));
+    s.map(|v| v.parse::<T>().map_err(|_| malformed(v)))
+        .transpose()
 }
 
 /// An optional number in `[min, max]` (`out_of_range` otherwise).
-pub(crate) fn ranged<T: std::str::FromStr + Into<f64> + Copy>(
+pub(crate) fn ranged<T: FromStr + Into<f64> + Copy>(
     s: Option<&str>,
     field: &str,
     min: f64,
     max: f64,
-) -> std::result::Result<Option<T>, Bad> {
-    let Some(v) = parse_opt::<T>(s, field)? else {
-        return Ok(None);
-    };
-    let x: f64 = v.into();
-    if (min..=max).contains(&x) {
-        return Ok(Some(v));
+) -> Checked<Option<T>> {
+    let v = parse_opt::<T>(s, field)?;
+    match v.map(Into::into) {
+        Some(x) if !(min..=max).contains(&x) => Err(bad(
+            field,
+            "out_of_range",
+            format!("{x} is outside [{min}, {max}]"),
+        )),
+        _ => Ok(v),
     }
-    let detail = format!("{x} is outside [{min}, {max}]");
-    Err(bad(field, "out_of_range", detail))
 }
 
 /// A date `parse` reads, else `malformed_date` at `field` saying it is not `expected`.
@@ -162,17 +153,13 @@ pub(crate) fn read_date(
     field: &str,
     parse: fn(&str) -> Option<NaiveDate>,
     expected: &str,
-) -> std::result::Result<NaiveDate, Bad> {
+) -> Checked<NaiveDate> {
     parse(s).ok_or_else(|| bad(field, "malformed_date", format!("`{s}` is not {expected}")))
 }
 
 /// The year of `date`, which an optional `year` cell must agree with (`inconsistent` at
 /// `field`).
-pub(crate) fn check_year(
-    year_cell: Option<&str>,
-    date: NaiveDate,
-    field: &str,
-) -> std::result::Result<i32, Bad> {
+pub(crate) fn check_year(year_cell: Option<&str>, date: NaiveDate, field: &str) -> Checked<i32> {
     let year = chrono::Datelike::year(&date);
     match parse_opt::<i32>(year_cell, "year")? {
         Some(y) if y != year => Err(bad(
@@ -189,7 +176,7 @@ pub(crate) fn precision(
     s: Option<&str>,
     field: &str,
     codes: &[DatePrecision],
-) -> std::result::Result<DatePrecision, Bad> {
+) -> Checked<DatePrecision> {
     let k = ranged::<i8>(s, field, 1.0, codes.len() as f64)?;
     Ok(k.map_or(DatePrecision::Unknown, |k| codes[k as usize - 1]))
 }
@@ -217,7 +204,7 @@ pub(crate) fn parse_iso_date(s: &str) -> Option<NaiveDate> {
 pub(crate) fn coordinates(
     lat: (Option<&str>, &str),
     lon: (Option<&str>, &str),
-) -> std::result::Result<(Option<f64>, Option<f64>), Bad> {
+) -> Checked<(Option<f64>, Option<f64>)> {
     Ok((
         ranged(lat.0, lat.1, -90.0, 90.0)?,
         ranged(lon.0, lon.1, -180.0, 180.0)?,
@@ -225,7 +212,7 @@ pub(crate) fn coordinates(
 }
 
 /// An optional count in `0..=i32::MAX` (deaths, mentions).
-pub(crate) fn count(s: Option<&str>, field: &str) -> std::result::Result<Option<i32>, Bad> {
+pub(crate) fn count(s: Option<&str>, field: &str) -> Checked<Option<i32>> {
     ranged(s, field, 0.0, i32::MAX as f64)
 }
 
@@ -254,17 +241,11 @@ pub(crate) fn actor(
     }
 }
 
-/// Writes and empties a buffer of records (nothing when it is empty).
-pub(crate) fn write_all<R: crate::Record>(run: &mut ImportRun, rows: &mut Vec<R>) -> Result<()> {
-    if !rows.is_empty() {
-        run.write_records(rows)?;
-        rows.clear();
-    }
-    Ok(())
-}
+/// An event and its actors, as a format maps one record.
+pub(crate) type EventRows = (Event, Vec<EventActor>);
 
 /// How an event format maps one record: its event and actors, or a skip or reject.
-pub(crate) type EventFn = Box<dyn FnMut(&CsvRecord) -> Outcome<(Event, Vec<EventActor>)>>;
+pub(crate) type EventFn = Box<dyn FnMut(&CsvRecord) -> Outcome<EventRows>>;
 
 /// The [`RowRules`] of an event format: an event whose id another file already put in the
 /// store is skipped (`already_in_store`), one whose id comes twice in the file is rejected
@@ -325,8 +306,8 @@ impl RowRules for Events {
     }
 
     fn flush(&mut self, run: &mut ImportRun) -> Result<()> {
-        write_all(run, &mut self.events)?;
-        write_all(run, &mut self.actors)
+        run.write_all(&mut self.events)?;
+        run.write_all(&mut self.actors)
     }
 }
 
@@ -350,7 +331,7 @@ pub(crate) trait HeadedEvents {
     /// Once the run has begun (to mark tables not redistributable, say).
     fn begun(_run: &mut ImportRun) {}
     /// Maps one record of `file`.
-    fn event(file: &mut HeadedFile<Self>, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)>
+    fn event(file: &mut HeadedFile<Self>, rec: &CsvRecord) -> Outcome<EventRows>
     where
         Self: Sized;
 }

@@ -22,9 +22,10 @@ use std::path::{Path, PathBuf};
 
 use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    actor, cell, coordinates, count, parse_compact_date, parse_opt, ranged, read_date, Events,
+    actor, cell, coordinates, count, parse_compact_date, parse_opt, ranged, read_date, EventRows,
+    Events,
 };
-use super::rows::{bad, bad_row, import_files, Bad, Outcome, Publisher, Reader, RowFormat};
+use super::rows::{bad, bad_row, import_files, Checked, Outcome, Publisher, Reader, RowFormat};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
@@ -100,25 +101,15 @@ pub fn import(
     options: &ImportOptions,
 ) -> Result<ImportReport> {
     // Resolve the filter and check every file's first line before writing anything.
-    let filter: HashSet<String> = if gdelt.countries.is_empty() {
-        HashSet::new()
-    } else {
+    let mut filter = HashSet::new();
+    let codes = gdelt.countries.iter().flat_map(|c| c.split(','));
+    let codes: Vec<&str> = codes.map(str::trim).filter(|c| !c.is_empty()).collect();
+    if !codes.is_empty() {
         let index = Store::open_or_bundled(out)?.code_index()?;
-        let codes = gdelt
-            .countries
-            .iter()
-            .flat_map(|c| c.split(','))
-            .map(str::trim);
-        codes
-            .filter(|c| !c.is_empty())
-            .map(|c| {
-                index
-                    .resolve_any(c, None)
-                    .map(String::from)
-                    .map_err(Error::from)
-            })
-            .collect::<Result<_>>()?
-    };
+        for c in codes {
+            filter.insert(index.resolve_any(c, None)?.to_string());
+        }
+    }
     import_files(&Gdelt { filter }, files, out, options)
 }
 
@@ -182,7 +173,7 @@ struct Ctx {
 
 impl Ctx {
     /// The record's event and actors, or a skip or reject.
-    fn event(&self, rec: &CsvRecord) -> Outcome<(Event, Vec<EventActor>)> {
+    fn event(&self, rec: &CsvRecord) -> Outcome<EventRows> {
         if let Err(e) = std::str::from_utf8(rec.raw()) {
             return Outcome::Reject(bad_row("invalid_utf8", format!("not UTF-8: {e}")));
         }
@@ -207,7 +198,7 @@ impl Ctx {
 }
 
 /// `SQLDATE`, checked together with `DATEADDED` (`YYYYMMDD` or `YYYYMMDDHHMMSS`).
-fn date(f: &[&str], cols: &Cols) -> std::result::Result<chrono::NaiveDate, Bad> {
+fn date(f: &[&str], cols: &Cols) -> Checked<chrono::NaiveDate> {
     let added = |s: &str| match s.len() {
         14 if s.bytes().all(|b| b.is_ascii_digit()) => {
             let t = chrono::NaiveDateTime::parse_from_str(s, "%Y%m%d%H%M%S");
@@ -222,12 +213,7 @@ fn date(f: &[&str], cols: &Cols) -> std::result::Result<chrono::NaiveDate, Bad> 
 }
 
 /// Parses a row; `Ok(None)` when the country filter leaves it out.
-fn parse_row(
-    f: &[&str],
-    cols: &Cols,
-    ctx: &Ctx,
-    line: u64,
-) -> std::result::Result<Option<(Event, Vec<EventActor>)>, Bad> {
+fn parse_row(f: &[&str], cols: &Cols, ctx: &Ctx, line: u64) -> Checked<Option<EventRows>> {
     let detail = || format!("`{}` is not an event id", f[ID]);
     let id: u64 = f[ID]
         .parse()

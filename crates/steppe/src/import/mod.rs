@@ -21,7 +21,6 @@ mod trade;
 pub mod ucdp;
 pub mod wdi;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use input::{decode_line, InputFile, DEFAULT_MAX_EXPANDED_BYTES};
@@ -96,6 +95,15 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
+    /// Adds one file's outcome: its summary, or `None` when the store already held the file
+    /// named `name`.
+    fn add(&mut self, name: String, summary: Option<ImportSummary>) {
+        match summary {
+            Some(summary) => self.files.push(summary),
+            None => self.skipped_files.push(name),
+        }
+    }
+
     /// Total rows read.
     pub fn rows_read(&self) -> u64 {
         self.files.iter().map(|f| f.rows_read).sum()
@@ -110,27 +118,4 @@ impl ImportReport {
     pub fn rows_accepted(&self) -> u64 {
         self.files.iter().map(|f| f.rows_accepted).sum()
     }
-}
-
-/// Counts by reason, for printing a summary.
-pub fn summary_lines(s: &ImportSummary) -> Vec<String> {
-    let mut out = vec![format!(
-        "{}: read {}, accepted {}, rejected {}, skipped {}",
-        s.file,
-        s.rows_read,
-        s.rows_accepted,
-        s.rows_rejected,
-        s.rows_skipped.values().sum::<u64>()
-    )];
-    let by: BTreeMap<&String, &u64> = s.rejected_by_reason.iter().collect();
-    for (reason, n) in by {
-        out.push(format!("  rejected {reason}: {n}"));
-    }
-    for (reason, n) in &s.rows_skipped {
-        out.push(format!("  skipped {reason}: {n}"));
-    }
-    for (table, n) in &s.rows_written {
-        out.push(format!("  wrote {n} row(s) to {table}"));
-    }
-    out
 }

@@ -31,6 +31,9 @@ pub(crate) struct Bad {
     pub detail: String,
 }
 
+/// A row's value, or why the row is refused.
+pub(crate) type Checked<T> = std::result::Result<T, Bad>;
+
 /// A refusal naming a field.
 pub(crate) fn bad(field: &str, reason: &'static str, detail: impl Into<String>) -> Bad {
     Bad {
@@ -60,8 +63,8 @@ pub(crate) enum Outcome<T = ()> {
     Reject(Bad),
 }
 
-impl<T> From<std::result::Result<T, Bad>> for Outcome<T> {
-    fn from(r: std::result::Result<T, Bad>) -> Self {
+impl<T> From<Checked<T>> for Outcome<T> {
+    fn from(r: Checked<T>) -> Self {
         match r {
             Ok(t) => Outcome::Accept(t),
             Err(b) => Outcome::Reject(b),
@@ -180,10 +183,7 @@ pub(crate) fn import_opened<F: RowFormat>(
     let mut report = ImportReport::default();
     for o in opened {
         let name = o.input.name.clone();
-        match import_one(format, o, out, options)? {
-            Some(summary) => report.files.push(summary),
-            None => report.skipped_files.push(name),
-        }
+        report.add(name, import_one(format, o, out, options)?);
     }
     Ok(report)
 }
@@ -230,7 +230,7 @@ fn import_one<F: RowFormat>(
 
 /// Counts one record in the run and applies what the rules make of it.
 fn apply<R: RowRules>(rec: &CsvRecord, rules: &mut R, run: &mut ImportRun) -> Result<()> {
-    run.read_row();
+    run.read_rows(1);
     match rules.row(rec) {
         Outcome::Accept(()) => {
             run.accept(1);

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, RecordBatch};
+use arrow_array::RecordBatch;
 use arrow_schema::DataType;
 
 use super::{decode_line, ImportOptions, InputFile, Reimport};
@@ -50,13 +50,14 @@ impl ImportRun {
         options: &ImportOptions,
     ) -> Result<Option<ImportRun>> {
         check_reject_rate(options.max_reject_rate)?;
+        let imported = |imports: &[ImportSummary]| {
+            imports
+                .iter()
+                .any(|s| s.sha256 == input.sha256 && s.importer == importer)
+        };
         if options.reimport == Reimport::Skip
             && store_path.join(DESCRIPTOR_FILE).exists()
-            && imported(
-                &Store::open(store_path)?.descriptor().steppe.imports,
-                importer,
-                input,
-            )
+            && imported(&Store::open(store_path)?.descriptor().steppe.imports)
         {
             return Ok(None);
         }
@@ -65,7 +66,7 @@ impl ImportRun {
             wait_for_lock: options.wait_for_lock,
             ..Default::default()
         })?;
-        if imported(&tx.descriptor().steppe.imports, importer, input) {
+        if imported(&tx.descriptor().steppe.imports) {
             match options.reimport {
                 Reimport::Skip => return Ok(None),
                 Reimport::Fail => {
@@ -149,12 +150,7 @@ impl ImportRun {
         &self.source.source_id
     }
 
-    /// Counts a data row read from the input.
-    pub fn read_row(&mut self) {
-        self.summary.rows_read += 1;
-    }
-
-    /// Counts `n` data rows read (for batch parsers).
+    /// Counts `n` data rows read from the input.
     pub fn read_rows(&mut self, n: u64) {
         self.summary.rows_read += n;
     }
@@ -166,11 +162,7 @@ impl ImportRun {
 
     /// Counts a row deliberately left out (e.g. a breakdown row, a country filter).
     pub fn skip(&mut self, reason: &str) {
-        *self
-            .summary
-            .rows_skipped
-            .entry(reason.to_string())
-            .or_default() += 1;
+        *self.summary.rows_skipped.entry(reason.into()).or_default() += 1;
     }
 
     /// Records a rejected row with its line, field, reason code and raw text.
@@ -186,7 +178,7 @@ impl ImportRun {
         *self
             .summary
             .rejected_by_reason
-            .entry(reason.to_string())
+            .entry(reason.into())
             .or_default() += 1;
         self.rejects.push(Reject {
             source_id: self.source.source_id.clone(),
@@ -221,6 +213,15 @@ impl ImportRun {
     pub fn write_records<R: crate::Record>(&mut self, records: &[R]) -> Result<()> {
         self.written(R::TABLE, records.len());
         self.tx.write_records(records)
+    }
+
+    /// Writes and empties a buffer of records (nothing when it is empty).
+    pub(crate) fn write_all<R: crate::Record>(&mut self, rows: &mut Vec<R>) -> Result<()> {
+        if !rows.is_empty() {
+            self.write_records(rows)?;
+            rows.clear();
+        }
+        Ok(())
     }
 
     fn written(&mut self, table: Table, rows: usize) {
@@ -321,13 +322,6 @@ pub fn seed_reference(tx: &mut Transaction) -> Result<()> {
     Ok(())
 }
 
-/// Whether `imports` records `input` imported by `importer`.
-fn imported(imports: &[ImportSummary], importer: &str, input: &InputFile) -> bool {
-    imports
-        .iter()
-        .any(|s| s.sha256 == input.sha256 && s.importer == importer)
-}
-
 /// The store as an import sees it under its lock, without the rows of the file being
 /// replaced. Its reference (crosswalk, entities) is the store's own, else the bundled one a
 /// new store is seeded with ([`Store::code_index`]).
@@ -377,16 +371,16 @@ impl View {
                 ))),
             };
             let (keys, sources) = (utf8(column)?, utf8("source_id")?);
-            let (keys, sources) = (keys.as_string::<i32>(), sources.as_string::<i32>());
-            for i in 0..batch.num_rows() {
-                let replaced = sources.is_valid(i) && sources.value(i) == self.replacing;
-                if keys.is_valid(i)
-                    && !replaced
-                    && prefix.is_none_or(|p| keys.value(i).starts_with(p))
-                {
-                    out.insert(keys.value(i).to_string());
-                }
-            }
+            let rows = keys
+                .as_string::<i32>()
+                .iter()
+                .zip(sources.as_string::<i32>());
+            let kept = rows.filter(|(_, source)| *source != Some(self.replacing.as_str()));
+            let keys = kept.filter_map(|(key, _)| key);
+            out.extend(
+                keys.filter(|k| prefix.is_none_or(|p| k.starts_with(p)))
+                    .map(String::from),
+            );
         }
         Ok(out)
     }
@@ -421,7 +415,7 @@ mod tests {
         );
         let entities = run.view().entity_ids().unwrap();
         assert!(entities.contains("KAZ"), "{}", entities.len());
-        run.read_row();
+        run.read_rows(1);
         run.skip("test_skip");
         let summary = run.finish().unwrap();
         assert_eq!(summary.rows_skipped["test_skip"], 1);
@@ -458,7 +452,7 @@ mod tests {
             source_locator: None,
         }])
         .unwrap();
-        run.read_row();
+        run.read_rows(1);
         run.accept(1);
         run.finish().unwrap();
         let ids = |run: &ImportRun| {

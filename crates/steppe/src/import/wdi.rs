@@ -24,9 +24,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::csv_reader::CsvRecord;
-use super::events_common::{header_columns, write_all, Header};
+use super::events_common::{header_columns, Header};
 use super::rows::{
-    bad, import_opened, Bad, Opened, Outcome, Publisher, Reader, RowFormat, RowRules,
+    bad, import_opened, Bad, Checked, Opened, Outcome, Publisher, Reader, RowFormat, RowRules,
 };
 use super::trade::NewArea;
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
@@ -68,6 +68,14 @@ pub enum WdiFileKind {
     /// Values (`WDICSV.csv`, `WDIData.csv`, `API_*.csv`, DataBank exports).
     Data,
 }
+
+/// The named columns of a data file (as errors name them) and their lower-case aliases.
+const DATA_COLUMNS: [(&str, &[&str]); 4] = [
+    ("Country Name", &["country name"]),
+    ("Country Code", &["country code"]),
+    ("Indicator Name", &["indicator name", "series name"]),
+    ("Indicator Code", &["indicator code", "series code"]),
+];
 
 struct DataLayout {
     country_name: usize,
@@ -281,64 +289,58 @@ fn classify(h: &Header, path: &Path, line: u64) -> Result<Layout> {
         return Ok(Layout::Countries(CountryLayout::find(h, path)?));
     }
     // Data: strict, so that no column is silently dropped.
-    let (mut cn, mut cc, mut iname, mut icode) = (None, None, None, None);
+    let mut named = [None; 4];
     let mut years = Vec::new();
     let last = h.names.len().saturating_sub(1);
     for (i, name) in h.names.iter().enumerate() {
-        let slot = match name.to_ascii_lowercase().as_str() {
-            "country name" => &mut cn,
-            "country code" => &mut cc,
-            "indicator name" | "series name" => &mut iname,
-            "indicator code" | "series code" => &mut icode,
-            "" if i == last && i > 0 => continue,
-            _ => {
-                if let Some(y) = year_column(name) {
-                    // Found by fuzzing (issue 8): a year column such as `4038` was accepted and
-                    // its observations committed, failing validation's year range.
-                    if !(1800..=2100).contains(&y) {
-                        return Err(Error::format(
-                            at(name),
-                            format!("year column `{name}` is outside 1800..2100: not a WDI header"),
-                        ));
-                    }
-                    years.push((i, y));
-                    continue;
-                }
-                return Err(Error::format(
-                    at(name),
-                    format!(
-                        "unexpected column `{name}` in a WDI header; expected `Country Name, Country Code, \
-                         Indicator Name, Indicator Code` (or `Series Name, Series Code`) and year columns \
-                         such as `1960` or `1994 [YR1994]`"
-                    ),
-                ));
+        let lower = name.to_ascii_lowercase();
+        let slot = DATA_COLUMNS
+            .iter()
+            .position(|(_, a)| a.contains(&lower.as_str()));
+        if let Some(k) = slot {
+            if named[k].replace(i).is_some() {
+                let message = format!("column `{name}` appears twice");
+                return Err(Error::format(at(name), message));
             }
-        };
-        if slot.is_some() {
+        } else if let Some(y) = year_column(name) {
+            // Found by fuzzing (issue 8): a year column such as `4038` was accepted and its
+            // observations committed, failing validation's year range.
+            if !(1800..=2100).contains(&y) {
+                let message =
+                    format!("year column `{name}` is outside 1800..2100: not a WDI header");
+                return Err(Error::format(at(name), message));
+            }
+            years.push((i, y));
+        } else if !(name.is_empty() && i == last && i > 0) {
             return Err(Error::format(
                 at(name),
-                format!("column `{name}` appears twice"),
+                format!(
+                    "unexpected column `{name}` in a WDI header; expected `Country Name, Country Code, \
+                     Indicator Name, Indicator Code` (or `Series Name, Series Code`) and year columns \
+                     such as `1960` or `1994 [YR1994]`"
+                ),
             ));
         }
-        *slot = Some(i);
     }
-    let need = |v: Option<usize>, name: &str| {
-        v.ok_or_else(|| Error::format(at(name), format!("the WDI header has no `{name}` column")))
+    let need = |k: usize| {
+        let name = DATA_COLUMNS[k].0;
+        named[k].ok_or_else(|| {
+            Error::format(at(name), format!("the WDI header has no `{name}` column"))
+        })
     };
-    let layout = DataLayout {
-        country_name: need(cn, "Country Name")?,
-        country_code: need(cc, "Country Code")?,
-        indicator_name: need(iname, "Indicator Name")?,
-        indicator_code: need(icode, "Indicator Code")?,
-        years,
-    };
-    if layout.years.is_empty() {
+    if years.is_empty() {
         return Err(Error::format(
             at(&h.names[0]),
             "the WDI header has no year columns (`1960`, ... or `1994 [YR1994]`)",
         ));
     }
-    Ok(Layout::Data(layout))
+    Ok(Layout::Data(DataLayout {
+        country_name: need(0)?,
+        country_code: need(1)?,
+        indicator_name: need(2)?,
+        indicator_code: need(3)?,
+        years,
+    }))
 }
 
 /// What the store holds, plus what this file has created so far.
@@ -452,10 +454,10 @@ impl RowRules for WdiFile {
     }
 
     fn flush(&mut self, run: &mut ImportRun) -> Result<()> {
-        write_all(run, &mut self.data.obs)?;
-        write_all(run, &mut self.ctx.new_entities)?;
-        write_all(run, &mut self.ctx.new_codes)?;
-        write_all(run, &mut self.ctx.new_indicators)
+        run.write_all(&mut self.data.obs)?;
+        run.write_all(&mut self.ctx.new_entities)?;
+        run.write_all(&mut self.ctx.new_codes)?;
+        run.write_all(&mut self.ctx.new_indicators)
     }
 }
 
@@ -538,16 +540,11 @@ impl Data {
 }
 
 /// What a line of a WDI file makes, or why it is refused.
-type Row = std::result::Result<Outcome, Bad>;
+type Row = Checked<Outcome>;
 
 impl Ctx {
     /// The entity of a data line: resolved, or created when the line names a plausible code.
-    fn entity_of(
-        &mut self,
-        rec: &CsvRecord,
-        l: &DataLayout,
-        line: u64,
-    ) -> std::result::Result<String, Bad> {
+    fn entity_of(&mut self, rec: &CsvRecord, l: &DataLayout, line: u64) -> Checked<String> {
         let code = rec.text(l.country_code).into_owned();
         if let Some(e) = self.resolve(&code) {
             return Ok(e);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand, ValueEnum};
-use steppe::import::{summary_lines, ImportOptions, ImportReport, Reimport};
+use steppe::import::{ImportOptions, ImportReport, Reimport};
 
 use crate::progress::Bar;
 
@@ -115,6 +115,29 @@ pub fn print_report(report: &ImportReport, store: &std::path::Path) {
         report.rows_rejected(),
         store.display()
     );
+}
+
+/// Counts by reason, for printing a summary.
+fn summary_lines(s: &steppe::store::ImportSummary) -> Vec<String> {
+    let mut out = vec![format!(
+        "{}: read {}, accepted {}, rejected {}, skipped {}",
+        s.file,
+        s.rows_read,
+        s.rows_accepted,
+        s.rows_rejected,
+        s.rows_skipped.values().sum::<u64>()
+    )];
+    let by: std::collections::BTreeMap<&String, &u64> = s.rejected_by_reason.iter().collect();
+    for (reason, n) in by {
+        out.push(format!("  rejected {reason}: {n}"));
+    }
+    for (reason, n) in &s.rows_skipped {
+        out.push(format!("  skipped {reason}: {n}"));
+    }
+    for (table, n) in &s.rows_written {
+        out.push(format!("  wrote {n} row(s) to {table}"));
+    }
+    out
 }
 
 /// Runs an import command.

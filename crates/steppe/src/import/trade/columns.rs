@@ -331,11 +331,7 @@ fn floats(values: Vec<f64>, valid: Vec<bool>) -> ArrayRef {
 
 /// A validity buffer, or none when every value is valid.
 fn nulls(valid: Vec<bool>) -> Option<NullBuffer> {
-    if valid.iter().all(|v| *v) {
-        None
-    } else {
-        Some(NullBuffer::from(valid))
-    }
+    valid.contains(&false).then(|| NullBuffer::from(valid))
 }
 
 /// A dictionary column of `keys` into `values`.

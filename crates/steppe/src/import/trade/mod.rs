@@ -25,14 +25,8 @@ pub(crate) fn import_each(
 ) -> crate::Result<crate::import::ImportReport> {
     let mut report = crate::import::ImportReport::default();
     for file in files {
-        match one(file)? {
-            Some(summary) => report.files.push(summary),
-            None => report.skipped_files.push(
-                file.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            ),
-        }
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        report.add(name.into_owned(), one(file)?);
     }
     Ok(report)
 }

@@ -215,7 +215,8 @@ impl<O> Pipeline<O> {
     /// stop and nothing is committed.
     pub fn drain(self, run: &mut ImportRun) -> Result<O> {
         run.start_progress();
-        let result = apply_all(self.parts, run);
+        // Consuming the receiver drops it on the way out, which stops the parser.
+        let result = (self.parts.into_iter()).try_for_each(|part| part?.apply(run));
         let outcome = match self.parser.join() {
             Ok(o) => o,
             Err(panic) => std::panic::resume_unwind(panic),
@@ -223,13 +224,4 @@ impl<O> Pipeline<O> {
         run.end_progress();
         result.map(|()| outcome)
     }
-}
-
-/// Applies parts until the parser is done or one fails; dropping the receiver on the way out
-/// stops the parser.
-fn apply_all(parts: Receiver<Result<Part>>, run: &mut ImportRun) -> Result<()> {
-    for part in parts {
-        part?.apply(run)?;
-    }
-    Ok(())
 }

@@ -160,21 +160,16 @@ pub(crate) fn write_new_areas(run: &mut ImportRun, areas: &[NewArea]) -> Result<
         (c.scheme, code, c.entity_id.clone())
     };
     let known_codes: HashSet<_> = run.view().entity_codes()?.iter().map(key).collect();
-    let entities: Vec<Entity> = areas
+    let mut entities: Vec<Entity> = areas
         .iter()
         .filter(|a| !known_entities.contains(&a.entity.entity_id))
         .map(|a| a.entity.clone())
         .collect();
-    let codes: Vec<EntityCode> = areas
+    let mut codes: Vec<EntityCode> = areas
         .iter()
         .filter(|a| !known_codes.contains(&key(&a.code)))
         .map(|a| a.code.clone())
         .collect();
-    if !entities.is_empty() {
-        run.write_records(&entities)?;
-    }
-    if !codes.is_empty() {
-        run.write_records(&codes)?;
-    }
-    Ok(())
+    run.write_all(&mut entities)?;
+    run.write_all(&mut codes)
 }
