@@ -234,6 +234,32 @@ fn errors_are_one_clear_line_and_a_nonzero_exit() {
 }
 
 #[test]
+fn a_country_option_the_table_has_no_column_for_is_named_as_the_flag() {
+    let o = steppe(&["query", "events", "--reporter", "TJK"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "error: --reporter does not apply to table `events` (it has no `reporter_id` column)"
+    );
+    let o = steppe(&["query", "events", "--partner", "TJK"]);
+    assert!(
+        stderr(&o).starts_with("error: --partner does not apply to table `events`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = steppe(&["query", "events", "--involving", "TJK"]);
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "error: --involving does not apply to table `events`"
+    );
+    let o = steppe(&["query", "sources", "--country", "TJK"]);
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "error: --country does not apply to table `sources`"
+    );
+}
+
+#[test]
 fn query_writes_parquet_that_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("flows.parquet");

@@ -100,6 +100,22 @@ fn unresolved(failed: Vec<Failed>) -> Error {
     Error::InvalidArgument(listed.join("; "))
 }
 
+/// The core names a country option that does not fit the table by its meaning (`reporter
+/// does not apply to table ...`); here it is the flag typed (`--reporter does not apply ...`).
+fn with_flag(e: Error) -> Error {
+    const OPTIONS: [&str; 4] = ["reporter", "partner", "involving", "country"];
+    match e {
+        Error::InvalidArgument(m)
+            if OPTIONS
+                .iter()
+                .any(|o| m.starts_with(&format!("{o} does not apply to table"))) =>
+        {
+            Error::InvalidArgument(format!("--{m}"))
+        }
+        other => other,
+    }
+}
+
 /// Checks `--columns`: every name a column of `table`, none twice. One error lists the
 /// table's columns.
 pub fn check_columns(table: Table, columns: &[String]) -> Result<()> {
@@ -147,7 +163,8 @@ pub fn query(args: &QueryArgs) -> Result<i32> {
         (c, _) => c.clone(),
     };
     let mut data = request
-        .read(&store, &Resolver::new())?
+        .read(&store, &Resolver::new())
+        .map_err(with_flag)?
         .map_err(unresolved)?;
     if let Some(limit) = args.limit {
         let mut left = limit;

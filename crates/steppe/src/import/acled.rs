@@ -10,10 +10,8 @@
 //!   `year` column is present it must agree.
 //! - `time_precision` 1/2/3 is `day`/`week`/`month`; `geo_precision` 1-3 is kept with scheme
 //!   `acled_geo`.
-//! - `event_type` gives `event_class` (Battles `battle`, Explosions/Remote violence
-//!   `explosion_remote_violence`, Violence against civilians, Protests, Riots, Strategic
-//!   developments); other types (older `Riots/Protests`, `Non-violent transfer of territory`)
-//!   are `other`. The title keeps `event_type: sub_event_type` as published.
+//! - `event_type` gives `event_class` (older types such as `Riots/Protests` are `other`); the
+//!   title keeps `event_type: sub_event_type` as published.
 //! - Country: `iso` (ISO 3166 numeric), else `gwno` (Gleditsch-Ward), else `iso3`, through the
 //!   crosswalk; a code it lacks is rejected `unknown_code`.
 //! - Actors: `actor1`/`actor2` in roles `actor1`/`actor2` with `inter1`/`inter2` as
@@ -198,12 +196,12 @@ fn when(f: &[&str], c: &Cols) -> Checked<(NaiveDate, i32, DatePrecision)> {
         "a date in a known ACLED format (2020-05-09, 09 May 2020, 01-January-2015, 9-May-20)";
     let date = read_date(f[c.date], "event_date", parse_date, formats)?;
     let year = check_year(cell(f, c.year), date, "event_date")?;
-    let codes = [
-        DatePrecision::Day,
-        DatePrecision::Week,
-        DatePrecision::Month,
-    ];
-    let precision = precision(cell(f, c.time_precision), "time_precision", &codes)?;
+    use DatePrecision::{Day, Month, Week};
+    let precision = precision(
+        cell(f, c.time_precision),
+        "time_precision",
+        &[Day, Week, Month],
+    )?;
     Ok((date, year, precision))
 }
 

@@ -189,7 +189,15 @@ impl<R: Read> CsvReader<R> {
             rec.raw.extend_from_slice(taken);
             (outlen, endlen) = (outlen + nout, endlen + nend);
             if rec.raw.len() > self.max_record_bytes {
-                return Err(self.too_long(rec.line));
+                let message = format!(
+                    "the record starting on this line runs past {} bytes (an unclosed quote, or \
+                     not a text file); the file was not imported",
+                    self.max_record_bytes
+                );
+                return Err(Error::format(
+                    Location::file(&self.path).row(rec.line),
+                    message,
+                ));
             }
             match res {
                 ReadRecordResult::InputEmpty => {}
@@ -238,17 +246,6 @@ impl<R: Read> CsvReader<R> {
             self.consumed = 3;
         }
         Ok(())
-    }
-
-    fn too_long(&self, line: u64) -> Error {
-        Error::format(
-            Location::file(&self.path).row(line),
-            format!(
-                "the record starting on this line runs past {} bytes (an unclosed quote, or not \
-                 a text file); the file was not imported",
-                self.max_record_bytes
-            ),
-        )
     }
 }
 

@@ -94,28 +94,17 @@ impl InputFile {
         let lower = self.name.to_ascii_lowercase();
         let file = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
         if lower.ends_with(".zip") {
-            let mut archive = zip::ZipArchive::new(file).map_err(|e| {
-                Error::format(
-                    Location::file(&self.path),
-                    format!("not a readable zip archive: {e}"),
-                )
-            })?;
+            let error = |message: String| Error::format(Location::file(&self.path), message);
+            let mut archive = zip::ZipArchive::new(file)
+                .map_err(|e| error(format!("not a readable zip archive: {e}")))?;
             let suffix = member_suffix.to_ascii_lowercase();
+            let wanted = |m: zip::read::ZipFile<'_, File>| {
+                let name = m.name().map(|n| n.to_ascii_lowercase());
+                m.is_file() && (suffix.is_empty() || name.is_ok_and(|n| n.ends_with(&suffix)))
+            };
             let index = (0..archive.len())
-                .find(|&i| {
-                    archive.by_index(i).ok().is_some_and(|m| {
-                        m.is_file()
-                            && (suffix.is_empty()
-                                || m.name()
-                                    .is_ok_and(|n| n.to_ascii_lowercase().ends_with(&suffix)))
-                    })
-                })
-                .ok_or_else(|| {
-                    Error::format(
-                        Location::file(&self.path),
-                        format!("the archive holds no `*{member_suffix}` file"),
-                    )
-                })?;
+                .find(|&i| archive.by_index(i).is_ok_and(wanted))
+                .ok_or_else(|| error(format!("the archive holds no `*{member_suffix}` file")))?;
             // Read the member through a limiter: the declared size cannot be trusted.
             let member = ZipMember::spawn(archive, index);
             return Ok(Box::new(Limited::new(member, max_expanded, &self.path)));

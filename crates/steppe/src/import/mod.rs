@@ -23,8 +23,9 @@ pub mod wdi;
 
 use std::sync::Arc;
 
+pub use crate::store::seed_reference;
 pub use input::{decode_line, InputFile, DEFAULT_MAX_EXPANDED_BYTES};
-pub use run::{check_reject_rate, seed_reference, ImportRun};
+pub use run::{check_reject_rate, ImportRun};
 
 use crate::progress::{NoProgress, Progress};
 use crate::store::ImportSummary;

@@ -232,25 +232,17 @@ fn import_one<F: RowFormat>(
 fn apply<R: RowRules>(rec: &CsvRecord, rules: &mut R, run: &mut ImportRun) -> Result<()> {
     run.read_rows(1);
     match rules.row(rec) {
-        Outcome::Accept(()) => {
-            run.accept(1);
-            if rules.buffered() >= BATCH {
-                rules.flush(run)?;
-            }
-            Ok(())
+        Outcome::Accept(()) => run.accept(1),
+        Outcome::Skip(reason) => run.skip(reason),
+        Outcome::Reject(b) => {
+            let field = b.field.as_deref();
+            run.reject(rec.line(), field, b.reason, b.detail, rec.raw())?
         }
-        Outcome::Skip(reason) => {
-            run.skip(reason);
-            Ok(())
-        }
-        Outcome::Reject(b) => run.reject(
-            rec.line(),
-            b.field.as_deref(),
-            b.reason,
-            b.detail,
-            rec.raw(),
-        ),
     }
+    if rules.buffered() >= BATCH {
+        rules.flush(run)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

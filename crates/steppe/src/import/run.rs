@@ -1,23 +1,18 @@
-//! The one import driver: [`ImportRun`] decides, for one input file, whether it was imported
-//! before (skip, replace or fail), seeds a new store's reference tables, holds the store's lock
-//! for the whole import, gives the importer the store as it sees it ([`View`]: crosswalk,
-//! entity, indicator and event ids, loaded under the lock), reports progress, keeps the row
-//! accounting and the rejects, and commits everything at once.
+//! The one import driver: [`ImportRun`] decides whether a file was imported before, seeds a
+//! new store, holds the lock, gives the importer the store as it sees it ([`View`]), reports
+//! progress, keeps the accounting and the rejects, and commits everything at once.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
-use std::sync::Arc;
 
-use arrow_array::cast::AsArray;
 use arrow_array::RecordBatch;
-use arrow_schema::DataType;
 
 use super::{decode_line, ImportOptions, InputFile, Reimport};
 use crate::codes::CodeIndex;
-use crate::model::{Entity, EntityCode, Reject, Source};
-use crate::progress::Progress;
+use crate::model::{EntityCode, Reject, Source};
 use crate::schema::Table;
-use crate::store::{ImportSummary, ReadOptions, Store, Transaction, WriteOptions, DESCRIPTOR_FILE};
+use crate::store::DESCRIPTOR_FILE;
+use crate::store::{seed_reference, ImportSummary, Store, Transaction, WriteOptions};
 use crate::{Error, Result};
 
 /// Rejects are flushed to the transaction in batches of this many rows.
@@ -30,8 +25,8 @@ pub struct ImportRun {
     rejects: Vec<Reject>,
     source: Source,
     input: InputFile,
-    max_reject_rate: f64,
-    progress: Arc<dyn Progress>,
+    /// The options the import was begun with (progress, reject rate).
+    options: ImportOptions,
     view: View,
 }
 
@@ -111,8 +106,7 @@ impl ImportRun {
             rejects: Vec::new(),
             source,
             input: input.clone(),
-            max_reject_rate: options.max_reject_rate,
-            progress: options.progress.clone(),
+            options: options.clone(),
             view,
         }))
     }
@@ -126,23 +120,24 @@ impl ImportRun {
     pub fn start_progress(&self) {
         let lower = self.input.name.to_ascii_lowercase();
         let compressed = lower.ends_with(".zip") || lower.ends_with(".gz");
-        self.progress
+        self.options
+            .progress
             .start(&self.input.name, (!compressed).then_some(self.input.bytes));
     }
 
     /// Reports `bytes` more input bytes and `rows` more rows.
     pub fn advance(&self, bytes: u64, rows: u64) {
-        self.progress.advance(bytes, rows);
+        self.options.progress.advance(bytes, rows);
     }
 
     /// Fails with [`Error::Cancelled`] when the caller asks to stop (nothing is committed).
     pub fn check_stop(&self) -> Result<()> {
-        crate::progress::check_stop(self.progress.as_ref())
+        crate::progress::check_stop(self.options.progress.as_ref())
     }
 
     /// Ends the progress display of the input.
     pub fn end_progress(&self) {
-        self.progress.finish();
+        self.options.progress.finish();
     }
 
     /// The input file's source id (every row written points at it).
@@ -234,11 +229,6 @@ impl ImportRun {
         &mut self.tx
     }
 
-    /// The summary so far.
-    pub fn summary(&self) -> &ImportSummary {
-        &self.summary
-    }
-
     /// Checks the row accounting, writes the file's Source and rejects, records the summary
     /// and commits. Nothing is visible in the store before this returns. After the commit,
     /// fails with [`Error::RejectRate`] when the rejected share exceeds the maximum.
@@ -261,7 +251,7 @@ impl ImportRun {
             &self.summary,
             &self.input.path,
             &store,
-            self.max_reject_rate,
+            self.options.max_reject_rate,
         )
         .map_or(Ok(self.summary), Err)
     }
@@ -300,28 +290,6 @@ fn reject_rate_error(s: &ImportSummary, path: &Path, store: &Path, max: f64) -> 
     })
 }
 
-/// Copies the bundled reference tables (entities, the code crosswalk and the sources of both)
-/// into a store that has none, so imported rows' country ids resolve and validate.
-pub fn seed_reference(tx: &mut Transaction) -> Result<()> {
-    let bundled = Store::bundled()?;
-    let entities: Vec<Entity> = bundled.records()?;
-    let codes: Vec<EntityCode> = bundled.records()?;
-    let cited: BTreeSet<&str> = entities
-        .iter()
-        .map(|e| e.source_id.as_str())
-        .chain(codes.iter().map(|c| c.source_id.as_str()))
-        .collect();
-    let sources: Vec<Source> = bundled
-        .records::<Source>()?
-        .into_iter()
-        .filter(|s| cited.contains(s.source_id.as_str()))
-        .collect();
-    tx.write_records(&sources)?;
-    tx.write_records(&entities)?;
-    tx.write_records(&codes)?;
-    Ok(())
-}
-
 /// The store as an import sees it under its lock, without the rows of the file being
 /// replaced. Its reference (crosswalk, entities) is the store's own, else the bundled one a
 /// new store is seeded with ([`Store::code_index`]).
@@ -342,7 +310,7 @@ impl View {
     }
 
     /// The crosswalk rows [`View::code_index`] is built from.
-    pub fn entity_codes(&self) -> Result<Vec<crate::model::EntityCode>> {
+    pub fn entity_codes(&self) -> Result<Vec<EntityCode>> {
         self.store.reference_codes(&self.replacing)
     }
 
@@ -353,36 +321,8 @@ impl View {
         column: &str,
         prefix: Option<&str>,
     ) -> Result<HashSet<String>> {
-        let columns = Some(vec![column.to_string(), "source_id".to_string()]);
-        let data = self.store.read(
-            table,
-            &ReadOptions {
-                columns,
-                ..Default::default()
-            },
-        )?;
-        let mut out = HashSet::new();
-        for batch in &data.batches {
-            let utf8 = |name: &str| match batch.column_by_name(name) {
-                Some(c) => Ok(arrow_cast::cast(c, &DataType::Utf8)?),
-                None => Err(Error::InvalidArgument(format!(
-                    "no column `{name}` in table {}",
-                    table.name()
-                ))),
-            };
-            let (keys, sources) = (utf8(column)?, utf8("source_id")?);
-            let rows = keys
-                .as_string::<i32>()
-                .iter()
-                .zip(sources.as_string::<i32>());
-            let kept = rows.filter(|(_, source)| *source != Some(self.replacing.as_str()));
-            let keys = kept.filter_map(|(key, _)| key);
-            out.extend(
-                keys.filter(|k| prefix.is_none_or(|p| k.starts_with(p)))
-                    .map(String::from),
-            );
-        }
-        Ok(out)
+        self.store
+            .key_set_without(table, column, prefix, &self.replacing)
     }
 }
 

@@ -246,7 +246,7 @@ impl RowFormat for Wdi {
     fn rules(&self, l: WdiLayout, run: &mut ImportRun) -> Result<WdiFile> {
         let view = run.view();
         let ctx = Ctx {
-            names: l.header.names.clone(),
+            header: l.header,
             codes: view.code_index()?,
             entity_ids: view.entity_ids()?,
             indicator_ids: view.key_set(Table::Indicators, "indicator_id", None)?,
@@ -254,12 +254,13 @@ impl RowFormat for Wdi {
             new_entities: Vec::new(),
             new_codes: Vec::new(),
             new_indicators: Vec::new(),
+            obs: Vec::new(),
+            interned: HashMap::new(),
+            seen_pairs: HashSet::new(),
         };
         Ok(WdiFile {
             layout: l.layout,
-            header: l.header,
             ctx,
-            data: Data::default(),
         })
     }
 }
@@ -343,10 +344,12 @@ fn classify(h: &Header, path: &Path, line: u64) -> Result<Layout> {
     }))
 }
 
+/// What a line of a WDI file makes, or why it is refused.
+type Row = Checked<Outcome>;
+
 /// What the store holds, plus what this file has created so far.
 struct Ctx {
-    /// The header's column names.
-    names: Vec<String>,
+    header: Header,
     source_id: String,
     codes: CodeIndex,
     /// Entity ids of the store and those this file created.
@@ -355,12 +358,17 @@ struct Ctx {
     new_entities: Vec<Entity>,
     new_codes: Vec<EntityCode>,
     new_indicators: Vec<Indicator>,
+    /// The observations of a data file, buffered.
+    obs: Vec<IndicatorObservation>,
+    /// Entity and indicator ids as small keys, for the check that a line is no duplicate.
+    interned: HashMap<String, u32>,
+    seen_pairs: HashSet<(u32, u32)>,
 }
 
 impl Ctx {
     /// A line refused at `column`, named from the header.
     fn bad_at(&self, column: usize, reason: &'static str, detail: impl Into<String>) -> Bad {
-        bad(&self.names[column], reason, detail)
+        bad(&self.header.names[column], reason, detail)
     }
 
     /// The entity of a country code: the crosswalk's (scheme `wb`, then `iso3`), else an
@@ -398,95 +406,20 @@ impl Ctx {
         self.entity_ids.insert(code.to_string());
         code.to_string()
     }
-}
 
-/// The SPDX id of a WDISeries `License Type`.
-fn license_id(raw: &str) -> Option<String> {
-    let t = raw.trim();
-    let norm: String = t
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
-        .collect();
-    if norm.eq_ignore_ascii_case("CCBY4.0") {
-        return Some("CC-BY-4.0".into());
-    }
-    Some(t.to_string()).filter(|t| !t.is_empty())
-}
-
-/// One WDI file being imported: its layout, what it resolves against and what it buffered.
-struct WdiFile {
-    layout: Layout,
-    header: Header,
-    ctx: Ctx,
-    data: Data,
-}
-
-/// The observations of a data file, buffered, and what finds a line's duplicate.
-#[derive(Default)]
-struct Data {
-    obs: Vec<IndicatorObservation>,
-    /// Entity and indicator ids as small keys, for the duplicate check.
-    interned: HashMap<String, u32>,
-    seen_pairs: HashSet<(u32, u32)>,
-    /// The current line's (year, value) cells.
-    values: Vec<(i16, f64)>,
-}
-
-impl RowRules for WdiFile {
-    fn row(&mut self, rec: &CsvRecord) -> Outcome {
-        if self.layout.kind() == WdiFileKind::Data && is_footer(rec) {
-            return Outcome::Skip("footer");
-        }
-        if let Err(b) = self.header.check_width(rec) {
-            return Outcome::Reject(b);
-        }
-        let line = rec.line();
-        let outcome = match &self.layout {
-            Layout::Data(l) => self.data.row(&mut self.ctx, rec, l, line),
-            Layout::Countries(l) => self.ctx.country_row(rec, l, line),
-            Layout::Series(l) => self.ctx.series_row(rec, l, line),
-        };
-        outcome.unwrap_or_else(Outcome::Reject)
-    }
-
-    fn buffered(&self) -> usize {
-        self.data.obs.len()
-    }
-
-    fn flush(&mut self, run: &mut ImportRun) -> Result<()> {
-        run.write_all(&mut self.data.obs)?;
-        run.write_all(&mut self.ctx.new_entities)?;
-        run.write_all(&mut self.ctx.new_codes)?;
-        run.write_all(&mut self.ctx.new_indicators)
-    }
-}
-
-/// The text of an optional column, when not empty.
-fn text_at(rec: &CsvRecord, i: Option<usize>) -> Option<String> {
-    Some(rec.text(i?).into_owned()).filter(|s| !s.is_empty())
-}
-
-/// A DataBank footer line: `Data from database: ...`, `Last Updated: ...`, nothing else.
-fn is_footer(rec: &CsvRecord) -> bool {
-    let first = rec.text(0);
-    (first.starts_with("Data from database") || first.starts_with("Last Updated"))
-        && (1..rec.len()).all(|i| rec.text(i).is_empty())
-}
-
-impl Data {
     /// A data line: one observation per year with a value, its entity and indicator
     /// resolved or created.
-    fn row(&mut self, ctx: &mut Ctx, rec: &CsvRecord, l: &DataLayout, line: u64) -> Row {
-        self.values.clear();
+    fn data_row(&mut self, rec: &CsvRecord, l: &DataLayout, line: u64) -> Row {
+        let mut values = Vec::new();
         for &(i, year) in &l.years {
             let cell = rec.text(i);
             if cell.is_empty() || cell == ".." {
                 continue;
             }
             match cell.parse::<f64>() {
-                Ok(v) if v.is_finite() => self.values.push((year, v)),
+                Ok(v) if v.is_finite() => values.push((year, v)),
                 _ => {
-                    return Err(ctx.bad_at(
+                    return Err(self.bad_at(
                         i,
                         "malformed_number",
                         format!("`{cell}` is not a number (missing values are blank or `..`)"),
@@ -494,13 +427,13 @@ impl Data {
                 }
             }
         }
-        if self.values.is_empty() {
+        if values.is_empty() {
             return Ok(Outcome::Skip("no_values"));
         }
-        let entity_id = ctx.entity_of(rec, l, line)?;
+        let entity_id = self.entity_of(rec, l, line)?;
         let icode = rec.text(l.indicator_code).into_owned();
         if icode.is_empty() {
-            return Err(ctx.bad_at(l.indicator_code, "missing_value", "no indicator code"));
+            return Err(self.bad_at(l.indicator_code, "missing_value", "no indicator code"));
         }
         let indicator_id = format!("wdi:{icode}");
         let mut key = |id: &str| {
@@ -509,18 +442,18 @@ impl Data {
         };
         let pair = (key(&entity_id), key(&indicator_id));
         if !self.seen_pairs.insert(pair) {
-            return Err(ctx.bad_at(
+            return Err(self.bad_at(
                 l.indicator_code,
                 "duplicate_row",
                 format!("{entity_id} / {icode} appears on an earlier line"),
             ));
         }
-        if !ctx.indicator_ids.contains(&indicator_id) {
+        if !self.indicator_ids.contains(&indicator_id) {
             let name = rec.text(l.indicator_name);
             let name = if name.is_empty() { &icode } else { &*name };
-            ctx.name_only_indicator(&indicator_id, name, &icode, line);
+            self.name_only_indicator(&indicator_id, name, &icode, line);
         }
-        for &(year, value) in &self.values {
+        for (year, value) in values {
             self.obs.push(IndicatorObservation {
                 indicator_id: indicator_id.clone(),
                 entity_id: entity_id.clone(),
@@ -528,7 +461,7 @@ impl Data {
                 period: None,
                 value,
                 obs_status: ObsStatus::Reported,
-                source_id: ctx.source_id.clone(),
+                source_id: self.source_id.clone(),
                 source_locator: None,
                 source_line: Some(line as i64),
                 cited_source_id: None,
@@ -537,12 +470,7 @@ impl Data {
         }
         Ok(Outcome::Accept(()))
     }
-}
 
-/// What a line of a WDI file makes, or why it is refused.
-type Row = Checked<Outcome>;
-
-impl Ctx {
     /// The entity of a data line: resolved, or created when the line names a plausible code.
     fn entity_of(&mut self, rec: &CsvRecord, l: &DataLayout, line: u64) -> Checked<String> {
         let code = rec.text(l.country_code).into_owned();
@@ -645,6 +573,66 @@ impl Ctx {
         self.indicator_ids.insert(id);
         Ok(Outcome::Accept(()))
     }
+}
+
+/// The SPDX id of a WDISeries `License Type`.
+fn license_id(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    let norm: String = t
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .collect();
+    if norm.eq_ignore_ascii_case("CCBY4.0") {
+        return Some("CC-BY-4.0".into());
+    }
+    Some(t.to_string()).filter(|t| !t.is_empty())
+}
+
+/// One WDI file being imported: its layout, what it resolves against and what it buffered.
+struct WdiFile {
+    layout: Layout,
+    ctx: Ctx,
+}
+
+impl RowRules for WdiFile {
+    fn row(&mut self, rec: &CsvRecord) -> Outcome {
+        if self.layout.kind() == WdiFileKind::Data && is_footer(rec) {
+            return Outcome::Skip("footer");
+        }
+        if let Err(b) = self.ctx.header.check_width(rec) {
+            return Outcome::Reject(b);
+        }
+        let line = rec.line();
+        let outcome = match &self.layout {
+            Layout::Data(l) => self.ctx.data_row(rec, l, line),
+            Layout::Countries(l) => self.ctx.country_row(rec, l, line),
+            Layout::Series(l) => self.ctx.series_row(rec, l, line),
+        };
+        outcome.unwrap_or_else(Outcome::Reject)
+    }
+
+    fn buffered(&self) -> usize {
+        self.ctx.obs.len()
+    }
+
+    fn flush(&mut self, run: &mut ImportRun) -> Result<()> {
+        run.write_all(&mut self.ctx.obs)?;
+        run.write_all(&mut self.ctx.new_entities)?;
+        run.write_all(&mut self.ctx.new_codes)?;
+        run.write_all(&mut self.ctx.new_indicators)
+    }
+}
+
+/// The text of an optional column, when not empty.
+fn text_at(rec: &CsvRecord, i: Option<usize>) -> Option<String> {
+    Some(rec.text(i?).into_owned()).filter(|s| !s.is_empty())
+}
+
+/// A DataBank footer line: `Data from database: ...`, `Last Updated: ...`, nothing else.
+fn is_footer(rec: &CsvRecord) -> bool {
+    let first = rec.text(0);
+    (first.starts_with("Data from database") || first.starts_with("Last Updated"))
+        && (1..rec.len()).all(|i| rec.text(i).is_empty())
 }
 
 #[cfg(test)]

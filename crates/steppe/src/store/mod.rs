@@ -26,6 +26,7 @@ use bytes::Bytes;
 pub use descriptor::*;
 pub use gc::{gc, unlisted_data_files, GcReport};
 pub use lock::{StoreLock, LOCK_FILE};
+pub use reference::seed_reference;
 pub use writer::{CommitInfo, Transaction, WriteOptions};
 
 use crate::query::Filter;

@@ -1,19 +1,23 @@
 //! The reference a store resolves codes against: its own crosswalk (`entity_codes`) and
 //! entities, else the bundled dataset's — what an import seeds a new store with, and what a
 //! store without reference tables is read against. One policy, per table: the store's rows
-//! when it holds any, else the bundled ones.
+//! when it holds any, else the bundled ones ([`seed_reference`] copies them into a new store).
+//! Also the keys an import checks its rows against ([`Store::key_set_without`]).
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
+use arrow_array::cast::AsArray;
+use arrow_schema::DataType;
+
 use crate::codes::CodeIndex;
-use crate::model::{Entity, EntityCode};
+use crate::model::{Entity, EntityCode, Source};
 use crate::record::Record;
 use crate::schema::Table;
-use crate::Result;
+use crate::{Error, Result};
 
-use super::{Store, DESCRIPTOR_FILE};
+use super::{ReadOptions, Store, Transaction, DESCRIPTOR_FILE};
 
 impl Store {
     /// The crosswalk this store resolves codes with: its own `entity_codes`, else (a store
@@ -92,6 +96,68 @@ impl Store {
             .filter(|r| source_id.is_empty() || source_of(r) != source_id)
             .collect())
     }
+
+    /// Distinct values of `column` of `table` (those starting with `prefix`, when given),
+    /// without the rows of source `source_id` (the keys an import replacing it checks against).
+    ///
+    /// Errors: reading the table; a table without `column`.
+    pub fn key_set_without(
+        &self,
+        table: Table,
+        column: &str,
+        prefix: Option<&str>,
+        source_id: &str,
+    ) -> Result<HashSet<String>> {
+        let columns = Some(vec![column.to_string(), "source_id".to_string()]);
+        let data = self.read(
+            table,
+            &ReadOptions {
+                columns,
+                ..Default::default()
+            },
+        )?;
+        let mut out = HashSet::new();
+        for batch in &data.batches {
+            let utf8 = |name: &str| match batch.column_by_name(name) {
+                Some(c) => Ok(arrow_cast::cast(c, &DataType::Utf8)?),
+                None => Err(Error::InvalidArgument(format!(
+                    "no column `{name}` in table {}",
+                    table.name()
+                ))),
+            };
+            let (keys, sources) = (utf8(column)?, utf8("source_id")?);
+            let rows = keys.as_string::<i32>().iter();
+            let rows = rows.zip(sources.as_string::<i32>());
+            for (key, _) in rows.filter(|(_, source)| *source != Some(source_id)) {
+                if let Some(k) = key.filter(|k| prefix.is_none_or(|p| k.starts_with(p))) {
+                    out.insert(k.to_string());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Copies the bundled reference tables (entities, the code crosswalk and the sources of both)
+/// into a store that has none, so imported rows' country ids resolve and validate.
+pub fn seed_reference(tx: &mut Transaction) -> Result<()> {
+    let bundled = Store::bundled()?;
+    let entities: Vec<Entity> = bundled.records()?;
+    let codes: Vec<EntityCode> = bundled.records()?;
+    let cited: BTreeSet<&str> = entities
+        .iter()
+        .map(|e| e.source_id.as_str())
+        .chain(codes.iter().map(|c| c.source_id.as_str()))
+        .collect();
+    let sources: Vec<Source> = bundled
+        .records::<Source>()?
+        .into_iter()
+        .filter(|s| cited.contains(s.source_id.as_str()))
+        .collect();
+    tx.write_records(&sources)?;
+    tx.write_records(&entities)?;
+    tx.write_records(&codes)?;
+    Ok(())
 }
 
 impl CodeIndex {

@@ -163,14 +163,14 @@ pub(crate) fn amount_field(
         Amount::Value { value, precision } => Ok(Some((value, precision))),
         Amount::Missing => Ok(None),
         Amount::Negative => Err((Some(field), "negative_value", format!("a negative {what}"))),
-        Amount::Malformed => Err((
-            Some(field),
-            "malformed_number",
-            format!(
-                "`{}` is not a number",
-                String::from_utf8_lossy(trim_field(raw))
-            ),
-        )),
+        Amount::Malformed => {
+            let text = String::from_utf8_lossy(trim_field(raw));
+            Err((
+                Some(field),
+                "malformed_number",
+                format!("`{text}` is not a number"),
+            ))
+        }
     }
 }
 

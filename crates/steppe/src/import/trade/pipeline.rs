@@ -54,10 +54,6 @@ pub(crate) struct Part {
 }
 
 impl Part {
-    fn is_empty(&self) -> bool {
-        self.read == 0 && self.bytes == 0 && self.batch.is_none()
-    }
-
     /// Applies the part to the run (the batch's source id set to the run's), then reports
     /// progress; fails with `Error::Cancelled` when the caller asks to stop.
     fn apply(self, run: &mut ImportRun) -> Result<()> {
@@ -114,19 +110,16 @@ impl Sink {
         no_newline: bool,
     ) -> Result<()> {
         let (field, mut reason, mut detail) = refusal;
-        let unparsed = matches!(
-            reason,
-            "wrong_column_count" | "malformed_number" | "malformed_code"
-        );
-        if no_newline && unparsed {
+        let unparsed = ["wrong_column_count", "malformed_number", "malformed_code"];
+        if no_newline && unparsed.contains(&reason) {
             reason = "truncated_line";
             detail = format!(
                 "the last line has no newline and does not parse ({detail}): the file looks truncated"
             );
         }
         self.part.read += 1;
-        let refusal = (field, reason, detail);
-        self.part.rejects.push((line, refusal, raw.to_vec()));
+        let rejects = &mut self.part.rejects;
+        rejects.push((line, (field, reason, detail), raw.to_vec()));
         self.row_done()
     }
 
@@ -165,7 +158,7 @@ impl Sink {
     fn finish(&mut self) -> Result<()> {
         if self.columns.len() > 0 {
             self.flush()
-        } else if !self.part.is_empty() {
+        } else if self.part.read > 0 || self.part.bytes > 0 {
             self.hand_over()
         } else {
             Ok(())
@@ -216,7 +209,8 @@ impl<O> Pipeline<O> {
     pub fn drain(self, run: &mut ImportRun) -> Result<O> {
         run.start_progress();
         // Consuming the receiver drops it on the way out, which stops the parser.
-        let result = (self.parts.into_iter()).try_for_each(|part| part?.apply(run));
+        let parts = self.parts;
+        let result = parts.into_iter().try_for_each(|part| part?.apply(run));
         let outcome = match self.parser.join() {
             Ok(o) => o,
             Err(panic) => std::panic::resume_unwind(panic),
