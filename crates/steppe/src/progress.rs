@@ -19,6 +19,12 @@ pub trait Progress: Send + Sync {
     }
 }
 
+impl std::fmt::Debug for dyn Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
 /// `Err(Error::Cancelled)` when `progress` asks to stop, else `Ok(())`.
 pub fn check_stop(progress: &dyn Progress) -> Result<()> {
     if progress.should_stop() {

@@ -13,8 +13,8 @@
 //!   a known ISO alpha-3 entity. Regional and other CAMEO codes (`CAS`, `AFR`, ...) stay in
 //!   the raw `actor_code` with `actor_ref` null. `actor_ref` is the actor's country
 //!   affiliation (`RUSGOV` gets `RUS`).
-//! - `--countries` keeps events that involve one of the countries as an actor's country, the
-//!   action's place or an actor's place; others are skipped (`country_filter`).
+//! - [`GdeltOptions::countries`] keeps events that involve one of the countries as an actor's
+//!   country, the action's place or an actor's place; others are skipped (`country_filter`).
 
 use std::collections::HashSet;
 use std::io::Read;

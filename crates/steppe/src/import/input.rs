@@ -193,8 +193,7 @@ impl Read for ZipMember {
                 Err(_) => return Ok(0),
             }
         }
-        let n = buf.len().min(self.chunk.len() - self.pos);
-        buf[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
+        let n = (&self.chunk[self.pos..]).read(buf)?;
         self.pos += n;
         Ok(n)
     }

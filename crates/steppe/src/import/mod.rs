@@ -43,7 +43,7 @@ pub enum Reimport {
 }
 
 /// Options shared by every importer.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct ImportOptions {
     /// Progress receiver.
     pub progress: Arc<dyn Progress>,
@@ -72,17 +72,6 @@ impl Default for ImportOptions {
             max_expanded_bytes: DEFAULT_MAX_EXPANDED_BYTES,
             max_reject_rate: DEFAULT_MAX_REJECT_RATE,
         }
-    }
-}
-
-impl std::fmt::Debug for ImportOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ImportOptions")
-            .field("reimport", &self.reimport)
-            .field("wait_for_lock", &self.wait_for_lock)
-            .field("max_expanded_bytes", &self.max_expanded_bytes)
-            .field("max_reject_rate", &self.max_reject_rate)
-            .finish()
     }
 }
 

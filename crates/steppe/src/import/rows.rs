@@ -1,9 +1,6 @@
 //! The one loop of the row-at-a-time formats (WDI, GDELT, UCDP, ACLED). A format module
-//! implements [`RowFormat`] (find the layout in the header, describe the file as a Source,
-//! make the per-file [`RowRules`]) and [`RowRules`] (map one record to rows, a skip or a
-//! reject; write what it buffered); [`import_files`] does the rest through [`ImportRun`]:
-//! every header is checked before anything is written, then each file is read record by
-//! record with blank lines ignored, counted, reported to progress and committed.
+//! implements [`RowFormat`] (layout, Source, per-file rules) and [`RowRules`] (one record to
+//! rows, a skip or a reject); [`import_files`] does the rest through [`ImportRun`].
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -69,9 +69,7 @@ impl ChunkStream {
 
 impl Read for ChunkStream {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
+        let n = self.fill_buf()?.read(buf)?;
         self.consume(n);
         Ok(n)
     }

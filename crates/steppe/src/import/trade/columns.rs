@@ -120,7 +120,6 @@ struct Vectors {
     year: Vec<i16>,
     month: Vec<i8>,
     month_valid: Vec<bool>,
-    any_month: bool,
     reporter: Vec<i16>,
     partner: Vec<i16>,
     flow: Vec<i16>,
@@ -230,7 +229,6 @@ impl TradeColumns {
         c.year.push(r.year);
         c.month.push(r.month.unwrap_or(0));
         c.month_valid.push(r.month.is_some());
-        c.any_month |= r.month.is_some();
         c.reporter.push(r.reporter);
         c.partner.push(r.partner);
         c.flow.push(key_of(Flow::ALL, r.flow));
@@ -277,7 +275,7 @@ impl TradeColumns {
         }
         let d = &self.dicts;
         let n = c.line.len();
-        let month: ArrayRef = if c.any_month {
+        let month: ArrayRef = if c.month_valid.contains(&true) {
             Arc::new(Int8Array::new(c.month.into(), nulls(c.month_valid)))
         } else {
             new_null_array(&DataType::Int8, n)

@@ -1,6 +1,5 @@
 //! Machinery shared by the trade importers ([`super::baci`], [`super::comtrade`]), one
-//! concept per module; [`pipeline`] is the parallel pipeline both run. Here: reading a
-//! header, importing each file.
+//! concept per module; [`pipeline`] is the parallel pipeline both run.
 
 pub(crate) mod chunks;
 pub(crate) mod columns;
