@@ -11,10 +11,15 @@
 //! SIGKILL after a spread of delays while an import of a larger file runs. Each test prints
 //! how many kill points it tried (`cargo test --test crash -- --nocapture`).
 
+// The test support of the core crate (`copy_dir`), shared rather than copied.
+#[path = "../../steppe/tests/common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::copy_dir;
 use steppe::store::{StoreLock, DESCRIPTOR_FILE};
 use steppe::{ReadOptions, Store, Table};
 
@@ -104,19 +109,6 @@ fn run_ok(mut c: Command) -> Output {
         String::from_utf8_lossy(&o.stderr)
     );
     o
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 /// What a version of the store holds, read from its files: rows per table, the sum of the

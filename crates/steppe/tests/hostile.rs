@@ -9,11 +9,13 @@
 //! inputs they try and the rows (read = accepted + rejected + skipped, and the store holds
 //! the accepted and rejected ones).
 
+mod common;
 mod hostile_support;
 
 use std::io::Write;
 
-use hostile_support::{copy_dir, template, COUNTRIES};
+use common::copy_dir;
+use hostile_support::{template, COUNTRIES};
 use steppe::import::{self, ImportOptions, ImportReport};
 use steppe::{Error, Store, Table};
 

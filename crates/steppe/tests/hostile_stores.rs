@@ -3,12 +3,14 @@
 //! silently used; imports write nothing outside the store. (Hostile input files are in
 //! `hostile.rs`.)
 
+mod common;
 mod hostile_support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use hostile_support::{copy_dir, template, COUNTRIES};
+use common::copy_dir;
+use hostile_support::{template, COUNTRIES};
 use steppe::import::{self, ImportOptions};
 use steppe::store::{gc, DESCRIPTOR_FILE};
 use steppe::{Error, Store, Table};

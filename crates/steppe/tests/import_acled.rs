@@ -111,10 +111,11 @@ fn get<'a>(events: &'a [Event], id: &str) -> &'a Event {
         .unwrap_or_else(|| panic!("no {id}"))
 }
 
-#[test]
-fn current_export_with_changing_dates_and_traps() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("store");
+/// The current-layout export of the `current_export_*` tests, imported into `dir/store`:
+/// four good lines (2-4, 9 in Windows-1252) and five traps (5-8, a truncated line 10); the
+/// store validates.
+fn import_current_with_traps(dir: &Path) -> (ImportReport, Store) {
+    let out = dir.join("store");
     let mut bytes = format!("{CURRENT}\n").into_bytes();
     for r in [
         // 2
@@ -173,8 +174,15 @@ fn current_export_with_changing_dates_and_traps() {
     let last = ev("TST8", &[]);
     bytes.extend_from_slice(&last.as_bytes()[..last.len() - 40]);
 
-    let path = write(dir.path(), "acled_export.csv", &bytes);
+    let path = write(dir, "acled_export.csv", &bytes);
     let report = import(&[path], &out);
+    (report, valid(&out))
+}
+
+#[test]
+fn current_export_with_changing_dates_and_traps() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, store) = import_current_with_traps(dir.path());
     let f = &report.files[0];
     assert_eq!(
         (f.rows_read, f.rows_accepted, f.rows_rejected),
@@ -190,7 +198,28 @@ fn current_export_with_changing_dates_and_traps() {
     ] {
         assert_eq!(f.rejected_by_reason.get(reason), Some(&n), "{reason}");
     }
-    let store = valid(&out);
+    // Licence: the source and the tables are marked not redistributable.
+    let sources: Vec<Source> = store.records().unwrap();
+    let src = sources.iter().find(|s| s.source_id == f.source_id).unwrap();
+    assert_eq!(src.license.as_deref(), Some("ACLED-terms"));
+    assert!(!src.redistributable);
+    for t in [Table::Events, Table::EventActors, Table::Rejects] {
+        assert!(
+            !store
+                .descriptor()
+                .resource(t)
+                .unwrap()
+                .steppe
+                .redistributable,
+            "{t} is marked not redistributable"
+        );
+    }
+}
+
+#[test]
+fn current_export_events_read_every_date_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = import_current_with_traps(dir.path());
     let events: Vec<Event> = store.records().unwrap();
     let e1 = get(&events, "acled:TST1");
     assert_eq!(
@@ -231,7 +260,12 @@ fn current_export_with_changing_dates_and_traps() {
         get(&events, "acled:TST7").description.as_deref(),
         Some("Café note")
     );
+}
 
+#[test]
+fn current_export_actors_and_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = import_current_with_traps(dir.path());
     let actors: Vec<EventActor> = store.records().unwrap();
     let a1: Vec<&EventActor> = actors
         .iter()
@@ -272,23 +306,6 @@ fn current_export_with_changing_dates_and_traps() {
     assert_eq!(line(7).field.as_deref(), Some("iso"));
     assert_eq!(line(8).reason, "duplicate_id");
     assert_eq!(line(10).reason, "wrong_column_count");
-
-    // Licence: the source and the tables are marked not redistributable.
-    let sources: Vec<Source> = store.records().unwrap();
-    let src = sources.iter().find(|s| s.source_id == f.source_id).unwrap();
-    assert_eq!(src.license.as_deref(), Some("ACLED-terms"));
-    assert!(!src.redistributable);
-    for t in [Table::Events, Table::EventActors, Table::Rejects] {
-        assert!(
-            !store
-                .descriptor()
-                .resource(t)
-                .unwrap()
-                .steppe
-                .redistributable,
-            "{t} is marked not redistributable"
-        );
-    }
 }
 
 #[test]

@@ -74,16 +74,8 @@ fn rejects(store: &Store) -> Vec<Reject> {
     r
 }
 
-#[test]
-fn a_year_with_every_trap_is_typed_mapped_and_accounted_for() {
-    let dir = tempfile::tempdir().unwrap();
-    let countries = write(
-        dir.path(),
-        "country_codes_V202501.csv",
-        COUNTRIES_V2025.as_bytes(),
-    );
-    // BOM, CRLF, no final newline; the last line is cut short.
-    let data = "\u{feff}t,i,j,k,v,q\r\n\
+/// A year of BACI with every trap: BOM, CRLF, no final newline; the last line is cut short.
+const YEAR_WITH_TRAPS: &str = "\u{feff}t,i,j,k,v,q\r\n\
         2023,762,860,10121,1234.5,NA\r\n\
         2023,251,842,010121,0.001,   2.500\r\n\
         2023,490,762,847130,10,\r\n\
@@ -100,8 +92,14 @@ fn a_year_with_every_trap_is_typed_mapped_and_accounted_for() {
         2023,762,860,0201X0,5,1\r\n\
         \r\n\
         2023,762,8";
-    let file = write(dir.path(), "BACI_HS92_Y2023_V202501.csv", data.as_bytes());
-    let out = dir.path().join("store");
+
+/// [`YEAR_WITH_TRAPS`] imported into `dir/store` with the 2025 country file; the store
+/// validates.
+fn import_year_with_traps(dir: &Path) -> (ImportReport, Store) {
+    let countries = write(dir, "country_codes_V202501.csv", COUNTRIES_V2025.as_bytes());
+    let data = YEAR_WITH_TRAPS;
+    let file = write(dir, "BACI_HS92_Y2023_V202501.csv", data.as_bytes());
+    let out = dir.join("store");
     // Ten of fifteen rows are traps that must be rejected: above the default maximum reject
     // rate, which has a test of its own.
     let report = import_baci(
@@ -115,6 +113,13 @@ fn a_year_with_every_trap_is_typed_mapped_and_accounted_for() {
         },
     )
     .unwrap();
+    (report, valid(&out))
+}
+
+#[test]
+fn a_year_with_every_trap_is_typed_mapped_and_accounted_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, store) = import_year_with_traps(dir.path());
     accounting_holds(&report);
     let s = &report.files[0];
     assert_eq!(s.rows_read, 16);
@@ -130,8 +135,6 @@ fn a_year_with_every_trap_is_typed_mapped_and_accounted_for() {
     assert_eq!(by("bad_year"), 1);
     assert_eq!(by("malformed_code"), 1);
     assert_eq!(by("truncated_line"), 1);
-
-    let store = valid(&out);
     let f = flows(&store);
     assert_eq!(f.len(), 5);
     let first = &f[0];
@@ -171,7 +174,12 @@ fn a_year_with_every_trap_is_typed_mapped_and_accounted_for() {
     assert_eq!(f[4].reporter_id, "BEL");
     assert_eq!(f[4].source_line, Some(6));
     assert!(f.iter().all(|r| r.source_id == s.source_id));
+}
 
+#[test]
+fn a_year_with_every_trap_rejects_each_with_its_line_and_raw_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = import_year_with_traps(dir.path());
     let r = rejects(&store);
     let lines: Vec<(i64, &str)> = r.iter().map(|r| (r.line, r.reason.as_str())).collect();
     assert_eq!(
@@ -198,14 +206,20 @@ fn a_year_with_every_trap_is_typed_mapped_and_accounted_for() {
         .contains("So. African Customs Union"));
     assert_eq!(r[9].raw, "2023,762,8");
     assert!(r.iter().all(|x| x.file == "BACI_HS92_Y2023_V202501.csv"));
+}
 
+#[test]
+fn a_year_with_every_trap_cites_the_data_and_the_country_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, store) = import_year_with_traps(dir.path());
+    let s = &report.files[0];
     // Provenance: the data file and the country file are sources of their own.
     let sources: Vec<Source> = store.records().unwrap();
     let data_src = sources.iter().find(|x| x.source_id == s.source_id).unwrap();
     assert_eq!(data_src.csl_type, "dataset");
     assert_eq!(data_src.version.as_deref(), Some("V202501"));
     assert_eq!(data_src.license.as_deref(), Some("etalab-2.0"));
-    assert_eq!(data_src.byte_size, Some(data.len() as i64));
+    assert_eq!(data_src.byte_size, Some(YEAR_WITH_TRAPS.len() as i64));
     assert_eq!(data_src.content_sha256.as_deref().map(str::len), Some(64));
     let country_src = sources
         .iter()
@@ -583,18 +597,7 @@ fn a_larger_file_spans_several_batches_and_chunks() {
 #[test]
 fn an_import_rejecting_more_than_the_maximum_share_commits_and_fails() {
     let dir = tempfile::tempdir().unwrap();
-    let countries = write(
-        dir.path(),
-        "country_codes_V202501.csv",
-        COUNTRIES_V2025.as_bytes(),
-    );
-    // One good row, three with a negative value: 75 % rejected.
-    let file = write(
-        dir.path(),
-        "BACI_HS92_Y2023_V202501.csv",
-        b"t,i,j,k,v,q\n2023,762,860,010121,1.5,2\n2023,762,398,010121,-1,2\n\
-          2023,762,4,010121,-2,2\n2023,860,762,010121,-3,2\n",
-    );
+    let (countries, file) = three_in_four_rejected(dir.path());
     let out = dir.path().join("store");
     let e = import_baci(
         std::slice::from_ref(&file),
@@ -648,7 +651,35 @@ fn an_import_rejecting_more_than_the_maximum_share_commits_and_fails() {
     let imports = &store.descriptor().steppe.imports;
     assert_eq!(imports.len(), 1);
     assert_eq!((imports[0].rows_read, imports[0].rows_rejected), (4, 3));
+}
 
+/// The 2025 country file and a year with one good row and three with a negative value (75 %
+/// rejected), in `dir`.
+fn three_in_four_rejected(dir: &Path) -> (PathBuf, PathBuf) {
+    let countries = write(dir, "country_codes_V202501.csv", COUNTRIES_V2025.as_bytes());
+    let file = write(
+        dir,
+        "BACI_HS92_Y2023_V202501.csv",
+        b"t,i,j,k,v,q\n2023,762,860,010121,1.5,2\n2023,762,398,010121,-1,2\n\
+          2023,762,4,010121,-2,2\n2023,860,762,010121,-3,2\n",
+    );
+    (countries, file)
+}
+
+/// A year with one reject (a negative value) in four rows, in `dir`.
+fn one_in_four_rejected(dir: &Path) -> PathBuf {
+    write(
+        dir,
+        "BACI_HS92_Y2022_V202501.csv",
+        b"t,i,j,k,v,q\n2022,762,860,010121,1.5,2\n2022,762,398,010121,1.5,2\n\
+          2022,762,4,010121,1.5,2\n2022,860,762,010121,-3,2\n",
+    )
+}
+
+#[test]
+fn a_higher_reject_limit_lets_the_share_through_and_a_strict_one_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let (countries, file) = three_in_four_rejected(dir.path());
     // A higher limit lets the same share through; so does a share exactly at the limit.
     let out2 = dir.path().join("store2");
     let lenient = ImportOptions {
@@ -665,12 +696,7 @@ fn an_import_rejecting_more_than_the_maximum_share_commits_and_fails() {
     .unwrap();
     assert_eq!((report.rows_accepted(), report.rows_rejected()), (1, 3));
     // A strict limit fails on one reject in four.
-    let one_bad = write(
-        dir.path(),
-        "BACI_HS92_Y2022_V202501.csv",
-        b"t,i,j,k,v,q\n2022,762,860,010121,1.5,2\n2022,762,398,010121,1.5,2\n\
-          2022,762,4,010121,1.5,2\n2022,860,762,010121,-3,2\n",
-    );
+    let one_bad = one_in_four_rejected(dir.path());
     let strict = ImportOptions {
         max_reject_rate: 0.2,
         ..Default::default()
@@ -685,7 +711,13 @@ fn an_import_rejecting_more_than_the_maximum_share_commits_and_fails() {
     .unwrap_err();
     assert!(e.to_string().contains("1 of 4 rows (25 %)"), "{e}");
     assert_eq!(valid(&out2).descriptor().steppe.imports.len(), 2);
+}
 
+#[test]
+fn a_reject_limit_outside_0_to_1_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (countries, _) = three_in_four_rejected(dir.path());
+    let one_bad = one_in_four_rejected(dir.path());
     // A limit outside 0..=1 is refused before anything is written.
     let out3 = dir.path().join("store3");
     for bad in [1.5, -0.1, f64::NAN] {

@@ -143,9 +143,10 @@ fn rejects(store: &Store) -> Vec<Reject> {
     r
 }
 
-#[test]
-fn current_layout_pseudo_areas_flows_and_breakdowns() {
-    let dir = tempfile::tempdir().unwrap();
+/// The current-layout file of the `current_layout_*` tests, imported into `dir/store`: six
+/// flows (lines 2-5, 10, 15), four skipped rows (6-9) and five traps (11-14, 16); the store
+/// validates.
+fn import_current_layout(dir: &Path) -> (ImportReport, Store) {
     let rows: Vec<Vec<String>> = vec![
         // 2: to the World.
         current_row(&[
@@ -251,9 +252,16 @@ fn current_layout_pseudo_areas_flows_and_breakdowns() {
     }
     // 16: too few fields.
     text.push_str("C,A,20220101,2022\n");
-    let file = write(dir.path(), "TradeData_762_2022.csv", text.as_bytes());
-    let out = dir.path().join("store");
+    let file = write(dir, "TradeData_762_2022.csv", text.as_bytes());
+    let out = dir.join("store");
     let report = import_comtrade(&[file], &out, &ImportOptions::default()).unwrap();
+    (report, valid(&out))
+}
+
+#[test]
+fn current_layout_pseudo_areas_flows_and_breakdowns() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, store) = import_current_layout(dir.path());
     accounting_holds(&report);
     let s = &report.files[0];
     assert_eq!(s.rows_read, 15);
@@ -261,8 +269,6 @@ fn current_layout_pseudo_areas_flows_and_breakdowns() {
     assert_eq!(s.rows_skipped.get("other_flow"), Some(&1));
     assert_eq!(s.rows_skipped.get("breakdown_row"), Some(&3));
     assert_eq!(s.rows_rejected, 5);
-
-    let store = valid(&out);
     let f = flows(&store);
     assert_eq!(f.len(), 6);
     let world = &f[0];
@@ -304,7 +310,12 @@ fn current_layout_pseudo_areas_flows_and_breakdowns() {
     assert_eq!(f[4].source_line, Some(10));
     assert_eq!(f[5].reporter_id, "KAZ");
     assert_eq!(f[5].classification, "HS17");
+}
 
+#[test]
+fn current_layout_rejects_name_line_field_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = import_current_layout(dir.path());
     let r = rejects(&store);
     let got: Vec<(i64, &str)> = r.iter().map(|r| (r.line, r.reason.as_str())).collect();
     assert_eq!(
@@ -320,7 +331,13 @@ fn current_layout_pseudo_areas_flows_and_breakdowns() {
     assert_eq!(r[0].field.as_deref(), Some("partnerCode"));
     assert!(r[0].detail.as_deref().unwrap().contains("Atlantis"));
     assert_eq!(r[4].raw, "C,A,20220101,2022");
+}
 
+#[test]
+fn current_layout_pseudo_areas_become_entities_citing_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, store) = import_current_layout(dir.path());
+    let s = &report.files[0];
     // Pseudo-areas: entities and `comtrade` crosswalk rows citing the file, for the codes it
     // names only.
     let entities: Vec<Entity> = store.records().unwrap();

@@ -10,85 +10,11 @@ use steppe::model::{ActorKind, ActorRole, DatePrecision, Event, EventActor, Even
 use steppe::store::ImportSummary;
 use steppe::{Error, Store};
 
-/// Column names of a layout: 57 (1.0 backfile), 58 (1.0 with SOURCEURL) or 61 (2.0).
-fn names(n: usize) -> Vec<String> {
-    let mut v: Vec<String> = [
-        "GLOBALEVENTID",
-        "SQLDATE",
-        "MonthYear",
-        "Year",
-        "FractionDate",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for a in ["Actor1", "Actor2"] {
-        for f in [
-            "Code",
-            "Name",
-            "CountryCode",
-            "KnownGroupCode",
-            "EthnicCode",
-            "Religion1Code",
-            "Religion2Code",
-            "Type1Code",
-            "Type2Code",
-            "Type3Code",
-        ] {
-            v.push(format!("{a}{f}"));
-        }
-    }
-    for f in [
-        "IsRootEvent",
-        "EventCode",
-        "EventBaseCode",
-        "EventRootCode",
-        "QuadClass",
-        "GoldsteinScale",
-        "NumMentions",
-        "NumSources",
-        "NumArticles",
-        "AvgTone",
-    ] {
-        v.push(f.to_string());
-    }
-    for g in ["Actor1Geo", "Actor2Geo", "ActionGeo"] {
-        for f in [
-            "Type",
-            "FullName",
-            "CountryCode",
-            "ADM1Code",
-            "ADM2Code",
-            "Lat",
-            "Long",
-            "FeatureID",
-        ] {
-            if f == "ADM2Code" && n != 61 {
-                continue;
-            }
-            v.push(format!("{g}_{f}"));
-        }
-    }
-    v.push("DATEADDED".into());
-    if n != 57 {
-        v.push("SOURCEURL".into());
-    }
-    assert_eq!(v.len(), n);
-    v
-}
+mod common;
 
 /// One row of `n` fields with the named values set.
 fn row(n: usize, values: &[(&str, &str)]) -> String {
-    let names = names(n);
-    let mut fields = vec![String::new(); n];
-    for (k, v) in values {
-        let i = names
-            .iter()
-            .position(|x| x == k)
-            .unwrap_or_else(|| panic!("no column {k} in {n}"));
-        fields[i] = v.to_string();
-    }
-    fields.join("\t")
+    common::row(&common::gdelt::names(n), "\t", values)
 }
 
 /// A typical event with overrides.
@@ -191,10 +117,10 @@ fn reasons(r: &ImportReport) -> (Counts, Counts) {
     )
 }
 
-#[test]
-fn gdelt1_mixed_57_and_58_fields_with_traps() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("store");
+/// The GDELT 1.0 file of the `gdelt1_*` tests, imported into `dir/store`: 57- and 58-field
+/// rows, a blank line (4) and seven traps (lines 5-9, 11 and 12); the store validates.
+fn import_gdelt1_with_traps(dir: &Path) -> (ImportReport, Store) {
+    let out = dir.join("store");
     let mut invalid = event(58, "7", &[]).into_bytes();
     let at = invalid
         .windows(10)
@@ -277,7 +203,7 @@ fn gdelt1_mixed_57_and_58_fields_with_traps() {
         // 12: out of range.
         event(58, "12", &[("GoldsteinScale", "11")]).into_bytes(),
     ];
-    let path = write(dir.path(), "20130401.export.CSV", &lines);
+    let path = write(dir, "20130401.export.CSV", &lines);
     // Seven of eleven lines are traps that must be rejected: no maximum reject rate here (see
     // an_import_rejecting_three_quarters_of_its_rows_fails_after_committing).
     let report = gdelt::import(
@@ -290,6 +216,13 @@ fn gdelt1_mixed_57_and_58_fields_with_traps() {
         },
     )
     .unwrap();
+    (report, valid(&out))
+}
+
+#[test]
+fn gdelt1_mixed_57_and_58_fields_with_traps() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, store) = import_gdelt1_with_traps(dir.path());
     let f = &report.files[0];
     balanced(f);
     assert_eq!(f.rows_read, 11);
@@ -307,10 +240,14 @@ fn gdelt1_mixed_57_and_58_fields_with_traps() {
         ]
     );
     assert!(skip.is_empty());
+    assert_eq!(events(&store).len(), 4);
+}
 
-    let store = valid(&out);
+#[test]
+fn gdelt1_events_keep_cameo_codes_and_fips_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = import_gdelt1_with_traps(dir.path());
     let ev = events(&store);
-    assert_eq!(ev.len(), 4);
     let e1 = get(&ev, "gdelt1:1");
     assert_eq!(e1.year, Some(2013));
     assert_eq!(e1.start_date, chrono::NaiveDate::from_ymd_opt(2013, 4, 1));
@@ -365,7 +302,12 @@ fn gdelt1_mixed_57_and_58_fields_with_traps() {
     let e10 = get(&ev, "gdelt1:10");
     assert_eq!(e10.country_id, None);
     assert_eq!(e10.location_name.as_deref(), Some("Indian Ocean"));
+}
 
+#[test]
+fn gdelt1_actors_resolve_cameo_countries_and_keep_regions_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = import_gdelt1_with_traps(dir.path());
     let actors: Vec<EventActor> = store.records().unwrap();
     let of =
         |id: &str| -> Vec<&EventActor> { actors.iter().filter(|a| a.event_id == id).collect() };
@@ -396,7 +338,12 @@ fn gdelt1_mixed_57_and_58_fields_with_traps() {
         Some("CHE"),
         "CAMEO CHE is ISO alpha-3 Switzerland"
     );
+}
 
+#[test]
+fn gdelt1_traps_are_rejected_with_their_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = import_gdelt1_with_traps(dir.path());
     let rejects: Vec<Reject> = store.records().unwrap();
     let line = |l: i64| rejects.iter().find(|r| r.line == l).unwrap();
     assert_eq!(line(5).reason, "wrong_column_count");
@@ -410,10 +357,10 @@ fn gdelt1_mixed_57_and_58_fields_with_traps() {
     assert!(line(8).raw.starts_with("8\t20130401"));
 }
 
-#[test]
-fn gdelt2_zip_with_timestamps_and_country_filter() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("store");
+/// A zipped GDELT 2.0 export of four events in `dir`: Tajikistan as the place (1),
+/// Kyrgyzstan as Actor2's place (2), Uzbekistan as an actor placed in Afghanistan (3),
+/// Kyrgyzstan as an actor placed in Russia (4).
+fn gdelt2_zip(dir: &Path) -> PathBuf {
     let lines = [
         // Tajikistan as the place (FIPS TI).
         event(
@@ -476,7 +423,7 @@ fn gdelt2_zip_with_timestamps_and_country_filter() {
             ],
         ),
     ];
-    let zpath = dir.path().join("20150219001500.export.CSV.zip");
+    let zpath = dir.join("20150219001500.export.CSV.zip");
     let mut z = zip::ZipWriter::new(std::fs::File::create(&zpath).unwrap());
     z.start_file(
         "20150219001500.export.CSV",
@@ -488,7 +435,14 @@ fn gdelt2_zip_with_timestamps_and_country_filter() {
         z.write_all(b"\n").unwrap();
     }
     z.finish().unwrap();
+    zpath
+}
 
+#[test]
+fn gdelt2_zip_with_timestamps_and_country_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("store");
+    let zpath = gdelt2_zip(dir.path());
     let filter = GdeltOptions {
         countries: vec!["TJK,fips:KG".into()],
     };
@@ -602,7 +556,7 @@ fn appends_and_reimports() {
         dir.path(),
         "b.export.CSV",
         &[
-            names(58).join("\t").into_bytes(),
+            common::gdelt::names(58).join("\t").into_bytes(),
             event(58, "3", &[]).into_bytes(),
             event(58, "2", &[]).into_bytes(),
         ],

@@ -123,13 +123,13 @@ fn wide_data() -> Vec<u8> {
     out
 }
 
-#[test]
-fn wide_bulk_csv_with_metadata_and_traps() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("store");
-    let data = write(dir.path(), "WDICSV.csv", &wide_data());
-    let countries = write(dir.path(), "WDICountry.csv", &country_meta());
-    let series = write(dir.path(), "WDISeries.csv", &series_meta());
+/// The bulk CSV of the `wide_bulk_csv_*` tests with its country and series metadata, imported
+/// into `dir/store`; the store validates.
+fn import_bulk_with_metadata(dir: &Path) -> (ImportReport, Store) {
+    let out = dir.join("store");
+    let data = write(dir, "WDICSV.csv", &wide_data());
+    let countries = write(dir, "WDICountry.csv", &country_meta());
+    let series = write(dir, "WDISeries.csv", &series_meta());
     // Metadata passed explicitly for countries, auto-detected for series (given among files).
     let report = wdi::import(
         &[data.clone(), series.clone()],
@@ -141,6 +141,13 @@ fn wide_bulk_csv_with_metadata_and_traps() {
         &ImportOptions::default(),
     )
     .unwrap();
+    (report, valid(&out))
+}
+
+#[test]
+fn wide_bulk_csv_with_metadata_and_traps() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, _) = import_bulk_with_metadata(dir.path());
     assert_eq!(report.files.len(), 3);
     // Metadata first.
     assert_eq!(report.files[0].file, "WDICountry.csv");
@@ -166,8 +173,12 @@ fn wide_bulk_csv_with_metadata_and_traps() {
     assert_eq!(rejected(d, "duplicate_row"), 1);
     // 3 + 1 + 3 + 1 + 3 + 1 values.
     assert_eq!(d.rows_written["indicator_observations"], 12);
+}
 
-    let store = valid(&out);
+#[test]
+fn wide_bulk_csv_observations_keep_value_line_and_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = import_bulk_with_metadata(dir.path());
     let tjk = obs(&store, "TJK", REMIT, 2019);
     assert_eq!(tjk.len(), 1);
     assert_eq!(tjk[0].value, 28.2);
@@ -190,7 +201,12 @@ fn wide_bulk_csv_with_metadata_and_traps() {
         obs(&store, "KAZ", REMIT, 2018).is_empty(),
         "a rejected line yields nothing"
     );
+}
 
+#[test]
+fn wide_bulk_csv_aggregates_become_entities_with_wb_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, store) = import_bulk_with_metadata(dir.path());
     let entities: Vec<Entity> = store.records().unwrap();
     let ent = |id: &str| entities.iter().find(|e| e.entity_id == id).cloned();
     let wld = ent("WLD").unwrap();
@@ -228,7 +244,14 @@ fn wide_bulk_csv_with_metadata_and_traps() {
     }
     let index = steppe::CodeIndex::from_store(&store).unwrap();
     assert_eq!(index.resolve_any("wb:XKX", None).unwrap(), "XKX");
+    // Windows-1252 text is decoded, not rejected.
+    assert_eq!(ent("LCN").unwrap().name, "Amérique latine et Caraïbes");
+}
 
+#[test]
+fn wide_bulk_csv_series_metadata_defines_the_indicators() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, store) = import_bulk_with_metadata(dir.path());
     let indicators: Vec<Indicator> = store.records().unwrap();
     let remit = indicators
         .iter()
@@ -252,13 +275,18 @@ fn wide_bulk_csv_with_metadata_and_traps() {
         .as_deref()
         .unwrap()
         .starts_with("World Bank staff estimates"));
-    assert_eq!(remit.source_id, src_of("WDISeries.csv"));
+    assert_eq!(remit.source_id, file_source(&report, "WDISeries.csv"));
     assert_eq!(
         indicators.len(),
         2,
         "the data file did not duplicate the metadata's indicators"
     );
+}
 
+#[test]
+fn wide_bulk_csv_rejects_name_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = import_bulk_with_metadata(dir.path());
     let rejects: Vec<Reject> = store.records().unwrap();
     let at = |line: i64| rejects.iter().find(|r| r.line == line).unwrap();
     assert_eq!(at(8).reason, "unknown_code");
@@ -269,8 +297,6 @@ fn wide_bulk_csv_with_metadata_and_traps() {
     assert_eq!(at(10).reason, "wrong_column_count");
     assert_eq!(at(12).reason, "duplicate_row");
     assert_eq!(rejects.len(), 4);
-    // Windows-1252 text is decoded, not rejected.
-    assert_eq!(ent("LCN").unwrap().name, "Amérique latine et Caraïbes");
 }
 
 fn file_source(r: &ImportReport, name: &str) -> String {

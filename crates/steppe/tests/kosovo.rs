@@ -22,15 +22,7 @@ fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
 /// A CSV row of `cols` from named values; the other fields are empty.
 fn row(cols: &str, sep: char, values: &[(&str, &str)]) -> String {
     let names: Vec<&str> = cols.split(sep).collect();
-    let mut fields = vec![String::new(); names.len()];
-    for (k, v) in values {
-        let i = names
-            .iter()
-            .position(|n| n == k)
-            .unwrap_or_else(|| panic!("no {k}"));
-        fields[i] = v.to_string();
-    }
-    fields.join(&sep.to_string())
+    common::row(&names, &sep.to_string(), values)
 }
 
 fn events(out: &Path) -> Vec<Event> {
@@ -183,71 +175,11 @@ fn an_acled_row_with_iso_0_is_kosovo_and_other_numbers_stay_iso() {
     assert_eq!(country(&ev, "acled:SRB1").as_deref(), Some("SRB"));
 }
 
-/// The 58 column names of a GDELT 1.0 export with SOURCEURL.
-fn gdelt_names() -> String {
-    let mut v: Vec<String> = [
-        "GLOBALEVENTID",
-        "SQLDATE",
-        "MonthYear",
-        "Year",
-        "FractionDate",
-    ]
-    .map(String::from)
-    .to_vec();
-    for a in ["Actor1", "Actor2"] {
-        for f in [
-            "Code",
-            "Name",
-            "CountryCode",
-            "KnownGroupCode",
-            "EthnicCode",
-            "Religion1Code",
-            "Religion2Code",
-            "Type1Code",
-            "Type2Code",
-            "Type3Code",
-        ] {
-            v.push(format!("{a}{f}"));
-        }
-    }
-    for f in [
-        "IsRootEvent",
-        "EventCode",
-        "EventBaseCode",
-        "EventRootCode",
-        "QuadClass",
-        "GoldsteinScale",
-        "NumMentions",
-        "NumSources",
-        "NumArticles",
-        "AvgTone",
-    ] {
-        v.push(f.into());
-    }
-    for g in ["Actor1Geo", "Actor2Geo", "ActionGeo"] {
-        for f in [
-            "Type",
-            "FullName",
-            "CountryCode",
-            "ADM1Code",
-            "Lat",
-            "Long",
-            "FeatureID",
-        ] {
-            v.push(format!("{g}_{f}"));
-        }
-    }
-    v.push("DATEADDED".into());
-    v.push("SOURCEURL".into());
-    assert_eq!(v.len(), 58);
-    v.join("\t")
-}
-
 #[test]
 fn gdelt_places_without_an_iso_code_keep_their_country() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("store");
-    let cols = gdelt_names();
+    let cols = common::gdelt::names(58).join("\t");
     let lines: Vec<String> = [
         ("1", "KV"),
         ("2", "GZ"),

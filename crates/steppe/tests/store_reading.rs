@@ -4,8 +4,11 @@
 
 mod store_sample;
 
+use std::path::Path;
+
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use steppe::model::*;
-use steppe::store::DESCRIPTOR_FILE;
+use steppe::store::{FileEntry, DESCRIPTOR_FILE};
 use steppe::{Error, Filter, Predicate, ReadOptions, Store, Table};
 use store_sample::*;
 
@@ -385,14 +388,11 @@ fn readers_always_see_a_complete_version_while_a_writer_appends() {
     assert!(steppe::validate(&end).unwrap().is_ok());
 }
 
-#[test]
-fn constant_columns_are_listed_in_the_footer_read_back_and_checked_by_validate() {
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    use sha2::Digest;
-    let dir = tempfile::tempdir().unwrap();
-    write_sample(dir.path());
-    // 4,800 flows of 2030 (files under 4,096 rows list no constants) that differ in
-    // reporter, partner, product and value only.
+/// Writes the sample and 4,800 flows of 2030 (files under 4,096 rows list no constants) that
+/// differ in reporter, partner, product and value only; returns the flows and the 2030 file's
+/// descriptor entry.
+fn write_flows_with_constant_columns(dir: &Path) -> (Vec<TradeFlow>, FileEntry) {
+    write_sample(dir);
     let countries = ["CHN", "KAZ", "RUS", "TJK", "UZB"];
     let written: Vec<TradeFlow> = (0..6000)
         .map(|i| {
@@ -402,11 +402,11 @@ fn constant_columns_are_listed_in_the_footer_read_back_and_checked_by_validate()
         })
         .filter(|f| f.reporter_id != f.partner_id)
         .collect();
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir).unwrap();
     let mut tx = store.begin().unwrap();
     tx.write_records(&written).unwrap();
     tx.commit().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir).unwrap();
     let entry = store
         .descriptor()
         .resource(Table::TradeFlows)
@@ -417,10 +417,19 @@ fn constant_columns_are_listed_in_the_footer_read_back_and_checked_by_validate()
         .find(|f| f.partition.get("year") == Some(&Some(2030)))
         .unwrap()
         .clone();
-    let path = dir.path().join(&entry.path);
+    (written, entry)
+}
+
+/// The Parquet reader of the file at `path` and the constant columns its footer lists.
+fn listed_constants(
+    path: &Path,
+) -> (
+    ParquetRecordBatchReaderBuilder<std::fs::File>,
+    serde_json::Map<String, serde_json::Value>,
+) {
     let builder =
-        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&path).unwrap()).unwrap();
-    let listed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap()).unwrap();
+    let listed = serde_json::from_str(
         builder
             .metadata()
             .file_metadata()
@@ -432,6 +441,15 @@ fn constant_columns_are_listed_in_the_footer_read_back_and_checked_by_validate()
             .expect("the footer lists the constant columns"),
     )
     .unwrap();
+    (builder, listed)
+}
+
+#[test]
+fn constant_columns_are_listed_in_the_footer_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (written, entry) = write_flows_with_constant_columns(dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    let (_, listed) = listed_constants(&dir.path().join(&entry.path));
     assert_eq!(listed["currency"], "USD");
     assert_eq!(listed["flow"], "export");
     assert_eq!(listed["month"], 3);
@@ -464,18 +482,24 @@ fn constant_columns_are_listed_in_the_footer_read_back_and_checked_by_validate()
         .and(Predicate::range("year", Some(2030), Some(2030)))
         .and(Predicate::is_in("flow", ["export"]));
     assert_eq!(read(exports).len(), written.len());
+}
 
-    // A footer that says something the rows do not: rewrite the file with `currency` listed
-    // as EUR (its rows hold USD), with a descriptor entry that matches the new bytes.
+/// Rewrites the file of `entry` in the store at `dir` with `constants` listed in its footer,
+/// and its descriptor entry to match the new bytes.
+fn rewrite_footer(
+    dir: &Path,
+    entry: &FileEntry,
+    constants: serde_json::Map<String, serde_json::Value>,
+) {
+    use sha2::Digest;
+    let path = dir.join(&entry.path);
+    let (builder, _) = listed_constants(&path);
     let schema = builder.schema().clone();
     let batches: Vec<_> = builder.build().unwrap().map(|b| b.unwrap()).collect();
-    let mut lying = listed.clone();
-    lying.insert("currency".into(), "EUR".into());
-    lying.insert("flow".into(), serde_json::Value::Null); // `flow` is required
     let props = parquet::file::properties::WriterProperties::builder()
         .set_key_value_metadata(Some(vec![parquet::file::metadata::KeyValue::new(
             "steppe.constant_columns".into(),
-            serde_json::Value::Object(lying).to_string(),
+            serde_json::Value::Object(constants).to_string(),
         )]))
         .build();
     let mut bytes = Vec::new();
@@ -485,7 +509,7 @@ fn constant_columns_are_listed_in_the_footer_read_back_and_checked_by_validate()
     }
     w.close().unwrap();
     std::fs::write(&path, &bytes).unwrap();
-    let desc_path = dir.path().join(DESCRIPTOR_FILE);
+    let desc_path = dir.join(DESCRIPTOR_FILE);
     let mut desc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&desc_path).unwrap()).unwrap();
     let mut patched = 0;
@@ -500,6 +524,19 @@ fn constant_columns_are_listed_in_the_footer_read_back_and_checked_by_validate()
     }
     assert_eq!(patched, 1);
     std::fs::write(&desc_path, serde_json::to_vec(&desc).unwrap()).unwrap();
+}
+
+#[test]
+fn constant_columns_a_footer_misstates_are_checked_by_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (written, entry) = write_flows_with_constant_columns(dir.path());
+    // A footer that says something the rows do not: rewrite the file with `currency` listed
+    // as EUR (its rows hold USD), with a descriptor entry that matches the new bytes.
+    let (_, listed) = listed_constants(&dir.path().join(&entry.path));
+    let mut lying = listed.clone();
+    lying.insert("currency".into(), "EUR".into());
+    lying.insert("flow".into(), serde_json::Value::Null); // `flow` is required
+    rewrite_footer(dir.path(), &entry, lying);
     let report = steppe::validate(&Store::open(dir.path()).unwrap()).unwrap();
     let found: Vec<_> = report
         .problems

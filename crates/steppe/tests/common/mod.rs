@@ -11,6 +11,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod gdelt;
+
 /// The `shared/` directory: `$STEPPE_SHARED`, else `../shared` beside the repository.
 pub fn shared_dir() -> PathBuf {
     match std::env::var_os("STEPPE_SHARED") {
@@ -35,4 +37,32 @@ pub fn shared_file(relative: &str) -> Option<PathBuf> {
     }
     eprintln!("SKIPPED: this test {message}");
     None
+}
+
+/// A row of `names.len()` fields joined by `sep`: the named values set, the other fields
+/// empty. Panics on a name that is not in `names`.
+pub fn row<S: AsRef<str>>(names: &[S], sep: &str, values: &[(&str, &str)]) -> String {
+    let mut fields = vec![String::new(); names.len()];
+    for (k, v) in values {
+        let i = names
+            .iter()
+            .position(|x| x.as_ref() == *k)
+            .unwrap_or_else(|| panic!("no column {k}"));
+        fields[i] = v.to_string();
+    }
+    fields.join(sep)
+}
+
+/// Copies the directory `from` to `to`, recursively (a store, say).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
 }
