@@ -38,6 +38,7 @@ from ._imports import (
     import_comtrade,
     import_gdelt,
     import_ucdp,
+    import_ucdp_acd,
     import_wdi,
 )
 from ._report import Report, report
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from .records import (
         Author,
         Claim,
+        Conflict,
         Country,
         Entity,
         EntityCode,
@@ -71,6 +73,7 @@ _RECORD_NAMES = frozenset(
     {
         "Author",
         "Claim",
+        "Conflict",
         "Country",
         "Entity",
         "EntityCode",
@@ -117,6 +120,7 @@ __all__ = [
     "Author",
     "Claim",
     "CodeError",
+    "Conflict",
     "Country",
     "Entity",
     "EntityCode",
@@ -154,6 +158,7 @@ __all__ = [
     "import_comtrade",
     "import_gdelt",
     "import_ucdp",
+    "import_ucdp_acd",
     "import_wdi",
     "open",
     "records",

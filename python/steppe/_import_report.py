@@ -25,7 +25,8 @@ class FileReport:
     file: str
     """The input file's name."""
     importer: str
-    """The importer (``baci``, ``comtrade``, ``wdi``, ``gdelt``, ``ucdp``, ``acled``)."""
+    """The importer (``baci``, ``comtrade``, ``wdi``, ``gdelt``, ``ucdp``, ``ucdp-acd``,
+    ``acled``)."""
     source_id: str
     """The ``dataset`` Source the file became (every row it gave cites it)."""
     sha256: str

@@ -1,8 +1,9 @@
 """The importers, taking one input path or many: ``steppe.import_wdi`` and the others.
 
-``import_baci``, ``import_comtrade``, ``import_wdi``, ``import_gdelt``, ``import_ucdp`` and
-``import_acled`` each take one input file or many (``str`` or ``os.PathLike``), write the
-store at ``out`` (created when missing) and return an :class:`steppe.ImportReport`.
+``import_baci``, ``import_comtrade``, ``import_wdi``, ``import_gdelt``, ``import_ucdp``,
+``import_ucdp_acd`` and ``import_acled`` each take one input file or many (``str`` or
+``os.PathLike``), write the store at ``out`` (created when missing) and return an
+:class:`steppe.ImportReport`.
 
 Arguments of the wrong type raise :class:`steppe.ArgumentError` naming the parameter before
 anything is read; a bad file raises :class:`steppe.FormatError` naming the file, line and field.
@@ -43,6 +44,7 @@ __all__ = [
     "import_comtrade",
     "import_gdelt",
     "import_ucdp",
+    "import_ucdp_acd",
     "import_wdi",
 ]
 
@@ -224,6 +226,30 @@ def import_ucdp(
     """Import UCDP GED CSV files."""
     return _run(
         _steppe.import_ucdp,
+        progress,
+        paths(files, "files"),
+        one_path(out, "out"),
+        **_common(reimport, wait, max_reject_rate),
+        **options,
+    )
+
+
+def import_ucdp_acd(
+    files: PathsArg,
+    out: PathArg,
+    reimport: str = "skip",
+    wait: bool = False,
+    max_reject_rate: float | None = None,
+    progress: ProgressArg = None,
+    **options: Any,
+) -> ImportReport:
+    """Import UCDP/PRIO Armed Conflict Dataset CSV files into the ``conflicts`` table.
+
+    Reads UCDP's layout and spreadsheet re-saves (semicolons, D-M-YYYY dates) by header; the
+    Source of a re-saved file says so.
+    """
+    return _run(
+        _steppe.import_ucdp_acd,
         progress,
         paths(files, "files"),
         one_path(out, "out"),

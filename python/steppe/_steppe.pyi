@@ -33,6 +33,7 @@ __all__ = [
     "import_comtrade",
     "import_gdelt",
     "import_ucdp",
+    "import_ucdp_acd",
     "import_wdi",
     "indicator_series",
     "mirror",
@@ -267,6 +268,16 @@ def import_ucdp(
     progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports UCDP GED CSV files into the store at ``out``."""
+
+def import_ucdp_acd(
+    files: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    reimport: str = "skip",
+    wait: bool = False,
+    max_reject_rate: float | None = None,
+    progress: _ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """Imports UCDP/PRIO Armed Conflict Dataset CSV files into the store's ``conflicts`` table."""
 
 def import_acled(
     files: Sequence[str | os.PathLike[str]],

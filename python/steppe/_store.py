@@ -16,6 +16,7 @@ from ._table import Table
 if TYPE_CHECKING:
     from .records import (
         Claim,
+        Conflict,
         Entity,
         EntityCode,
         Event,
@@ -45,7 +46,16 @@ CiteFormat: TypeAlias = Literal["text", "bibtex", "csl-json"]
 _ENTITY_COLUMNS = frozenset({"entity_id", "reporter_id", "partner_id", "country_id", "parent_id"})
 
 # List columns: a filter keeps rows whose list contains one of the values.
-_LIST_COLUMNS = frozenset({"about", "cited_source_ids", "subject_refs"})
+_LIST_COLUMNS = frozenset(
+    {"about", "cited_source_ids", "subject_refs", "gwno_loc", "gwno_a", "gwno_a_2nd", "gwno_b"}
+    | {"gwno_b_2nd", "side_a_id", "side_b_id", "region"}
+)
+
+# Lists of entity ids (the conflicts table's): filter values are countries in any form.
+_ENTITY_LIST_COLUMNS = frozenset(
+    {"location_entity_ids", "side_a_entity_ids", "side_a_2nd_entity_ids"}
+    | {"side_b_entity_ids", "side_b_2nd_entity_ids"}
+)
 
 # Columns holding one of steppe's code lists: filter values are checked against it.
 _CODE_LIST_COLUMNS = {
@@ -60,6 +70,9 @@ _CODE_LIST_COLUMNS = {
     "derivation": "derivation",
     "obs_status": "obs_status",
     "scheme": "scheme",
+    "incompatibility": "incompatibility",
+    "intensity_level": "intensity_level",
+    "type_of_conflict": "type_of_conflict",
 }
 
 _Filter: TypeAlias = tuple[Any, ...]
@@ -242,6 +255,8 @@ class Store:
         values = _as_values(value)
         if column in _ENTITY_COLUMNS:
             return _countries(column, values, year)
+        if column in _ENTITY_LIST_COLUMNS:
+            return ("countries", "contains", column, values, year, False)
         if column in _CODE_LIST_COLUMNS:
             allowed = _code_list(_CODE_LIST_COLUMNS[column])
             bad = [v for v in values if v not in allowed]
@@ -512,6 +527,30 @@ class Store:
             return None
         first, last = _as_years(years)
         return first if first is not None and first == last else None
+
+    def conflicts(
+        self,
+        country: Values | None = None,
+        *,
+        years: Years | None = None,
+        conflict: Values | None = None,
+        **filters: Any,
+    ) -> Table[Conflict]:
+        """Conflict-years of the UCDP/PRIO Armed Conflict Dataset, one row per release.
+
+        Args:
+            country: Countries, in any code form: keeps conflict-years with one of them as
+                location or on a side (primary or secondary), as ``steppe query conflicts
+                --country`` does.
+            years: A year or inclusive ``(first, last)`` range.
+            conflict: UCDP conflict ids (``395``: the Tajik civil war).
+            **filters: Other ``column=value`` filters (``intensity_level="war"``,
+                ``version="25.1"``), as for :meth:`table`.
+        """
+        out = self._filters("conflicts", years, {"conflict_id": conflict, **filters})
+        if country is not None:
+            out.append(("country", _as_values(country), self._year_hint(years)))
+        return self._read("conflicts", out)
 
     def rejects(self, source: Values | None = None, **filters: Any) -> Table[Reject]:
         """Input rows an import refused, with file, line, reason and the raw text.

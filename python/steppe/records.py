@@ -17,6 +17,7 @@ __all__ = [
     "Author",
     "Claim",
     "Concentration",
+    "Conflict",
     "Country",
     "Dependence",
     "Entity",
@@ -557,6 +558,98 @@ class Reject(Record):
     raw: str
 
 
+@dataclass(frozen=True, slots=True)
+class Conflict(Record):
+    """One state-based armed conflict in one year, as a UCDP/PRIO release publishes it.
+
+    A row of the ``conflicts`` table. Each ``gwno_*`` tuple of Gleditsch-Ward codes has an
+    ``*_entity_ids`` tuple of the same length: the entity each code names in ``year``, or
+    ``None`` where the code names no state that year.
+
+    Attributes:
+        conflict_id: UCDP's conflict id (GED's ``conflict_new_id``).
+        year: The calendar year observed.
+        location: The country or countries whose government has the primary claim.
+        gwno_loc: G&W codes of ``location``.
+        location_entity_ids: Entities of ``gwno_loc`` in ``year``.
+        side_a: Primary party on side A (always a government), as published.
+        side_a_id: UCDP actor ids of side A.
+        gwno_a: G&W codes of side A.
+        side_a_entity_ids: Entities of ``gwno_a`` in ``year``.
+        side_a_2nd: Secondary parties on side A (states sending troops), as published.
+        gwno_a_2nd: G&W codes of the secondary parties on side A.
+        side_a_2nd_entity_ids: Entities of ``gwno_a_2nd`` in ``year``.
+        side_b: Primary party or parties on side B, as published (``PFT, UTO``).
+        side_b_id: UCDP actor ids of side B.
+        gwno_b: G&W codes of side B (empty for rebel groups).
+        side_b_entity_ids: Entities of ``gwno_b`` in ``year``.
+        side_b_2nd: Secondary parties on side B, as published.
+        gwno_b_2nd: G&W codes of the secondary parties on side B.
+        side_b_2nd_entity_ids: Entities of ``gwno_b_2nd`` in ``year``.
+        incompatibility: ``territory``, ``government`` or ``both``.
+        territory_name: The territory fought over, when the incompatibility is territorial.
+        intensity_level: ``minor`` (25-999 battle-related deaths in the year) or ``war``.
+        cumulative_intensity: Whether the conflict has exceeded 1,000 battle-related deaths.
+        type_of_conflict: ``extrasystemic``, ``interstate``, ``intrastate`` or
+            ``internationalized_intrastate``.
+        start_date: The conflict's first battle-related death.
+        start_prec: Precision of ``start_date``, codebook scale 1 (exact day) to 7.
+        start_date2: When this episode reached 25 battle-related deaths in a year.
+        start_prec2: Precision of ``start_date2``, the same scale.
+        ep_end: Whether the episode ended in this year.
+        ep_end_date: The episode's end date.
+        ep_end_prec: Precision of ``ep_end_date``, codebook scale 1 (exact day) to 5.
+        region: Regions: ``europe``, ``middle_east``, ``asia``, ``africa``, ``americas``.
+        version: The release (``23.1``).
+        source_id: The source the row was read from (the release file).
+        source_locator: Where in that source.
+        source_line: Line of the source file where the record starts.
+        cited_source_id: The work that source cites.
+        derivation: How the row was derived.
+    """
+
+    TABLE: ClassVar[str] = "conflicts"
+
+    conflict_id: int
+    year: int
+    location: str
+    gwno_loc: tuple[str, ...]
+    location_entity_ids: tuple[str | None, ...]
+    side_a: str
+    side_a_id: tuple[str, ...]
+    gwno_a: tuple[str, ...]
+    side_a_entity_ids: tuple[str | None, ...]
+    side_a_2nd: str | None
+    gwno_a_2nd: tuple[str, ...]
+    side_a_2nd_entity_ids: tuple[str | None, ...]
+    side_b: str
+    side_b_id: tuple[str, ...]
+    gwno_b: tuple[str, ...]
+    side_b_entity_ids: tuple[str | None, ...]
+    side_b_2nd: str | None
+    gwno_b_2nd: tuple[str, ...]
+    side_b_2nd_entity_ids: tuple[str | None, ...]
+    incompatibility: str
+    territory_name: str | None
+    intensity_level: str
+    cumulative_intensity: bool
+    type_of_conflict: str
+    start_date: datetime.date | None
+    start_prec: int | None
+    start_date2: datetime.date | None
+    start_prec2: int | None
+    ep_end: bool
+    ep_end_date: datetime.date | None
+    ep_end_prec: int | None
+    region: tuple[str, ...]
+    version: str
+    source_id: str
+    source_locator: str | None
+    source_line: int | None
+    cited_source_id: str | None
+    derivation: str
+
+
 def _source_from_row(cls: type[Source], row: Sequence[Any]) -> Source:
     values = list(row)
     values[5] = tuple(Author._from_value(a) for a in values[5] or ())
@@ -717,6 +810,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
         EventActor,
         Claim,
         Reject,
+        Conflict,
         PartnerShare,
         Concentration,
         Dependence,

@@ -23,6 +23,7 @@ EXPECTED = {
     "event_actors": steppe.EventActor,
     "claims": steppe.Claim,
     "rejects": steppe.Reject,
+    "conflicts": steppe.Conflict,
 }
 
 

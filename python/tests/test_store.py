@@ -23,13 +23,14 @@ BUNDLED_ROWS = {
     "indicators": 0,
     "indicator_observations": 0,
     "rejects": 0,
+    "conflicts": 0,
 }
 
 
 def test_bundled_info(bundled: steppe.Store) -> None:
     info = bundled.info()
     assert info["path"] is None
-    assert info["schema_version"] == steppe.SCHEMA_VERSION == 2
+    assert info["schema_version"] == steppe.SCHEMA_VERSION == 3
     assert info["generation"] >= 1
     assert info["tables"] == BUNDLED_ROWS
     assert bundled.path is None

@@ -80,7 +80,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct QueryArgs {
     /// Table name (entities, entity_codes, organisations, memberships, trade_flows, indicators,
-    /// indicator_observations, events, event_actors, sources, claims, rejects).
+    /// indicator_observations, events, event_actors, sources, claims, rejects, conflicts).
     pub table: String,
     /// Store directory; omit for the bundled dataset.
     #[arg(long)]
@@ -95,7 +95,8 @@ pub struct QueryArgs {
     /// Trade flows with this country on either side.
     #[arg(long)]
     pub involving: Vec<String>,
-    /// Rows about this country: an event's place or actors, an observation's or entity's id.
+    /// Rows about this country: an event's place or actors, an observation's or entity's id,
+    /// a conflict's location or sides.
     #[arg(long)]
     pub country: Vec<String>,
     /// Trade flow direction (export, import, re_export, re_import).

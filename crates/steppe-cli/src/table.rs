@@ -45,10 +45,17 @@ const PROSE: &[&str] = &[
     "about",
     "cited_source_ids",
     "subject_refs",
+    // conflicts: names as published (secondary parties list up to forty governments)
+    "location",
+    "side_a",
+    "side_a_2nd",
+    "side_b",
+    "side_b_2nd",
+    "territory_name",
 ];
 
 /// Integer columns printed without separators: years, months, line numbers, small codes.
-const PLAIN_INTS: &[&str] = &["year", "month", "line", "source_line"];
+const PLAIN_INTS: &[&str] = &["year", "month", "line", "source_line", "conflict_id"];
 
 /// Amount columns and the column holding their unit; `true` puts the unit first (`USD 5`).
 const UNITS: &[(&str, &str, bool)] = &[

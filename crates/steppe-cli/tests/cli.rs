@@ -518,3 +518,52 @@ fn columns_come_in_the_order_given_in_every_format() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).starts_with("error: --wide applies to the table format"));
 }
+
+#[test]
+fn import_ucdp_acd_then_query_conflicts_by_country() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("UcdpPrioConflict_v25_1.csv");
+    // Two conflict-years as the 25.1 spreadsheet re-save writes them (semicolons, D-M-YYYY).
+    std::fs::write(
+        &file,
+        "conflict_id;location;side_a;side_a_id;side_a_2nd;side_b;side_b_id;side_b_2nd;\
+         incompatibility;territory_name;year;intensity_level;cumulative_intensity;\
+         type_of_conflict;start_date;start_prec;start_date2;start_prec2;ep_end;ep_end_date;\
+         ep_end_prec;gwno_a;gwno_a_2nd;gwno_b;gwno_b_2nd;gwno_loc;region;version\r\n\
+         13324;Kyrgyzstan, Tajikistan;Government of Kyrgyzstan;132;;Government of Tajikistan;\
+         131;;1;Common Border;2022;1;0;2;10-7-2014;1;1-5-2021;2;1;18-9-2022;;703;;702;;702, 703;\
+         3;25.1\r\n\
+         415;Uzbekistan;Government of Uzbekistan;133;;IMU;359;;2;;1999;1;0;3;16-2-1999;1;\
+         30-3-1999;1;0;;;704;;;;704;3;25.1\r\n",
+    )
+    .unwrap();
+    let store = dir.path().join("store");
+    let (f, s) = (file.to_str().unwrap(), store.to_str().unwrap());
+    let o = steppe(&["import", "ucdp-acd", f, "--out", s, "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("read 2, accepted 2, rejected 0"),
+        "{}",
+        stdout(&o)
+    );
+    let o = steppe(&[
+        "query",
+        "conflicts",
+        "--store",
+        s,
+        "--country",
+        "KGZ",
+        "--columns",
+        "conflict_id,year,location,ep_end_date,type_of_conflict",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "conflict_id,year,location,ep_end_date,type_of_conflict\n\
+         13324,2022,\"Kyrgyzstan, Tajikistan\",2022-09-18,interstate\n"
+    );
+    let o = steppe(&["validate", s]);
+    assert!(o.status.success(), "{}", stdout(&o));
+}

@@ -33,6 +33,7 @@ fn an_empty_input_is_one_error_line_through_every_importer() {
         ("gdelt", "20240101.export.CSV"),
         ("ucdp", "GEDEvent_v24_1.csv"),
         ("acled", "acled.csv"),
+        ("ucdp-acd", "UcdpPrioConflict_v25_1.csv"),
     ] {
         let file = dir.path().join(name);
         std::fs::write(&file, b"").unwrap();

@@ -1,5 +1,5 @@
 //! Python entry points of the WDI, GDELT, UCDP and ACLED importers: `import_wdi`,
-//! `import_gdelt`, `import_ucdp`, `import_acled`. Each runs through `interrupt::run_import`
+//! `import_gdelt`, `import_ucdp`, `import_acled`, and the UCDP/PRIO ACD's `import_ucdp_acd`. Each runs through `interrupt::run_import`
 //! (GIL released, Ctrl-C stops it, `progress=` called) and
 //! returns the import report as a dict (`import_report::report_dict`).
 
@@ -104,6 +104,25 @@ pub fn import_acled<'py>(
     let opts = options(reimport, wait, max_reject_rate)?;
     let report = run_import(py, opts, progress, &files, |o| {
         steppe::import::acled::import(&files, &out, o)
+    })?;
+    report_dict(py, &report)
+}
+
+/// Imports UCDP/PRIO Armed Conflict Dataset CSV files into the store's `conflicts` table.
+#[pyfunction]
+#[pyo3(signature = (files, out, reimport="skip", wait=false, max_reject_rate=None, progress=None))]
+pub fn import_ucdp_acd<'py>(
+    py: Python<'py>,
+    files: Vec<PathBuf>,
+    out: PathBuf,
+    reimport: &str,
+    wait: bool,
+    max_reject_rate: Option<f64>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let opts = options(reimport, wait, max_reject_rate)?;
+    let report = run_import(py, opts, progress, &files, |o| {
+        steppe::import::ucdp_acd::import(&files, &out, o)
     })?;
     report_dict(py, &report)
 }

@@ -139,6 +139,9 @@ fn code_list(name: &str) -> PyResult<Vec<&'static str>> {
         "derivation" => all(Derivation::ALL, Derivation::as_str),
         "obs_status" => all(ObsStatus::ALL, ObsStatus::as_str),
         "scheme" => all(Scheme::ALL, Scheme::as_str),
+        "incompatibility" => all(Incompatibility::ALL, Incompatibility::as_str),
+        "intensity_level" => all(IntensityLevel::ALL, IntensityLevel::as_str),
+        "type_of_conflict" => all(ConflictType::ALL, ConflictType::as_str),
         other => {
             return Err(pyo3::exceptions::PyValueError::new_err(format!(
                 "unknown code list `{other}`"
@@ -175,6 +178,7 @@ fn _steppe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(imports_events::import_wdi, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_gdelt, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_ucdp, m)?)?;
+    m.add_function(wrap_pyfunction!(imports_events::import_ucdp_acd, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_acled, m)?)?;
     m.add_function(wrap_pyfunction!(report::render_report, m)?)?;
     m.add_function(wrap_pyfunction!(report::render_report_png, m)?)?;

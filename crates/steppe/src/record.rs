@@ -34,6 +34,7 @@ record!(
     Source => Table::Sources,
     Claim => Table::Claims,
     Reject => Table::Rejects,
+    Conflict => Table::Conflicts,
 );
 
 /// Builds a RecordBatch of `R`'s table schema from records.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Field, FieldRef, Fields, Schema, SchemaRef};
 
 /// Version of the table schemas. Bump it (and add a snapshot) whenever a schema changes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The tables of a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,6 +36,8 @@ pub enum Table {
     Claims,
     /// Input rows an import refused.
     Rejects,
+    /// Conflict-years of the UCDP/PRIO Armed Conflict Dataset (schema v3).
+    Conflicts,
 }
 
 /// A foreign key: `fields` of this table reference `fields` of `table`.
@@ -83,6 +85,7 @@ impl Table {
         Table::EventActors,
         Table::Claims,
         Table::Rejects,
+        Table::Conflicts,
     ];
 
     /// The stable table name used by the CLI, Python, the store layout and the docs.
@@ -100,6 +103,7 @@ impl Table {
             Table::Sources => "sources",
             Table::Claims => "claims",
             Table::Rejects => "rejects",
+            Table::Conflicts => "conflicts",
         }
     }
 
@@ -183,6 +187,15 @@ fn provenance(fields: &mut Vec<Field>, with_line: bool, with_derivation: bool) {
     }
 }
 
+/// A list of entity ids whose items may be null (aligned with a list of codes).
+fn id_list(name: &str) -> Field {
+    Field::new(
+        name,
+        DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+        false,
+    )
+}
+
 fn fk(field: &'static str, table: Table, target: &'static str) -> ForeignKey {
     ForeignKey {
         field,
@@ -198,16 +211,19 @@ fn source_fks() -> Vec<ForeignKey> {
     ]
 }
 
+/// A table's primary key, foreign keys, partition columns, sort columns and description.
+type Shape = (
+    &'static [&'static str],
+    Vec<ForeignKey>,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static str,
+);
+
 fn spec(table: Table) -> TableSpec {
     use DataType::*;
     let mut f: Vec<Field> = Vec::new();
-    let (primary_key, mut foreign_keys, partition_by, sort_by, description): (
-        &'static [&'static str],
-        Vec<ForeignKey>,
-        &'static [&'static str],
-        &'static [&'static str],
-        &'static str,
-    ) = match table {
+    let (primary_key, mut foreign_keys, partition_by, sort_by, description): Shape = match table {
         Table::Entities => {
             f.extend([
                 text("entity_id", false),
@@ -528,6 +544,7 @@ fn spec(table: Table) -> TableSpec {
                 "Input rows an import refused, with file, line, reason and raw text.",
             )
         }
+        Table::Conflicts => conflicts(&mut f),
     };
     // Partition columns are always part of the key's scope; make sure specs stay consistent.
     foreign_keys.retain(|k| f.iter().any(|x| x.name() == k.field));
@@ -541,6 +558,65 @@ fn spec(table: Table) -> TableSpec {
         description,
     }
 }
+
+/// The `conflicts` table: UCDP/PRIO ACD conflict-years, unpartitioned (a release is a few
+/// thousand rows), one row per conflict, year and source.
+fn conflicts(f: &mut Vec<Field>) -> Shape {
+    use DataType::*;
+    f.extend([
+        prim("conflict_id", Int32, false),
+        prim("year", Int16, false),
+        text("location", false),
+        text_list("gwno_loc"),
+        id_list("location_entity_ids"),
+        text("side_a", false),
+        text_list("side_a_id"),
+        text_list("gwno_a"),
+        id_list("side_a_entity_ids"),
+        text("side_a_2nd", true),
+        text_list("gwno_a_2nd"),
+        id_list("side_a_2nd_entity_ids"),
+        text("side_b", false),
+        text_list("side_b_id"),
+        text_list("gwno_b"),
+        id_list("side_b_entity_ids"),
+        text("side_b_2nd", true),
+        text_list("gwno_b_2nd"),
+        id_list("side_b_2nd_entity_ids"),
+        dict("incompatibility", false),
+        text("territory_name", true),
+        dict("intensity_level", false),
+        prim("cumulative_intensity", Boolean, false),
+        dict("type_of_conflict", false),
+        date("start_date"),
+        prim("start_prec", Int8, true),
+        date("start_date2"),
+        prim("start_prec2", Int8, true),
+        prim("ep_end", Boolean, false),
+        date("ep_end_date"),
+        prim("ep_end_prec", Int8, true),
+        text_list("region"),
+        dict("version", false),
+    ]);
+    provenance(f, true, true);
+    (
+        &["conflict_id", "year", "source_id"],
+        source_fks(),
+        &[],
+        &["conflict_id", "year"],
+        "Conflict-years of the UCDP/PRIO Armed Conflict Dataset.",
+    )
+}
+
+/// The entity-id lists of `conflicts` (each item → `entities.entity_id`, checked by
+/// `validate`).
+pub const CONFLICT_ENTITY_LISTS: &[&str] = &[
+    "location_entity_ids",
+    "side_a_entity_ids",
+    "side_a_2nd_entity_ids",
+    "side_b_entity_ids",
+    "side_b_2nd_entity_ids",
+];
 
 /// A canonical text rendering of every table's schema, for the stability test and the docs.
 pub fn describe_all() -> String {

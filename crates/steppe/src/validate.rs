@@ -297,6 +297,9 @@ fn key_sets(data: &HashMap<Table, TableData>) -> HashMap<(Table, String), HashSe
     out
 }
 
+/// An entity id (the items of `conflicts`' entity-id lists).
+const ENTITY: &[(Table, &str)] = &[(Table::Entities, "entity_id")];
+
 fn check_foreign_keys(
     table: Table,
     data: &TableData,
@@ -344,6 +347,13 @@ fn check_foreign_keys(
                     ],
                 ),
                 ("cited_source_ids", &[(Table::Sources, "source_id")]),
+            ],
+            Table::Conflicts => &[
+                ("location_entity_ids", ENTITY),
+                ("side_a_entity_ids", ENTITY),
+                ("side_a_2nd_entity_ids", ENTITY),
+                ("side_b_entity_ids", ENTITY),
+                ("side_b_2nd_entity_ids", ENTITY),
             ],
             _ => &[],
         };
@@ -414,6 +424,12 @@ fn check_ranges(table: Table, data: &TableData, report: &mut ValidationReport) {
         ],
         Table::Sources => &[("byte_size", 0.0, f64::MAX)],
         Table::Rejects => &[("line", 0.0, f64::MAX)],
+        Table::Conflicts => &[
+            ("year", 1800.0, 2100.0),
+            ("start_prec", 1.0, 7.0),
+            ("start_prec2", 1.0, 7.0),
+            ("ep_end_prec", 1.0, 5.0),
+        ],
         _ => &[],
     };
     for batch in &data.batches {

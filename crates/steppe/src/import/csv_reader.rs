@@ -129,6 +129,13 @@ impl<R: Read> CsvReader<R> {
         Self::with_core(inner, path, b)
     }
 
+    /// A reader of fields separated by `delimiter`, quoted as RFC 4180 (UCDP ACD re-saves: `;`).
+    pub fn with_delimiter(inner: R, path: &Path, delimiter: u8) -> Self {
+        let mut b = ReaderBuilder::new();
+        b.delimiter(delimiter);
+        Self::with_core(inner, path, b)
+    }
+
     fn with_core(inner: R, path: &Path, mut b: ReaderBuilder) -> Self {
         // LF ends a record; the CR of a CRLF is removed afterwards, so a stray CR inside a
         // line stays text instead of splitting the record.

@@ -19,6 +19,7 @@ mod rows;
 mod run;
 mod trade;
 pub mod ucdp;
+pub mod ucdp_acd;
 pub mod wdi;
 
 use std::sync::Arc;

@@ -323,6 +323,44 @@ string_enum!(
     }
 );
 
+// UCDP/PRIO Armed Conflict Dataset codes (the `conflicts` table), per the ACD codebook.
+
+string_enum!(
+    /// What a conflict is fought over (ACD `incompatibility` 1-3).
+    Incompatibility {
+        /// 1: territory.
+        Territory = "territory",
+        /// 2: government.
+        Government = "government",
+        /// 3: government and territory.
+        Both = "both",
+    }
+);
+
+string_enum!(
+    /// A conflict's intensity in a year (ACD `intensity_level` 1-2).
+    IntensityLevel {
+        /// 1: 25 to 999 battle-related deaths in the year.
+        Minor = "minor",
+        /// 2: at least 1,000 battle-related deaths in the year.
+        War = "war",
+    }
+);
+
+string_enum!(
+    /// The kind of conflict (ACD `type_of_conflict` 1-4).
+    ConflictType {
+        /// 1: a state against a non-state group outside its territory (colonial wars).
+        Extrasystemic = "extrasystemic",
+        /// 2: between states.
+        Interstate = "interstate",
+        /// 3: a government against rebel groups, no foreign troops.
+        Intrastate = "intrastate",
+        /// 4: intrastate with foreign governments' troops on a side.
+        InternationalizedIntrastate = "internationalized_intrastate",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

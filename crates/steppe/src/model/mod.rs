@@ -1,5 +1,6 @@
 //! The typed model: one record type per table, plus the code lists they use.
 
+mod conflict;
 mod entity;
 mod enums;
 mod event;
@@ -9,6 +10,7 @@ pub mod serde_helpers;
 mod source;
 mod trade;
 
+pub use conflict::Conflict;
 pub use entity::{Entity, EntityCode};
 pub use enums::*;
 pub use event::{Event, EventActor};

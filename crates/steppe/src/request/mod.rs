@@ -243,6 +243,8 @@ enum CountryRule {
     About,
     /// Trade flows with the country on either side.
     EitherSide,
+    /// Rows with the country in any of these lists (conflicts: location or a side).
+    Lists(&'static [&'static str]),
 }
 
 /// The rule of `table`, `None` when the table holds no country's rows.
@@ -252,6 +254,7 @@ fn country_rule(table: Table) -> Option<CountryRule> {
         Table::EventActors => CountryRule::Column("actor_ref"),
         Table::Claims => CountryRule::About,
         Table::TradeFlows => CountryRule::EitherSide,
+        Table::Conflicts => CountryRule::Lists(crate::schema::CONFLICT_ENTITY_LISTS),
         _ if table.schema().field_with_name("entity_id").is_ok() => {
             CountryRule::Column("entity_id")
         }
@@ -277,6 +280,15 @@ impl CountryRule {
                 values: ids,
             },
             CountryRule::EitherSide => either_side(ids),
+            CountryRule::Lists(columns) => Predicate::Any(
+                columns
+                    .iter()
+                    .map(|c| Predicate::ListContains {
+                        column: c.to_string(),
+                        values: ids.clone(),
+                    })
+                    .collect(),
+            ),
         })
     }
 }

@@ -14,6 +14,7 @@ mod baci;
 mod comtrade;
 mod gdelt;
 mod ucdp;
+mod ucdp_acd;
 mod wdi;
 
 /// The importers.
@@ -31,6 +32,8 @@ pub enum ImportCommand {
     Ucdp(ucdp::UcdpArgs),
     /// ACLED CSV exports (your own download; never redistributable).
     Acled(acled::AcledArgs),
+    /// UCDP/PRIO Armed Conflict Dataset CSV (conflict-years).
+    UcdpAcd(ucdp_acd::UcdpAcdArgs),
 }
 
 /// Options every import takes.
@@ -149,5 +152,6 @@ pub fn run(cmd: ImportCommand) -> steppe::Result<i32> {
         ImportCommand::Gdelt(a) => gdelt::run(a),
         ImportCommand::Ucdp(a) => ucdp::run(a),
         ImportCommand::Acled(a) => acled::run(a),
+        ImportCommand::UcdpAcd(a) => ucdp_acd::run(a),
     }
 }
