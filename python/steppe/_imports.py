@@ -219,14 +219,22 @@ def import_ucdp(
     wait: bool = False,
     max_reject_rate: float | None = None,
     progress: ProgressArg = None,
+    ged_version: str | None = None,
     **options: Any,
 ) -> ImportReport:
-    """Import UCDP GED CSV files."""
+    """Import UCDP GED CSV files.
+
+    ``ged_version`` (``"23.1"``, ``"19.1"``) is the release of files without a header row;
+    without it, the release the file name gives (``ged231.csv``, ``GEDEvent_v23_1.csv``).
+    """
+    if ged_version is not None:
+        check_type(ged_version, str, "ged_version")
     return _run(
         _steppe.import_ucdp,
         progress,
         paths(files, "files"),
         one_path(out, "out"),
+        ged_version=ged_version,
         **_common(reimport, wait, max_reject_rate),
         **options,
     )

@@ -265,6 +265,7 @@ def import_ucdp(
     wait: bool = False,
     max_reject_rate: float | None = None,
     progress: _ProgressCallback | None = None,
+    ged_version: str | None = None,
 ) -> dict[str, Any]:
     """Imports UCDP GED CSV files into the store at ``out``."""
 
