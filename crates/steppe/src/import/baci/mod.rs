@@ -7,7 +7,12 @@
 //! `unit_converted`; `k` becomes a six-character string (lost leading zeros restored); `v`
 //! (thousand USD) times 1000 is the value in USD, converted exactly from the decimal; `q` is the
 //! quantity in tonnes (`NA` or empty: null). The HS revision and the release come from the file
-//! name.
+//! name (a re-issued release's letter suffix kept: `V202401b`).
+//!
+//! Special product codes (six characters, digits then upper-case letters: `9999AA`, goods not
+//! specified by kind) are kept as given, in data and product files. A product file line whose
+//! code is neither that nor up to six digits is a reject of the product file (with its line,
+//! citing its Source); the rest of the file is used.
 //!
 //! Country codes are mapped through the country file given (never a table in steppe), per
 //! code, in this order:
@@ -253,11 +258,21 @@ fn write_companions(
         .chain(products.map(ProductCodes::source))
         .filter(|s| !known.contains(&s.source_id))
         .collect();
-    if !companions.is_empty() {
-        run.write_records(&companions)?;
-        run.transaction().close_open_files()?;
+    if companions.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    run.write_records(&companions)?;
+    // The product file's lines that list no product, once, with its Source.
+    if let Some(p) = products {
+        let source = p.source();
+        if companions.iter().any(|s| s.source_id == source.source_id) {
+            let rejects = p.rejects(&source.source_id);
+            if !rejects.is_empty() {
+                run.write_records(&rejects)?;
+            }
+        }
+    }
+    run.transaction().close_open_files()
 }
 
 /// Maps every code of the country file to an entity key in `entities` (see the module's
@@ -318,8 +333,12 @@ mod tests {
         assert_eq!(n.classification, "HS92");
         assert_eq!(n.year, 2023);
         assert_eq!(n.version.as_deref(), Some("V202501"));
-        let n = BaciFileName::parse("baci_hs17_y2019_v202401b.csv.gz");
-        assert_eq!(n.unwrap().classification, "HS17");
+        let n = BaciFileName::parse("baci_hs17_y2019_v202401b.csv.gz").unwrap();
+        assert_eq!(n.classification, "HS17");
+        // A re-issued release keeps its letter suffix.
+        assert_eq!(n.version.as_deref(), Some("V202401b"));
+        let n = BaciFileName::parse("BACI_HS92_Y2023_V202401B.csv").unwrap();
+        assert_eq!(n.version.as_deref(), Some("V202401b"));
         assert!(BaciFileName::parse("BACI_HS92_V202501.zip").is_none());
         assert!(BaciFileName::parse("trade.csv").is_none());
     }
