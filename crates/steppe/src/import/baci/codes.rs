@@ -40,7 +40,14 @@ impl CountryCodes {
     /// `country_code,country_name,country_iso2,country_iso3` or the older
     /// `country_code,country_name_abbreviation,country_name_full,iso_2digit_alpha,iso_3digit_alpha`.
     pub fn read(path: &Path, max_expanded: u64) -> Result<CountryCodes> {
-        let (input, mut reader, mut rec) = open_companion(path, max_expanded)?;
+        let (input, reader, rec) = open_companion(path, max_expanded)?;
+        Self::parse(input, reader, rec)
+    }
+
+    /// Reads the rest of a country file whose header record is `rec`.
+    pub(super) fn parse(input: InputFile, mut reader: Reader, mut rec: CsvRecord) -> Result<Self> {
+        let path = input.path.clone();
+        let path = path.as_path();
         let names: Vec<String> = header_names(&rec)
             .into_iter()
             .map(|n| n.to_ascii_lowercase())
@@ -123,7 +130,40 @@ impl CountryCodes {
 }
 
 /// The reader of a companion file.
-type Reader = CsvReader<Box<dyn std::io::Read + Send>>;
+pub(super) type Reader = CsvReader<Box<dyn std::io::Read + Send>>;
+
+/// A companion file inside a release archive: member `member` (its file name) of `archive`,
+/// read into memory (companion files are small; at most `max_expanded` bytes). Its
+/// [`InputFile`] is the member's (name, size, sha256 of its bytes; path
+/// `<archive>/<member>`). Returns it, its reader and its header record.
+pub(super) fn open_member(
+    archive: &InputFile,
+    member: &str,
+    max_expanded: u64,
+) -> Result<(InputFile, Reader, CsvRecord)> {
+    use sha2::Digest;
+    use std::io::Read;
+    let suffix = member.to_ascii_lowercase();
+    let mut bytes = Vec::new();
+    archive
+        .open(&suffix, max_expanded)?
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(&archive.path, e))?;
+    let input = InputFile {
+        path: archive.path.join(member),
+        name: member.to_string(),
+        bytes: bytes.len() as u64,
+        sha256: hex::encode(sha2::Sha256::digest(&bytes)),
+    };
+    let mut reader: Reader = CsvReader::new(Box::new(std::io::Cursor::new(bytes)), &input.path);
+    let mut header = CsvRecord::default();
+    while reader.read(&mut header)? {
+        if !header.is_blank() {
+            return Ok((input, reader, header));
+        }
+    }
+    Err(crate::import::input::empty_input(&input.path))
+}
 
 /// A companion file (country or product codes), its reader and its header record.
 fn open_companion(path: &Path, max_expanded: u64) -> Result<(InputFile, Reader, CsvRecord)> {
@@ -201,7 +241,14 @@ impl ProductCodes {
     /// special codes such as `9999AA`). A line whose code is neither is kept in
     /// [`ProductCodes::problems`]; only a header of another kind is an error.
     pub fn read(path: &Path, max_expanded: u64) -> Result<ProductCodes> {
-        let (input, mut reader, mut rec) = open_companion(path, max_expanded)?;
+        let (input, reader, rec) = open_companion(path, max_expanded)?;
+        Self::parse(input, reader, rec)
+    }
+
+    /// Reads the rest of a product file whose header record is `rec`.
+    pub(super) fn parse(input: InputFile, mut reader: Reader, mut rec: CsvRecord) -> Result<Self> {
+        let path = input.path.clone();
+        let path = path.as_path();
         let names = header_names(&rec);
         let first = names
             .first()

@@ -1,6 +1,7 @@
 //! CEPII BACI: the yearly `BACI_HS92_Y2023_V202501.csv` files (plain, `.gz` or a `.zip` holding
 //! that file) with their companion `country_codes_V*.csv` and, optionally,
-//! `product_codes_HS92_V*.csv`, into `trade_flows`.
+//! `product_codes_HS92_V*.csv`, into `trade_flows`; or a release archive holding them all
+//! (module `archive`: `BACI_HS92_V202501.zip`, streamed year by year).
 //!
 //! Each row `t,i,j,k,v,q` becomes one flow: reporter = exporter `i`, partner = importer `j`,
 //! flow `export`, perspective `reconciled`, price basis `fob_estimated`, derivation
@@ -36,11 +37,15 @@
 
 use std::path::{Path, PathBuf};
 
+mod archive;
 mod codes;
 mod parse;
 
+pub use archive::{
+    import_baci_archive, import_baci_inputs, is_release_archive, parse_years, BaciOptions,
+};
 use codes::in_parens;
-pub use codes::{CountryCodes, CountryRow, ProductCodes};
+pub use codes::{CountryCodes, CountryRow, ProductCodes, ProductFileProblem};
 use parse::{Mapping, Parser};
 
 use super::rows::Publisher;
@@ -136,6 +141,40 @@ fn import_file(
         .name("steppe-sha256".into())
         .spawn(move || InputFile::inspect(&path_owned))
         .map_err(|e| Error::io(path, e))?;
+    let file = DataFile {
+        name,
+        reading: provisional,
+        member,
+        hashing,
+    };
+    import_data(file, countries, products, store, options)
+}
+
+/// A data file to import: what its name says, the file read (a year file, or the release
+/// archive holding it), the member of a zip to read, and the thread computing the
+/// [`InputFile`] that identifies it (its sha256 names its Source).
+struct DataFile {
+    name: BaciFileName,
+    reading: InputFile,
+    member: String,
+    hashing: std::thread::JoinHandle<Result<InputFile>>,
+}
+
+/// Imports one data file in its own transaction (see [`import_file`]).
+fn import_data(
+    file: DataFile,
+    countries: &CountryCodes,
+    products: Option<&ProductCodes>,
+    store: &Path,
+    options: &ImportOptions,
+) -> Result<Option<crate::store::ImportSummary>> {
+    let DataFile {
+        name,
+        reading: provisional,
+        member,
+        hashing,
+    } = file;
+    let path = provisional.path.as_path();
     check_header(&provisional, &member, options.max_expanded_bytes)?;
     // Codes are mapped against the store as committed (or the bundled reference a new store
     // is seeded with).
@@ -194,7 +233,7 @@ fn data_file(path: &Path) -> Result<(BaciFileName, InputFile, String)> {
         .unwrap_or_default();
     let name = BaciFileName::parse(&display).ok_or_else(|| {
         Error::InvalidArgument(format!(
-            "{}: cannot tell the HS revision and the year from the file name; BACI files are named like BACI_HS92_Y2023_V202501.csv (the release archive holding every year must be unpacked first)",
+            "{}: cannot tell the HS revision and the year from the file name; BACI files are named like BACI_HS92_Y2023_V202501.csv, release archives like BACI_HS92_V202501.zip",
             path.display()
         ))
     })?;
