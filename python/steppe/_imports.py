@@ -113,28 +113,35 @@ def _run(
 
 def import_baci(
     files: PathsArg,
-    country_codes: PathArg,
+    country_codes: PathArg | None,
     out: PathArg,
     products: PathArg | None = None,
     reimport: str = "skip",
     wait: bool = False,
     max_reject_rate: float | None = None,
     progress: ProgressArg = None,
+    years: str | None = None,
     **options: Any,
 ) -> ImportReport:
     """Import CEPII BACI yearly files (``BACI_HS92_Y2023_V202501.csv``, plain, .gz or .zip).
 
     BACI's country codes are mapped through ``country_codes`` (``country_codes_V*.csv``);
     when given, products are checked against ``products`` (``product_codes_*.csv``). BACI
-    values (thousands of USD) are stored in USD.
+    values (thousands of USD) are stored in USD. Release archives
+    (``BACI_HS92_V202501.zip``) are read year by year straight out of the zip, with the
+    lists inside them unless given (``country_codes`` may then be ``None``); ``years``
+    (``"2015-2023"``) keeps a range of their years.
     """
+    if years is not None:
+        check_type(years, str, "years")
     return _run(
         _steppe.import_baci,
         progress,
         paths(files, "files"),
-        one_path(country_codes, "country_codes"),
+        None if country_codes is None else one_path(country_codes, "country_codes"),
         one_path(out, "out"),
         products=None if products is None else one_path(products, "products"),
+        years=years,
         **_common(reimport, wait, max_reject_rate),
         **options,
     )
@@ -221,14 +228,22 @@ def import_ucdp(
     wait: bool = False,
     max_reject_rate: float | None = None,
     progress: ProgressArg = None,
+    ged_version: str | None = None,
     **options: Any,
 ) -> ImportReport:
-    """Import UCDP GED CSV files."""
+    """Import UCDP GED CSV files.
+
+    ``ged_version`` (``"23.1"``, ``"19.1"``) is the release of files without a header row;
+    without it, the release the file name gives (``ged231.csv``, ``GEDEvent_v23_1.csv``).
+    """
+    if ged_version is not None:
+        check_type(ged_version, str, "ged_version")
     return _run(
         _steppe.import_ucdp,
         progress,
         paths(files, "files"),
         one_path(out, "out"),
+        ged_version=ged_version,
         **_common(reimport, wait, max_reject_rate),
         **options,
     )

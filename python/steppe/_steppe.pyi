@@ -216,13 +216,14 @@ def render_report_png(
 
 def import_baci(
     files: Sequence[str | os.PathLike[str]],
-    country_codes: str | os.PathLike[str],
+    country_codes: str | os.PathLike[str] | None,
     out: str | os.PathLike[str],
     products: str | os.PathLike[str] | None = None,
     reimport: str = "skip",
     wait: bool = False,
     max_reject_rate: float | None = None,
     progress: _ProgressCallback | None = None,
+    years: str | None = None,
 ) -> dict[str, Any]:
     """Imports CEPII BACI yearly files into the store at ``out``, mapping country codes."""
 
@@ -266,6 +267,7 @@ def import_ucdp(
     wait: bool = False,
     max_reject_rate: float | None = None,
     progress: _ProgressCallback | None = None,
+    ged_version: str | None = None,
 ) -> dict[str, Any]:
     """Imports UCDP GED CSV files into the store at ``out``."""
 

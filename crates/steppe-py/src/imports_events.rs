@@ -69,9 +69,11 @@ pub fn import_gdelt<'py>(
     report_dict(py, &report)
 }
 
-/// Imports UCDP GED CSV files into the store at `out`.
+/// Imports UCDP GED CSV files into the store at `out`; `ged_version` is the release of
+/// header-less files (else the one the file name gives).
 #[pyfunction]
-#[pyo3(signature = (files, out, reimport="skip", wait=false, max_reject_rate=None, progress=None))]
+#[pyo3(signature = (files, out, reimport="skip", wait=false, max_reject_rate=None, progress=None, ged_version=None))]
+#[allow(clippy::too_many_arguments)] // one argument per Python keyword
 pub fn import_ucdp<'py>(
     py: Python<'py>,
     files: Vec<PathBuf>,
@@ -80,10 +82,14 @@ pub fn import_ucdp<'py>(
     wait: bool,
     max_reject_rate: Option<f64>,
     progress: Option<Py<PyAny>>,
+    ged_version: Option<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let opts = options(reimport, wait, max_reject_rate)?;
+    let ged = steppe::import::ucdp::GedOptions {
+        version: ged_version,
+    };
     let report = run_import(py, opts, progress, &files, |o| {
-        steppe::import::ucdp::import(&files, &out, o)
+        steppe::import::ucdp::import_ged(&files, &out, &ged, o)
     })?;
     report_dict(py, &report)
 }

@@ -122,6 +122,14 @@ impl<R: Read> CsvReader<R> {
         Self::with_core(inner, path, ReaderBuilder::new())
     }
 
+    /// A reader of fields separated by `delimiter`, quoted as in RFC 4180 (Comtrade's bulk
+    /// files are tab-separated).
+    pub fn with_delimiter(inner: R, path: &Path, delimiter: u8) -> Self {
+        let mut b = ReaderBuilder::new();
+        b.delimiter(delimiter);
+        Self::with_core(inner, path, b)
+    }
+
     /// A tab-separated reader without quoting (GDELT: a quote is text).
     pub fn tab_separated(inner: R, path: &Path) -> Self {
         let mut b = ReaderBuilder::new();

@@ -89,7 +89,8 @@ impl InputFile {
 
     /// Opens the content as a byte stream: the file itself, the first member of a `.zip`
     /// whose name ends in `member_suffix` (case-insensitive; any member when empty), or the
-    /// decompressed `.gz` stream. Expansion beyond `max_expanded` bytes is an error.
+    /// decompressed gzip stream (a `.gz` name or gzip's magic bytes). Expansion beyond
+    /// `max_expanded` bytes is an error.
     pub fn open(&self, member_suffix: &str, max_expanded: u64) -> Result<Box<dyn Read + Send>> {
         let lower = self.name.to_ascii_lowercase();
         let file = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
@@ -109,7 +110,7 @@ impl InputFile {
             let member = ZipMember::spawn(archive, index);
             return Ok(Box::new(Limited::new(member, max_expanded, &self.path)));
         }
-        if lower.ends_with(".gz") {
+        if lower.ends_with(".gz") || is_gzip(&self.path)? {
             let dec = flate2::read::MultiGzDecoder::new(BufReader::new(file));
             return Ok(Box::new(Limited::new(dec, max_expanded, &self.path)));
         }
@@ -132,6 +133,18 @@ impl InputFile {
             }
         }
         Err(empty_input(&self.path))
+    }
+}
+
+/// Whether the file starts with gzip's magic bytes (`1f 8b`): a gzipped file is read as
+/// such whatever its name.
+fn is_gzip(path: &Path) -> Result<bool> {
+    let mut magic = [0u8; 2];
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    match file.read_exact(&mut magic) {
+        Ok(()) => Ok(magic == [0x1f, 0x8b]),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(false),
+        Err(e) => Err(Error::io(path, e)),
     }
 }
 

@@ -17,23 +17,30 @@
 //! - Actors: `side_a` and `side_b` in roles `side_a`/`side_b`, with the side id (`*_new_id`,
 //!   else `*_dset_id`) as `actor_code` and, when `gwnoa`/`gwnob` hold one GW number, the
 //!   state as `actor_ref`.
+//!
+//! A file without a header row (some GED Candidate releases were published so) is read with
+//! the standard columns of its release ([`standard_columns`]): the release named by
+//! [`GedOptions::version`] (`--ged-version 23.1`), else by the file name (`ged231.csv`,
+//! `GEDEvent_v23_1.csv`, `GEDEvent_v23_0_1.csv`). A file whose first line starts with an
+//! event id (digits) has no header; one without a known release is refused, naming the file
+//! and saying how to give the release.
 
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::csv_reader::CsvRecord;
+use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
     actor, cell, check_year, coordinates, count, header_columns, parse_iso_date, precision, ranged,
-    read_date, utf8_fields, Headed, HeadedEvents, HeadedFile, Header,
+    read_date, utf8_fields, Events, Headed, HeadedEvents, HeadedFile, Header,
 };
-use super::rows::{bad, import_files, Bad, Outcome, Publisher};
-use super::{ImportOptions, ImportReport, InputFile};
+use super::rows::{bad, import_files, Bad, Outcome, Publisher, Reader, RowFormat};
+use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::codes::CodeIndex;
 use crate::model::{
     ActorKind, ActorRole, DatePrecision, Derivation, Event, EventActor, EventClass, Scheme, Source,
 };
-use crate::Result;
+use crate::{Error, Location, Result};
 
 /// The importer name recorded in the store.
 pub const IMPORTER: &str = "ucdp";
@@ -110,9 +117,313 @@ impl HeadedEvents for Ucdp {
 }
 
 /// Imports UCDP GED CSV files into the store at `out`. Every header is checked before
-/// anything is written.
+/// anything is written; a file without a header is read with the columns of the release its
+/// name gives (see [`import_ged`] to name the release).
 pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<ImportReport> {
-    import_files(&Headed(Ucdp), files, out, options)
+    import_ged(files, out, &GedOptions::default(), options)
+}
+
+/// What the GED importer is told besides the files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GedOptions {
+    /// The GED release of header-less files (`23.1`, `19.1`, `23.0.1`; a leading `v` and `_`
+    /// for `.` are accepted); `None`: the release the file name gives.
+    pub version: Option<String>,
+}
+
+/// Imports UCDP GED CSV files as [`import`] does, header-less files read with the standard
+/// columns of `ged.version` (else of the release the file name gives). Fails with
+/// [`Error::InvalidArgument`] on a version that is not `<major>.<minor>[.<n>]`.
+pub fn import_ged(
+    files: &[PathBuf],
+    out: &Path,
+    ged: &GedOptions,
+    options: &ImportOptions,
+) -> Result<ImportReport> {
+    let version = ged
+        .version
+        .as_deref()
+        .map(|v| {
+            normalize_version(v).ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "--ged-version `{v}` is not a GED release such as 23.1 or 19.1"
+                ))
+            })
+        })
+        .transpose()?;
+    import_files(&Ged { version }, files, out, options)
+}
+
+/// GED 19.1's 42 columns, in file order. UCDP's codebook for 19.1 (Högbladh 2019, "UCDP GED
+/// Codebook version 19.1", ucdp.uu.se/downloads/ged/ged191.pdf) was not at hand; the list is
+/// the one public code gives when it reads `ged191.csv` by position (a Python script passing
+/// `names=['id','year','active_year',...,'low','best','high']` to `pandas.read_csv`), and it
+/// agrees with the notes of the Hugging Face dataset `yuiseki/ucdp-ged` (README: "19.1 ...
+/// has 42 columns. It lacks `relid`, `code_status`, `conflict_dset_id`, `dyad_dset_id`,
+/// `side_a_dset_id`, `side_b_dset_id` and `where_description`"), i.e. the 49 of 20.1 without
+/// those seven, ending `low, best, high`.
+pub const GED_19_1_COLUMNS: [&str; 42] = [
+    "id",
+    "year",
+    "active_year",
+    "type_of_violence",
+    "conflict_new_id",
+    "conflict_name",
+    "dyad_new_id",
+    "dyad_name",
+    "side_a_new_id",
+    "gwnoa",
+    "side_a",
+    "side_b_new_id",
+    "gwnob",
+    "side_b",
+    "number_of_sources",
+    "source_article",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_original",
+    "where_prec",
+    "where_coordinates",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "geom_wkt",
+    "priogrid_gid",
+    "country",
+    "country_id",
+    "region",
+    "event_clarity",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "low",
+    "best",
+    "high",
+];
+
+/// The 49 columns of GED 20.1 onward, in file order: the v23.1 header
+/// (`reference/formats.md` A.5, after `mcgirjau/ucdp:R/GED.R`); the `yuiseki/ucdp-ged`
+/// notes state that releases 20.1 to 26.1 have the same 49 columns.
+pub const GED_20_1_COLUMNS: [&str; 49] = [
+    "id",
+    "relid",
+    "year",
+    "active_year",
+    "code_status",
+    "type_of_violence",
+    "conflict_dset_id",
+    "conflict_new_id",
+    "conflict_name",
+    "dyad_dset_id",
+    "dyad_new_id",
+    "dyad_name",
+    "side_a_dset_id",
+    "side_a_new_id",
+    "side_a",
+    "side_b_dset_id",
+    "side_b_new_id",
+    "side_b",
+    "number_of_sources",
+    "source_article",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_original",
+    "where_prec",
+    "where_coordinates",
+    "where_description",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "geom_wkt",
+    "priogrid_gid",
+    "country",
+    "country_id",
+    "region",
+    "event_clarity",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "high",
+    "low",
+    "gwnoa",
+    "gwnob",
+];
+
+/// The standard columns of GED release `version` (normalized, `23.1`): 19.1's 42, or the 49
+/// of 20.1 and every later release, Candidate releases (`23.0.1`) included; `None` for other
+/// releases, whose column lists steppe cannot cite.
+pub fn standard_columns(version: &str) -> Option<&'static [&'static str]> {
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().ok());
+    let (major, minor) = (parts.next()??, parts.next()??);
+    match (major, minor) {
+        (19, 1) => Some(&GED_19_1_COLUMNS),
+        (m, n) if (m, n) >= (20, 1) => Some(&GED_20_1_COLUMNS),
+        _ => None,
+    }
+}
+
+/// `23.1` from `23.1`, `v23.1`, `23_1` or `V23_0_1` (`23.0.1`); `None` unless two or three
+/// numbers.
+fn normalize_version(v: &str) -> Option<String> {
+    let v = v.trim().trim_start_matches(['v', 'V']);
+    let parts: Vec<&str> = v.split(['.', '_']).collect();
+    let numeric = |p: &&str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    ((2..=3).contains(&parts.len()) && parts.iter().all(numeric)).then(|| parts.join("."))
+}
+
+/// The GED release a file name gives: `ged231.csv` (23.1), `ged191-csv.zip` (19.1),
+/// `GEDEvent_v23_1.csv` (23.1), `GEDEvent_v23_0_1.csv` (23.0.1).
+pub fn version_of_name(name: &str) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    let stem = lower.split('.').next().unwrap_or(&lower);
+    if let Some(i) = stem.find("_v") {
+        let tail: String = stem[i + 2..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '_')
+            .collect();
+        if let Some(v) = normalize_version(tail.trim_end_matches('_')) {
+            return Some(v);
+        }
+    }
+    let i = stem.find("ged")?;
+    let digits: String = stem[i + 3..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    (digits.len() == 3).then(|| format!("{}.{}", &digits[..2], &digits[2..]))
+}
+
+/// What a GED file's first line says: the header (read, or the release's standard one), the
+/// columns, the release when known, and whether the file has no header.
+struct GedLayout {
+    header: Header,
+    cols: Cols,
+    version: Option<String>,
+    headerless: bool,
+}
+
+/// UCDP GED with or without a header row; `version` as [`GedOptions::version`], normalized.
+struct Ged {
+    version: Option<String>,
+}
+
+impl RowFormat for Ged {
+    type Layout = GedLayout;
+    type Rules = Events;
+    const IMPORTER: &'static str = IMPORTER;
+
+    /// Reads the first non-blank record: the header, or (when it starts with an event id) the
+    /// first data record of a header-less file, returned to be imported.
+    fn layout(&self, r: &mut Reader, path: &Path) -> Result<(GedLayout, Option<CsvRecord>)> {
+        let mut rec = CsvRecord::default();
+        loop {
+            if !r.read(&mut rec)? {
+                let message = format!("empty file: expected {}", Ucdp::EXPECTED);
+                return Err(Error::format(Location::file(path).row(1), message));
+            }
+            if !rec.is_blank() {
+                break;
+            }
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let version = self
+            .version
+            .clone()
+            .or_else(|| name.as_deref().and_then(version_of_name));
+        let first = rec.text(0);
+        if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
+            let header = Header::new(&rec);
+            let cols = Cols::find(&header, path)?;
+            let layout = GedLayout {
+                header,
+                cols,
+                version,
+                headerless: false,
+            };
+            return Ok((layout, None));
+        }
+        let header = standard_header(&rec, version.as_deref(), path)?;
+        let cols = Cols::find(&header, path)?;
+        let layout = GedLayout {
+            header,
+            cols,
+            version,
+            headerless: true,
+        };
+        Ok((layout, Some(rec)))
+    }
+
+    fn source(&self, input: &InputFile, layout: &GedLayout) -> Source {
+        let mut source = Ucdp::source(input);
+        source.version = layout.version.clone();
+        if let (true, Some(note), Some(v)) = (layout.headerless, &mut source.note, &layout.version)
+        {
+            *note = format!(
+                "{note}; the file has no header row: read with the {} standard columns of GED {v}",
+                layout.header.names.len()
+            );
+        }
+        source
+    }
+
+    fn rules(&self, layout: GedLayout, run: &mut ImportRun) -> Result<Events> {
+        Headed(Ucdp).rules((layout.header, layout.cols), run)
+    }
+}
+
+/// The header of a header-less file whose first record is `rec`: the standard columns of
+/// release `version`. Refused when no release is known, when steppe has no column list for
+/// it, or when the record has another number of fields.
+fn standard_header(rec: &CsvRecord, version: Option<&str>, path: &Path) -> Result<Header> {
+    let at = Location::file(path).row(rec.line());
+    let id = rec.text(0);
+    let not_header = format!(
+        "the first line is not a header: it starts with `{id}`, an event id, where a GED header starts with `id`"
+    );
+    let Some(version) = version else {
+        return Err(Error::format(
+            at,
+            format!(
+                "{not_header}; a header-less GED file is read with the standard columns of its release, and no release was given: pass it with `--ged-version 23.1` (Python: `ged_version=\"23.1\"`) or name the file after it (`ged231.csv`, `GEDEvent_v23_1.csv`)"
+            ),
+        ));
+    };
+    let Some(names) = standard_columns(version) else {
+        return Err(Error::format(
+            at,
+            format!(
+                "{not_header}; steppe knows the standard columns of GED 19.1 (42) and of 20.1 onward (49), not of GED {version}: add the header row to the file"
+            ),
+        ));
+    };
+    if rec.len() != names.len() {
+        return Err(Error::format(
+            at,
+            format!(
+                "{not_header}; GED {version} has {} standard columns but this line has {} fields: give the file's release with `--ged-version` (Python: `ged_version=`) or add the header row",
+                names.len(),
+                rec.len()
+            ),
+        ));
+    }
+    let line = names.join(",");
+    let mut reader = CsvReader::new(line.as_bytes(), path);
+    let mut header = CsvRecord::default();
+    reader.read(&mut header)?;
+    Ok(Header::new(&header))
 }
 
 /// `type_of_violence` and its event class.

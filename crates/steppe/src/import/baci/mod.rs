@@ -1,13 +1,19 @@
 //! CEPII BACI: the yearly `BACI_HS92_Y2023_V202501.csv` files (plain, `.gz` or a `.zip` holding
 //! that file) with their companion `country_codes_V*.csv` and, optionally,
-//! `product_codes_HS92_V*.csv`, into `trade_flows`.
+//! `product_codes_HS92_V*.csv`, into `trade_flows`; or a release archive holding them all
+//! (module `archive`: `BACI_HS92_V202501.zip`, streamed year by year).
 //!
 //! Each row `t,i,j,k,v,q` becomes one flow: reporter = exporter `i`, partner = importer `j`,
 //! flow `export`, perspective `reconciled`, price basis `fob_estimated`, derivation
 //! `unit_converted`; `k` becomes a six-character string (lost leading zeros restored); `v`
 //! (thousand USD) times 1000 is the value in USD, converted exactly from the decimal; `q` is the
 //! quantity in tonnes (`NA` or empty: null). The HS revision and the release come from the file
-//! name.
+//! name (a re-issued release's letter suffix kept: `V202401b`).
+//!
+//! Special product codes (six characters, digits then upper-case letters: `9999AA`, goods not
+//! specified by kind) are kept as given, in data and product files. A product file line whose
+//! code is neither that nor up to six digits is a reject of the product file (with its line,
+//! citing its Source); the rest of the file is used.
 //!
 //! Country codes are mapped through the country file given (never a table in steppe), per
 //! code, in this order:
@@ -31,11 +37,15 @@
 
 use std::path::{Path, PathBuf};
 
+mod archive;
 mod codes;
 mod parse;
 
+pub use archive::{
+    import_baci_archive, import_baci_inputs, is_release_archive, parse_years, BaciOptions,
+};
 use codes::in_parens;
-pub use codes::{CountryCodes, CountryRow, ProductCodes};
+pub use codes::{CountryCodes, CountryRow, ProductCodes, ProductFileProblem};
 use parse::{Mapping, Parser};
 
 use super::rows::Publisher;
@@ -131,6 +141,40 @@ fn import_file(
         .name("steppe-sha256".into())
         .spawn(move || InputFile::inspect(&path_owned))
         .map_err(|e| Error::io(path, e))?;
+    let file = DataFile {
+        name,
+        reading: provisional,
+        member,
+        hashing,
+    };
+    import_data(file, countries, products, store, options)
+}
+
+/// A data file to import: what its name says, the file read (a year file, or the release
+/// archive holding it), the member of a zip to read, and the thread computing the
+/// [`InputFile`] that identifies it (its sha256 names its Source).
+struct DataFile {
+    name: BaciFileName,
+    reading: InputFile,
+    member: String,
+    hashing: std::thread::JoinHandle<Result<InputFile>>,
+}
+
+/// Imports one data file in its own transaction (see [`import_file`]).
+fn import_data(
+    file: DataFile,
+    countries: &CountryCodes,
+    products: Option<&ProductCodes>,
+    store: &Path,
+    options: &ImportOptions,
+) -> Result<Option<crate::store::ImportSummary>> {
+    let DataFile {
+        name,
+        reading: provisional,
+        member,
+        hashing,
+    } = file;
+    let path = provisional.path.as_path();
     check_header(&provisional, &member, options.max_expanded_bytes)?;
     // Codes are mapped against the store as committed (or the bundled reference a new store
     // is seeded with).
@@ -189,7 +233,7 @@ fn data_file(path: &Path) -> Result<(BaciFileName, InputFile, String)> {
         .unwrap_or_default();
     let name = BaciFileName::parse(&display).ok_or_else(|| {
         Error::InvalidArgument(format!(
-            "{}: cannot tell the HS revision and the year from the file name; BACI files are named like BACI_HS92_Y2023_V202501.csv (the release archive holding every year must be unpacked first)",
+            "{}: cannot tell the HS revision and the year from the file name; BACI files are named like BACI_HS92_Y2023_V202501.csv, release archives like BACI_HS92_V202501.zip",
             path.display()
         ))
     })?;
@@ -253,11 +297,21 @@ fn write_companions(
         .chain(products.map(ProductCodes::source))
         .filter(|s| !known.contains(&s.source_id))
         .collect();
-    if !companions.is_empty() {
-        run.write_records(&companions)?;
-        run.transaction().close_open_files()?;
+    if companions.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    run.write_records(&companions)?;
+    // The product file's lines that list no product, once, with its Source.
+    if let Some(p) = products {
+        let source = p.source();
+        if companions.iter().any(|s| s.source_id == source.source_id) {
+            let rejects = p.rejects(&source.source_id);
+            if !rejects.is_empty() {
+                run.write_records(&rejects)?;
+            }
+        }
+    }
+    run.transaction().close_open_files()
 }
 
 /// Maps every code of the country file to an entity key in `entities` (see the module's
@@ -318,8 +372,12 @@ mod tests {
         assert_eq!(n.classification, "HS92");
         assert_eq!(n.year, 2023);
         assert_eq!(n.version.as_deref(), Some("V202501"));
-        let n = BaciFileName::parse("baci_hs17_y2019_v202401b.csv.gz");
-        assert_eq!(n.unwrap().classification, "HS17");
+        let n = BaciFileName::parse("baci_hs17_y2019_v202401b.csv.gz").unwrap();
+        assert_eq!(n.classification, "HS17");
+        // A re-issued release keeps its letter suffix.
+        assert_eq!(n.version.as_deref(), Some("V202401b"));
+        let n = BaciFileName::parse("BACI_HS92_Y2023_V202401B.csv").unwrap();
+        assert_eq!(n.version.as_deref(), Some("V202401b"));
         assert!(BaciFileName::parse("BACI_HS92_V202501.zip").is_none());
         assert!(BaciFileName::parse("trade.csv").is_none());
     }

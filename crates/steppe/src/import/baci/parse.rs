@@ -7,7 +7,9 @@ use crate::import::trade::{
 };
 use crate::Result;
 
-use super::codes::{CountryCodes, ProductCodes};
+use std::collections::HashMap;
+
+use super::codes::{special_code, CountryCodes, ProductCodes};
 use super::BaciFileName;
 
 #[derive(Debug, Clone)]
@@ -26,9 +28,11 @@ pub(super) struct Parser {
     country_file: String,
     code_map: Vec<Mapping>,
     n_entities: usize,
-    products: Option<Vec<bool>>,
+    products: Option<ProductCodes>,
     /// Dense index of each product number seen (for the duplicate bitmap).
     product_index: Vec<u32>,
+    /// Dense index of each special code seen (`9999AA`).
+    special_index: HashMap<[u8; 6], u32>,
     next_product: u32,
     /// Per (exporter, importer) pair: a bitmap over dense product indexes.
     seen: Vec<Vec<u64>>,
@@ -69,8 +73,9 @@ impl Parser {
             country_file: countries.input.name.clone(),
             code_map,
             n_entities,
-            products: products.map(|p| p.listed.clone()),
+            products: products.cloned(),
             product_index: vec![u32::MAX; 1_000_000],
+            special_index: HashMap::new(),
             next_product: 0,
             seen: vec![Vec::new(); n_entities * n_entities],
             line: 0,
@@ -122,7 +127,7 @@ impl Parser {
         self.check_year(t)?;
         let reporter = self.entity("i", i)?;
         let partner = self.entity("j", j)?;
-        let (product, code) = self.product(k)?;
+        let product = self.product(k)?;
         let (value, precision) = amount_field(v, 3, "v", "trade value")?.ok_or_else(|| {
             (
                 Some("v"),
@@ -137,7 +142,7 @@ impl Parser {
         Ok(LeanRow {
             reporter,
             partner,
-            commodity: code,
+            commodity: product.1,
             value,
             precision,
             quantity,
@@ -171,43 +176,62 @@ impl Parser {
         }
     }
 
-    /// The product's number and its six-character code (lost leading zeros restored).
-    fn product(&self, raw: &[u8]) -> std::result::Result<(u32, [u8; 6]), Refusal> {
+    /// The product's six-character code (lost leading zeros restored; a special code such as
+    /// `9999AA` as given) and its dense index for the duplicate check.
+    fn product(&mut self, raw: &[u8]) -> std::result::Result<(usize, [u8; 6]), Refusal> {
         let k = trim_field(raw);
         let Some(product) = digits(k, 6) else {
+            if let Some(special) = special_code(k) {
+                return self.special(special);
+            }
             let detail = format!(
-                "`{}` is not an HS6 product code",
+                "`{}` is not an HS6 product code (up to six digits) nor a special code (six characters: digits, then upper-case letters, as 9999AA)",
                 String::from_utf8_lossy(k)
             );
             return Err((Some("k"), "malformed_code", detail));
         };
-        if let Some(listed) = &self.products {
-            if !listed[product as usize] {
-                let detail = format!("product {product:06} is not in the product file");
-                return Err((Some("k"), "unknown_code", detail));
-            }
+        if self.products.as_ref().is_some_and(|p| !p.lists(product)) {
+            let detail = format!("product {product:06} is not in the product file");
+            return Err((Some("k"), "unknown_code", detail));
         }
         let mut code = [b'0'; 6];
         code[6 - k.len()..].copy_from_slice(k);
-        Ok((product, code))
+        let slot = &mut self.product_index[product as usize];
+        if *slot == u32::MAX {
+            *slot = self.next_product;
+            self.next_product += 1;
+        }
+        Ok((*slot as usize, code))
     }
 
-    /// Refuses a second row for (exporter, importer, product) within the file's year.
+    /// A special code's dense index, or `unknown_code` when a product file does not list it.
+    fn special(&mut self, code: [u8; 6]) -> std::result::Result<(usize, [u8; 6]), Refusal> {
+        if self
+            .products
+            .as_ref()
+            .is_some_and(|p| !p.specials.contains(&code))
+        {
+            let shown = String::from_utf8_lossy(&code);
+            let detail = format!("special product code {shown} is not in the product file");
+            return Err((Some("k"), "unknown_code", detail));
+        }
+        let next = &mut self.next_product;
+        let index = *self.special_index.entry(code).or_insert_with(|| {
+            *next += 1;
+            *next - 1
+        });
+        Ok((index as usize, code))
+    }
+
+    /// Refuses a second row for (exporter, importer, product) within the file's year;
+    /// `pidx` is the product's dense index, `code` its code.
     fn first_of(
         &mut self,
         reporter: i16,
         partner: i16,
-        product: u32,
+        (pidx, code): (usize, [u8; 6]),
         entities: &Dict,
     ) -> std::result::Result<(), Refusal> {
-        let pidx = {
-            let slot = &mut self.product_index[product as usize];
-            if *slot == u32::MAX {
-                *slot = self.next_product;
-                self.next_product += 1;
-            }
-            *slot as usize
-        };
         let bits = &mut self.seen[reporter as usize * self.n_entities + partner as usize];
         let word = pidx / 64;
         if bits.len() <= word {
@@ -222,10 +246,11 @@ impl Parser {
             None,
             "duplicate",
             format!(
-                "a second row for year {}, exporter {}, importer {}, product {product:06} (the first is kept)",
+                "a second row for year {}, exporter {}, importer {}, product {} (the first is kept)",
                 self.year,
                 entities.value(reporter),
-                entities.value(partner)
+                entities.value(partner),
+                String::from_utf8_lossy(&code)
             ),
         ))
     }

@@ -132,6 +132,25 @@ pub(super) fn detect(names: &[String]) -> Option<(Layout, Columns)> {
         })
 }
 
+/// The delimiter of a header line: a tab when it holds more tabs than commas (outside
+/// quotes), else a comma.
+pub(super) fn sniff_delimiter(line: &[u8]) -> u8 {
+    let (mut tabs, mut commas, mut quoted) = (0, 0, false);
+    for b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\t' if !quoted => tabs += 1,
+            b',' if !quoted => commas += 1,
+            _ => {}
+        }
+    }
+    if tabs > commas {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
 /// The classification name steppe stores for a Comtrade classification code: `H0`...`H6`
 /// become `HS92`, `HS96`, `HS02`, `HS07`, `HS12`, `HS17`, `HS22`; others are kept as given
 /// (`HS`, `S4`, `B5`, `EB`...).
@@ -177,5 +196,14 @@ mod tests {
         assert_eq!(detect(&leg).unwrap().0, Layout::Legacy);
         let baci: Vec<String> = "t,i,j,k,v,q".split(',').map(String::from).collect();
         assert!(detect(&baci).is_none());
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(sniff_delimiter(b"typeCode\tfreqCode\trefYear"), b'\t');
+        assert_eq!(sniff_delimiter(b"typeCode,freqCode,refYear"), b',');
+        // Commas inside quoted names do not count.
+        assert_eq!(sniff_delimiter(b"\"a,b,c\"\tx\ty"), b'\t');
+        assert_eq!(sniff_delimiter(b"single"), b',');
     }
 }

@@ -1,8 +1,8 @@
-//! UN Comtrade CSV downloads into `trade_flows`, in the current layout (`typeCode, freqCode,
-//! refYear, refMonth, period, reporterCode, reporterISO, reporterDesc, flowCode, partnerCode,
-//! ..., cmdCode, ..., primaryValue, ...`) and the legacy one (`Classification, Year, Period,
-//! ..., Trade Flow Code, Trade Flow, Reporter Code, ..., Trade Value (US$), ...`), told apart by
-//! the header.
+//! UN Comtrade CSV downloads and tab-separated bulk files into `trade_flows`, in the current
+//! layout (`typeCode, freqCode, refYear, refMonth, period, reporterCode, reporterISO,
+//! reporterDesc, flowCode, partnerCode, ..., cmdCode, ..., primaryValue, ...`) and the legacy
+//! one (`Classification, Year, Period, ..., Trade Flow Code, Trade Flow, Reporter Code, ...,
+//! Trade Value (US$), ...`), told apart by the header.
 //!
 //! - Flows `X`, `M`, `RX`, `RM` (legacy codes 2, 1, 3, 4) become `export`, `import`,
 //!   `re_export`, `re_import`; other flow codes (processing flows `MIP`, `MOP`, `XIP`, `XOP`,
@@ -25,6 +25,9 @@
 //!   the code on three digits, type `residual_nes` (or `aggregate` for the EU and
 //!   Belgium-Luxembourg), with a crosswalk row of scheme `comtrade`, citing the file. Any other
 //!   code is rejected as `unknown_code`.
+//! - The delimiter is the header line's: commas (the CSV downloads) or tabs (the bulk `.txt`
+//!   files). A gzipped file (`.gz`, `.txt.gz`, or gzip's magic bytes under any name) is read
+//!   decompressed.
 //! - Text is UTF-8 or Windows-1252; BOM, CRLF, quoted fields, bare empty fields, a trailing
 //!   comma on every line, `true`/`false` booleans and `NA` numbers are accepted.
 //!
@@ -33,22 +36,30 @@
 mod layout;
 mod parse;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub use layout::{classification_name, Layout};
 
-use super::trade::{header_names, read_header, write_new_areas, Reference, TradeColumns};
+use super::csv_reader::{CsvReader, CsvRecord};
+use super::trade::{header_names, write_new_areas, Reference, TradeColumns};
 use super::trade::{import_each, pipeline};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::model::Derivation;
 use crate::schema::Table;
 use crate::{Error, Location, Result};
-use layout::{detect, Columns};
+use layout::{detect, sniff_delimiter, Columns};
 use parse::Parser;
 /// Importer name recorded in the store's import summaries.
 pub const IMPORTER: &str = "comtrade";
 
-/// Imports Comtrade CSV files into the store at `store` (created if missing), one transaction
+/// The archive member read from a `.zip`.
+const MEMBER: &str = ".csv";
+
+/// Bytes read to find the header line (longer headers are not Comtrade's).
+const HEAD_BYTES: u64 = 1 << 20;
+
+/// Imports Comtrade files (comma- or tab-separated, plain or gzipped) into the store at `store` (created if missing), one transaction
 /// per file.
 pub fn import_comtrade(
     files: &[PathBuf],
@@ -65,7 +76,7 @@ fn import_file(
     options: &ImportOptions,
 ) -> Result<Option<crate::store::ImportSummary>> {
     let input = InputFile::inspect(path)?;
-    let (layout, cols) = read_layout(&input, options.max_expanded_bytes)?;
+    let (layout, cols, delimiter) = read_layout(&input, options.max_expanded_bytes)?;
     let source = data_source(&input, layout);
     let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
         return Ok(None);
@@ -74,8 +85,8 @@ fn import_file(
         .mark_not_redistributable(Table::TradeFlows);
     run.transaction().mark_not_redistributable(Table::Rejects);
     let reference = Reference::of_run(&run)?;
-    let parser = Parser::new(cols, layout, reference, run.source_id(), &input);
-    let reader = input.open(".csv", options.max_expanded_bytes)?;
+    let parser = Parser::new(cols, layout, reference, run.source_id(), &input).delimiter(delimiter);
+    let reader = input.open(MEMBER, options.max_expanded_bytes)?;
     let columns = TradeColumns::new(Derivation::AsPublished);
     let pipeline = pipeline::spawn(reader, path, parser, columns)?;
     let areas = pipeline.drain(&mut run)?;
@@ -83,19 +94,56 @@ fn import_file(
     Ok(Some(run.finish()?))
 }
 
-/// The file's layout and columns, from its header (refused before the store is touched).
-fn read_layout(input: &InputFile, max_expanded: u64) -> Result<(Layout, Columns)> {
-    let header = read_header(input, ".csv", max_expanded)?;
-    let names = header_names(&header);
-    detect(&names).ok_or_else(|| {
+/// The file's layout, columns and delimiter, from its header (refused before the store is
+/// touched).
+fn read_layout(input: &InputFile, max_expanded: u64) -> Result<(Layout, Columns, u8)> {
+    let (delimiter, names) = read_header(input, max_expanded)?;
+    let (layout, cols) = detect(&names).ok_or_else(|| {
         Error::format(
             Location::file(&input.path).row(1),
-            format!(
-                "not a UN Comtrade file: the header is `{}`; expected the current layout (typeCode,freqCode,refYear,...,reporterCode,...,flowCode,partnerCode,...,cmdCode,...,primaryValue) or the legacy one (Classification,Year,Period,...,Trade Flow Code,...,Reporter Code,...,Commodity Code,...,Trade Value (US$))",
-                names.join(",")
-            ),
+            unknown_layout(delimiter, &names),
         )
-    })
+    })?;
+    Ok((layout, cols, delimiter))
+}
+
+/// The delimiter of the file's first non-blank line (comma or tab) and that line's names.
+fn read_header(input: &InputFile, max_expanded: u64) -> Result<(u8, Vec<String>)> {
+    input.require_content(MEMBER, max_expanded)?;
+    let mut head = Vec::new();
+    input
+        .open(MEMBER, max_expanded)?
+        .take(HEAD_BYTES)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(&input.path, e))?;
+    let line = head
+        .split(|b| *b == b'\n')
+        .find(|l| !l.trim_ascii().is_empty())
+        .unwrap_or(b"");
+    let delimiter = sniff_delimiter(line);
+    let mut reader = CsvReader::with_delimiter(line, &input.path, delimiter);
+    let mut rec = CsvRecord::default();
+    if !reader.read(&mut rec)? {
+        return Err(crate::import::input::empty_input(&input.path));
+    }
+    Ok((delimiter, header_names(&rec)))
+}
+
+/// The message for a header of neither layout: the delimiter found, the first columns and
+/// what was expected.
+fn unknown_layout(delimiter: u8, names: &[String]) -> String {
+    let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
+    let more = if names.len() > shown.len() {
+        ", ..."
+    } else {
+        ""
+    };
+    let sep = if delimiter == b'\t' { "tab" } else { "comma" };
+    format!(
+        "not a UN Comtrade file: found a {sep}-separated header of {} columns starting `{}{more}`; expected the current layout (typeCode, freqCode, refYear, ..., reporterCode, ..., flowCode, partnerCode, ..., cmdCode, ..., primaryValue) or the legacy one (Classification, Year, Period, ..., Trade Flow Code, ..., Reporter Code, ..., Commodity Code, ..., Trade Value (US$)), comma- or tab-separated",
+        names.len(),
+        shown.join(","),
+    )
 }
 
 /// The file's Source, not redistributable.

@@ -84,6 +84,8 @@ pub(super) struct Parser {
     hasher: RandomState,
     hasher2: RandomState,
     commodity: Vec<u8>,
+    /// The field delimiter (`,` or a tab).
+    delimiter: u8,
 }
 
 impl Parser {
@@ -109,7 +111,14 @@ impl Parser {
             hasher: RandomState::new(),
             hasher2: RandomState::new(),
             commodity: Vec::new(),
+            delimiter: b',',
         }
+    }
+
+    /// The parser reading fields separated by `delimiter`.
+    pub(super) fn delimiter(mut self, delimiter: u8) -> Parser {
+        self.delimiter = delimiter;
+        self
     }
 }
 
@@ -135,7 +144,7 @@ impl TradeParser for Parser {
 impl Parser {
     /// Reads every record after the header into `sink`.
     fn records(&mut self, stream: &mut ChunkStream, sink: &mut Sink) -> Result<()> {
-        let mut reader = CsvReader::new(stream, &self.input.path);
+        let mut reader = CsvReader::with_delimiter(stream, &self.input.path, self.delimiter);
         let mut rec = CsvRecord::default();
         let mut consumed = 0;
         let mut header = true;

@@ -1,0 +1,236 @@
+//! BACI release archives (`BACI_HS92_V202501.zip`) imported straight out of the zip: every
+//! year file (or those of `years`), with the archive's country and product lists; each year's
+//! Source is the year file's own content, so the unpacked file is recognised afterwards.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use steppe::import::baci::{import_baci_inputs, BaciOptions};
+use steppe::import::ImportOptions;
+use steppe::model::{Reject, Source, TradeFlow};
+use steppe::{validate, Error, Store};
+
+const COUNTRIES: &str = "country_code,country_name,country_iso2,country_iso3\n\
+    398,Kazakhstan,KZ,KAZ\n762,Tajikistan,TJ,TJK\n860,Uzbekistan,UZ,UZB\n";
+const PRODUCTS: &str = "code,description\n010121,Horses\n520100,Cotton\n";
+const Y2022: &str = "t,i,j,k,v,q\n2022,762,860,520100,10,1\n2022,762,398,010121,2.5,NA\n";
+const Y2023: &str = "t,i,j,k,v,q\n2023,762,860,520100,12,1\n2023,762,860,847130,1,1\n";
+
+/// A release archive holding two years, the country and product files and a readme.
+fn archive(dir: &Path, with_countries: bool) -> PathBuf {
+    let path = dir.join("BACI_HS92_V202501.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut members = vec![
+        ("Readme.txt", "BACI, HS92, release 202501".to_string()),
+        ("BACI_HS92_Y2023_V202501.csv", Y2023.to_string()),
+        ("BACI_HS92_Y2022_V202501.csv", Y2022.to_string()),
+        ("product_codes_HS92_V202501.csv", PRODUCTS.to_string()),
+    ];
+    if with_countries {
+        members.push(("country_codes_V202501.csv", COUNTRIES.to_string()));
+    }
+    for (name, text) in members {
+        z.start_file(name, opts).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.finish().unwrap();
+    path
+}
+
+fn sha256(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+fn valid(store: &Path) -> Store {
+    let s = Store::open(store).unwrap();
+    let report = validate(&s).unwrap();
+    assert!(report.is_ok(), "{:#?}", report.problems);
+    s
+}
+
+#[test]
+fn every_year_streams_out_of_the_archive_with_its_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = archive(dir.path(), true);
+    let out = dir.path().join("store");
+    let report = import_baci_inputs(
+        &[zip],
+        &BaciOptions::default(),
+        &out,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let files: Vec<_> = report
+        .files
+        .iter()
+        .map(|f| {
+            (
+                f.file.as_str(),
+                f.rows_read,
+                f.rows_accepted,
+                f.rows_rejected,
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        vec![
+            ("BACI_HS92_Y2022_V202501.csv", 2, 2, 0),
+            ("BACI_HS92_Y2023_V202501.csv", 2, 1, 1),
+        ]
+    );
+    // Each year's identity is its own content's sha256.
+    assert_eq!(report.files[0].sha256, sha256(Y2022));
+    assert_eq!(report.files[1].sha256, sha256(Y2023));
+
+    let store = valid(&out);
+    let mut flows: Vec<TradeFlow> = store.records().unwrap();
+    flows.sort_by_key(|f| (f.year, f.source_line));
+    let got: Vec<_> = flows
+        .iter()
+        .map(|f| {
+            (
+                f.year,
+                f.partner_id.as_str(),
+                f.commodity_code.as_str(),
+                f.value,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (2022, "UZB", "520100", Some(10_000.0)),
+            (2022, "KAZ", "010121", Some(2500.0)),
+            (2023, "UZB", "520100", Some(12_000.0)),
+        ]
+    );
+    // The archive's product list is used: 847130 is not in it.
+    let rejects: Vec<Reject> = store.records().unwrap();
+    assert_eq!(
+        rejects
+            .iter()
+            .map(|r| (r.file.as_str(), r.line, r.reason.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("BACI_HS92_Y2023_V202501.csv", 3, "unknown_code")]
+    );
+    // The companions' Sources are the archive's members, by content.
+    let sources: Vec<Source> = store.records().unwrap();
+    let by_prefix = |p: &str| {
+        sources
+            .iter()
+            .find(|s| s.source_id.starts_with(p))
+            .unwrap_or_else(|| panic!("{p}"))
+    };
+    let countries = by_prefix("baci-country-codes-");
+    assert_eq!(
+        countries.content_sha256.as_deref(),
+        Some(sha256(COUNTRIES).as_str())
+    );
+    assert_eq!(countries.version.as_deref(), Some("V202501"));
+    let products = by_prefix("baci-product-codes-");
+    assert_eq!(
+        products.content_sha256.as_deref(),
+        Some(sha256(PRODUCTS).as_str())
+    );
+}
+
+#[test]
+fn years_select_a_range_and_the_rest_or_the_unpacked_file_is_recognised() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = archive(dir.path(), true);
+    let out = dir.path().join("store");
+    let only_2023 = BaciOptions {
+        years: Some(steppe::import::baci::parse_years("2023-2030").unwrap()),
+        ..Default::default()
+    };
+    let report = import_baci_inputs(
+        std::slice::from_ref(&zip),
+        &only_2023,
+        &out,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let names: Vec<&str> = report.files.iter().map(|f| f.file.as_str()).collect();
+    assert_eq!(names, ["BACI_HS92_Y2023_V202501.csv"]);
+
+    // The whole archive: 2023 is already in the store, 2022 is imported.
+    let report = import_baci_inputs(
+        std::slice::from_ref(&zip),
+        &BaciOptions::default(),
+        &out,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let names: Vec<&str> = report.files.iter().map(|f| f.file.as_str()).collect();
+    assert_eq!(names, ["BACI_HS92_Y2022_V202501.csv"]);
+    assert_eq!(report.skipped_files, ["BACI_HS92_Y2023_V202501.csv"]);
+
+    // The unpacked 2022 file is the same content: skipped.
+    let unpacked = dir.path().join("BACI_HS92_Y2022_V202501.csv");
+    std::fs::write(&unpacked, Y2022).unwrap();
+    let countries = dir.path().join("country_codes_V202501.csv");
+    std::fs::write(&countries, COUNTRIES).unwrap();
+    let with_countries = BaciOptions {
+        country_codes: Some(countries),
+        ..Default::default()
+    };
+    let report = import_baci_inputs(
+        &[unpacked],
+        &with_countries,
+        &out,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert!(report.files.is_empty());
+    assert_eq!(report.skipped_files, ["BACI_HS92_Y2022_V202501.csv"]);
+    let flows: Vec<TradeFlow> = valid(&out).records().unwrap();
+    assert_eq!(flows.len(), 3);
+}
+
+#[test]
+fn missing_lists_or_years_are_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("store");
+    let zip = archive(dir.path(), false);
+    let err = import_baci_inputs(
+        std::slice::from_ref(&zip),
+        &BaciOptions::default(),
+        &out,
+        &ImportOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("BACI_HS92_V202501.zip"), "{err}");
+    assert!(err.contains("no country_codes_*.csv"), "{err}");
+    assert!(err.contains("--country-codes"), "{err}");
+
+    let before_1995 = BaciOptions {
+        years: Some(1990..=1994),
+        ..Default::default()
+    };
+    let err = import_baci_inputs(&[zip], &before_1995, &out, &ImportOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no BACI year file") && err.contains("1990-1994"),
+        "{err}"
+    );
+
+    let year = dir.path().join("BACI_HS92_Y2022_V202501.csv");
+    std::fs::write(&year, Y2022).unwrap();
+    let err = import_baci_inputs(
+        &[year],
+        &BaciOptions::default(),
+        &out,
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument(m) if m.contains("--country-codes")),
+        "{err:?}"
+    );
+    assert!(!out.exists());
+}
