@@ -123,7 +123,7 @@ impl<R: Read> CsvReader<R> {
     }
 
     /// A reader of fields separated by `delimiter`, quoted as in RFC 4180 (Comtrade's bulk
-    /// files are tab-separated).
+    /// files are tab-separated, UCDP ACD re-saves `;`-separated).
     pub fn with_delimiter(inner: R, path: &Path, delimiter: u8) -> Self {
         let mut b = ReaderBuilder::new();
         b.delimiter(delimiter);
@@ -134,13 +134,6 @@ impl<R: Read> CsvReader<R> {
     pub fn tab_separated(inner: R, path: &Path) -> Self {
         let mut b = ReaderBuilder::new();
         b.delimiter(b'\t').quoting(false);
-        Self::with_core(inner, path, b)
-    }
-
-    /// A reader of fields separated by `delimiter`, quoted as RFC 4180 (UCDP ACD re-saves: `;`).
-    pub fn with_delimiter(inner: R, path: &Path, delimiter: u8) -> Self {
-        let mut b = ReaderBuilder::new();
-        b.delimiter(delimiter);
         Self::with_core(inner, path, b)
     }
 
