@@ -28,7 +28,7 @@ use chrono::NaiveDate;
 
 use super::csv_reader::{CsvReader, CsvRecord};
 use super::events_common::{
-    cell, header_columns, parse_iso_date, ranged, read_date, utf8_fields, write_all, Header,
+    cell, header_columns, parse_iso_date, ranged, read_date, utf8_fields, Header,
 };
 use super::rows::RowRules;
 use super::rows::{bad, bad_row, import_files, Bad, Outcome, Publisher, Reader, RowFormat};
@@ -329,7 +329,7 @@ impl RowRules for Rules {
     }
 
     fn flush(&mut self, run: &mut ImportRun) -> Result<()> {
-        write_all(run, &mut self.rows)
+        run.write_all(&mut self.rows)
     }
 }
 
