@@ -13,6 +13,7 @@ mod acled;
 mod baci;
 mod comtrade;
 mod gdelt;
+mod imf_dots;
 mod ucdp;
 mod wdi;
 
@@ -31,6 +32,8 @@ pub enum ImportCommand {
     Ucdp(ucdp::UcdpArgs),
     /// ACLED CSV exports (your own download; never redistributable).
     Acled(acled::AcledArgs),
+    /// IMF Direction of Trade Statistics workbooks (`DOTS_<n>.xlsx`, data-portal exports).
+    ImfDots(imf_dots::ImfDotsArgs),
 }
 
 /// Options every import takes.
@@ -126,5 +129,6 @@ pub fn run(cmd: ImportCommand) -> steppe::Result<i32> {
         ImportCommand::Gdelt(a) => gdelt::run(a),
         ImportCommand::Ucdp(a) => ucdp::run(a),
         ImportCommand::Acled(a) => acled::run(a),
+        ImportCommand::ImfDots(a) => imf_dots::run(a),
     }
 }
