@@ -37,6 +37,7 @@ from ._imports import (
     import_baci,
     import_comtrade,
     import_gdelt,
+    import_imf_dots,
     import_ucdp,
     import_wdi,
 )
@@ -153,6 +154,7 @@ __all__ = [
     "import_baci",
     "import_comtrade",
     "import_gdelt",
+    "import_imf_dots",
     "import_ucdp",
     "import_wdi",
     "open",

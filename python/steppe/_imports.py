@@ -1,8 +1,9 @@
 """The importers, taking one input path or many: ``steppe.import_wdi`` and the others.
 
-``import_baci``, ``import_comtrade``, ``import_wdi``, ``import_gdelt``, ``import_ucdp`` and
-``import_acled`` each take one input file or many (``str`` or ``os.PathLike``), write the
-store at ``out`` (created when missing) and return an :class:`steppe.ImportReport`.
+``import_baci``, ``import_comtrade``, ``import_wdi``, ``import_gdelt``, ``import_ucdp``,
+``import_acled`` and ``import_imf_dots`` each take one input file or many (``str`` or
+``os.PathLike``), write the store at ``out`` (created when missing) and return an
+:class:`steppe.ImportReport`.
 
 Arguments of the wrong type raise :class:`steppe.ArgumentError` naming the parameter before
 anything is read; a bad file raises :class:`steppe.FormatError` naming the file, line and field.
@@ -42,6 +43,7 @@ __all__ = [
     "import_baci",
     "import_comtrade",
     "import_gdelt",
+    "import_imf_dots",
     "import_ucdp",
     "import_wdi",
 ]
@@ -244,6 +246,26 @@ def import_acled(
     """Import ACLED CSV exports (your own download); event tables become not redistributable."""
     return _run(
         _steppe.import_acled,
+        progress,
+        paths(files, "files"),
+        one_path(out, "out"),
+        **_common(reimport, wait, max_reject_rate),
+        **options,
+    )
+
+
+def import_imf_dots(
+    files: PathsArg,
+    out: PathArg,
+    reimport: str = "skip",
+    wait: bool = False,
+    max_reject_rate: float | None = None,
+    progress: ProgressArg = None,
+    **options: Any,
+) -> ImportReport:
+    """Import IMF Direction of Trade Statistics workbooks (``DOTS_<n>.xlsx``, portal exports)."""
+    return _run(
+        _steppe.import_imf_dots,
         progress,
         paths(files, "files"),
         one_path(out, "out"),
