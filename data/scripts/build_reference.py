@@ -49,7 +49,7 @@ What comes from where (one list per scheme, see docs/data.md):
     codes wb                                countrycode codelist (wb)
     codes gw, cow_*; states ISO lacks       G&W and COW lists (state_lists.py, --code-lists)
     codes fips, acled; area entities        NGA GEC list, GeoNames (fips_list.py)
-    codes name                              all of these + WB, UCDP (names_list.py)
+    codes name                              all of these + WB, UCDP, IMF DOTS (names_list.py)
 
 Date intervals in entity_codes are half-open: a code is valid on dates d with
 valid_from <= d < valid_to; an empty bound is open. Where a list gives only a year
@@ -639,6 +639,7 @@ def add_names(inp: Inputs, entities: dict[str, dict], codes: list[Code], hist: d
         out += nl.world_bank(inp.lists, wb)
         out += nl.ucdp(inp.lists, sl.gw_by_year(inp.states))
         out += nl.countrycode(inp.lists, set(entities), wb)
+        out += nl.imf(REPO_DATA, set(entities))
         geo = fips_list.geonames_info(inp.lists)
     except (nl.ListError, fips_list.ListError) as exc:
         raise BuildError(str(exc)) from exc

@@ -16,6 +16,8 @@ ignoring case), so each row cites the most authoritative list that gives it:
    ``gwno_loc``, dated from the first to the last year the pair appears).
 4. UN M49 and ISO names as countrycode 1.8.0 records them (un.name.en, iso.name.en) and its
    English, COW, Polity and V-Dem names (country.name.en, cow.name, p4.name, vdem.name).
+   The IMF's partner names in its DOTS workbooks (``data/imf_dots_names.csv``, the reviewed
+   table the DOTS importer also reads; its ``entity`` rows only).
 5. GeoNames countryInfo.txt Country; NGA GEC TABLE 1 Name (upper case, as published).
 6. country_converter 1.3.2 name_short and name_official.
 """
@@ -40,6 +42,8 @@ LIST_SHA = {
     WB_API: "925f415d69913ff98d427885df2a05a340c4c38b99701c16e5c321ef5d7779ec",
     UCDP_ACD: "300dadc288a992536b491ed9f7d871917992396acaaa698f635aaec73618a0de",
 }
+IMF_TABLE = "imf_dots_names.csv"
+SRC_IMF = "imf-dots-portal-workbooks"
 SOURCE_SHA = {SRC_CC18: LIST_SHA[CC_CSV], SRC_WB_API: LIST_SHA[WB_API], SRC_UCDP: LIST_SHA[UCDP_ACD]}
 CC_NAME_COLUMNS = ["un.name.en", "iso.name.en", "country.name.en", "cow.name", "p4.name", "vdem.name"]
 
@@ -102,6 +106,23 @@ def countrycode(root: Path, entity_ids: set[str], wb_to_entity: dict[str, str]) 
         for col in CC_NAME_COLUMNS:
             if r[col]:
                 out.append(Name(eid, r[col], "", "", SRC_CC18, f"codelist_without_cldr.csv line {n} {col}"))
+    return out
+
+
+def imf(data_dir: Path, entity_ids: set[str]) -> list[Name]:
+    """The ``entity`` rows of data/imf_dots_names.csv: the IMF's spelling of each partner
+    (as its DOTS workbooks write it) and the entity it names; the locator is the cell where
+    the name first appears. Raises ListError on an unknown kind or entity."""
+    out = []
+    rows = csv.DictReader(io.StringIO((data_dir / IMF_TABLE).read_text(encoding="utf-8")))
+    for n, r in enumerate(rows, 2):
+        if r["kind"] not in ("entity", "world", "aggregate", "residual_nes", "heading"):
+            raise ListError(f"{IMF_TABLE} line {n}: unknown kind {r['kind']!r}")
+        if r["kind"] != "entity":
+            continue
+        if r["entity_id"] not in entity_ids:
+            raise ListError(f"{IMF_TABLE} line {n}: unknown entity {r['entity_id']!r}")
+        out.append(Name(r["entity_id"], r["name"], "", "", SRC_IMF, f"{r['first_seen']} partner name"))
     return out
 
 

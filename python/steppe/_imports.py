@@ -1,7 +1,7 @@
 """The importers, taking one input path or many: ``steppe.import_wdi`` and the others.
 
 ``import_baci``, ``import_comtrade``, ``import_wdi``, ``import_gdelt``, ``import_ucdp``,
-``import_ucdp_acd`` and ``import_acled`` each take one input file or many (``str`` or
+``import_ucdp_acd``, ``import_acled`` and ``import_imf_dots`` each take one input file or many (``str`` or
 ``os.PathLike``), write the store at ``out`` (created when missing) and return an
 :class:`steppe.ImportReport`.
 
@@ -43,6 +43,7 @@ __all__ = [
     "import_baci",
     "import_comtrade",
     "import_gdelt",
+    "import_imf_dots",
     "import_ucdp",
     "import_ucdp_acd",
     "import_wdi",
@@ -285,6 +286,26 @@ def import_acled(
     """Import ACLED CSV exports (your own download); event tables become not redistributable."""
     return _run(
         _steppe.import_acled,
+        progress,
+        paths(files, "files"),
+        one_path(out, "out"),
+        **_common(reimport, wait, max_reject_rate),
+        **options,
+    )
+
+
+def import_imf_dots(
+    files: PathsArg,
+    out: PathArg,
+    reimport: str = "skip",
+    wait: bool = False,
+    max_reject_rate: float | None = None,
+    progress: ProgressArg = None,
+    **options: Any,
+) -> ImportReport:
+    """Import IMF Direction of Trade Statistics workbooks (``DOTS_<n>.xlsx``, portal exports)."""
+    return _run(
+        _steppe.import_imf_dots,
         progress,
         paths(files, "files"),
         one_path(out, "out"),

@@ -32,6 +32,7 @@ __all__ = [
     "import_baci",
     "import_comtrade",
     "import_gdelt",
+    "import_imf_dots",
     "import_ucdp",
     "import_ucdp_acd",
     "import_wdi",
@@ -280,6 +281,16 @@ def import_ucdp_acd(
     progress: _ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Imports UCDP/PRIO Armed Conflict Dataset CSV files into the store's ``conflicts`` table."""
+
+def import_imf_dots(
+    files: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    reimport: str = "skip",
+    wait: bool = False,
+    max_reject_rate: float | None = None,
+    progress: _ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """Imports IMF DOTS workbooks (``DOTS_<n>.xlsx``) into the store at ``out``."""
 
 def import_acled(
     files: Sequence[str | os.PathLike[str]],

@@ -9,6 +9,7 @@ mod codes;
 mod errors;
 mod import_report;
 mod imports_events;
+mod imports_imf_dots;
 mod imports_trade;
 mod interrupt;
 mod report;
@@ -180,6 +181,7 @@ fn _steppe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(imports_events::import_ucdp, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_ucdp_acd, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_acled, m)?)?;
+    m.add_function(wrap_pyfunction!(imports_imf_dots::import_imf_dots, m)?)?;
     m.add_function(wrap_pyfunction!(report::render_report, m)?)?;
     m.add_function(wrap_pyfunction!(report::render_report_png, m)?)?;
     m.add_function(wrap_pyfunction!(_build_store_from_data, m)?)?;

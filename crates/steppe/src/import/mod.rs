@@ -14,6 +14,7 @@ pub mod comtrade;
 mod csv_reader;
 mod events_common;
 pub mod gdelt;
+pub mod imf_dots;
 pub mod input;
 mod rows;
 mod run;

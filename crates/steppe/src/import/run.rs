@@ -150,6 +150,11 @@ impl ImportRun {
         self.summary.rows_read += n;
     }
 
+    /// The data rows read so far (a format without lines numbers its rejects by it).
+    pub fn rows_read(&self) -> u64 {
+        self.summary.rows_read
+    }
+
     /// Counts rows accepted into the main table.
     pub fn accept(&mut self, n: u64) {
         self.summary.rows_accepted += n;

@@ -13,6 +13,7 @@ mod acled;
 mod baci;
 mod comtrade;
 mod gdelt;
+mod imf_dots;
 mod ucdp;
 mod ucdp_acd;
 mod wdi;
@@ -34,6 +35,8 @@ pub enum ImportCommand {
     Acled(acled::AcledArgs),
     /// UCDP/PRIO Armed Conflict Dataset CSV (conflict-years).
     UcdpAcd(ucdp_acd::UcdpAcdArgs),
+    /// IMF Direction of Trade Statistics workbooks (`DOTS_<n>.xlsx`, data-portal exports).
+    ImfDots(imf_dots::ImfDotsArgs),
 }
 
 /// Options every import takes.
@@ -153,5 +156,6 @@ pub fn run(cmd: ImportCommand) -> steppe::Result<i32> {
         ImportCommand::Ucdp(a) => ucdp::run(a),
         ImportCommand::Acled(a) => acled::run(a),
         ImportCommand::UcdpAcd(a) => ucdp_acd::run(a),
+        ImportCommand::ImfDots(a) => imf_dots::run(a),
     }
 }
