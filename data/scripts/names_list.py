@@ -16,7 +16,7 @@ ignoring case), so each row cites the most authoritative list that gives it:
    ``gwno_loc``, dated from the first to the last year the pair appears).
 4. UN M49 and ISO names as countrycode 1.8.0 records them (un.name.en, iso.name.en) and its
    English, COW, Polity and V-Dem names (country.name.en, cow.name, p4.name, vdem.name).
-   The IMF's partner names in its DOTS workbooks (``data/imf_dots_names.csv``, the reviewed
+   The IMF's partner names in its DOTS workbooks (``crates/steppe/src/import/imf_dots/partner_names.csv``, the reviewed
    table the DOTS importer also reads; its ``entity`` rows only).
 5. GeoNames countryInfo.txt Country; NGA GEC TABLE 1 Name (upper case, as published).
 6. country_converter 1.3.2 name_short and name_official.
@@ -42,7 +42,8 @@ LIST_SHA = {
     WB_API: "925f415d69913ff98d427885df2a05a340c4c38b99701c16e5c321ef5d7779ec",
     UCDP_ACD: "300dadc288a992536b491ed9f7d871917992396acaaa698f635aaec73618a0de",
 }
-IMF_TABLE = "imf_dots_names.csv"
+# Compiled into the crate by the IMF DOTS importer, so it lives beside that importer.
+IMF_TABLE = "../crates/steppe/src/import/imf_dots/partner_names.csv"
 SRC_IMF = "imf-dots-portal-workbooks"
 SOURCE_SHA = {SRC_CC18: LIST_SHA[CC_CSV], SRC_WB_API: LIST_SHA[WB_API], SRC_UCDP: LIST_SHA[UCDP_ACD]}
 CC_NAME_COLUMNS = ["un.name.en", "iso.name.en", "country.name.en", "cow.name", "p4.name", "vdem.name"]
@@ -110,7 +111,7 @@ def countrycode(root: Path, entity_ids: set[str], wb_to_entity: dict[str, str]) 
 
 
 def imf(data_dir: Path, entity_ids: set[str]) -> list[Name]:
-    """The ``entity`` rows of data/imf_dots_names.csv: the IMF's spelling of each partner
+    """The ``entity`` rows of crates/steppe/src/import/imf_dots/partner_names.csv: the IMF's spelling of each partner
     (as its DOTS workbooks write it) and the entity it names; the locator is the cell where
     the name first appears. Raises ListError on an unknown kind or entity."""
     out = []

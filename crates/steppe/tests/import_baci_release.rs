@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use steppe::import::baci::{import_baci, ProductCodes};
-use steppe::import::ImportOptions;
+use steppe::import::{ImportOptions, ImportReport};
 use steppe::model::{Reject, Source, TradeFlow};
 use steppe::{validate, Store};
 
@@ -30,8 +30,9 @@ fn valid(store: &Path) -> Store {
     s
 }
 
-#[test]
-fn special_product_codes_import_as_given_and_a_bad_product_line_is_a_reject() {
+/// A V202401b release (country file, a product file with a special code and one broken
+/// line, a year file with special codes and traps) imported into a new store.
+fn release_with_special_codes() -> (tempfile::TempDir, ImportReport, Store) {
     let dir = tempfile::tempdir().unwrap();
     let countries = write(
         dir.path(),
@@ -42,13 +43,6 @@ fn special_product_codes_import_as_given_and_a_bad_product_line_is_a_reject() {
         dir.path(),
         "product_codes_HS92_V202401b.csv",
         b"code,description\n010121,Horses\n9999AA,Commodities not specified according to kind\n??,broken line\n847130,Computers\n",
-    );
-    let listed = ProductCodes::read(&products, 1 << 30).unwrap();
-    assert_eq!(listed.count, 3);
-    assert_eq!(listed.problems.len(), 1);
-    assert_eq!(
-        (listed.problems[0].line, listed.problems[0].reason),
-        (4, "malformed_code")
     );
     let file = write(
         dir.path(),
@@ -71,13 +65,36 @@ fn special_product_codes_import_as_given_and_a_bad_product_line_is_a_reject() {
         &ImportOptions::default(),
     )
     .unwrap();
+    let store = valid(&out);
+    (dir, report, store)
+}
+
+#[test]
+fn a_product_file_line_that_is_no_code_is_a_problem_of_that_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let products = write(
+        dir.path(),
+        "product_codes_HS92_V202401b.csv",
+        b"code,description\n010121,Horses\n9999AA,Commodities not specified according to kind\n??,broken line\n847130,Computers\n",
+    );
+    let listed = ProductCodes::read(&products, 1 << 30).unwrap();
+    assert_eq!(listed.count, 3);
+    assert_eq!(listed.problems.len(), 1);
+    assert_eq!(
+        (listed.problems[0].line, listed.problems[0].reason),
+        (4, "malformed_code")
+    );
+}
+
+#[test]
+fn special_product_codes_import_as_given() {
+    let (_dir, report, store) = release_with_special_codes();
     let f = &report.files[0];
     assert_eq!((f.rows_read, f.rows_accepted, f.rows_rejected), (7, 4, 3));
     assert_eq!(f.rejected_by_reason.get("duplicate"), Some(&1));
     assert_eq!(f.rejected_by_reason.get("unknown_code"), Some(&1));
     assert_eq!(f.rejected_by_reason.get("malformed_code"), Some(&1));
 
-    let store = valid(&out);
     let mut flows: Vec<TradeFlow> = store.records().unwrap();
     flows.sort_by_key(|f| f.source_line);
     let got: Vec<_> = flows
@@ -100,7 +117,11 @@ fn special_product_codes_import_as_given_and_a_bad_product_line_is_a_reject() {
             (Some(8), "UZB", "847130", Some(4000.0)),
         ]
     );
+}
 
+#[test]
+fn a_bad_product_line_is_a_reject_citing_the_product_file() {
+    let (_dir, _report, store) = release_with_special_codes();
     // Rejects: the data file's three, and the product file's line 4 citing that file.
     let mut rejects: Vec<Reject> = store.records().unwrap();
     rejects.sort_by_key(|r| (r.file.clone(), r.line));
@@ -141,7 +162,12 @@ fn special_product_codes_import_as_given_and_a_bad_product_line_is_a_reject() {
         .unwrap();
     assert_eq!(rejects[3].source_id, product_source.source_id);
     assert_eq!(rejects[3].raw, "??,broken line");
+}
 
+#[test]
+fn the_release_suffix_is_kept_in_every_source() {
+    let (_dir, _report, store) = release_with_special_codes();
+    let sources: Vec<Source> = store.records().unwrap();
     // The release with its suffix, in the data file's and the companions' Sources.
     for prefix in ["baci-", "baci-country-codes-", "baci-product-codes-"] {
         let s = sources

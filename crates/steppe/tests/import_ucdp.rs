@@ -118,8 +118,9 @@ fn get<'a>(events: &'a [Event], id: &str) -> &'a Event {
         .unwrap_or_else(|| panic!("no {id}"))
 }
 
-#[test]
-fn ged_49_columns_with_quotes_newlines_and_traps() {
+/// A GED 23.1 file (49 columns, CRLF) of eight records: three good ones (the first with
+/// quotes and a newline in a field) and one of each trap, imported into a new store.
+fn ged_49_with_traps() -> (tempfile::TempDir, ImportReport, Store) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("store");
     let mut text = format!("{V49}\r\n");
@@ -196,6 +197,13 @@ fn ged_49_columns_with_quotes_newlines_and_traps() {
 
     let path = write(dir.path(), "GEDEvent_v23_1.csv", &bytes);
     let report = import(&[path], &out);
+    let store = valid(&out);
+    (dir, report, store)
+}
+
+#[test]
+fn ged_49_columns_account_for_every_trap() {
+    let (_dir, report, _store) = ged_49_with_traps();
     let f = &report.files[0];
     assert_eq!((f.rows_read, f.rows_accepted, f.rows_rejected), (8, 3, 5));
     for (reason, n) in [
@@ -211,7 +219,11 @@ fn ged_49_columns_with_quotes_newlines_and_traps() {
             "{reason}: {f:?}"
         );
     }
-    let store = valid(&out);
+}
+
+#[test]
+fn ged_49_columns_type_the_good_records_with_quotes_and_newlines() {
+    let (_dir, _report, store) = ged_49_with_traps();
     let ev: Vec<Event> = store.records().unwrap();
     assert_eq!(ev.len(), 3);
     let e = get(&ev, "ucdp:100001");
@@ -252,7 +264,11 @@ fn ged_49_columns_with_quotes_newlines_and_traps() {
     assert_eq!(e3.event_class, EventClass::NonStateViolence);
     assert_eq!(e3.date_precision, DatePrecision::Range);
     assert_eq!(e3.country_id.as_deref(), Some("AFG"));
+}
 
+#[test]
+fn ged_49_columns_give_each_side_its_actor_row() {
+    let (_dir, _report, store) = ged_49_with_traps();
     let actors: Vec<EventActor> = store.records().unwrap();
     let of = |id: &str, role: ActorRole| {
         actors
@@ -277,7 +293,11 @@ fn ged_49_columns_with_quotes_newlines_and_traps() {
     );
     assert_eq!(of("ucdp:100003", ActorRole::SideA).actor_ref, None);
     assert_eq!(actors.len(), 6);
+}
 
+#[test]
+fn ged_49_columns_reject_each_trap_naming_its_line_and_field() {
+    let (_dir, _report, store) = ged_49_with_traps();
     let rejects: Vec<Reject> = store.records().unwrap();
     let line = |l: i64| {
         rejects

@@ -21,7 +21,7 @@
 //! text, `0.21 e` or `1,234.56 e`: `is_estimated`, the number without its thousands commas,
 //! and `value_precision` the unit of the last decimal written (0.01 million = 10000 USD).
 //!
-//! Partners and reporter: the reviewed table [`partners`] (`data/imf_dots_names.csv`) declares
+//! Partners and reporter: the reviewed table [`partners`] (`partner_names.csv` beside this module) declares
 //! every name the DOTS workbooks write. Country names resolve through the crosswalk's `name`
 //! scheme (which holds the IMF's spellings): a name the table declares at any date (the IMF
 //! writes "Netherlands Antilles" up to 2020), another in the cell's year; aggregates (`World` is `WLD`,

@@ -1,5 +1,5 @@
 //! The reviewed table of the partner names the DOTS workbooks write
-//! (`data/imf_dots_names.csv`, compiled in): each name is an existing entity (its alias is
+//! (`partner_names.csv` beside this module, compiled in): each name is an existing entity (its alias is
 //! in the crosswalk's `name` scheme, built by `data/scripts/build_reference.py`), an
 //! aggregate or a residual the importer creates as an entity, or a heading that carries no
 //! values.
@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use crate::model::EntityType;
 
 /// The table, as the repository keeps it.
-pub(crate) const TABLE: &str = include_str!("../../../../../data/imf_dots_names.csv");
+pub(crate) const TABLE: &str = include_str!("partner_names.csv");
 
 /// What the table declares a name to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub(crate) enum Declared {
 /// The declared meaning of each name in the table.
 pub(crate) fn declared() -> &'static HashMap<String, Declared> {
     static TABLE_MAP: OnceLock<HashMap<String, Declared>> = OnceLock::new();
-    TABLE_MAP.get_or_init(|| parse(TABLE).expect("data/imf_dots_names.csv is well-formed"))
+    TABLE_MAP.get_or_init(|| parse(TABLE).expect("partner_names.csv is well-formed"))
 }
 
 /// Parses the table (`name,kind,entity_id,first_seen,note`); the error names the line.
