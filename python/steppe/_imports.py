@@ -173,6 +173,7 @@ def import_wdi(
     out: PathArg,
     country_metadata: PathsArg | None = None,
     series_metadata: PathsArg | None = None,
+    indicator: str | None = None,
     reimport: str = "skip",
     wait: bool = False,
     max_reject_rate: float | None = None,
@@ -182,7 +183,9 @@ def import_wdi(
     """Import World Bank WDI CSV files, with optional country and series metadata files.
 
     Reads the bulk ``WDICSV.csv``/``WDIData.csv``, per-indicator ``API_*.csv`` and DataBank
-    exports; metadata files are also recognised among ``files`` by their header.
+    exports (years in columns or time in rows), Datahub's long ``data.csv`` and open-numbers
+    DDF datapoints; metadata files are also recognised among ``files`` by their header.
+    ``indicator`` is the code of long files whose ``datapackage.json`` does not name it.
     """
     return _run(
         _steppe.import_wdi,
@@ -191,6 +194,7 @@ def import_wdi(
         one_path(out, "out"),
         country_metadata=optional_paths(country_metadata, "country_metadata"),
         series_metadata=optional_paths(series_metadata, "series_metadata"),
+        indicator=indicator,
         **_common(reimport, wait, max_reject_rate),
         **options,
     )

@@ -243,6 +243,7 @@ def import_wdi(
     out: str | os.PathLike[str],
     country_metadata: Sequence[str | os.PathLike[str]] | None = None,
     series_metadata: Sequence[str | os.PathLike[str]] | None = None,
+    indicator: str | None = None,
     reimport: str = "skip",
     wait: bool = False,
     max_reject_rate: float | None = None,

@@ -34,6 +34,24 @@ def test_import_wdi_accounts_for_every_row(tmp_path: Path) -> None:
     assert list(again.skipped_files) in ([str(data)], ["WDICSV.csv"])
 
 
+def test_import_wdi_long_file_takes_an_indicator(tmp_path: Path) -> None:
+    data = tmp_path / "remit.csv"
+    data.write_text(
+        "Country Name,Country Code,Year,Value\r\n"
+        "Tajikistan,TJK,2020,2186807504.316\r\nTajikistan,TJK,2024,6801890973.46099\r\n"
+    )
+    out = tmp_path / "store"
+    with pytest.raises(steppe.FormatError, match="indicator="):
+        steppe.import_wdi(data, out)
+    summary = steppe.import_wdi(data, out, indicator="BX.TRF.PWKR.CD.DT")
+    assert (summary.rows_read, summary.rows_accepted) == (2, 2)
+    obs = steppe.open(out).indicator_observations(country="TJK")
+    assert sorted((o.indicator_id, o.year, o.value) for o in obs) == [
+        ("wdi:BX.TRF.PWKR.CD.DT", 2020, 2186807504.316),
+        ("wdi:BX.TRF.PWKR.CD.DT", 2024, 6801890973.46099),
+    ]
+
+
 def test_import_errors_are_steppe_exceptions(tmp_path: Path) -> None:
     bad = tmp_path / "WDICSV.csv"
     bad.write_text("not,a,wdi,header\n1,2,3,4\n")

@@ -132,3 +132,59 @@ fn an_import_above_the_maximum_reject_rate_exits_1_with_its_rejects_stored() {
         assert!(!bad.exists());
     }
 }
+
+#[test]
+fn a_long_wdi_file_takes_its_indicator_from_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("remit.csv");
+    std::fs::write(
+        &file,
+        "Country Name,Country Code,Year,Value\r\nTajikistan,TJK,2020,2186807504.316\r\n",
+    )
+    .unwrap();
+    let out = dir.path().join("store");
+    let o = steppe(&["import", "wdi", text(&file), "--out", text(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("remit.csv") && err.contains("--indicator"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    let args = [
+        "import",
+        "wdi",
+        text(&file),
+        "--indicator",
+        "BX.TRF.PWKR.CD.DT",
+        "--out",
+        text(&out),
+        "--quiet",
+    ];
+    let o = steppe(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let store = steppe::Store::open(&out).unwrap();
+    let obs = store
+        .records::<steppe::model::IndicatorObservation>()
+        .unwrap();
+    let got: Vec<_> = obs
+        .iter()
+        .map(|o| {
+            (
+                o.indicator_id.as_str(),
+                o.entity_id.as_str(),
+                o.year,
+                o.value,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("wdi:BX.TRF.PWKR.CD.DT", "TJK", 2020, 2186807504.316)]
+    );
+}

@@ -13,9 +13,10 @@ use crate::interrupt::run_import;
 
 /// Imports World Bank WDI CSV files (bulk `WDICSV.csv`/`WDIData.csv`, per-indicator
 /// `API_*.csv`, DataBank exports) into the store at `out`, with optional country and series
-/// metadata files (also recognised among `files` by their header).
+/// metadata files (also recognised among `files` by their header); `indicator` names the
+/// indicator of long files (`Country Name,Country Code,Year,Value`) without a datapackage.
 #[pyfunction]
-#[pyo3(signature = (files, out, country_metadata=None, series_metadata=None, reimport="skip", wait=false, max_reject_rate=None, progress=None))]
+#[pyo3(signature = (files, out, country_metadata=None, series_metadata=None, indicator=None, reimport="skip", wait=false, max_reject_rate=None, progress=None))]
 #[allow(clippy::too_many_arguments)] // one argument per Python keyword
 pub fn import_wdi<'py>(
     py: Python<'py>,
@@ -23,6 +24,7 @@ pub fn import_wdi<'py>(
     out: PathBuf,
     country_metadata: Option<Vec<PathBuf>>,
     series_metadata: Option<Vec<PathBuf>>,
+    indicator: Option<String>,
     reimport: &str,
     wait: bool,
     max_reject_rate: Option<f64>,
@@ -32,6 +34,7 @@ pub fn import_wdi<'py>(
     let wdi = steppe::import::wdi::WdiOptions {
         country_metadata: country_metadata.unwrap_or_default(),
         series_metadata: series_metadata.unwrap_or_default(),
+        indicator,
     };
     let inputs: Vec<PathBuf> = [&files, &wdi.country_metadata, &wdi.series_metadata]
         .into_iter()

@@ -137,6 +137,7 @@ fn import_bulk_with_metadata(dir: &Path) -> (ImportReport, Store) {
         &WdiOptions {
             country_metadata: vec![countries.clone()],
             series_metadata: vec![],
+            indicator: None,
         },
         &ImportOptions::default(),
     )
@@ -473,6 +474,7 @@ fn wrong_headers_fail_before_anything_is_written() {
         &WdiOptions {
             country_metadata: vec![good],
             series_metadata: vec![],
+            indicator: None,
         },
         &ImportOptions::default(),
     )

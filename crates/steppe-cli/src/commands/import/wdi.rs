@@ -1,5 +1,6 @@
 //! `steppe import wdi`: World Bank WDI bulk CSV, per-indicator API downloads and DataBank
-//! exports, with their country and series metadata.
+//! exports, with their country and series metadata; Datahub's long one-indicator files and
+//! open-numbers DDF datapoints.
 
 use std::path::PathBuf;
 
@@ -11,7 +12,8 @@ use super::{print_report, CommonArgs};
 /// Arguments of `steppe import wdi`.
 #[derive(Debug, Args)]
 pub struct WdiArgs {
-    /// Data files (`WDICSV.csv`, `WDIData.csv`, `API_*.csv`, DataBank exports). Metadata files
+    /// Data files (`WDICSV.csv`, `WDIData.csv`, `API_*.csv`, DataBank exports, Datahub's long
+    /// `data.csv`, open-numbers `ddf--datapoints--*.csv`). Metadata files
     /// given here are recognised by their header. Optional when metadata files are given.
     #[arg(required_unless_present_any = ["countries_meta", "series_meta"])]
     pub files: Vec<PathBuf>,
@@ -22,6 +24,10 @@ pub struct WdiArgs {
     /// Series metadata: `WDISeries.csv` or `Metadata_Indicator_*.csv`.
     #[arg(long = "series-meta", value_name = "FILE")]
     pub series_meta: Vec<PathBuf>,
+    /// The indicator code of long files (`Country Name,Country Code,Year,Value`), when no
+    /// `datapackage.json` beside them names it (e.g. `BX.TRF.PWKR.CD.DT`).
+    #[arg(long, value_name = "CODE")]
+    pub indicator: Option<String>,
     /// Options every import takes.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -35,6 +41,7 @@ pub fn run(args: WdiArgs) -> steppe::Result<i32> {
         &WdiOptions {
             country_metadata: args.countries_meta,
             series_metadata: args.series_meta,
+            indicator: args.indicator,
         },
         &args.common.options(),
     )?;
