@@ -168,3 +168,32 @@ def test_duckdb_sql(store: steppe.Store) -> None:
     assert dict(rows) == _approx(_expected_by_reporter())
     rows = con.sql("select year, partner_id, sum(value) from flows group by 1, 2").fetchall()
     assert {(y, p): v for y, p, v in rows} == _approx(_expected_by_year_partner())
+
+
+def test_directory_readers_see_undated_events_as_null(tmp_path: Path) -> None:
+    """DuckDB, polars and pyarrow read ``year=__HIVE_DEFAULT_PARTITION__`` as a null year.
+
+    The versions ``pyproject.toml`` declares as minimums are the oldest that do (see
+    docs/scaling.md); ``year == 2024`` must not match the undated rows.
+    """
+    store = tmp_path / "store"
+    assert steppe._steppe.run_cli(["steppe", "init", str(store)]) == 0
+    events = steppe.open(store).events().records()
+    undated = sum(1 for e in events if e.year is None)
+    in_2024 = sum(1 for e in events if e.year == 2024)
+    assert undated > 0 and in_2024 > 0
+    glob = str(store / "events" / "**" / "*.parquet")
+    duckdb = pytest.importorskip("duckdb")
+    rows = duckdb.sql(
+        f"select count(*) filter (where year is null), count(*) filter (where year = 2024), "
+        f"typeof(any_value(year)) from read_parquet('{glob}', hive_partitioning = true)"
+    ).fetchall()
+    assert rows[0][:2] == (undated, in_2024)
+    assert rows[0][2] in ("BIGINT", "INTEGER", "SMALLINT")
+    pl = pytest.importorskip("polars")
+    scan = pl.scan_parquet(glob, hive_partitioning=True)
+    assert scan.filter(pl.col("year").is_null()).collect().height == undated
+    assert scan.filter(pl.col("year") == 2024).collect().height == in_2024
+    ds = pytest.importorskip("pyarrow.dataset")
+    table = ds.dataset(store / "events", format="parquet", partitioning="hive").to_table()
+    assert table["year"].null_count == undated
