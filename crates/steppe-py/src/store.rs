@@ -80,11 +80,13 @@ impl StoreState {
         )
     }
 
-    /// Reads what `request` asks, or lists the values that are no country.
+    /// Reads what `request` asks, or lists the values that are no country. Code columns get
+    /// one dictionary across the batches, so pyarrow's `group_by` and `join` take the table.
     fn read(&self, request: &Request) -> Result<Result<steppe::TableData, CodeFailures>, Failure> {
-        Ok(request
-            .read(&self.store, &self.resolver)?
-            .map_err(code_failures))
+        match request.read(&self.store, &self.resolver)? {
+            Ok(data) => Ok(Ok(data.with_unified_dictionaries()?)),
+            Err(failures) => Ok(Err(code_failures(failures))),
+        }
     }
 
     /// The distinct values of `column` over the rows `request` asks.

@@ -70,13 +70,17 @@ fn hive_layout_and_descriptor_are_what_other_tools_expect() {
         .unwrap();
     assert_eq!(flows["format"], "parquet");
     assert_eq!(flows["steppe"]["rows"], 3);
-    assert_eq!(flows["path"].as_array().unwrap().len(), 2);
-    // The files' schema has no partition column; steppe's key includes it.
-    assert!(flows["schema"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|f| f["name"] != "year"));
+    // `path` is the table's folder (Frictionless reads it whole); the files are listed under
+    // `steppe.files`.
+    assert_eq!(flows["path"], serde_json::json!(["trade_flows"]));
+    assert_eq!(flows["steppe"]["files"].as_array().unwrap().len(), 2);
+    // The files' schema has no partition column (nor do the columns Frictionless is told to
+    // read from the folder); steppe's key includes it.
+    let fields = flows["schema"]["fields"].as_array().unwrap();
+    assert!(fields.iter().all(|f| f["name"] != "year"));
+    let columns = flows["dialect"]["parquet"]["columns"].as_array().unwrap();
+    assert_eq!(columns.len(), fields.len());
+    assert!(columns.iter().zip(fields).all(|(c, f)| *c == f["name"]));
     assert!(flows["schema"].get("primaryKey").is_none());
     let key = flows["steppe"]["primary_key"].as_array().unwrap();
     assert!(key.iter().any(|k| k == "reporter_id") && key.iter().any(|k| k == "year"));
@@ -102,7 +106,7 @@ fn hive_layout_and_descriptor_are_what_other_tools_expect() {
         assert_eq!(f["sha256"], hex::encode(sha2::Sha256::digest(&bytes)));
     }
     // The partition column lives in the directory name, not in the files.
-    let file = flows["path"][0].as_str().unwrap();
+    let file = flows["steppe"]["files"][0]["path"].as_str().unwrap();
     let reader = parquet::file::reader::SerializedFileReader::new(
         std::fs::File::open(dir.path().join(file)).unwrap(),
     )

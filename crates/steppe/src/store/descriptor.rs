@@ -101,12 +101,19 @@ pub struct ImportSummary {
 pub struct Resource {
     /// Table name.
     pub name: String,
-    /// Data files, relative to the store root (absent for an empty table).
+    /// The table's folder, relative to the store root (absent for an empty table): one entry,
+    /// so Frictionless reads every file of it; the files are in `steppe.files`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub path: Vec<String>,
     /// Inline rows: `[]` for an empty table, so the resource stays a valid Data Resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+    /// Frictionless' Parquet reading options: for a partitioned table, `{"parquet": {"columns":
+    /// [...]}}` naming the files' columns, so the partition column pyarrow would add from the
+    /// folder names (a dictionary with a null for `__HIVE_DEFAULT_PARTITION__`, which pandas
+    /// cannot take) is not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dialect: Option<serde_json::Value>,
     /// `parquet` (absent for an empty table, whose rows are the inline `data`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
@@ -264,6 +271,7 @@ impl Resource {
             name: spec.table.name().to_string(),
             path: Vec::new(),
             data: None,
+            dialect: None,
             format: None,
             mediatype: None,
             description: Some(spec.description.to_string()),
@@ -305,12 +313,20 @@ impl Resource {
         resource
     }
 
-    /// Recomputes `path` and `rows` from the file list.
+    /// Recomputes `path` and `rows` from the file list. `path` is the table's folder, which
+    /// Frictionless reads whole (through pyarrow, Hive partitions included) where it would
+    /// read only the first file of a list of Parquet files; `steppe.files` lists the files.
     pub fn refresh(&mut self) {
         self.files_sort();
-        self.path = self.steppe.files.iter().map(|f| f.path.clone()).collect();
-        let empty = self.path.is_empty();
+        let empty = self.steppe.files.is_empty();
+        self.path = if empty {
+            Vec::new()
+        } else {
+            vec![self.name.clone()]
+        };
         self.data = empty.then(|| self.header_only());
+        let partitioned = !self.steppe.partition_by.is_empty();
+        self.dialect = (!empty && partitioned).then(|| self.parquet_columns());
         self.format = (!empty).then(|| "parquet".to_string());
         self.mediatype = (!empty).then(|| "application/vnd.apache.parquet".to_string());
         self.steppe.rows = self.steppe.files.iter().map(|f| f.rows).sum();
@@ -325,6 +341,12 @@ impl Resource {
             .iter()
             .map(|f| serde_json::Value::String(f.name.clone()));
         vec![serde_json::Value::Array(names.collect())]
+    }
+
+    /// `{"parquet": {"columns": [the files' columns]}}`: the dialect of a partitioned table.
+    fn parquet_columns(&self) -> serde_json::Value {
+        let names: Vec<&str> = self.schema.fields.iter().map(|f| f.name.as_str()).collect();
+        serde_json::json!({ "parquet": { "columns": names } })
     }
 
     fn files_sort(&mut self) {

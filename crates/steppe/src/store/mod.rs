@@ -7,6 +7,7 @@ mod batches;
 mod column_writer;
 pub(crate) mod constants;
 mod descriptor;
+mod dictionaries;
 mod file;
 mod gc;
 mod lock;
@@ -65,6 +66,13 @@ impl TableData {
     /// Number of rows.
     pub fn num_rows(&self) -> usize {
         self.batches.iter().map(|b| b.num_rows()).sum()
+    }
+
+    /// The same rows with one dictionary per code column across the batches (see
+    /// [`dictionaries::unify`]): what pyarrow's `group_by` and `join` need.
+    pub fn with_unified_dictionaries(self) -> Result<TableData> {
+        let batches = dictionaries::unify(&self.schema, self.batches)?;
+        Ok(TableData { batches, ..self })
     }
 
     /// All rows in one batch.
