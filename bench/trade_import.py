@@ -23,6 +23,12 @@ The script
 4. prints, per tool, the median wall time, CPU time (user + system) and peak resident memory
    of the whole process (read with `os.wait4`), the output size and the ratio to steppe.
 
+With `--archive`, the same rows are cut into five years (2019-2023), written as a BACI release
+archive (`BACI_HS92_V202501.zip`, deflated, with its country file, as CEPII publishes it) and
+imported twice by steppe: the five unpacked year files (`steppe-files`) and the archive
+streamed as it is (`steppe-archive`); the table gives the time per million rows and peak
+memory of each, so "no slower per row, memory flat" is read off one run.
+
 Tools that are not installed are skipped. Nothing is downloaded by the script itself.
 """
 
@@ -38,6 +44,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,18 +192,75 @@ def country_file(path: Path, n: int, seed: int) -> None:
         w.writerows(rows)
 
 
-def generate(synth: Path, countries: Path, data: Path, rows: int, seed: int) -> None:
+def generate(
+    synth: Path, countries: Path, data: Path, rows: int, seed: int, year: int = 2023
+) -> None:
     """Writes the synthetic BACI year, unless one with the same rows and seed exists."""
     meta = data.with_suffix(".meta.json")
     want = {"rows": rows, "seed": seed, "countries": countries.read_text()}
+    if year != 2023:
+        want["year"] = year
     if data.exists() and meta.exists() and json.loads(meta.read_text()) == want:
         print(f"reusing {data}", flush=True)
         return
     print(f"generating {rows} rows into {data}", flush=True)
     subprocess.run(
-        [str(synth), str(countries), str(rows), str(seed), str(data), "2023"], check=True
+        [str(synth), str(countries), str(rows), str(seed), str(data), str(year)], check=True
     )
     meta.write_text(json.dumps(want))
+
+
+ARCHIVE_YEARS = range(2019, 2024)
+
+
+def release_archive(
+    synth: Path, countries: Path, work: Path, rows: int, seed: int
+) -> tuple[list[Path], Path]:
+    """Five synthetic years of `rows` rows in all, unpacked and as one release archive.
+
+    Returns (the year files, the archive); both are reused when rows and seed match.
+    """
+    folder = work / f"archive-r{rows}"
+    folder.mkdir(exist_ok=True)
+    years = []
+    for i, year in enumerate(ARCHIVE_YEARS):
+        data = folder / f"BACI_HS92_Y{year}_V202501.csv"
+        generate(synth, countries, data, rows // len(ARCHIVE_YEARS), seed + i, year)
+        years.append(data)
+    archive = folder / "BACI_HS92_V202501.zip"
+    stamp = archive.with_suffix(".meta.json")
+    want = {"years": [p.stat().st_size for p in years], "seed": seed}
+    if not (archive.exists() and stamp.exists() and json.loads(stamp.read_text()) == want):
+        print(f"zipping {len(years)} years into {archive}", flush=True)
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+            for p in [*years, countries]:
+                z.write(p, p.name)
+        stamp.write_text(json.dumps(want))
+    return years, archive
+
+
+def archive_tools(
+    steppe: Path, countries: Path, years: list[Path], archive: Path, work: Path
+) -> dict[str, tuple[list[str], Path]]:
+    """The two steppe runs: the unpacked years, and the same release from its archive."""
+    inputs = {
+        "steppe-files": [*map(str, years), "--country-codes", str(countries)],
+        "steppe-archive": [str(archive)],
+    }
+    return {
+        name: (
+            [str(steppe), "import", "baci", *args, "--out", str(work / f"out-{name}"), "--quiet"],
+            work / f"out-{name}",
+        )
+        for name, args in inputs.items()
+    }
+
+
+def warm(path: Path) -> None:
+    """Reads `path` once so that every tool reads it from the page cache."""
+    with open(path, "rb") as f:
+        while f.read(16 << 20):
+            pass
 
 
 def measure(cmd: list[str]) -> dict[str, float]:
@@ -252,6 +316,11 @@ def main() -> int:
     ap.add_argument("--tools", default="steppe,duckdb,polars,pyarrow")
     ap.add_argument("--no-build", action="store_true", help="use the binaries as built")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument(
+        "--archive",
+        action="store_true",
+        help="steppe on five unpacked years against the same release archive",
+    )
     args = ap.parse_args()
 
     work = args.workdir
@@ -263,6 +332,14 @@ def main() -> int:
         steppe, synth = build()
     countries = work / "country_codes_V202501.csv"
     country_file(countries, args.countries, args.seed)
+    if args.archive:
+        years, archive = release_archive(synth, countries, work, args.rows, args.seed)
+        tools = archive_tools(steppe, countries, years, archive, work)
+        csv_bytes = sum(p.stat().st_size for p in years)
+        print(f"archive: {archive.stat().st_size / 1e6:.0f} MB zipped", flush=True)
+        for p in [*years, archive]:
+            warm(p)
+        return report(args, tools, csv_bytes)
     # One file name per size: the importer reads the year and release from the name.
     sized = work / f"r{args.rows}"
     sized.mkdir(exist_ok=True)
@@ -270,10 +347,7 @@ def main() -> int:
     generate(synth, countries, data, args.rows, args.seed)
     csv_bytes = data.stat().st_size
     print(f"input: {args.rows} rows, {csv_bytes / 1e6:.0f} MB; {os.cpu_count()} cores", flush=True)
-    # Warm the page cache so every tool reads from memory.
-    with open(data, "rb") as f:
-        while f.read(16 << 20):
-            pass
+    warm(data)
 
     py = sys.executable
     tools: dict[str, tuple[list[str], Path]] = {}
@@ -314,6 +388,13 @@ def main() -> int:
             return 2
         tools[name] = (cmd, out)
 
+    return report(args, tools, csv_bytes)
+
+
+def report(
+    args: argparse.Namespace, tools: dict[str, tuple[list[str], Path]], csv_bytes: int
+) -> int:
+    """Runs each tool --runs times, interleaved, and prints (and writes) the table."""
     results: dict[str, dict[str, float]] = {}
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in tools}
     # Interleave the tools run by run so drift of the machine hits all alike.
@@ -330,7 +411,7 @@ def main() -> int:
             )
     for name, (_, out) in tools.items():
         ms = runs[name]
-        size_path = out / "trade_flows" if name == "steppe" else out
+        size_path = out / "trade_flows" if name.startswith("steppe") else out
         results[name] = {
             "wall": statistics.median(m["wall"] for m in ms),
             "cpu": statistics.median(m["cpu"] for m in ms),
@@ -338,19 +419,23 @@ def main() -> int:
             "out_mb": size_of(size_path) / 1e6,
             "rows_out": parquet_rows(size_path) or 0,
         }
-    base = results.get("steppe")
+    base = results.get("steppe") or results.get("steppe-files")
     print()
     print(
         f"{args.rows} rows ({csv_bytes / 1e6:.0f} MB of CSV), {os.cpu_count()} cores, "
         f"median of {args.runs} runs"
     )
     print()
-    print("| tool | wall (s) | CPU (s) | peak RSS (MiB) | output (MB) | rows out | wall / steppe |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| tool | wall (s) | s per M rows | CPU (s) | peak RSS (MiB) | output (MB) | rows out "
+        "| wall / steppe |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         ratio = f"{r['wall'] / base['wall']:.2f}" if base else "-"
+        per_m = r["wall"] / (args.rows / 1e6)
         print(
-            f"| {name} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['rss_mib']:.0f} | "
+            f"| {name} | {r['wall']:.2f} | {per_m:.3f} | {r['cpu']:.2f} | {r['rss_mib']:.0f} | "
             f"{r['out_mb']:.1f} | {int(r['rows_out'])} | {ratio} |"
         )
     if args.json:

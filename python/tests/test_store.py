@@ -11,9 +11,9 @@ import pytest
 import steppe
 
 BUNDLED_ROWS = {
-    "sources": 34,
+    "sources": 35,
     "entities": 314,
-    "entity_codes": 3485,
+    "entity_codes": 3549,
     "organisations": 5,
     "memberships": 3,
     "trade_flows": 4,
@@ -130,7 +130,7 @@ def test_entities_countries_codes(bundled: steppe.Store) -> None:
 
 
 def test_other_named_tables(bundled: steppe.Store) -> None:
-    assert len(bundled.sources()) == 34
+    assert len(bundled.sources()) == 35
     assert len(bundled.sources("dyer-2025-tajikistan")) == 1
     orgs = bundled.organisations()
     assert len(orgs) == 5
