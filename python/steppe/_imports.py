@@ -1,9 +1,9 @@
 """The importers, taking one input path or many: ``steppe.import_wdi`` and the others.
 
 ``import_baci``, ``import_comtrade``, ``import_wdi``, ``import_gdelt``, ``import_ucdp``,
-``import_ucdp_acd``, ``import_acled`` and ``import_imf_dots`` each take one input file or many (``str`` or
-``os.PathLike``), write the store at ``out`` (created when missing) and return an
-:class:`steppe.ImportReport`.
+``import_ucdp_acd``, ``import_acled`` and ``import_imf_dots`` each take one input file or
+many (``str`` or ``os.PathLike``), write the store at ``out`` (created when missing) and
+return an :class:`steppe.ImportReport`.
 
 Arguments of the wrong type raise :class:`steppe.ArgumentError` naming the parameter before
 anything is read; a bad file raises :class:`steppe.FormatError` naming the file, line and field.
