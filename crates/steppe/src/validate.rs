@@ -414,6 +414,7 @@ fn check_ranges(table: Table, data: &TableData, report: &mut ValidationReport) {
             ("quad_class", 1.0, 4.0),
             ("goldstein", -10.0, 10.0),
             ("violence_type", 1.0, 3.0),
+            ("conflict_id", 1.0, f64::MAX),
             ("fatalities_best", 0.0, f64::MAX),
             ("fatalities_low", 0.0, f64::MAX),
             ("fatalities_high", 0.0, f64::MAX),
