@@ -509,7 +509,12 @@ fn parse_row(
         geo_precision: where_prec,
         geo_precision_scheme: where_prec.map(|_| "ucdp_where_prec".to_string()),
         violence_type: Some(tov),
-        conflict_id: ranged(cell(f, c.conflict_new_id), "conflict_new_id", 1.0, i32::MAX as f64)?,
+        conflict_id: ranged(
+            cell(f, c.conflict_new_id),
+            "conflict_new_id",
+            1.0,
+            i32::MAX as f64,
+        )?,
         fatalities_best: count(cell(f, c.best), "best")?,
         fatalities_low: count(cell(f, c.low), "low")?,
         fatalities_high: count(cell(f, c.high), "high")?,
