@@ -417,8 +417,9 @@ class Event(Record):
         violence_type: UCDP type of violence 1-3.
         conflict_id: UCDP conflict id (GED ``conflict_new_id``): for state-based violence
             (``violence_type`` 1) the UCDP/PRIO ACD ``conflict_id`` of ``conflicts``; for
-            non-state (2) and one-sided (3) violence UCDP's id of that non-state conflict or
-            one-sided actor, which no ``conflicts`` row carries. None for other sources.
+            non-state (2) and one-sided (3) violence UCDP's id of the non-state conflict or
+            of the one-sided violence, which no ``conflicts`` row carries. None for other
+            sources.
         fatalities_best: Best estimate of deaths.
         fatalities_low: Low estimate of deaths.
         fatalities_high: High estimate of deaths.

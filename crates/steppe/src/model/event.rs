@@ -54,9 +54,9 @@ pub struct Event {
     pub goldstein: Option<f32>,
     /// UCDP type of violence 1-3.
     pub violence_type: Option<i8>,
-    /// UCDP conflict id (GED `conflict_new_id`): for state-based violence (`violence_type`
-    /// 1) the UCDP/PRIO ACD `conflict_id` of `conflicts`; for non-state (2) and one-sided
-    /// (3) violence UCDP's id of that non-state conflict or one-sided actor, which no
+    /// UCDP conflict id (GED `conflict_new_id`). For state-based violence (type 1) it is
+    /// the UCDP/PRIO ACD `conflict_id` of `conflicts`; for non-state and one-sided violence
+    /// it is UCDP's id of the non-state conflict or of the one-sided violence, which no
     /// `conflicts` row carries. None for other sources.
     pub conflict_id: Option<i32>,
     /// Best estimate of deaths.
