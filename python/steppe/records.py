@@ -415,6 +415,11 @@ class Event(Record):
         quad_class: CAMEO QuadClass 1-4.
         goldstein: Goldstein scale, -10 to +10.
         violence_type: UCDP type of violence 1-3.
+        conflict_id: UCDP conflict id (GED ``conflict_new_id``): for state-based violence
+            (``violence_type`` 1) the UCDP/PRIO ACD ``conflict_id`` of ``conflicts``; for
+            non-state (2) and one-sided (3) violence UCDP's id of the non-state conflict or
+            of the one-sided violence, which no ``conflicts`` row carries. None for other
+            sources.
         fatalities_best: Best estimate of deaths.
         fatalities_low: Low estimate of deaths.
         fatalities_high: High estimate of deaths.
@@ -452,6 +457,7 @@ class Event(Record):
     quad_class: int | None
     goldstein: float | None
     violence_type: int | None
+    conflict_id: int | None
     fatalities_best: int | None
     fatalities_low: int | None
     fatalities_high: int | None

@@ -110,3 +110,75 @@ def test_import_ucdp_acd_rejects_bad_rows_and_keeps_unknown_codes(tmp_path: Path
         store.conflicts(intensity_level="catastrophic")
     with pytest.raises(steppe.ArgumentError):
         steppe.import_ucdp_acd(data, out, reimport=True)  # type: ignore[arg-type]
+
+
+GED_HEADER = (
+    "id,relid,year,active_year,code_status,type_of_violence,conflict_dset_id,conflict_new_id,"
+    "conflict_name,dyad_dset_id,dyad_new_id,dyad_name,side_a_dset_id,side_a_new_id,side_a,"
+    "side_b_dset_id,side_b_new_id,side_b,number_of_sources,source_article,source_office,"
+    "source_date,source_headline,source_original,where_prec,where_coordinates,"
+    "where_description,adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,country,country_id,"
+    "region,event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,deaths_civilians,"
+    "deaths_unknown,best,high,low,gwnoa,gwnob"
+)
+GED_COLUMNS = GED_HEADER.split(",")
+
+
+def ged_line(event_id: str, violence: str, conflict: str, date: str) -> str:
+    """One GED 23.1 event in Tajikistan."""
+    values = {
+        "id": event_id,
+        "year": date[:4],
+        "type_of_violence": violence,
+        "conflict_new_id": conflict,
+        "side_a": "Government of Tajikistan",
+        "side_b": "UTO",
+        "country_id": "702",
+        "date_prec": "1",
+        "date_start": date,
+        "date_end": date,
+        "best": "5",
+    }
+    return ",".join(f'"{values.get(c, "")}"' for c in GED_COLUMNS)
+
+
+def test_ged_events_join_conflict_years_by_conflict_id_and_year(
+    tmp_path: Path, shared_file: Callable[[str], Path]
+) -> None:
+    ged = tmp_path / "GEDEvent_v23_1.csv"
+    lines = [
+        ged_line("301", "1", "395", "1992-09-05"),
+        ged_line("302", "1", "395", "1994-03-01"),
+        ged_line("303", "3", "4461", "1992-10-01"),
+    ]
+    ged.write_text("\n".join([GED_HEADER, *lines]) + "\n")
+    out = tmp_path / "store"
+    steppe.import_ucdp([ged], out)
+    steppe.import_ucdp_acd([shared_file(V23)], out)
+    store = steppe.open(out)
+    assert store.validate().ok
+    events = store.table("events").to_polars()
+    assert events.sort("event_id")["conflict_id"].to_list() == [395, 395, 4461]
+    conflicts = store.table("conflicts").to_polars()
+    joined = (
+        events.select("event_id", "year", "conflict_id")
+        .join(
+            conflicts.select("conflict_id", "year", "side_b", pl.col("intensity_level").cast(str)),
+            on=["conflict_id", "year"],
+            how="left",
+        )
+        .sort("event_id")
+    )
+    assert joined.select("event_id", "side_b", "intensity_level").rows() == [
+        ("ucdp:301", "PFT, UTO", "war"),
+        ("ucdp:302", "UTO", "minor"),
+        ("ucdp:303", None, None),
+    ]
+    # The same join in pyarrow.
+    left = store.table("events").to_pyarrow().select(["event_id", "year", "conflict_id"])
+    right = store.table("conflicts").to_pyarrow().select(["conflict_id", "year", "side_b"])
+    both = left.join(right, keys=["conflict_id", "year"], join_type="inner").sort_by("event_id")
+    assert both.column("side_b").to_pylist() == ["PFT, UTO", "UTO"]
+    # Filterable like other columns; the record carries it.
+    tajik = sorted(store.events(conflict_id=395), key=lambda e: e.event_id)
+    assert [(e.event_id, e.conflict_id) for e in tajik] == [("ucdp:301", 395), ("ucdp:302", 395)]

@@ -428,6 +428,7 @@ fn spec(table: Table) -> TableSpec {
                 prim("quad_class", Int8, true),
                 prim("goldstein", Float32, true),
                 prim("violence_type", Int8, true),
+                prim("conflict_id", Int32, true),
                 prim("fatalities_best", Int32, true),
                 prim("fatalities_low", Int32, true),
                 prim("fatalities_high", Int32, true),

@@ -237,6 +237,7 @@ fn current_export_events_read_every_date_format() {
     assert_eq!(e1.geo_precision, Some(1));
     assert_eq!(e1.geo_precision_scheme.as_deref(), Some("acled_geo"));
     assert_eq!(e1.fatalities_best, Some(2));
+    assert_eq!(e1.conflict_id, None, "UCDP only");
     assert_eq!(
         e1.description.as_deref(),
         Some("Invented note for a test, not an ACLED row.")

@@ -258,6 +258,7 @@ fn gdelt1_events_keep_cameo_codes_and_fips_places() {
     assert_eq!(e1.cameo_root_code.as_deref(), Some("02"));
     assert_eq!(e1.quad_class, Some(1));
     assert_eq!(e1.goldstein, Some(3.4));
+    assert_eq!(e1.conflict_id, None, "UCDP only");
     assert_eq!(
         (e1.num_mentions, e1.num_sources, e1.num_articles),
         (Some(10), Some(2), Some(9))

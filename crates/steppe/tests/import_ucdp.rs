@@ -229,6 +229,7 @@ fn ged_49_columns_type_the_good_records_with_quotes_and_newlines() {
     let e = get(&ev, "ucdp:100001");
     assert_eq!(e.event_class, EventClass::StateBasedViolence);
     assert_eq!(e.violence_type, Some(1));
+    assert_eq!(e.conflict_id, Some(311), "conflict_new_id");
     assert_eq!(
         (e.fatalities_best, e.fatalities_low, e.fatalities_high),
         (Some(25), Some(20), Some(40))

@@ -123,6 +123,12 @@ fn check(events: &[Event], what: &str) {
         ],
         "{what}"
     );
+    let conflicts: Vec<_> = events.iter().map(|e| e.conflict_id).collect();
+    assert_eq!(
+        conflicts,
+        vec![Some(311), Some(311)],
+        "{what}: conflict_new_id"
+    );
 }
 
 #[test]

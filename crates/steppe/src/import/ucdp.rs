@@ -7,6 +7,11 @@
 //!
 //! - `event_id` is `ucdp:<id>`; `event_class` follows `type_of_violence` (1
 //!   `state_based_violence`, 2 `non_state_violence`, 3 `one_sided_violence`).
+//! - `conflict_id` is `conflict_new_id`, UCDP's conflict id: for state-based violence the
+//!   UCDP/PRIO ACD `conflict_id`, so the event joins `conflicts` on (`conflict_id`, `year`);
+//!   for non-state violence the Non-State Conflict Dataset's id, for one-sided violence the
+//!   id of the one-sided actor's record, neither of which is an ACD conflict. A value that is
+//!   not a positive whole number is rejected at `conflict_new_id`.
 //! - Dates: `date_start`, `date_end`, with `date_prec` mapped per the GED codebook: 1 `day`
 //!   (exact date), 2 `range` (within 2-6 days: the start and end dates bound it), 3 `week`,
 //!   4 `month` (within 8-30 days or the month), 5 `year` (more than a month, within a year).
@@ -56,6 +61,7 @@ header_columns!("UCDP GED", struct Cols {
     id: need["id"],
     year: find["year"],
     type_of_violence: need["type_of_violence"],
+    conflict_new_id: find["conflict_new_id"],
     dyad_name: find["dyad_name"],
     conflict_name: find["conflict_name"],
     side_a: need["side_a"],
@@ -503,6 +509,12 @@ fn parse_row(
         geo_precision: where_prec,
         geo_precision_scheme: where_prec.map(|_| "ucdp_where_prec".to_string()),
         violence_type: Some(tov),
+        conflict_id: ranged(
+            cell(f, c.conflict_new_id),
+            "conflict_new_id",
+            1.0,
+            i32::MAX as f64,
+        )?,
         fatalities_best: count(cell(f, c.best), "best")?,
         fatalities_low: count(cell(f, c.low), "low")?,
         fatalities_high: count(cell(f, c.high), "high")?,

@@ -54,6 +54,11 @@ pub struct Event {
     pub goldstein: Option<f32>,
     /// UCDP type of violence 1-3.
     pub violence_type: Option<i8>,
+    /// UCDP conflict id (GED `conflict_new_id`). For state-based violence (type 1) it is
+    /// the UCDP/PRIO ACD `conflict_id` of `conflicts`; for non-state and one-sided violence
+    /// it is UCDP's id of the non-state conflict or of the one-sided violence, which no
+    /// `conflicts` row carries. None for other sources.
+    pub conflict_id: Option<i32>,
     /// Best estimate of deaths.
     pub fatalities_best: Option<i32>,
     /// Low estimate of deaths.

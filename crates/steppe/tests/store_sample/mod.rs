@@ -127,6 +127,7 @@ pub fn sample() -> Sample {
         quad_class: Some(4),
         goldstein: Some(-10.0),
         violence_type: Some(1),
+        conflict_id: Some(395),
         fatalities_best: Some(10),
         fatalities_low: Some(5),
         fatalities_high: Some(20),
