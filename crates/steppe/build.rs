@@ -22,7 +22,12 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("bundled");
+    // Read at run time, not with `env!`: the compiled build script is shared by copies of the
+    // workspace at other paths (scripts/test-without-shared builds one into the same target),
+    // and a path baked in at compile time would embed another copy's bundle, or none.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = PathBuf::from(manifest_dir).join("bundled");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     walk(&root, &root, &mut files);
