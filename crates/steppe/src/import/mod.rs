@@ -16,6 +16,7 @@ mod events_common;
 pub mod gdelt;
 pub mod imf_dots;
 pub mod input;
+mod origin;
 mod rows;
 mod run;
 mod trade;
@@ -27,6 +28,7 @@ use std::sync::Arc;
 
 pub use crate::store::seed_reference;
 pub use input::{decode_line, InputFile, DEFAULT_MAX_EXPANDED_BYTES};
+pub use origin::Origin;
 pub use run::{check_reject_rate, ImportRun};
 
 use crate::progress::{NoProgress, Progress};
@@ -59,6 +61,9 @@ pub struct ImportOptions {
     /// rejected), a fraction in 0..=1) before its import fails with [`Error::RejectRate`]
     /// (after committing; default [`DEFAULT_MAX_REJECT_RATE`]; 1 never fails).
     pub max_reject_rate: f64,
+    /// Where the input came from (URL, retrieval date, vintage): fills in the Source the
+    /// import writes. `None` keeps what the importer finds in the file.
+    pub origin: Option<Origin>,
 }
 
 /// Default of [`ImportOptions::max_reject_rate`]: an import fails when more than half of
@@ -73,6 +78,7 @@ impl Default for ImportOptions {
             wait_for_lock: false,
             max_expanded_bytes: DEFAULT_MAX_EXPANDED_BYTES,
             max_reject_rate: DEFAULT_MAX_REJECT_RATE,
+            origin: None,
         }
     }
 }

@@ -45,6 +45,10 @@ impl ImportRun {
         options: &ImportOptions,
     ) -> Result<Option<ImportRun>> {
         check_reject_rate(options.max_reject_rate)?;
+        let source = match &options.origin {
+            Some(origin) => origin.apply(source),
+            None => source,
+        };
         let imported = |imports: &[ImportSummary]| {
             imports
                 .iter()
@@ -373,6 +377,36 @@ mod tests {
         assert!(begin(&store, &input, Reimport::Skip).unwrap().is_none());
         let err = begin(&store, &input, Reimport::Fail).err().unwrap();
         assert!(matches!(err, Error::Locked { .. }), "{err}");
+    }
+
+    #[test]
+    fn the_callers_origin_is_what_the_stored_source_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, file) = (dir.path().join("store"), dir.path().join("a.csv"));
+        std::fs::write(&file, "x\n1\n").unwrap();
+        let input = InputFile::inspect(&file).unwrap();
+        let options = ImportOptions {
+            origin: Some(crate::import::Origin {
+                url: Some("https://example.org/a.csv".into()),
+                accessed: chrono::NaiveDate::from_ymd_opt(2026, 7, 1),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let source = input.source("test", "a test file", None, None);
+        let mut run = ImportRun::begin(&store, "test", &input, source, &options)
+            .unwrap()
+            .unwrap();
+        run.read_rows(1);
+        run.skip("test_skip");
+        run.finish().unwrap();
+        let sources: Vec<crate::model::Source> = Store::open(&store).unwrap().records().unwrap();
+        let stored = sources
+            .iter()
+            .find(|s| s.source_id == input.source_id("test"))
+            .expect("the file's source is stored");
+        assert_eq!(stored.url.as_deref(), Some("https://example.org/a.csv"));
+        assert_eq!(stored.accessed, chrono::NaiveDate::from_ymd_opt(2026, 7, 1));
     }
 
     #[test]
