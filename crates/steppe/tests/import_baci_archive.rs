@@ -234,3 +234,91 @@ fn missing_lists_or_years_are_refused_before_anything_is_written() {
     );
     assert!(!out.exists());
 }
+
+/// The unpacked year imported first: the archive's copy of that year, known only once it is
+/// read (one inflate), is dropped, replaced or refused as `reimport` says; the other year is
+/// imported, and its Source carries the year file's own sha256 and size.
+#[test]
+fn a_year_already_imported_unpacked_is_recognised_after_the_archive_read_it() {
+    use steppe::import::Reimport;
+    let dir = tempfile::tempdir().unwrap();
+    let zip = archive(dir.path(), true);
+    let unpacked = dir.path().join("BACI_HS92_Y2022_V202501.csv");
+    std::fs::write(&unpacked, Y2022).unwrap();
+    let countries = dir.path().join("country_codes_V202501.csv");
+    std::fs::write(&countries, COUNTRIES).unwrap();
+    let with_countries = BaciOptions {
+        country_codes: Some(countries),
+        ..Default::default()
+    };
+    let with = |reimport| ImportOptions {
+        reimport,
+        ..Default::default()
+    };
+    for policy in [Reimport::Skip, Reimport::Fail, Reimport::Replace] {
+        let out = dir.path().join(format!("store-{policy:?}"));
+        let first = import_baci_inputs(
+            std::slice::from_ref(&unpacked),
+            &with_countries,
+            &out,
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        let unpacked_id = first.files[0].source_id.clone();
+        let result = import_baci_inputs(
+            std::slice::from_ref(&zip),
+            &BaciOptions::default(),
+            &out,
+            &with(policy),
+        );
+        let store = valid(&out);
+        let flows: Vec<TradeFlow> = store.records().unwrap();
+        let ids = |year: i16| {
+            let mut ids: Vec<String> = flows
+                .iter()
+                .filter(|f| f.year == year)
+                .map(|f| f.source_id.clone())
+                .collect();
+            ids.dedup();
+            ids
+        };
+        let imports = &store.descriptor().steppe.imports;
+        let of_2022: Vec<_> = imports
+            .iter()
+            .filter(|s| s.sha256 == sha256(Y2022))
+            .collect();
+        assert_eq!(of_2022.len(), 1, "{policy:?}: {imports:#?}");
+        match policy {
+            Reimport::Skip => {
+                let report = result.unwrap();
+                assert_eq!(report.skipped_files, ["BACI_HS92_Y2022_V202501.csv"]);
+                assert_eq!(report.files.len(), 1);
+                assert_eq!(ids(2022), std::slice::from_ref(&unpacked_id));
+                assert_eq!(ids(2023).len(), 1);
+                let source: Vec<Source> = store.records().unwrap();
+                let y2023 = source.iter().find(|s| s.source_id == ids(2023)[0]).unwrap();
+                assert_eq!(
+                    y2023.content_sha256.as_deref(),
+                    Some(sha256(Y2023).as_str())
+                );
+                assert_eq!(y2023.byte_size, Some(Y2023.len() as i64));
+            }
+            Reimport::Fail => {
+                let err = result.unwrap_err();
+                assert!(matches!(err, Error::AlreadyImported { .. }), "{err:?}");
+                // Nothing of the archive was committed.
+                assert_eq!(ids(2022), std::slice::from_ref(&unpacked_id));
+                assert!(ids(2023).is_empty());
+            }
+            Reimport::Replace => {
+                let report = result.unwrap();
+                assert_eq!(report.files.len(), 2);
+                let archive_id = report.files[0].source_id.clone();
+                assert_ne!(archive_id, unpacked_id);
+                assert_eq!(ids(2022), std::slice::from_ref(&archive_id));
+                assert_eq!(of_2022[0].source_id, archive_id);
+                assert_eq!(flows.iter().filter(|f| f.year == 2022).count(), 2);
+            }
+        }
+    }
+}

@@ -49,14 +49,20 @@ impl ImportRun {
             Some(origin) => origin.apply(source),
             None => source,
         };
+        // The same content, or the same source id (an input whose sha256 is only learned
+        // while it is read names its Source otherwise: see `settle_content`).
         let imported = |imports: &[ImportSummary]| {
             imports
                 .iter()
-                .any(|s| s.sha256 == input.sha256 && s.importer == importer)
+                .find(|s| {
+                    s.importer == importer
+                        && (s.sha256 == input.sha256 || s.source_id == source.source_id)
+                })
+                .map(|s| s.sha256.clone())
         };
         if options.reimport == Reimport::Skip
             && store_path.join(DESCRIPTOR_FILE).exists()
-            && imported(&Store::open(store_path)?.descriptor().steppe.imports)
+            && imported(&Store::open(store_path)?.descriptor().steppe.imports).is_some()
         {
             return Ok(None);
         }
@@ -65,7 +71,7 @@ impl ImportRun {
             wait_for_lock: options.wait_for_lock,
             ..Default::default()
         })?;
-        if imported(&tx.descriptor().steppe.imports) {
+        if let Some(sha256) = imported(&tx.descriptor().steppe.imports) {
             match options.reimport {
                 Reimport::Skip => return Ok(None),
                 Reimport::Fail => {
@@ -79,7 +85,7 @@ impl ImportRun {
                     for t in Table::ALL {
                         tx.replace_source(*t, &source.source_id)?;
                     }
-                    tx.forget_import(importer, &input.sha256);
+                    tx.forget_import(importer, &sha256);
                 }
             }
         }
@@ -236,6 +242,45 @@ impl ImportRun {
     /// The underlying transaction (e.g. to mark a table not redistributable).
     pub fn transaction(&mut self) -> &mut Transaction {
         &mut self.tx
+    }
+
+    /// Sets the input's content (`sha256`, `bytes`), learned while reading it (a release
+    /// archive's member is hashed in the import's one pass), in the summary and the Source.
+    /// When an earlier import of another source id holds the same content (the unpacked
+    /// file), the policy decides: `Skip` returns `false` (drop the run: nothing is written),
+    /// `Fail` fails with [`Error::AlreadyImported`], `Replace` drops that import's rows.
+    pub(crate) fn settle_content(&mut self, sha256: String, bytes: u64) -> Result<bool> {
+        self.input.sha256.clone_from(&sha256);
+        self.input.bytes = bytes;
+        self.summary.sha256.clone_from(&sha256);
+        self.source.content_sha256 = Some(sha256.clone());
+        self.source.byte_size = Some(bytes as i64);
+        let importer = self.summary.importer.clone();
+        let earlier: Vec<String> = (self.tx.descriptor().steppe.imports.iter())
+            .filter(|s| s.importer == importer && s.sha256 == sha256)
+            .filter(|s| s.source_id != self.source.source_id)
+            .map(|s| s.source_id.clone())
+            .collect();
+        if earlier.is_empty() {
+            return Ok(true);
+        }
+        match self.options.reimport {
+            Reimport::Skip => Ok(false),
+            Reimport::Fail => Err(Error::AlreadyImported {
+                path: self.input.path.clone(),
+                store: self.tx.root().to_path_buf(),
+                sha256,
+            }),
+            Reimport::Replace => {
+                for id in &earlier {
+                    for t in Table::ALL {
+                        self.tx.replace_source(*t, id)?;
+                    }
+                }
+                self.tx.forget_import(&importer, &sha256);
+                Ok(true)
+            }
+        }
     }
 
     /// Checks the row accounting, writes the file's Source and rejects, records the summary

@@ -2,20 +2,27 @@
 //! with `country_codes_V*.csv` and `product_codes_HS92_V*.csv`), imported year by year
 //! straight out of the archive: no file is unpacked to disk.
 //!
-//! Each year file is streamed from the zip through the same pipeline as an unpacked one; a
-//! second stream of the same member computes its sha256 alongside (on another thread), so a
-//! year's Source is the year file's own (the same as for the unpacked file, which a later
-//! import then recognises). The country and product lists inside the archive are used unless
+//! Each year file is streamed from the zip through the same pipeline as an unpacked one and
+//! inflated once: the pipeline's read computes its sha256 ([`Digesting`]). Until the read
+//! ends, the year's Source is named by the member (its name, CRC-32 and size from the zip's
+//! directory: `baci-<16 hex>`), which is how a second import of the archive knows it before
+//! reading; when the read ends, the year file's own sha256 and size go into its Source and
+//! the import's summary, so the unpacked file is recognised afterwards, and an archive whose
+//! year the store already holds from the unpacked file is dropped (or replaced, or refused)
+//! as `reimport` says. The country and product lists inside the archive are used unless
 //! given; they are small and read into memory. `years` keeps a range of years.
+//!
+//! The years are imported one after another: each is one transaction under the store's
+//! lock, and one year's pipeline (inflate, parse, encode) already keeps two cores busy.
 
 use std::io::Read;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 
 use super::codes::{open_member, CountryCodes, ProductCodes};
-use super::{import_data, BaciFileName, DataFile};
+use super::{import_data, BaciFileName, Content, DataFile};
 use crate::import::{ImportOptions, ImportReport, InputFile};
 use crate::{Error, Location, Result};
 
@@ -51,7 +58,8 @@ pub fn import_baci_archive(
         bytes: 0,
         sha256: String::new(),
     };
-    let members = member_names(archive)?;
+    let listed = members(archive)?;
+    let members: Vec<String> = listed.iter().map(|m| m.name.clone()).collect();
     let year_files = year_files(&members, years.as_ref(), archive)?;
     let countries = match country_codes {
         Some(path) => CountryCodes::read(path, max)?,
@@ -76,11 +84,14 @@ pub fn import_baci_archive(
     };
     let mut report = ImportReport::default();
     for (name, member) in year_files {
+        let Some(entry) = listed.iter().find(|m| m.name == member) else {
+            continue; // not reachable: `year_files` picks among `listed`
+        };
         let file = DataFile {
             name,
             reading: zip.clone(),
             member: member.to_ascii_lowercase(),
-            hashing: spawn_hash(&zip, member, max)?,
+            content: Content::WhileReading(entry.provisional(archive)),
         };
         match import_data(file, &countries, products.as_ref(), store, options)? {
             Some(summary) => report.files.push(summary),
@@ -148,21 +159,57 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The file names (without directories) of the archive's files.
-fn member_names(archive: &Path) -> Result<Vec<String>> {
-    let file = std::fs::File::open(archive).map_err(|e| Error::io(archive, e))?;
-    let zip = zip::ZipArchive::new(file).map_err(|e| {
+/// A file of the archive as its directory lists it: name (without directories), CRC-32 and
+/// uncompressed size (both as declared, not trusted for anything but naming).
+struct Member {
+    name: String,
+    crc32: u32,
+    size: u64,
+}
+
+impl Member {
+    /// The [`InputFile`] naming the member's Source until its content is read: path
+    /// `<archive>/<member>`, the declared size, and as sha256 that of `zip-member`, the name,
+    /// CRC-32 and size (so its source id, `baci-<16 hex>`, is the same in every import of
+    /// the archive).
+    fn provisional(&self, archive: &Path) -> InputFile {
+        let identity = format!(
+            "zip-member\0{}\0{:08x}\0{}",
+            self.name, self.crc32, self.size
+        );
+        InputFile {
+            path: archive.join(&self.name),
+            name: self.name.clone(),
+            bytes: self.size,
+            sha256: hex::encode(Sha256::digest(identity.as_bytes())),
+        }
+    }
+}
+
+/// The archive's files (not its directories).
+fn members(archive: &Path) -> Result<Vec<Member>> {
+    let unreadable = |e: zip::result::ZipError| {
         Error::format(
             Location::file(archive),
             format!("not a readable zip archive: {e}"),
         )
-    })?;
-    Ok(zip
-        .file_names()
-        .filter_map(|n| n.ok())
-        .filter(|n| !n.ends_with('/'))
-        .map(|n| n.rsplit('/').next().unwrap_or(&n).to_string())
-        .collect())
+    };
+    let file = std::fs::File::open(archive).map_err(|e| Error::io(archive, e))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(unreadable)?;
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(unreadable)?;
+        let Ok(name) = entry.name() else { continue };
+        if entry.is_dir() || name.ends_with('/') {
+            continue;
+        }
+        out.push(Member {
+            name: name.rsplit('/').next().unwrap_or(&name).to_string(),
+            crc32: entry.crc32(),
+            size: entry.size(),
+        });
+    }
+    Ok(out)
 }
 
 /// The archive's year files (in `years`), by year; an error when there is none.
@@ -198,38 +245,65 @@ fn companion<'a>(members: &'a [String], prefix: &str) -> Option<&'a str> {
     })
 }
 
-/// Starts computing the [`InputFile`] of year file `member` of `zip` (its size and sha256,
-/// read from a stream of its own; path `<archive>/<member>`).
-fn spawn_hash(
-    zip: &InputFile,
-    member: &str,
-    max: u64,
-) -> Result<std::thread::JoinHandle<Result<InputFile>>> {
-    let (zip, member) = (zip.clone(), member.to_string());
-    let archive = zip.path.clone();
-    std::thread::Builder::new()
-        .name("steppe-sha256".into())
-        .spawn(move || {
-            let mut reader = zip.open(&member.to_ascii_lowercase(), max)?;
-            let mut hasher = Sha256::new();
-            let mut buf = vec![0u8; 1 << 20];
-            let mut bytes = 0u64;
-            loop {
-                let n = reader.read(&mut buf).map_err(|e| Error::io(&zip.path, e))?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-                bytes += n as u64;
-            }
-            Ok(InputFile {
-                path: zip.path.join(&member),
-                name: member,
-                bytes,
-                sha256: hex::encode(hasher.finalize()),
-            })
+/// A reader passing its input through while hashing it: the sha256 and size of everything
+/// read, known once the read reaches the end ([`Digest::result`]).
+pub(super) struct Digesting {
+    inner: Box<dyn Read + Send>,
+    hasher: Sha256,
+    bytes: u64,
+    result: std::sync::Arc<std::sync::Mutex<Option<(String, u64)>>>,
+}
+
+/// The sha256 (hex) and size of what a [`Digesting`] reader read, once it reached the end.
+pub(super) struct Digest {
+    result: std::sync::Arc<std::sync::Mutex<Option<(String, u64)>>>,
+    path: PathBuf,
+}
+
+impl Digesting {
+    /// Wraps `inner` (the content of the file at `path`, for errors).
+    pub(super) fn new(inner: Box<dyn Read + Send>, path: &Path) -> (Digesting, Digest) {
+        let result = std::sync::Arc::default();
+        let digest = Digest {
+            result: std::sync::Arc::clone(&result),
+            path: path.to_path_buf(),
+        };
+        let reader = Digesting {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+            result,
+        };
+        (reader, digest)
+    }
+}
+
+impl Read for Digesting {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.hasher.update(&buf[..n]);
+            self.bytes += n as u64;
+        } else if !buf.is_empty() {
+            let sha256 = hex::encode(std::mem::take(&mut self.hasher).finalize());
+            let mut slot = self.result.lock().unwrap_or_else(|e| e.into_inner());
+            slot.get_or_insert((sha256, self.bytes));
+        }
+        Ok(n)
+    }
+}
+
+impl Digest {
+    /// The sha256 and size; an error when the reader did not reach the end.
+    pub(super) fn result(self) -> Result<(String, u64)> {
+        let slot = self.result.lock().unwrap_or_else(|e| e.into_inner());
+        slot.clone().ok_or_else(|| {
+            Error::io(
+                &self.path,
+                std::io::Error::other("the file was not read to its end"),
+            )
         })
-        .map_err(|e| Error::io(&archive, e))
+    }
 }
 
 /// Parses `2015-2023` (or one year, `2020`) into a range of years.

@@ -32,7 +32,8 @@
 //! `duplicate`, like a repeated `(t, i, j, k)`.
 //!
 //! The file runs through the trade pipeline ([`super::trade::pipeline`]) while its sha256 is
-//! computed alongside; the duplicate check's bitmap is sized by the code lists (exporters ×
+//! computed alongside (a year file on a thread of its own; an archive member in the
+//! pipeline's own read, so it is inflated once); the duplicate check's bitmap is sized by the code lists (exporters ×
 //! importers × products), not by the input.
 
 use std::path::{Path, PathBuf};
@@ -145,19 +146,29 @@ fn import_file(
         name,
         reading: provisional,
         member,
-        hashing,
+        content: Content::Hashing(hashing),
     };
     import_data(file, countries, products, store, options)
 }
 
 /// A data file to import: what its name says, the file read (a year file, or the release
-/// archive holding it), the member of a zip to read, and the thread computing the
-/// [`InputFile`] that identifies it (its sha256 names its Source).
+/// archive holding it), the member of a zip to read, and how its content is identified.
 struct DataFile {
     name: BaciFileName,
     reading: InputFile,
     member: String,
-    hashing: std::thread::JoinHandle<Result<InputFile>>,
+    content: Content,
+}
+
+/// How a data file's content (its sha256) becomes known.
+enum Content {
+    /// A thread computes the [`InputFile`] (its sha256 names the Source) from a read of its
+    /// own, before anything is written.
+    Hashing(std::thread::JoinHandle<Result<InputFile>>),
+    /// The import's own read hashes it (one inflate of an archive member); the Source is
+    /// named by this provisional [`InputFile`] and the content is set when the read ends
+    /// ([`ImportRun::settle_content`]).
+    WhileReading(InputFile),
 }
 
 /// Imports one data file in its own transaction (see [`import_file`]).
@@ -172,7 +183,7 @@ fn import_data(
         name,
         reading: provisional,
         member,
-        hashing,
+        content,
     } = file;
     let path = provisional.path.as_path();
     check_header(&provisional, &member, options.max_expanded_bytes)?;
@@ -202,12 +213,21 @@ fn import_data(
     let n_entities = columns.dicts.entities.len();
     let parser = Parser::new(&name, countries, code_map, products, n_entities);
     let reader = provisional.open(&member, options.max_expanded_bytes)?;
-    let pipeline = pipeline::spawn(reader, path, parser, columns)?;
-
-    let input = match hashing.join() {
-        Ok(r) => r?,
-        Err(panic) => std::panic::resume_unwind(panic),
+    let (reader, input, digest) = match content {
+        Content::Hashing(hashing) => match hashing.join() {
+            Ok(r) => (reader, r?, None),
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        Content::WhileReading(input) => {
+            let (reader, digest) = archive::Digesting::new(reader, &input.path);
+            (
+                Box::new(reader) as Box<dyn std::io::Read + Send>,
+                input,
+                Some(digest),
+            )
+        }
     };
+    let pipeline = pipeline::spawn(reader, path, parser, columns)?;
     let source = data_source(&input, &name, countries);
     // Returning drops the pipeline, which stops the parser and the reader.
     let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
@@ -215,6 +235,12 @@ fn import_data(
     };
     write_companions(&mut run, country_source, products)?;
     let used = pipeline.drain(&mut run)?;
+    if let Some(digest) = digest {
+        let (sha256, bytes) = digest.result()?;
+        if !run.settle_content(sha256, bytes)? {
+            return Ok(None);
+        }
+    }
     let used_areas: Vec<NewArea> = areas
         .into_iter()
         .filter(|(k, _)| used.get(*k as usize).copied().unwrap_or(false))
