@@ -1,5 +1,6 @@
 //! Comtrade's bulk layouts: the same rows as a CSV download, as a tab-separated `.txt`, as a
-//! gzipped `.txt.gz` and as a gzipped file whose name does not say so import the same flows;
+//! gzipped `.txt.gz`, as a gzipped file whose name does not say so and as a `.txt` inside a
+//! `.zip` import the same flows;
 //! a header of neither layout is refused with what was found and what was expected.
 
 use std::io::Write;
@@ -272,4 +273,60 @@ fn a_header_of_neither_layout_names_the_delimiter_and_first_columns() {
         err.contains("found a tab-separated header of 6 columns starting `t,i,j,k,v,q`"),
         "{err}"
     );
+}
+
+/// A zip of `(name, bytes)` members, in order.
+fn zip(dir: &Path, name: &str, members: &[(&str, &[u8])]) -> PathBuf {
+    let path = dir.join(name);
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for (member, bytes) in members {
+        z.start_file(*member, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap();
+    path
+}
+
+#[test]
+fn a_tab_separated_txt_inside_a_zip_imports_like_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(dir.path(), "comtrade.csv", text(",").as_bytes());
+    let (_, expected) = import(&csv);
+    assert_eq!(expected.len(), 2);
+    let tsv = text("\t");
+    let zipped = zip(
+        dir.path(),
+        "TJK_2022_bulk.zip",
+        &[
+            ("readme.pdf", b"%PDF-1.4 not data"),
+            ("data/TJK_2022_bulk.txt", tsv.as_bytes()),
+        ],
+    );
+    let (report, flows) = import(&zipped);
+    assert_eq!(
+        (report.rows_read(), report.rows_accepted()),
+        (3, 2),
+        "{report:?}"
+    );
+    assert_eq!(report.files[0].rows_skipped.get("breakdown_row"), Some(&1));
+    assert_eq!(flows, expected);
+    assert_eq!(flows[0].source_line, Some(2));
+
+    // A zip holding neither a .csv nor a .txt names what it holds.
+    let other = zip(dir.path(), "other.zip", &[("readme.pdf", b"%PDF-1.4")]);
+    let out = dir.path().join("other.store");
+    let err = import_comtrade(
+        std::slice::from_ref(&other),
+        &out,
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    let steppe::Error::Format { location, message } = &err else {
+        panic!("expected a format error, got {err:?}");
+    };
+    assert_eq!(location.path.as_deref(), Some(other.as_path()));
+    assert!(message.contains("no Comtrade file"), "{message}");
+    assert!(message.contains("it holds: readme.pdf"), "{message}");
+    assert!(!out.exists(), "nothing is written");
 }

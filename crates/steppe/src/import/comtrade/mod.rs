@@ -27,7 +27,8 @@
 //!   code is rejected as `unknown_code`.
 //! - The delimiter is the header line's: commas (the CSV downloads) or tabs (the bulk `.txt`
 //!   files). A gzipped file (`.gz`, `.txt.gz`, or gzip's magic bytes under any name) is read
-//!   decompressed.
+//!   decompressed; from a `.zip`, its first `.csv` member is read, else its first `.txt` or
+//!   `.tsv`.
 //! - Text is UTF-8 or Windows-1252; BOM, CRLF, quoted fields, bare empty fields, a trailing
 //!   comma on every line, `true`/`false` booleans and `NA` numbers are accepted.
 //!
@@ -53,8 +54,9 @@ use parse::Parser;
 /// Importer name recorded in the store's import summaries.
 pub const IMPORTER: &str = "comtrade";
 
-/// The archive member read from a `.zip`.
-const MEMBER: &str = ".csv";
+/// The extensions of the member read from a `.zip`, in order of preference: a CSV download,
+/// a tab-separated bulk file.
+const MEMBERS: [&str; 3] = [".csv", ".txt", ".tsv"];
 
 /// Bytes read to find the header line (longer headers are not Comtrade's).
 const HEAD_BYTES: u64 = 1 << 20;
@@ -76,7 +78,8 @@ fn import_file(
     options: &ImportOptions,
 ) -> Result<Option<crate::store::ImportSummary>> {
     let input = InputFile::inspect(path)?;
-    let (layout, cols, delimiter) = read_layout(&input, options.max_expanded_bytes)?;
+    let member = member_of(&input)?;
+    let (layout, cols, delimiter) = read_layout(&input, &member, options.max_expanded_bytes)?;
     let source = data_source(&input, layout);
     let Some(mut run) = ImportRun::begin(store, IMPORTER, &input, source, options)? else {
         return Ok(None);
@@ -86,7 +89,7 @@ fn import_file(
     run.transaction().mark_not_redistributable(Table::Rejects);
     let reference = Reference::of_run(&run)?;
     let parser = Parser::new(cols, layout, reference, run.source_id(), &input).delimiter(delimiter);
-    let reader = input.open(MEMBER, options.max_expanded_bytes)?;
+    let reader = input.open(&member, options.max_expanded_bytes)?;
     let columns = TradeColumns::new(Derivation::AsPublished);
     let pipeline = pipeline::spawn(reader, path, parser, columns)?;
     let areas = pipeline.drain(&mut run)?;
@@ -96,8 +99,12 @@ fn import_file(
 
 /// The file's layout, columns and delimiter, from its header (refused before the store is
 /// touched).
-fn read_layout(input: &InputFile, max_expanded: u64) -> Result<(Layout, Columns, u8)> {
-    let (delimiter, names) = read_header(input, max_expanded)?;
+fn read_layout(
+    input: &InputFile,
+    member: &str,
+    max_expanded: u64,
+) -> Result<(Layout, Columns, u8)> {
+    let (delimiter, names) = read_header(input, member, max_expanded)?;
     let (layout, cols) = detect(&names).ok_or_else(|| {
         Error::format(
             Location::file(&input.path).row(1),
@@ -107,12 +114,41 @@ fn read_layout(input: &InputFile, max_expanded: u64) -> Result<(Layout, Columns,
     Ok((layout, cols, delimiter))
 }
 
+/// The member of a `.zip` to read, as the suffix [`InputFile::open`] takes (its whole name,
+/// lower-cased): the first `.csv`, else the first `.txt` or `.tsv` file; an error listing
+/// the archive's files when it holds none. Any other input: `""` (not used).
+fn member_of(input: &InputFile) -> Result<String> {
+    if !input.name.to_ascii_lowercase().ends_with(".zip") {
+        return Ok(String::new());
+    }
+    let error = |message: String| Error::format(Location::file(&input.path), message);
+    let file = std::fs::File::open(&input.path).map_err(|e| Error::io(&input.path, e))?;
+    let zip = zip::ZipArchive::new(file)
+        .map_err(|e| error(format!("not a readable zip archive: {e}")))?;
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok())
+        .filter(|n| !n.ends_with('/'))
+        .map(|n| n.to_ascii_lowercase())
+        .collect();
+    MEMBERS
+        .iter()
+        .find_map(|ext| names.iter().find(|n| n.ends_with(ext)))
+        .cloned()
+        .ok_or_else(|| {
+            error(format!(
+                "the archive holds no Comtrade file (`.csv`, or a tab-separated `.txt`/`.tsv`); it holds: {}",
+                if names.is_empty() { "nothing".to_string() } else { names.join(", ") }
+            ))
+        })
+}
+
 /// The delimiter of the file's first non-blank line (comma or tab) and that line's names.
-fn read_header(input: &InputFile, max_expanded: u64) -> Result<(u8, Vec<String>)> {
-    input.require_content(MEMBER, max_expanded)?;
+fn read_header(input: &InputFile, member: &str, max_expanded: u64) -> Result<(u8, Vec<String>)> {
+    input.require_content(member, max_expanded)?;
     let mut head = Vec::new();
     input
-        .open(MEMBER, max_expanded)?
+        .open(member, max_expanded)?
         .take(HEAD_BYTES)
         .read_to_end(&mut head)
         .map_err(|e| Error::io(&input.path, e))?;
