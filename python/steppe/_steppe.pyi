@@ -151,7 +151,8 @@ class Store:
         ``("contains", column, [values])``, ``("any", [filters])``, ``("countries", "in" |
         "contains", column, [values], year, soft)`` (countries resolved here; ``soft`` keeps a
         value that is no country), ``("involving", [values], year)``, ``("country", [values],
-        year)`` and ``("in_select", column, table, select_column, [filters])`` (a sub-query).
+        year)``, ``("in_select", column, table, select_column, [filters])`` (a sub-query) and
+        ``("on", "YYYY-MM-DD")`` (the day every country resolves on).
         Ctrl-C is checked while it runs.
         """
 
@@ -160,7 +161,7 @@ class Store:
     ) -> list[str]:
         """Distinct values of ``column`` over the matching rows of ``table``."""
 
-    def resolve_countries(self, values: Sequence[str], year: int | None = None) -> list[str]:
+    def resolve_countries(self, values: Sequence[str], year: int | str | None = None) -> list[str]:
         """Resolve countries typed in any form to entity ids."""
 
     def validate(
@@ -187,7 +188,7 @@ def convert_list(
     values: Sequence[object],
     to: str = "iso3",
     source: str | None = None,
-    year: int | None = None,
+    year: int | str | None = None,
     errors: str = "raise",
 ) -> list[str | None]:
     """Convert a list of codes."""
@@ -196,7 +197,7 @@ def convert_arrow(
     values: object,
     to: str = "iso3",
     source: str | None = None,
-    year: int | None = None,
+    year: int | str | None = None,
     errors: str = "raise",
 ) -> ArrowColumn:
     """Convert an Arrow column of codes."""

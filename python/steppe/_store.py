@@ -12,6 +12,7 @@ from . import _steppe
 from ._args import PathArg, one_path
 from ._errors import NotFoundError, SchemaError, ValidationError
 from ._table import Table
+from .codes import Day, _iso_day, _when
 
 if TYPE_CHECKING:
     from .records import (
@@ -198,7 +199,9 @@ class Store:
 
     # -- generic reading -------------------------------------------------------------------
 
-    def table(self, name: str, *, years: Years | None = None, **filters: Any) -> Table[Record]:
+    def table(
+        self, name: str, *, years: Years | None = None, date: Day | None = None, **filters: Any
+    ) -> Table[Record]:
         """Read the rows of table ``name`` that match every filter.
 
         Args:
@@ -208,14 +211,20 @@ class Store:
                 its ``_id`` suffix (``reporter="TJK"`` filters ``reporter_id``). Entity
                 columns resolve country codes; list columns (``about``) keep rows whose list
                 holds a value; ``None`` values are ignored.
+            date: The day country codes resolve on (a ``datetime.date`` or ``"YYYY-MM-DD"``),
+                where a code changes holder within a year (``cow:345``: Yugoslavia to
+                2006-06-02, Serbia from 2006-06-03); without it, the year of ``years`` when
+                it is one year.
 
         Raises:
             SchemaError: unknown table or column, or a value outside a code list.
             CodeError: a country that cannot be resolved.
         """
-        return self._read(name, self._filters(name, years, filters))
+        return self._read(name, self._filters(name, years, filters), date)
 
-    def _read(self, name: str, filters: list[_Filter]) -> Table[Any]:
+    def _read(self, name: str, filters: list[_Filter], date: Day | None = None) -> Table[Any]:
+        if date is not None:
+            filters = [*filters, ("on", _iso_day(date))]
         return Table(self._inner.read(name, filters))
 
     def _filters(self, name: str, years: Years | None, filters: Mapping[str, Any]) -> list[_Filter]:
@@ -271,17 +280,21 @@ class Store:
             return ("contains", column, values)
         return ("in", column, values)
 
-    def resolve_countries(self, values: Values, *, year: int | None = None) -> list[str]:
+    def resolve_countries(
+        self, values: Values, *, year: int | None = None, date: Day | None = None
+    ) -> list[str]:
         """Resolve countries typed in any form to the store's entity ids.
 
         Accepts ISO alpha-2, alpha-3 and numeric codes, prefixed codes of other schemes
         (``"fips:TI"``, ``"gw:702"``, ``"cow:TAJ"``) and entity ids. Uses the store's
-        crosswalk, or the bundled one when the store has none.
+        crosswalk, or the bundled one when the store has none. ``year`` or ``date`` (a
+        ``datetime.date`` or ``"YYYY-MM-DD"``, not both) resolve codes as they were then.
 
         Raises:
             CodeError: listing every value that is unknown or ambiguous (``.values``).
         """
-        return self._inner.resolve_countries(_as_values(values), year)
+        when = _when(year, date)
+        return self._inner.resolve_countries(_as_values(values), when)
 
     # -- named tables ----------------------------------------------------------------------
 
@@ -294,6 +307,7 @@ class Store:
         flow: Values | None = None,
         commodity: Values | None = None,
         involving: Values | None = None,
+        date: Day | None = None,
         **filters: Any,
     ) -> Table[TradeFlow]:
         """Bilateral trade flows (USD), one perspective per row.
@@ -305,6 +319,7 @@ class Store:
             flow: ``export``, ``import``, ``re_export`` or ``re_import``.
             commodity: Commodity codes (``TOTAL`` for all products; HS codes as strings).
             involving: Countries on either side (reporter or partner).
+            date: The day countries resolve on, as for :meth:`table`.
             **filters: Other ``column=value`` filters, as for :meth:`table`.
         """
         out = self._filters(
@@ -316,7 +331,7 @@ class Store:
             out.append(("in", "commodity_code", _as_values(commodity)))
         if involving is not None:
             out.append(("involving", _as_values(involving), self._year_hint(years)))
-        return self._read("trade_flows", out)
+        return self._read("trade_flows", out, date)
 
     def events(
         self,
@@ -324,6 +339,7 @@ class Store:
         *,
         years: Years | None = None,
         event_class: Values | None = None,
+        date: Day | None = None,
         **filters: Any,
     ) -> Table[Event]:
         """Events (conflict, diplomacy, agreements) at the precision their sources give.
@@ -334,12 +350,13 @@ class Store:
                 ``steppe query events --country`` does.
             years: A year or inclusive ``(first, last)`` range of the start date.
             event_class: Kinds of event (``armed_conflict``, ``agreement``, ...).
+            date: The day countries resolve on, as for :meth:`table`.
             **filters: Other ``column=value`` filters, as for :meth:`table`.
         """
         out = self._filters("events", years, {"event_class": event_class, **filters})
         if country is not None:
             out.append(("country", _as_values(country), self._year_hint(years)))
-        return self._read("events", out)
+        return self._read("events", out, date)
 
     def event_actors(
         self,
@@ -368,6 +385,7 @@ class Store:
         entity: Values | None = None,
         *,
         entity_type: Values | None = None,
+        date: Day | None = None,
         **filters: Any,
     ) -> Table[Entity]:
         """Countries (ISO 3166-1), former states (ISO 3166-3) and aggregates.
@@ -376,6 +394,7 @@ class Store:
             entity: Entities, in any code form.
             entity_type: ``country``, ``historical``, ``world``, ``aggregate`` or
                 ``residual_nes``.
+            date: The day ``entity`` codes resolve on, as for :meth:`table`.
             **filters: Other ``column=value`` filters (``focus="central_asia"``,
                 ``region=...``), as for :meth:`table`.
         """
@@ -384,6 +403,7 @@ class Store:
             self._filters(
                 "entities", None, {"entity_id": entity, "entity_type": entity_type, **filters}
             ),
+            date,
         )
 
     def countries(self, entity: Values | None = None, **filters: Any) -> Table[Entity]:
@@ -534,6 +554,7 @@ class Store:
         *,
         years: Years | None = None,
         conflict: Values | None = None,
+        date: Day | None = None,
         **filters: Any,
     ) -> Table[Conflict]:
         """Conflict-years of the UCDP/PRIO Armed Conflict Dataset, one row per release.
@@ -544,13 +565,14 @@ class Store:
                 --country`` does.
             years: A year or inclusive ``(first, last)`` range.
             conflict: UCDP conflict ids (``395``: the Tajik civil war).
+            date: The day countries resolve on, as for :meth:`table`.
             **filters: Other ``column=value`` filters (``intensity_level="war"``,
                 ``version="25.1"``), as for :meth:`table`.
         """
         out = self._filters("conflicts", years, {"conflict_id": conflict, **filters})
         if country is not None:
             out.append(("country", _as_values(country), self._year_hint(years)))
-        return self._read("conflicts", out)
+        return self._read("conflicts", out, date)
 
     def rejects(self, source: Values | None = None, **filters: Any) -> Table[Reject]:
         """Input rows an import refused, with file, line, reason and the raw text.

@@ -14,12 +14,17 @@ once, so a million values convert in a fraction of a second.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, TypeAlias, TypeVar, overload
 
 from . import _steppe
 
-__all__ = ["SCHEMES", "convert"]
+__all__ = ["SCHEMES", "Day", "convert"]
+
+Day: TypeAlias = "datetime.date | str"
+"""A day: a ``datetime.date`` (or ``datetime``, whose date is taken) or an ISO string
+``"2006-06-03"``."""
 
 SCHEMES: tuple[str, ...] = tuple(_steppe.schemes())
 """Code schemes steppe knows (``iso2``, ``iso3``, ``iso_num``, ``m49``, ``gw``, ``fips``, ...).
@@ -40,6 +45,7 @@ def convert(
     *,
     source: str | None = ...,
     year: int | None = ...,
+    date: Day | None = ...,
     errors: Errors = ...,
 ) -> str | None: ...
 
@@ -51,6 +57,7 @@ def convert(
     *,
     source: str | None = ...,
     year: int | None = ...,
+    date: Day | None = ...,
     errors: Errors = ...,
 ) -> list[str | None]: ...
 
@@ -62,6 +69,7 @@ def convert(
     *,
     source: str | None = ...,
     year: int | None = ...,
+    date: Day | None = ...,
     errors: Errors = ...,
 ) -> T: ...
 
@@ -72,6 +80,7 @@ def convert(
     *,
     source: str | None = None,
     year: int | None = None,
+    date: Day | None = None,
     errors: Errors = "raise",
 ) -> Any:
     """Convert country codes from one scheme to another.
@@ -86,6 +95,9 @@ def convert(
         source: The scheme the values are in, or ``None`` to accept ISO codes in any form
             (alpha-2, alpha-3, numeric) and ``scheme:code`` prefixes such as ``"fips:TI"``.
         year: Resolve codes as they were in this year (codes are reused over time).
+        date: Resolve codes as they were on this day (a ``datetime.date`` or ``"YYYY-MM-DD"``),
+            where a code changes holder within a year: ``cow:345`` is Yugoslavia (``YUG``) on
+            2006-06-02 and Serbia (``SRB``) on 2006-06-03. Not with ``year``.
         errors: ``"raise"`` raises :class:`steppe.CodeError` listing every value that is
             unknown, ambiguous or has no code in the target scheme; ``"null"`` returns nulls
             for them instead.
@@ -98,17 +110,18 @@ def convert(
         CodeError: with ``errors="raise"``, listing the failing values in ``.values``; also
             for an unknown scheme name.
     """
+    when = _when(year, date)
     if isinstance(values, str):
-        return _steppe.convert_list([values], to, source, year, errors)[0]
+        return _steppe.convert_list([values], to, source, when, errors)[0]
     if isinstance(values, list):
-        return _steppe.convert_list(values, to, source, year, errors)
+        return _steppe.convert_list(values, to, source, when, errors)
     module = type(values).__module__.split(".", 1)[0]
     if module == "pandas":
-        return _convert_pandas(values, to, source, year, errors)
+        return _convert_pandas(values, to, source, when, errors)
     if module == "numpy" and hasattr(values, "tolist"):
-        return _steppe.convert_list(values.tolist(), to, source, year, errors)
+        return _steppe.convert_list(values.tolist(), to, source, when, errors)
     if hasattr(values, "__arrow_c_array__") or hasattr(values, "__arrow_c_stream__"):
-        column = _steppe.convert_arrow(values, to, source, year, errors)
+        column = _steppe.convert_arrow(values, to, source, when, errors)
         if module == "pyarrow":
             return _to_pyarrow(values, column)
         if module == "polars":
@@ -117,7 +130,7 @@ def convert(
             return polars.Series(values.name, column)
         return column
     if isinstance(values, Iterable):
-        return _steppe.convert_list(list(values), to, source, year, errors)
+        return _steppe.convert_list(list(values), to, source, when, errors)
     raise TypeError(f"cannot convert codes from {type(values).__name__}")
 
 
@@ -130,10 +143,35 @@ def _to_pyarrow(values: Any, column: _steppe.ArrowColumn) -> Any:
 
 
 def _convert_pandas(
-    values: Any, to: str, source: str | None, year: int | None, errors: Errors
+    values: Any, to: str, source: str | None, year: int | str | None, errors: Errors
 ) -> Any:
     import pandas
 
     items = values.astype(object).where(values.notna(), None).tolist()
     out = _steppe.convert_list(items, to, source, year, errors)
     return pandas.Series(out, index=values.index, name=values.name, dtype=object)
+
+
+def _iso_day(date: Day, name: str = "date") -> str:
+    """``date`` as ``YYYY-MM-DD``; ``ValueError``/``TypeError`` naming ``name`` otherwise."""
+    if isinstance(date, datetime.datetime):
+        date = date.date()
+    if isinstance(date, datetime.date):
+        return date.isoformat()
+    if isinstance(date, str):
+        try:
+            return datetime.date.fromisoformat(date.strip()).isoformat()
+        except ValueError:
+            raise ValueError(
+                f"{name}={date!r} is not a date: give datetime.date(2006, 6, 3) or '2006-06-03'"
+            ) from None
+    raise TypeError(f"{name} must be a datetime.date or an ISO string, not {type(date).__name__}")
+
+
+def _when(year: int | None, date: Day | None) -> int | str | None:
+    """What the Rust side reads codes at: the year, the day as ``YYYY-MM-DD``, or ``None``."""
+    if date is None:
+        return year
+    if year is not None:
+        raise ValueError("give year= or date=, not both")
+    return _iso_day(date)

@@ -14,7 +14,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyFloat, PyInt, PyList, PyString};
 use pyo3_arrow::input::AnyArray;
-use steppe::codes::parse_scheme;
+use steppe::codes::{parse_scheme, At};
 use steppe::model::{Entity, EntityCode, Scheme};
 use steppe::CodeIndex;
 
@@ -67,11 +67,42 @@ struct Converter {
     /// `source="cow"`: letters go to `cow_abb`, digits to `cow_num`.
     cow_alias: bool,
     target: Target,
-    year: Option<i32>,
+    at: Option<At>,
+}
+
+/// When codes are read, as Python gives it: a year (`int`) or a day (an ISO date string
+/// `YYYY-MM-DD`, which `steppe.codes` makes of a `datetime.date`).
+#[derive(FromPyObject)]
+pub enum PyAt {
+    /// A year.
+    Year(i32),
+    /// A day, `YYYY-MM-DD`.
+    Day(String),
+}
+
+impl PyAt {
+    /// The [`At`]; an invalid argument (`ValueError`) for a string that is no `YYYY-MM-DD`
+    /// date.
+    pub fn parse(self) -> steppe::Result<At> {
+        match self {
+            PyAt::Year(y) => Ok(At::Year(y)),
+            PyAt::Day(text) => parse_day(&text).map(At::Day),
+        }
+    }
+}
+
+/// The day `YYYY-MM-DD`; an invalid argument (`ValueError`) naming the text otherwise.
+pub fn parse_day(text: &str) -> steppe::Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        steppe::Error::InvalidArgument(format!(
+            "date {text:?} is not a date: give datetime.date(2006, 6, 3) or \"2006-06-03\""
+        ))
+    })
 }
 
 impl Converter {
-    fn new(to: &str, source: Option<&str>, year: Option<i32>) -> Result<Converter, Failure> {
+    fn new(to: &str, source: Option<&str>, at: Option<PyAt>) -> Result<Converter, Failure> {
+        let at = at.map(PyAt::parse).transpose()?;
         let codes = bundled()?;
         let target = match to.trim().to_ascii_lowercase().as_str() {
             "entity_id" | "entity" | "id" => Target::EntityId,
@@ -84,7 +115,7 @@ impl Converter {
             source: source_scheme,
             cow_alias: source.is_some_and(|s| s.trim().eq_ignore_ascii_case("cow")),
             target,
-            year,
+            at,
         })
     }
 
@@ -92,10 +123,10 @@ impl Converter {
         let index = &self.codes.index;
         let result = match self.source {
             Some(_) if self.cow_alias && value.chars().any(|c| c.is_ascii_alphabetic()) => {
-                index.resolve(Scheme::CowAbb, value, self.year)
+                index.resolve_at(Scheme::CowAbb, value, self.at)
             }
-            Some(scheme) => index.resolve(scheme, value, self.year),
-            None => index.resolve_any(value, self.year),
+            Some(scheme) => index.resolve_at(scheme, value, self.at),
+            None => index.resolve_any_at(value, self.at),
         };
         match result {
             Ok(id) => Ok(id),
@@ -124,10 +155,13 @@ impl Converter {
             Target::Scheme(scheme) => self
                 .codes
                 .index
-                .code_of(entity, scheme, self.year)
-                .ok_or_else(|| match self.year {
-                    Some(y) => {
+                .code_at(entity, scheme, self.at)
+                .ok_or_else(|| match self.at {
+                    Some(At::Year(y)) => {
                         format!("`{value}` names {entity}, which has no {scheme} code in {y}")
+                    }
+                    Some(At::Day(d)) => {
+                        format!("`{value}` names {entity}, which has no {scheme} code on {d}")
                     }
                     None => format!("`{value}` names {entity}, which has no {scheme} code"),
                 }),
@@ -196,7 +230,7 @@ pub fn convert_list<'py>(
     values: &Bound<'py, PyList>,
     to: &str,
     source: Option<&str>,
-    year: Option<i32>,
+    year: Option<PyAt>,
     errors: &str,
 ) -> PyResult<Bound<'py, PyList>> {
     let raise = check_errors(errors)?;
@@ -250,7 +284,7 @@ pub fn convert_arrow(
     values: AnyArray,
     to: &str,
     source: Option<&str>,
-    year: Option<i32>,
+    year: Option<PyAt>,
     errors: &str,
 ) -> PyResult<ArrowColumn> {
     let raise = check_errors(errors)?;

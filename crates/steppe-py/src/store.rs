@@ -8,6 +8,7 @@ use arrow_schema::DataType;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
+use steppe::codes::At;
 use steppe::model::Source;
 use steppe::request::{Condition, Failed, Request, Resolver};
 use steppe::{CodeIndex, Filter, Predicate, ReadOptions, Table};
@@ -72,8 +73,8 @@ impl StoreState {
     }
 
     /// Resolves user-typed countries to entity ids; every failure is listed in one error.
-    fn resolve(&self, values: &[String], year: Option<i32>) -> Result<Resolved, Failure> {
-        let resolved = self.resolver.resolve(&self.store, values, year)?;
+    fn resolve(&self, values: &[String], at: Option<At>) -> Result<Resolved, Failure> {
+        let resolved = self.resolver.resolve_at(&self.store, values, at)?;
         Ok(
             resolved
                 .map_err(|failures| failures.into_iter().map(|u| (u.value, u.reason)).collect()),
@@ -255,10 +256,33 @@ fn condition_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Condition> {
 }
 
 /// The request of `table` with the conditions Python gives.
+/// A top-level `("on", "YYYY-MM-DD")` filter sets the day every country resolves on
+/// ([`Request::on`]) instead of adding a condition.
 fn request_from_py(table: &str, filters: Option<&Bound<'_, PyAny>>) -> PyResult<Request> {
     let mut request = Request::new(guard(|| Table::from_name(table))?);
-    request.conditions = conditions_from_py(filters)?;
+    let Some(list) = filters else {
+        return Ok(request);
+    };
+    for filter in list.try_iter()? {
+        let filter = filter?;
+        match day_filter(&filter)? {
+            Some(day) => request.on = Some(day),
+            None => request.conditions.push(condition_from_py(&filter)?),
+        }
+    }
     Ok(request)
+}
+
+/// The day of an `("on", "YYYY-MM-DD")` filter; `None` for any other filter.
+fn day_filter(obj: &Bound<'_, PyAny>) -> PyResult<Option<chrono::NaiveDate>> {
+    let Ok(tuple) = obj.cast::<PyTuple>() else {
+        return Ok(None);
+    };
+    if tuple.len() != 2 || tuple.get_item(0)?.extract::<String>().ok().as_deref() != Some("on") {
+        return Ok(None);
+    }
+    let text: String = tuple.get_item(1)?.extract()?;
+    Ok(Some(guard(|| crate::codes::parse_day(&text))?))
 }
 
 #[pymethods]
@@ -344,10 +368,11 @@ impl PyStore {
         &self,
         py: Python<'_>,
         values: Vec<String>,
-        year: Option<i32>,
+        year: Option<crate::codes::PyAt>,
     ) -> PyResult<Vec<String>> {
+        let at = guard(|| year.map(crate::codes::PyAt::parse).transpose())?;
         let state = self.state.clone();
-        match py.detach(|| guard(|| state.resolve(&values, year)))? {
+        match py.detach(|| guard(|| state.resolve(&values, at)))? {
             Ok(ids) => Ok(ids),
             Err(failures) => Err(many_code_errors(py, &failures)),
         }

@@ -87,6 +87,27 @@ impl Span {
     }
 }
 
+/// When codes are read: in a year (a code that changes holder within it names both), or on
+/// one day (one answer: COW 345 is Serbia and Montenegro on 2006-06-02, Serbia on
+/// 2006-06-03).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// Any day of the year.
+    Year(i32),
+    /// That day.
+    Day(NaiveDate),
+}
+
+impl At {
+    /// The year (of the day).
+    pub fn year(self) -> i32 {
+        match self {
+            At::Year(y) => y,
+            At::Day(d) => d.year(),
+        }
+    }
+}
+
 /// A country a user typed that resolves to no entity, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unresolved {
@@ -202,6 +223,20 @@ impl CodeIndex {
         self.resolve_when(scheme, code, Some(date.year()), |s| s.covers(date))
     }
 
+    /// Resolves `code` of `scheme` in a year, on a day, or (`None`) at any date.
+    pub fn resolve_at(
+        &self,
+        scheme: Scheme,
+        code: &str,
+        at: Option<At>,
+    ) -> Result<&str, CodeError> {
+        match at {
+            Some(At::Day(date)) => self.resolve_on(scheme, code, date),
+            Some(At::Year(y)) => self.resolve(scheme, code, Some(y)),
+            None => self.resolve(scheme, code, None),
+        }
+    }
+
     /// The error for a name no entity has, with the three closest names steppe knows.
     fn unknown_name(&self, name: &str) -> CodeError {
         let known = self
@@ -303,12 +338,25 @@ impl CodeIndex {
     where
         S: std::borrow::Borrow<HashSet<String>>,
     {
+        self.resolve_countries_at(values, year.map(At::Year), entity_ids)
+    }
+
+    /// [`CodeIndex::resolve_countries`] in a year or on a day ([`At`]).
+    pub fn resolve_countries_at<S, E>(
+        &self,
+        values: &[String],
+        at: Option<At>,
+        entity_ids: impl FnOnce() -> Result<S, E>,
+    ) -> Result<Result<Vec<String>, Vec<Unresolved>>, E>
+    where
+        S: std::borrow::Borrow<HashSet<String>>,
+    {
         let mut known: Option<S> = None;
         let mut entity_ids = Some(entity_ids);
         let mut ids = Vec::with_capacity(values.len());
         let mut failures = Vec::new();
         for value in values {
-            let error = match self.resolve_any(value, year) {
+            let error = match self.resolve_any_at(value, at) {
                 Ok(id) => {
                     ids.push(id.to_string());
                     continue;
@@ -343,6 +391,11 @@ impl CodeIndex {
     /// `name:Kyrgyz Republic`), an ISO code in any form (alpha-2, alpha-3, numeric), or a
     /// country name ("Kyrgyz Republic", "Korea, Rep.", "China, P.R.: Mainland").
     pub fn resolve_any(&self, input: &str, year: Option<i32>) -> Result<&str, CodeError> {
+        self.resolve_any_at(input, year.map(At::Year))
+    }
+
+    /// [`CodeIndex::resolve_any`] in a year or on a day ([`At`]).
+    pub fn resolve_any_at(&self, input: &str, at: Option<At>) -> Result<&str, CodeError> {
         let input = input.trim();
         if let Some((prefix, code)) = input.split_once(':') {
             let lower = prefix.trim().to_ascii_lowercase();
@@ -352,10 +405,10 @@ impl CodeIndex {
                 other => parse_scheme(other).ok(),
             };
             match scheme {
-                Some(scheme) => return self.resolve(scheme, code, year),
+                Some(scheme) => return self.resolve_at(scheme, code, at),
                 // A colon inside a name ("China, P.R.: Mainland"), not a scheme prefix.
                 None if lower.contains([' ', ',', '.']) => {
-                    return self.resolve(Scheme::Name, input, year)
+                    return self.resolve_at(Scheme::Name, input, at)
                 }
                 None => return Err(CodeError::UnknownScheme(prefix.to_string())),
             }
@@ -369,7 +422,7 @@ impl CodeIndex {
         } else {
             Scheme::Name
         };
-        self.resolve(scheme, input, year)
+        self.resolve_at(scheme, input, at)
     }
 
     /// Converts many values at once; `Err` entries keep the reason per value.
@@ -393,10 +446,19 @@ impl CodeIndex {
     /// The code of `entity_id` in `scheme`, as the list writes it: the preferred code, then
     /// one valid in `year` (or currently valid when no year is given), then the smallest.
     pub fn code_of(&self, entity_id: &str, scheme: Scheme, year: Option<i32>) -> Option<String> {
+        self.code_at(entity_id, scheme, year.map(At::Year))
+    }
+
+    /// [`CodeIndex::code_of`] in a year or on a day ([`At`]).
+    pub fn code_at(&self, entity_id: &str, scheme: Scheme, at: Option<At>) -> Option<String> {
         self.by_entity
             .get(&(entity_id.to_string(), scheme))?
             .iter()
-            .filter(|sp| year.is_none_or(|y| sp.covers_year(y)))
+            .filter(|sp| match at {
+                Some(At::Year(y)) => sp.covers_year(y),
+                Some(At::Day(d)) => sp.covers(d),
+                None => true,
+            })
             .min_by(|a, b| {
                 (!a.preferred, a.to.is_some(), &a.code).cmp(&(
                     !b.preferred,
@@ -588,6 +650,33 @@ mod tests {
         ));
         // Without a date, the current holder.
         assert_eq!(idx.resolve(Scheme::CowNum, "345", None).unwrap(), "SRB");
+        // `At`: a day decides where the year is ambiguous, in every entry point.
+        let on = |s: &str| Some(At::Day(day(s)));
+        assert_eq!(
+            idx.resolve_at(Scheme::CowNum, "345", on("2006-06-02")),
+            Ok("YUG")
+        );
+        assert_eq!(idx.resolve_any_at("cow:345", on("2006-06-03")), Ok("SRB"));
+        assert!(matches!(
+            idx.resolve_any_at("cow:345", Some(At::Year(2006))),
+            Err(CodeError::Ambiguous { .. })
+        ));
+        assert_eq!(
+            idx.code_at("YUG", Scheme::CowNum, on("2006-06-02")),
+            Some("345".into())
+        );
+        assert_eq!(idx.code_at("YUG", Scheme::CowNum, on("2006-06-03")), None);
+        assert_eq!(
+            idx.code_of("YUG", Scheme::CowNum, Some(2006)),
+            Some("345".into())
+        );
+        let none = || Ok::<_, ()>(HashSet::new());
+        let values = vec!["cow:345".to_string()];
+        assert_eq!(
+            idx.resolve_countries_at(&values, on("2006-06-02"), none),
+            Ok(Ok(vec!["YUG".to_string()]))
+        );
+        assert_eq!(At::Day(day("2006-06-03")).year(), 2006);
     }
 
     #[test]

@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 
 use arrow_array::cast::AsArray;
 
+use crate::codes::At;
 use crate::query::{Filter, Predicate};
 use crate::schema::Table;
 use crate::store::{ReadOptions, Store, TableData};
@@ -299,6 +300,8 @@ struct Context<'a> {
     store: &'a Store,
     resolver: &'a Resolver,
     table: Table,
+    /// The day countries resolve on, before any condition's year.
+    on: Option<chrono::NaiveDate>,
 }
 
 impl Context<'_> {
@@ -310,7 +313,11 @@ impl Context<'_> {
         year: Option<i32>,
         failed: &mut Vec<Failed>,
     ) -> Result<Option<Vec<String>>> {
-        Ok(match self.resolver.resolve(self.store, values, year)? {
+        let at = match self.on {
+            Some(day) => Some(At::Day(day)),
+            None => year.map(At::Year),
+        };
+        Ok(match self.resolver.resolve_at(self.store, values, at)? {
             Ok(ids) => Some(ids),
             Err(unresolved) => {
                 for u in unresolved {
@@ -350,6 +357,9 @@ pub struct Request {
     pub conditions: Vec<Condition>,
     /// Columns to return, in table order; `None` for all.
     pub columns: Option<Vec<String>>,
+    /// The day every condition's countries resolve on, where a code changes holder within a
+    /// year (`None`: each condition's year).
+    pub on: Option<chrono::NaiveDate>,
 }
 
 impl Request {
@@ -359,6 +369,7 @@ impl Request {
             table,
             conditions: Vec::new(),
             columns: None,
+            on: None,
         }
     }
 
@@ -381,6 +392,7 @@ impl Request {
             store,
             resolver,
             table: self.table,
+            on: self.on,
         };
         let mut failed = Vec::new();
         Ok(cx.filter(&self.conditions, &mut failed)?.ok_or(failed))

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
-use crate::codes::{CodeIndex, Unresolved};
+use crate::codes::{At, CodeIndex, Unresolved};
 use crate::store::Store;
 use crate::Result;
 
@@ -41,8 +41,18 @@ impl Resolver {
         values: &[String],
         year: Option<i32>,
     ) -> Result<std::result::Result<Vec<String>, Vec<Unresolved>>> {
+        self.resolve_at(store, values, year.map(At::Year))
+    }
+
+    /// [`Resolver::resolve`] in a year or on a day ([`At`]).
+    pub fn resolve_at(
+        &self,
+        store: &Store,
+        values: &[String],
+        at: Option<At>,
+    ) -> Result<std::result::Result<Vec<String>, Vec<Unresolved>>> {
         self.code_index(store)?
-            .resolve_countries(values, year, || self.entity_ids(store))
+            .resolve_countries_at(values, at, || self.entity_ids(store))
     }
 
     /// The entity id of each value that is a country, the value itself otherwise (an

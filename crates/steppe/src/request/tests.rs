@@ -226,3 +226,31 @@ fn conditions_that_do_not_fit_the_table_are_errors_naming_them() {
         Error::InvalidArgument("`year` is listed twice".into()).to_string()
     );
 }
+
+/// `Request::on` resolves every condition's countries on that day: COW 345 is Yugoslavia
+/// until 2006-06-02 and Serbia from 2006-06-03, ambiguous for the year 2006.
+#[test]
+fn a_requests_day_decides_a_code_that_changes_holder_within_the_year() {
+    let store = Store::bundled().unwrap();
+    let ask = |on: Option<&str>, year: Option<i32>| {
+        let mut request = Request::new(Table::Entities).and(Condition::Country {
+            values: strings(&["cow:345"]),
+            year,
+        });
+        request.on = on.map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap());
+        request.read(&store, &Resolver::new()).unwrap()
+    };
+    let ids = |data: TableData| -> Vec<String> {
+        let entities: Vec<crate::model::Entity> = crate::from_batches(&data.batches).unwrap();
+        entities.into_iter().map(|e| e.entity_id).collect()
+    };
+    assert_eq!(ids(ask(Some("2006-06-02"), None).unwrap()), ["YUG"]);
+    assert_eq!(ids(ask(Some("2006-06-03"), Some(2006)).unwrap()), ["SRB"]);
+    let failed = ask(None, Some(2006)).unwrap_err();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].value, "cow:345");
+    assert!(
+        failed[0].reason.contains("YUG") && failed[0].reason.contains("SRB"),
+        "{failed:?}"
+    );
+}
