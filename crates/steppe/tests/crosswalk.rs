@@ -1,7 +1,8 @@
 //! The bundled crosswalk answers every row of the publishers' state lists on the dates the row
 //! gives, and not outside them; the codes whose meaning changed over time (G&W 678, 816, 817,
 //! 315/316, 260/265, 340/345, 347, the microstates; COW 678/679, 255/260, 345) answer by year;
-//! every code row round-trips entity -> code -> entity.
+//! every code row round-trips entity -> code -> entity; COW v2016 differs from the v2024 list
+//! steppe reads only in Serbia's 345.
 
 use chrono::{Datelike, NaiveDate};
 use steppe::codes::{CodeError, CodeIndex};
@@ -49,7 +50,11 @@ fn gw_rows(rel: &str) -> Option<Vec<Row>> {
 }
 
 fn cow_rows() -> Option<Vec<Row>> {
-    let rel = "data-sources/code-lists/cow/v2024/statelist2024.csv";
+    cow_list("data-sources/code-lists/cow/v2024/statelist2024.csv")
+}
+
+/// The rows of a COW state list (`statelist2024.csv`, `states2016.csv`: the same columns).
+fn cow_list(rel: &str) -> Option<Vec<Row>> {
     let text = std::fs::read_to_string(common::shared_file(rel)?).expect("readable");
     let mut rows = Vec::new();
     for (i, line) in text.lines().enumerate().skip(1) {
@@ -59,7 +64,7 @@ fn cow_rows() -> Option<Vec<Row>> {
         for (scheme, code) in [(Scheme::CowNum, c[1]), (Scheme::CowAbb, c[0])] {
             let (first, last) = (d(3, 4, 5), d(6, 7, 8));
             rows.push((
-                rel.into(),
+                rel.to_string(),
                 i + 1,
                 scheme,
                 code.into(),
@@ -384,4 +389,83 @@ fn kosovo_through_every_scheme_that_codes_it() {
         );
         assert!(idx.code_of("XKX", scheme, Some(2015)).is_some(), "{scheme}");
     }
+}
+
+/// COW v2016 (`states2016.csv`) is not read: v2024 supersedes it. The two lists agree row for
+/// row (an end on the list's last day, 2016-12-31 or 2024-12-31, meaning "still a member")
+/// except 345 after 2006-06-03, which v2016 keeps as Yugoslavia (`YUG`) and v2024 gives to
+/// Serbia (`SRB`, the same state continued, with the same code). So every v2016 row resolves
+/// to the entity the crosswalk gives on its dates, and the one difference is that spell.
+#[test]
+fn cow_v2016_agrees_with_v2024_except_serbia_from_2006() {
+    let (Some(old), Some(new)) = (
+        cow_list("data-sources/code-lists/cow/v2016/states2016.csv"),
+        cow_rows(),
+    ) else {
+        return;
+    };
+    let end = |rows: &[Row]| rows.iter().map(|r| r.5).max().unwrap();
+    let (old_end, new_end) = (end(&old), end(&new));
+    assert_eq!(old_end, NaiveDate::from_ymd_opt(2016, 12, 31).unwrap());
+    let spell = |r: &Row, list_end: NaiveDate| {
+        let open = r.5 == list_end;
+        (r.2, r.3.clone(), r.4, (!open).then_some(r.5))
+    };
+    let old_spells: Vec<_> = old.iter().map(|r| spell(r, old_end)).collect();
+    let new_spells: Vec<_> = new.iter().map(|r| spell(r, new_end)).collect();
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let only_old: Vec<_> = old_spells
+        .iter()
+        .filter(|s| !new_spells.contains(s))
+        .collect();
+    let only_new: Vec<_> = new_spells
+        .iter()
+        .filter(|s| !old_spells.contains(s))
+        .collect();
+    let yug_1944 = day(1944, 10, 20);
+    assert_eq!(
+        only_old,
+        [
+            &(Scheme::CowNum, "345".to_string(), yug_1944, None),
+            &(Scheme::CowAbb, "YUG".to_string(), yug_1944, None),
+        ]
+    );
+    let split = day(2006, 6, 3);
+    assert_eq!(
+        only_new,
+        [
+            &(Scheme::CowNum, "345".to_string(), yug_1944, Some(split)),
+            &(Scheme::CowAbb, "YUG".to_string(), yug_1944, Some(split)),
+            &(Scheme::CowNum, "345".to_string(), split, None),
+            &(Scheme::CowAbb, "SRB".to_string(), split, None),
+        ]
+    );
+    // On its first, middle and last day, every v2016 row names the entity of the v2024 row
+    // that gives the code that day; where none does (v2016's 345 after the split), 345 is
+    // Serbia and the abbreviation YUG names nothing.
+    let idx = index();
+    for (file, line, scheme, code, first, last, _) in &old {
+        let middle = *first + (*last - *first) / 2;
+        for d in [*first, middle, *last] {
+            let got = idx.resolve_on(*scheme, code, d);
+            // The v2024 rows that give the code on that day, and the entity of each.
+            let listed: Vec<_> = new
+                .iter()
+                .filter(|r| (r.2, &r.3) == (*scheme, code) && r.4 <= d && d <= r.5)
+                .map(|r| idx.resolve_on(*scheme, code, r.4))
+                .collect();
+            match (listed.as_slice(), got) {
+                ([one], got) => assert_eq!(got, *one, "{file}:{line} {scheme} {code} on {d}"),
+                // 2006-06-03: YUG's last day in v2024 and SRB's first.
+                ([_, _], Ok("SRB")) if d == split => {}
+                ([], Err(_)) if code == "YUG" && d >= split => {}
+                ([], Ok("SRB")) if code == "345" && d >= split => {}
+                (_, got) => panic!("{file}:{line} {scheme} {code} on {d}: {got:?}"),
+            }
+        }
+    }
+    assert_eq!(
+        idx.resolve_on(Scheme::CowNum, "345", day(2010, 1, 1)),
+        Ok("SRB")
+    );
 }
