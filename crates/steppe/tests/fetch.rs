@@ -15,7 +15,13 @@ use steppe::{Store, Table};
 mod common;
 mod fetch_support;
 
-use fetch_support::{md5_hex, zip_of, Fault, Server};
+use fetch_support::{zip_of, Fault, Server};
+
+/// MD5 of `bytes`, hex.
+fn md5_hex(bytes: &[u8]) -> String {
+    use md5::{Digest, Md5};
+    hex::encode(Md5::digest(bytes))
+}
 
 const WDI_URL: &str =
     "https://api.worldbank.org/v2/en/indicator/BX.TRF.PWKR.CD.DT?downloadformat=csv";

@@ -177,7 +177,9 @@ pub fn fetch(selection: &Selection, options: &FetchOptions) -> Result<FetchRepor
     let fetcher = Fetcher::new(options)?;
     let mut listings = Vec::new();
     for item in selection.listings() {
-        let got = fetcher.one(&item, usize::MAX).map_err(|f| Error::Fetch {
+        let got = fetcher.one(&item, usize::MAX);
+        options.progress.file_done(usize::MAX, got.is_ok());
+        let got = got.map_err(|f| Error::Fetch {
             url: f.url,
             message: format!("the publisher's file list could not be had: {}", f.reason),
         })?;

@@ -227,9 +227,3 @@ pub fn zip_of(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
     }
     out.into_inner()
 }
-
-/// MD5 of `bytes`, hex.
-pub fn md5_hex(bytes: &[u8]) -> String {
-    use md5::{Digest, Md5};
-    hex::encode(Md5::digest(bytes))
-}

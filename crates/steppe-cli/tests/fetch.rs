@@ -1,0 +1,179 @@
+//! `steppe fetch` end to end against a loopback server reached through `--mirror` (the
+//! server of the core's fetch tests). No test touches the internet.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use steppe::model::Source;
+use steppe::Store;
+
+#[path = "../../steppe/tests/fetch_support/mod.rs"]
+mod fetch_support;
+
+use fetch_support::{zip_of, Fault, Server};
+
+const ACD_URL: &str = "https://ucdp.uu.se/downloads/ucdpprio/ucdp-prio-acd-231-csv.zip";
+
+fn steppe(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_steppe"));
+    cmd.args(args)
+        .env_remove("STEPPE_MIRROR")
+        .env_remove("STEPPE_CACHE_DIR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// The real UCDP/PRIO ACD 23.1 file from shared/, when there.
+fn acd_csv() -> Option<PathBuf> {
+    let shared = match std::env::var_os("STEPPE_SHARED") {
+        Some(d) => PathBuf::from(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+    };
+    let path = shared.join("data-sources/ucdp/v23_1/UcdpPrioConflict_v23_1.csv");
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("STEPPE_REQUIRE_SHARED").is_some_and(|v| v != "0" && !v.is_empty()) {
+        panic!(
+            "STEPPE_REQUIRE_SHARED is set and this test needs {}",
+            path.display()
+        );
+    }
+    eprintln!("SKIPPED: needs {}", path.display());
+    None
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn fetch_then_import_names_the_publishers_url_and_a_rerun_asks_if_it_changed() {
+    let Some(csv) = acd_csv() else { return };
+    let zip = zip_of(&[("UcdpPrioConflict_v23_1.csv", std::fs::read(csv).unwrap())]);
+    let server = Server::start();
+    server.route(
+        ACD_URL,
+        zip,
+        Some("\"acd\""),
+        true,
+        &[Fault::Status(503, None)],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let store = dir.path().join("store");
+    let args = [
+        "fetch",
+        "ucdp-acd",
+        "--release",
+        "23.1",
+        "--cache",
+        cache.to_str().unwrap(),
+        "--out",
+        store.to_str().unwrap(),
+        "--retry-delay",
+        "0.01",
+    ];
+    let out = steppe(&args, &[("STEPPE_MIRROR", &server.url())]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("ucdp-prio-acd-231-csv.zip: downloaded"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 of 1 file(s) in"), "{stdout}");
+    assert!(stdout.contains("accepted"), "{stdout}");
+    assert!(!stdout.contains("127.0.0.1") && !stderr.contains("127.0.0.1"));
+    let sources: Vec<Source> = Store::open(&store).unwrap().records().unwrap();
+    let acd = sources
+        .iter()
+        .find(|s| s.url.as_deref() == Some(ACD_URL))
+        .expect("the ACD's Source names the publisher's URL");
+    assert_eq!(acd.accessed, Some(chrono::Utc::now().date_naive()));
+    assert_eq!(acd.version.as_deref(), Some("23.1"));
+
+    let out = steppe(&args[..6], &[("STEPPE_MIRROR", &server.url())]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).contains("unchanged upstream"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = steppe(&[&args[..6], &["--offline"]].concat(), &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("from the cache (offline"));
+}
+
+#[test]
+fn a_failed_file_is_reported_and_the_exit_status_is_1() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let out = steppe(
+        &[
+            "fetch",
+            "baci",
+            "--hs",
+            "92",
+            "--release",
+            "V202501",
+            "--cache",
+            cache.to_str().unwrap(),
+            "--mirror",
+            &server.url(),
+        ],
+        &[],
+    );
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("BACI_HS92_V202501.zip: FAILED: HTTP 404 (https://www.cepii.fr/DATA_DOWNLOAD/baci/data/BACI_HS92_V202501.zip)"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("0 of 1 file(s)") && stdout.contains("1 failed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn offline_without_the_file_fails_and_bad_selections_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let out = steppe(
+        &[
+            "fetch",
+            "ucdp-ged",
+            "--release",
+            "25.1",
+            "--offline",
+            "--cache",
+            cache.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("this fetch is offline"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = steppe(
+        &[
+            "fetch",
+            "baci",
+            "--hs",
+            "93",
+            "--release",
+            "V202501",
+            "--offline",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("one of 92, 96, 02, 07, 12, 17, 22"));
+}
