@@ -565,3 +565,129 @@ fn progress_hears_every_file_and_can_stop_the_fetch() {
         Err(steppe::Error::Cancelled)
     ));
 }
+
+#[test]
+fn a_baci_release_archive_is_fetched_and_imported_year_by_year_with_its_release() {
+    let url = "https://www.cepii.fr/DATA_DOWNLOAD/baci/data/BACI_HS92_V202501.zip";
+    let countries = "country_code,country_name,country_iso2,country_iso3\n\
+        762,Tajikistan,TJ,TJK\n860,Uzbekistan,UZ,UZB\n";
+    let archive = zip_of(&[
+        (
+            "BACI_HS92_Y2022_V202501.csv",
+            b"t,i,j,k,v,q\n2022,762,860,520100,10,1\n".to_vec(),
+        ),
+        (
+            "BACI_HS92_Y2023_V202501.csv",
+            b"t,i,j,k,v,q\n2023,762,860,520100,12,1\n".to_vec(),
+        ),
+        ("country_codes_V202501.csv", countries.as_bytes().to_vec()),
+    ]);
+    let server = Server::start();
+    server.serve(url, archive);
+    let dir = tempfile::tempdir().unwrap();
+    let selection = Selection::Baci {
+        hs: "92".into(),
+        release: "V202501".into(),
+    };
+    let report = fetch::fetch(&selection, &options(&server, dir.path())).unwrap();
+    assert_eq!(only_file(&report).url, url);
+    let store = dir.path().join("store");
+    let imports =
+        fetch::import_fetched(&selection, &report, &store, &ImportOptions::default()).unwrap();
+    assert_eq!(imports[0].rows_accepted(), 2, "{:?}", imports[0]);
+    let sources: Vec<Source> = Store::open(&store).unwrap().records().unwrap();
+    let years: Vec<&Source> = sources
+        .iter()
+        .filter(|s| s.url.as_deref() == Some(url))
+        .collect();
+    assert!(
+        years.len() >= 2,
+        "each year's Source names the archive's URL: {sources:?}"
+    );
+    for s in years {
+        assert_eq!(s.publisher.as_deref(), Some("CEPII"));
+        assert_eq!(s.version.as_deref(), Some("V202501"));
+    }
+}
+
+#[test]
+fn an_acd_release_is_imported_from_its_zip() {
+    let Some(acd) = common::shared_file("data-sources/ucdp/v23_1/UcdpPrioConflict_v23_1.csv")
+    else {
+        return;
+    };
+    let url = "https://ucdp.uu.se/downloads/ucdpprio/ucdp-prio-acd-231-csv.zip";
+    let server = Server::start();
+    server.serve(
+        url,
+        zip_of(&[("UcdpPrioConflict_v23_1.csv", std::fs::read(acd).unwrap())]),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let selection = Selection::UcdpAcd {
+        version: "23.1".into(),
+    };
+    let report = fetch::fetch(&selection, &options(&server, dir.path())).unwrap();
+    let store = dir.path().join("store");
+    let imports =
+        fetch::import_fetched(&selection, &report, &store, &ImportOptions::default()).unwrap();
+    assert!(imports[0].rows_accepted() > 1000);
+    let conflicts = Store::open(&store)
+        .unwrap()
+        .read_all(Table::Conflicts)
+        .unwrap();
+    assert_eq!(conflicts.num_rows() as u64, imports[0].rows_accepted());
+}
+
+#[test]
+fn a_download_broken_in_one_run_resumes_in_the_next() {
+    let server = Server::start();
+    // Digits that do not compress, so the archive is larger than the cuts.
+    let mut x: u64 = 1;
+    let digits: Vec<u8> = (0..30_000)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            b'0' + (x >> 60) as u8 % 10
+        })
+        .collect();
+    let body = zip_of(&[("GEDEvent_v25_1.csv", digits)]);
+    assert!(body.len() > 5000);
+    let cuts = [Fault::Cut(1000), Fault::Cut(1000)];
+    server.route(GED_URL, body.clone(), Some("\"g\""), true, &cuts);
+    let dir = tempfile::tempdir().unwrap();
+    let two = FetchOptions {
+        retry: RetryPolicy {
+            attempts: 1,
+            ..options(&server, dir.path()).retry
+        },
+        ..options(&server, dir.path())
+    };
+    let first = fetch::fetch(&ged(), &two).unwrap();
+    assert!(
+        first.failed[0].reason.contains("1000 bytes kept aside"),
+        "{:?}",
+        first.failed
+    );
+    assert!(first.files.is_empty());
+    assert_eq!(
+        cache_files(dir.path()),
+        [
+            ".partial/ucdp.uu.se__downloads__ged__ged251-csv.zip",
+            ".partial/ucdp.uu.se__downloads__ged__ged251-csv.zip.resume"
+        ],
+        "no entry, only the bytes kept aside"
+    );
+    // The next run: one more cut at 2000 bytes, then the rest.
+    let again = fetch::fetch(&ged(), &options(&server, dir.path())).unwrap();
+    assert_eq!(std::fs::read(&only_file(&again).path).unwrap(), body);
+    let ranges: Vec<Option<String>> = server
+        .requests(GED_URL)
+        .iter()
+        .map(|s| s.headers.get("range").cloned())
+        .collect();
+    assert_eq!(
+        ranges,
+        [None, Some("bytes=1000-".into()), Some("bytes=2000-".into())]
+    );
+}
