@@ -62,6 +62,8 @@ class FetchReport:
     failed: tuple[FailedFile, ...]
     imports: tuple[ImportReport, ...]
     """One import report per fetched file, with ``out=``."""
+    notes: tuple[str, ...] = ()
+    """What to know of the result (UN Comtrade's row limits)."""
 
     @property
     def ok(self) -> bool:
@@ -90,6 +92,13 @@ def fetch(
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
     hs: str | None = None,
+    reporters: Sequence[str] | None = None,
+    partners: Sequence[str] | None = None,
+    periods: Sequence[str] | None = None,
+    flows: Sequence[str] | None = None,
+    commodities: Sequence[str] | None = None,
+    classification: str = "HS",
+    frequency: str = "A",
     cache: str | os.PathLike[str] | None = None,
     out: str | os.PathLike[str] | None = None,
     mirror: str | None = None,
@@ -105,7 +114,10 @@ def fetch(
 
     ``source`` is ``"wdi"`` (``indicators``, optional ``countries``; or ``bulk=True``),
     ``"gdelt"`` (``start``, ``end``, ``version`` ``"1"`` or ``"2"``), ``"ucdp-ged"`` and
-    ``"ucdp-acd"`` (``version="25.1"``) or ``"baci"`` (``hs="92"``, ``version="V202501"``).
+    ``"ucdp-acd"`` (``version="25.1"``), ``"baci"`` (``hs="92"``, ``version="V202501"``) or
+    ``"comtrade"`` (``reporters``, ``periods``, optional ``partners``, ``flows``,
+    ``commodities``, ``classification``, ``frequency``; the subscription key is read from
+    ``COMTRADE_API_KEY``, else the keyless preview returns at most 500 rows a call).
     ``cache`` defaults to ``STEPPE_CACHE_DIR``, else the user cache directory; ``mirror``
     to ``STEPPE_MIRROR`` (a server of ``<mirror>/<host>/<path>?<query>``).
     """
@@ -121,6 +133,13 @@ def fetch(
             start=_day(start, "start"),
             end=_day(end, "end"),
             hs=hs,
+            reporters=_strings(reporters),
+            partners=_strings(partners),
+            periods=_strings(periods),
+            flows=_strings(flows),
+            commodities=_strings(commodities),
+            classification=classification,
+            frequency=frequency,
             cache=cache,
             out=out,
             mirror=mirror,
@@ -148,4 +167,14 @@ def fetch(
     )
     failed = tuple(FailedFile(f["url"], f["name"], f["reason"]) for f in raw["failed"])
     imports = tuple(ImportReport.from_dict(r) for r in raw["imports"])
-    return FetchReport(Path(raw["cache_dir"]), files, failed, imports)
+    notes = tuple(raw["notes"])
+    return FetchReport(Path(raw["cache_dir"]), files, failed, imports, notes)
+
+
+def _strings(values: Sequence[str] | str | None) -> list[str] | None:
+    """A list of codes from a sequence or one string (``"762"`` or ``"762,417"``)."""
+    if values is None:
+        return None
+    if isinstance(values, str):
+        return [v.strip() for v in values.split(",") if v.strip()]
+    return [str(v) for v in values]

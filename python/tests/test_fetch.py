@@ -140,3 +140,34 @@ def test_bad_selections_are_refused_before_any_request(mirror: Mirror, tmp_path:
     with pytest.raises(steppe.SteppeError, match="one of 92, 96"):
         steppe.fetch("baci", hs="93", version="V202501", cache=tmp_path, mirror=mirror.url)
     assert mirror.log == []
+
+
+def test_comtrade_key_comes_from_the_environment_and_is_never_returned(
+    mirror: Mirror, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = "py-secret-key-5150"
+    url = (
+        "https://comtradeapi.un.org/data/v1/get/C/A/HS?reporterCode=762&period=2023"
+        "&cmdCode=TOTAL&maxRecords=100000&format=JSON&includeDesc=true"
+    )
+    mirror.serve(url, b'{"elementCount":0,"data":[],"error":""}')
+    monkeypatch.setenv("COMTRADE_API_KEY", key)
+    report = steppe.fetch(
+        "comtrade", reporters="762", periods=["2023"], cache=tmp_path / "c", mirror=mirror.url
+    )
+    assert report.ok and report.notes == ()
+    (headers,) = mirror.requests(url)
+    assert headers.get("ocp-apim-subscription-key") == key
+    assert key not in repr(report)
+    assert not any(
+        key.encode() in p.read_bytes() for p in (tmp_path / "c").rglob("*") if p.is_file()
+    )
+
+    monkeypatch.delenv("COMTRADE_API_KEY")
+    preview = url.replace("data/v1/get", "public/v1/preview").replace("100000", "500")
+    mirror.serve(preview, b'{"data":[],"error":""}')
+    report = steppe.fetch(
+        "comtrade", reporters="762", periods="2023", cache=tmp_path / "c", mirror=mirror.url
+    )
+    assert report.ok
+    assert "at most 500 rows a call" in report.notes[0]

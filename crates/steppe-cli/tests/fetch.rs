@@ -177,3 +177,60 @@ fn offline_without_the_file_fails_and_bad_selections_are_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("one of 92, 96, 02, 07, 12, 17, 22"));
 }
+
+#[test]
+fn comtrade_reads_its_key_from_the_environment_and_never_prints_or_stores_it() {
+    let key = "k3y-that-must-not-leak-0042";
+    let url = "https://comtradeapi.un.org/data/v1/get/C/A/HS?reporterCode=762&period=2023&cmdCode=TOTAL&flowCode=M&maxRecords=100000&format=JSON&includeDesc=true";
+    let server = Server::start();
+    // Refused twice (as a throttled key is), then answered.
+    server.route(
+        url,
+        br#"{"elementCount":0,"data":[],"error":""}"#.to_vec(),
+        None,
+        true,
+        &[Fault::Status(429, Some("0")), Fault::Status(500, None)],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let args = [
+        "fetch",
+        "comtrade",
+        "--reporters",
+        "762",
+        "--periods",
+        "2023",
+        "--flows",
+        "M",
+        "--cache",
+        cache.to_str().unwrap(),
+        "--mirror",
+        &server.url(),
+        "--retry-delay",
+        "0.01",
+    ];
+    let out = steppe(&args, &[("COMTRADE_API_KEY", key)]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let seen = server.requests(url);
+    assert_eq!(seen.len(), 3);
+    assert_eq!(
+        seen[2]
+            .headers
+            .get("ocp-apim-subscription-key")
+            .map(String::as_str),
+        Some(key)
+    );
+    assert!(!stdout.contains(key) && !stderr.contains(key));
+    assert!(!stdout.contains("preview"), "{stdout}");
+
+    // Without the key: the preview, and the output says what it limits.
+    let preview = url
+        .replace("data/v1/get", "public/v1/preview")
+        .replace("100000", "500");
+    server.serve(&preview, br#"{"data":[],"error":""}"#.to_vec());
+    let out = steppe(&args, &[]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("note: UN Comtrade without a subscription key: the public preview returns at most 500 rows a call"), "{stdout}");
+}

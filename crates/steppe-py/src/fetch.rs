@@ -3,7 +3,8 @@
 //! `progress(bytes_done, None)` called with the bytes downloaded so far). Returns
 //! `{"cache_dir", "files": [{"url", "path", "status", "bytes", "sha256", "retrieved",
 //! "etag", "last_modified", "unpacked"}], "failed": [{"url", "name", "reason"}],
-//! "imports": [<import report dict>]}`.
+//! "imports": [<import report dict>], "notes": [str]}`. UN Comtrade's key is read from
+//! `COMTRADE_API_KEY`, never from an argument.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -48,6 +49,27 @@ impl Progress for StopOnly {
     }
 }
 
+/// UN Comtrade's selection, from the keywords of the same names.
+#[derive(Default)]
+struct ComtradeArgs {
+    reporters: Vec<String>,
+    partners: Vec<String>,
+    periods: Vec<String>,
+    flows: Vec<String>,
+    commodities: Vec<String>,
+    classification: String,
+    frequency: String,
+}
+
+/// The UN Comtrade subscription key, from `COMTRADE_API_KEY` (never returned or shown).
+fn comtrade_key() -> Option<String> {
+    std::env::var("COMTRADE_API_KEY")
+        .ok()
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+}
+
+#[allow(clippy::too_many_arguments)] // the keywords of `fetch`
 fn selection(
     source: &str,
     indicators: Vec<String>,
@@ -56,6 +78,7 @@ fn selection(
     version: Option<String>,
     dates: (Option<NaiveDate>, Option<NaiveDate>),
     hs: Option<String>,
+    comtrade: ComtradeArgs,
 ) -> PyResult<Selection> {
     let need = |v: Option<String>, what: &str| {
         v.ok_or_else(|| PyValueError::new_err(format!("source {source:?} needs {what}=")))
@@ -93,13 +116,23 @@ fn selection(
         "ucdp-acd" | "ucdp_acd" => Selection::UcdpAcd {
             version: need(version, "version")?,
         },
+        "comtrade" => Selection::Comtrade(steppe::fetch::comtrade::Query {
+            reporters: comtrade.reporters,
+            partners: comtrade.partners,
+            periods: comtrade.periods,
+            flows: comtrade.flows,
+            commodities: comtrade.commodities,
+            classification: comtrade.classification,
+            frequency: comtrade.frequency,
+            keyed: comtrade_key().is_some(),
+        }),
         "baci" => Selection::Baci {
             hs: need(hs, "hs")?,
             release: need(version, "version")?,
         },
         other => {
             return Err(PyValueError::new_err(format!(
-                "source must be \"wdi\", \"gdelt\", \"ucdp-ged\", \"ucdp-acd\" or \"baci\", not {other:?}"
+                "source must be \"wdi\", \"gdelt\", \"ucdp-ged\", \"ucdp-acd\", \"baci\" or \"comtrade\", not {other:?}"
             )))
         }
     })
@@ -116,7 +149,7 @@ fn status_name(s: Status) -> &'static str {
 
 /// Fetches a publisher's files into the cache; with `out`, imports them into that store.
 #[pyfunction]
-#[pyo3(signature = (source, indicators=None, countries=None, bulk=false, version=None, start=None, end=None, hs=None, cache=None, out=None, mirror=None, offline=false, max_download_bytes=None, max_expanded_bytes=None, per_host=2, attempts=6, retry_delay=1.0, progress=None))]
+#[pyo3(signature = (source, indicators=None, countries=None, bulk=false, version=None, start=None, end=None, hs=None, reporters=None, partners=None, periods=None, flows=None, commodities=None, classification="HS", frequency="A", cache=None, out=None, mirror=None, offline=false, max_download_bytes=None, max_expanded_bytes=None, per_host=2, attempts=6, retry_delay=1.0, progress=None))]
 #[allow(clippy::too_many_arguments)] // one argument per Python keyword
 pub fn fetch<'py>(
     py: Python<'py>,
@@ -128,6 +161,13 @@ pub fn fetch<'py>(
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
     hs: Option<String>,
+    reporters: Option<Vec<String>>,
+    partners: Option<Vec<String>>,
+    periods: Option<Vec<String>>,
+    flows: Option<Vec<String>>,
+    commodities: Option<Vec<String>>,
+    classification: &str,
+    frequency: &str,
     cache: Option<PathBuf>,
     out: Option<PathBuf>,
     mirror: Option<String>,
@@ -147,6 +187,15 @@ pub fn fetch<'py>(
         version,
         (start, end),
         hs,
+        ComtradeArgs {
+            reporters: reporters.unwrap_or_default(),
+            partners: partners.unwrap_or_default(),
+            periods: periods.unwrap_or_default(),
+            flows: flows.unwrap_or_default(),
+            commodities: commodities.unwrap_or_default(),
+            classification: classification.to_string(),
+            frequency: frequency.to_string(),
+        },
     )?;
     if !(retry_delay.is_finite() && retry_delay >= 0.0) {
         return Err(PyValueError::new_err(
@@ -154,7 +203,16 @@ pub fn fetch<'py>(
         ));
     }
     let expanded = max_expanded_bytes.unwrap_or(steppe::import::DEFAULT_MAX_EXPANDED_BYTES);
+    let mut secret_headers = Vec::new();
+    if let (Selection::Comtrade(_), Some(key)) = (&selection, comtrade_key()) {
+        let (host, header) = (
+            steppe::fetch::comtrade::HOST,
+            steppe::fetch::comtrade::KEY_HEADER,
+        );
+        secret_headers.push((host.to_string(), header.to_string(), key));
+    }
     let base = FetchOptions {
+        secret_headers,
         cache_dir: cache,
         mirror,
         offline,
@@ -226,5 +284,6 @@ pub fn fetch<'py>(
         reports.append(report_dict(py, r)?)?;
     }
     dict.set_item("imports", reports)?;
+    dict.set_item("notes", &report.notes)?;
     Ok(dict)
 }

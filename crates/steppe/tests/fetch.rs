@@ -691,3 +691,150 @@ fn a_download_broken_in_one_run_resumes_in_the_next() {
         [None, Some("bytes=1000-".into()), Some("bytes=2000-".into())]
     );
 }
+
+/// A UN Comtrade API answer (`data/v1/get` JSON) with one row per partner (synthetic values).
+fn comtrade_answer(partners: &[(u32, &str, f64)]) -> Vec<u8> {
+    let rows: Vec<serde_json::Value> = partners
+        .iter()
+        .map(|(code, iso, value)| {
+            serde_json::json!({
+                "typeCode": "C", "freqCode": "A", "refPeriodId": 20230101, "refYear": 2023,
+                "refMonth": 52, "period": "2023", "reporterCode": 762, "reporterISO": "TJK",
+                "reporterDesc": "Tajikistan", "flowCode": "M", "flowDesc": "Import",
+                "partnerCode": code, "partnerISO": iso, "partnerDesc": iso, "partner2Code": 0,
+                "classificationCode": "H6", "cmdCode": "TOTAL", "cmdDesc": "All Commodities",
+                "aggrLevel": 0, "isLeaf": false, "customsCode": "C00", "mosCode": "0",
+                "motCode": 0, "qtyUnitCode": -1, "qtyUnitAbbr": "N/A", "qty": null,
+                "netWgt": null, "cifvalue": value, "fobvalue": null, "primaryValue": value,
+                "legacyEstimationFlag": 0, "isReported": true, "isAggregate": false
+            })
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({
+        "elementCount": rows.len(), "data": rows, "statusCode": 200, "message": null, "error": ""
+    }))
+    .unwrap()
+}
+
+fn comtrade(keyed: bool) -> Selection {
+    Selection::Comtrade(fetch::comtrade::Query {
+        reporters: vec!["762".into()],
+        partners: vec!["156".into(), "643".into()],
+        periods: vec!["2023".into()],
+        flows: vec!["M".into()],
+        commodities: vec![],
+        classification: "HS".into(),
+        frequency: "A".into(),
+        keyed,
+    })
+}
+
+#[test]
+fn comtrade_with_a_key_is_fetched_converted_and_imported_and_the_key_is_nowhere() {
+    let key = "c0ffee-secret-key-77";
+    let selection = comtrade(true);
+    let Selection::Comtrade(q) = &selection else {
+        unreachable!()
+    };
+    let url = q.requests().unwrap()[0].0.clone();
+    assert!(!url.contains(key));
+    let server = Server::start();
+    server.serve(
+        &url,
+        comtrade_answer(&[(156, "CHN", 1000.5), (643, "RUS", 2000.25)]),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let opts = FetchOptions {
+        secret_headers: vec![(
+            fetch::comtrade::HOST.into(),
+            fetch::comtrade::KEY_HEADER.into(),
+            key.into(),
+        )],
+        ..options(&server, dir.path())
+    };
+    let report = fetch::fetch(&selection, &opts).unwrap();
+    let f = only_file(&report);
+    assert!(report.notes.is_empty(), "{:?}", report.notes);
+    let seen = server.requests(&url);
+    assert_eq!(
+        seen[0]
+            .headers
+            .get("ocp-apim-subscription-key")
+            .map(String::as_str),
+        Some(key)
+    );
+    assert!(!seen[0].target.contains(key), "never in the URL");
+    assert_eq!(f.unpacked.len(), 1);
+    let csv = std::fs::read_to_string(&f.unpacked[0]).unwrap();
+    assert!(csv.starts_with("aggrLevel,"), "{csv}");
+    assert_eq!(csv.lines().count(), 3);
+
+    let store = dir.path().join("store");
+    let imports =
+        fetch::import_fetched(&selection, &report, &store, &ImportOptions::default()).unwrap();
+    assert_eq!(imports[0].rows_accepted(), 2, "{:?}", imports[0]);
+    let flows: Vec<steppe::model::TradeFlow> = Store::open(&store).unwrap().records().unwrap();
+    let mut values: Vec<f64> = flows
+        .iter()
+        .filter(|t| t.source_id.starts_with("comtrade"))
+        .map(|t| t.value.unwrap())
+        .collect();
+    values.sort_by(f64::total_cmp);
+    assert_eq!(values, [1000.5, 2000.25]);
+    let sources: Vec<Source> = Store::open(&store).unwrap().records().unwrap();
+    assert!(sources
+        .iter()
+        .any(|s| s.url.as_deref() == Some(url.as_str())));
+    // Not in the report, the cache or the store.
+    assert!(!format!("{report:?}{imports:?}").contains(key));
+    for root in [dir.path().join("cache"), store] {
+        for file in walk_files(&root) {
+            let bytes = std::fs::read(&file).unwrap();
+            let found = bytes.windows(key.len()).any(|w| w == key.as_bytes());
+            assert!(!found, "the key is in {}", file.display());
+        }
+    }
+}
+
+fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk_files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn comtrade_without_a_key_uses_the_preview_and_states_its_limit() {
+    let selection = comtrade(false);
+    let Selection::Comtrade(q) = &selection else {
+        unreachable!()
+    };
+    let url = q.requests().unwrap()[0].0.clone();
+    assert!(url.starts_with("https://comtradeapi.un.org/public/v1/preview/C/A/HS?"));
+    let server = Server::start();
+    let full: Vec<(u32, &str, f64)> = (0..500).map(|i| (i, "XXX", 1.0)).collect();
+    server.serve(&url, comtrade_answer(&full));
+    let dir = tempfile::tempdir().unwrap();
+    let report = fetch::fetch(&selection, &options(&server, dir.path())).unwrap();
+    assert_eq!(report.files.len(), 1);
+    let headers = &server.requests(&url)[0].headers;
+    assert!(!headers.contains_key("ocp-apim-subscription-key"));
+    assert_eq!(report.notes.len(), 2, "{:?}", report.notes);
+    assert!(report.notes[0].contains("at most 500 rows a call"));
+    assert!(report.notes[1].contains("500 rows, the most one call returns"));
+
+    server.serve(
+        &url,
+        br#"{"data":null,"error":"Invalid reporterCode"}"#.to_vec(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let report = fetch::fetch(&selection, &options(&server, dir.path())).unwrap();
+    assert!(report.failed[0].reason.contains("Invalid reporterCode"));
+    assert_eq!(cache_files(dir.path()), Vec::<String>::new());
+}

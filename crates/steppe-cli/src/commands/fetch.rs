@@ -64,6 +64,33 @@ pub enum FetchCommand {
         #[command(flatten)]
         common: FetchArgs,
     },
+    /// UN Comtrade's data API, one call per reporter and period; the subscription key is read
+    /// from COMTRADE_API_KEY (without it: the public preview, at most 500 rows a call).
+    Comtrade {
+        /// Reporters, UN Comtrade's numeric codes, comma-separated (762 = Tajikistan).
+        #[arg(long, value_delimiter = ',', required = true)]
+        reporters: Vec<String>,
+        /// Periods, comma-separated (2022,2023; 202301 for monthly).
+        #[arg(long, value_delimiter = ',', required = true)]
+        periods: Vec<String>,
+        /// Partners, comma-separated (0 = World); default every partner.
+        #[arg(long, value_delimiter = ',')]
+        partners: Vec<String>,
+        /// Flow codes, comma-separated (M,X); default every flow.
+        #[arg(long, value_delimiter = ',')]
+        flows: Vec<String>,
+        /// Commodity codes, comma-separated (default TOTAL).
+        #[arg(long, value_delimiter = ',')]
+        commodities: Vec<String>,
+        /// Classification (HS, H6, S4, ...).
+        #[arg(long, default_value = "HS")]
+        classification: String,
+        /// A (annual) or M (monthly).
+        #[arg(long, default_value = "A")]
+        frequency: String,
+        #[command(flatten)]
+        common: FetchArgs,
+    },
     /// CEPII BACI, the release archive of one HS revision (`--hs 92 --release V202501`).
     Baci {
         /// HS revision: 92, 96, 02, 07, 12, 17 or 22.
@@ -117,6 +144,11 @@ pub struct FetchArgs {
 pub fn run(cmd: FetchCommand) -> steppe::Result<i32> {
     let (selection, common) = selection(cmd)?;
     let bars = Arc::new(Bars::new(common.quiet));
+    let mut secret_headers = Vec::new();
+    if let (Selection::Comtrade(_), Some(key)) = (&selection, comtrade_key()) {
+        let (host, header) = (fetch::comtrade::HOST, fetch::comtrade::KEY_HEADER);
+        secret_headers.push((host.to_string(), header.to_string(), key));
+    }
     let options = FetchOptions {
         cache_dir: common.cache.clone(),
         mirror: common.mirror.clone(),
@@ -130,6 +162,7 @@ pub fn run(cmd: FetchCommand) -> steppe::Result<i32> {
         max_expanded_bytes: common.max_expanded_bytes,
         per_host: common.per_host,
         progress: bars.clone(),
+        secret_headers,
         ..FetchOptions::default()
     };
     let report = fetch::fetch(&selection, &options);
@@ -147,6 +180,9 @@ pub fn run(cmd: FetchCommand) -> steppe::Result<i32> {
     }
     for f in &report.failed {
         eprintln!("{}: FAILED: {} ({})", f.name, f.reason, f.url);
+    }
+    for note in &report.notes {
+        println!("note: {note}");
     }
     let total = report.files.len() + report.failed.len();
     println!(
@@ -220,7 +256,37 @@ fn selection(cmd: FetchCommand) -> steppe::Result<(Selection, FetchArgs)> {
             release,
             common,
         } => (Selection::Baci { hs, release }, common),
+        FetchCommand::Comtrade {
+            reporters,
+            periods,
+            partners,
+            flows,
+            commodities,
+            classification,
+            frequency,
+            common,
+        } => {
+            let query = fetch::comtrade::Query {
+                reporters,
+                partners,
+                periods,
+                flows,
+                commodities,
+                classification,
+                frequency,
+                keyed: comtrade_key().is_some(),
+            };
+            (Selection::Comtrade(query), common)
+        }
     })
+}
+
+/// The UN Comtrade subscription key, from `COMTRADE_API_KEY` (never printed).
+fn comtrade_key() -> Option<String> {
+    std::env::var("COMTRADE_API_KEY")
+        .ok()
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
 }
 
 /// An overall bar (files) and a bar per file in progress, on standard error when it is a

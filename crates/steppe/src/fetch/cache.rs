@@ -152,6 +152,12 @@ pub fn sidecar_path(entry: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The first 8 hex digits of the sha256 of `text` (to tell apart cache names of one URL
+/// path with different queries).
+pub fn short_hash(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))[..8].to_string()
+}
+
 /// sha256 (hex) and size of the file at `path`.
 pub fn sha256_file(path: &Path) -> Result<(String, u64)> {
     let mut file = fs::File::open(path).map_err(|e| Error::io(path, e))?;

@@ -39,6 +39,8 @@ pub enum Selection {
         /// The release.
         version: String,
     },
+    /// UN Comtrade's data API (with a key) or its public preview (without).
+    Comtrade(super::comtrade::Query),
     /// CEPII BACI, a release archive of one HS revision.
     Baci {
         /// The HS revision (`92`, `96`, `02`, `07`, `12`, `17`, `22`).
@@ -59,8 +61,22 @@ pub struct Item {
     pub size: Option<u64>,
     /// The MD5 the publisher's list gives (hex, lower case).
     pub md5: Option<String>,
-    /// Whether the importers need the archive unpacked.
-    pub unpack: bool,
+    /// What the importers need made of the file.
+    pub derive: Derive,
+}
+
+/// What is made of a fetched file for the importers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Derive {
+    /// Nothing: the importers read it as it is.
+    Nothing,
+    /// Its zip members unpacked (the World Bank's downloads).
+    Unzip,
+    /// A CSV of a UN Comtrade API answer; `limit` is the rows a call returns at most.
+    ComtradeCsv {
+        /// The call's row limit.
+        limit: u64,
+    },
 }
 
 impl Item {
@@ -70,7 +86,7 @@ impl Item {
             name,
             size: None,
             md5: None,
-            unpack: false,
+            derive: Derive::Nothing,
         }
     }
 }
@@ -93,6 +109,7 @@ impl Selection {
             Selection::UcdpGed { .. } => "Uppsala Conflict Data Program (UCDP)",
             Selection::UcdpAcd { .. } => "UCDP and PRIO",
             Selection::Baci { .. } => "CEPII",
+            Selection::Comtrade(_) => "United Nations Statistics Division (UN Comtrade)",
         }
     }
 
@@ -130,7 +147,7 @@ impl Selection {
             } => wdi_items(indicators, countries),
             Selection::WdiBulk => {
                 let mut item = Item::new(WDI_BULK_URL.into(), "WDI_CSV.zip".into());
-                item.unpack = true;
+                item.derive = Derive::Unzip;
                 Ok(vec![item])
             }
             Selection::Gdelt { version, from, to } => match (version, listings) {
@@ -151,6 +168,15 @@ impl Selection {
                     format!("https://ucdp.uu.se/downloads/ucdpprio/ucdp-prio-acd-{v}-csv.zip");
                 Ok(vec![Item::new(url, format!("ucdp-prio-acd-{v}-csv.zip"))])
             }
+            Selection::Comtrade(query) => Ok(query
+                .requests()
+                .map_err(Error::InvalidArgument)?
+                .into_iter()
+                .map(|(url, name, limit)| Item {
+                    derive: Derive::ComtradeCsv { limit },
+                    ..Item::new(url, name)
+                })
+                .collect()),
             Selection::Baci { hs, release } => {
                 let hs = hs.trim().trim_start_matches(['H', 'h', 'S', 's']);
                 if !["92", "96", "02", "07", "12", "17", "22"].contains(&hs) {
@@ -213,7 +239,7 @@ fn wdi_items(indicators: &[String], countries: &[String]) -> Result<Vec<Item>> {
             )
         };
         let mut item = Item::new(url, name);
-        item.unpack = true;
+        item.derive = Derive::Unzip;
         items.push(item);
     }
     Ok(items)
@@ -280,7 +306,7 @@ fn gdelt1_items(md5s: &str, sizes: &str, from: NaiveDate, to: NaiveDate) -> Vec<
                 name: name.to_string(),
                 size: size_of.get(name).copied(),
                 md5: Some(md5),
-                unpack: false,
+                derive: Derive::Nothing,
             })
         })
         .collect();
@@ -303,7 +329,7 @@ fn gdelt2_items(master: &str, from: NaiveDate, to: NaiveDate) -> Vec<Item> {
                 name: name.to_string(),
                 size: Some(size),
                 md5: Some(md5),
-                unpack: false,
+                derive: Derive::Nothing,
             })
         })
         .collect();

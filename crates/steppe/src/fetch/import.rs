@@ -67,6 +67,10 @@ fn import_one(
         Selection::Gdelt { .. } => import::gdelt::import(&whole, out, &Default::default(), opts),
         Selection::UcdpGed { .. } => import::ucdp::import(&whole, out, opts),
         Selection::UcdpAcd { .. } => import::ucdp_acd::import(&whole, out, opts),
+        Selection::Comtrade(_) => {
+            let csvs = csv_files(&f.unpacked, |_| true);
+            import::comtrade::import_comtrade(&csvs, out, opts)
+        }
         Selection::Baci { .. } => {
             import::baci::import_baci_inputs(&whole, &Default::default(), out, opts)
         }

@@ -7,6 +7,7 @@
 pub mod archive;
 pub mod cache;
 pub mod catalog;
+pub mod comtrade;
 pub mod http;
 mod import;
 
@@ -19,7 +20,7 @@ use chrono::{DateTime, Utc};
 use md5::{Digest, Md5};
 
 pub use cache::{Cache, Sidecar};
-pub use catalog::{Item, Selection};
+pub use catalog::{Derive, Item, Selection};
 pub use http::RetryPolicy;
 pub use import::import_fetched;
 
@@ -167,6 +168,8 @@ pub struct FetchReport {
     pub files: Vec<Fetched>,
     /// Files that failed.
     pub failed: Vec<Failed>,
+    /// What the caller should know of the result (a row limit reached, the preview's limit).
+    pub notes: Vec<String>,
 }
 
 /// Fetches `selection` into the cache: its listings first (GDELT), then its files, a few at
@@ -192,6 +195,20 @@ pub fn fetch(selection: &Selection, options: &FetchOptions) -> Result<FetchRepor
         cache_dir: fetcher.cache.root().to_path_buf(),
         ..Default::default()
     };
+    if let Selection::Comtrade(q) = selection {
+        if !q.keyed {
+            report.notes.push(format!(
+                "UN Comtrade without a subscription key: the public preview returns at most {} rows a call (one call per reporter and period); set COMTRADE_API_KEY for the data API",
+                comtrade::PREVIEW_MAX_ROWS
+            ));
+        }
+    }
+    report.notes.extend(
+        fetcher
+            .notes
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
     for r in results {
         match r {
             Ok(f) => report.files.push(f),
@@ -209,6 +226,7 @@ struct Fetcher<'a> {
     options: &'a FetchOptions,
     cache: Cache,
     client: http::Client,
+    notes: Mutex<Vec<String>>,
 }
 
 impl<'a> Fetcher<'a> {
@@ -232,6 +250,7 @@ impl<'a> Fetcher<'a> {
             options,
             cache,
             client,
+            notes: Mutex::new(Vec::new()),
         })
     }
 
@@ -282,10 +301,24 @@ impl<'a> Fetcher<'a> {
             }
             cached => self.download(item, &entry, cached, index)?,
         };
-        let unpacked = if item.unpack {
-            self.unpack(item, &entry, &sidecar)?
-        } else {
-            Vec::new()
+        let unpacked = match item.derive {
+            Derive::Nothing => Vec::new(),
+            Derive::Unzip => self.unpack(item, &entry, &sidecar)?,
+            Derive::ComtradeCsv { limit } => {
+                let csv = entry.with_extension("csv");
+                let rows = comtrade::to_csv(&entry, &csv).map_err(|e| failed(item, e))?;
+                if rows >= limit {
+                    let note = format!(
+                        "{}: {rows} rows, the most one call returns; the selection holds more: narrow it (fewer partners, commodities or periods)",
+                        item.url
+                    );
+                    self.notes
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(note);
+                }
+                vec![csv]
+            }
         };
         Ok(Fetched {
             url: item.url.clone(),
@@ -369,6 +402,9 @@ impl<'a> Fetcher<'a> {
                     "MD5 {got} differs from the publisher's list ({want}); not cached"
                 ));
             }
+        }
+        if matches!(item.derive, Derive::ComtradeCsv { .. }) {
+            comtrade::check(partial).map_err(|e| format!("{e}; not cached"))?;
         }
         if item.name.to_ascii_lowercase().ends_with(".zip") {
             archive::check_zip(partial, self.options.max_expanded_bytes)
