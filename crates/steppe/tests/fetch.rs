@@ -389,6 +389,18 @@ fn a_key_is_sent_but_never_written_anywhere() {
     let f = only_file(&report);
     let side = std::fs::read_to_string(format!("{}.json", f.path.display())).unwrap();
     assert!(!side.contains(key));
+    // A redirect is not followed with a key: it could lead to another host.
+    let elsewhere: &'static str = Box::leak(format!("{}/elsewhere.example/x", server.url()).into());
+    let redirect = [Fault::Redirect(elsewhere)];
+    server.route(GED_URL, Vec::new(), None, true, &redirect);
+    let cached = f.path.clone();
+    let report = fetch::fetch(&ged(), &opts).unwrap();
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert!(report.failed[0]
+        .reason
+        .contains("HTTP 302: a redirect, not followed with a key"));
+    assert!(server.requests("https://elsewhere.example/x").is_empty());
+    assert!(cached.exists(), "the cached copy stays");
     // Only the host it belongs to gets it.
     let baci = Selection::Baci {
         hs: "92".into(),

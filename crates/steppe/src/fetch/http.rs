@@ -24,13 +24,14 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 6 attempts, 1 s doubling to at most 60 s, 30 minutes per file in all.
+    /// 6 attempts, 1 s doubling to at most 60 s, 6 hours per file in all (a BACI archive
+    /// of several GB on a slow line).
     fn default() -> Self {
         RetryPolicy {
             attempts: 6,
             base_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(60),
-            max_total: Duration::from_secs(30 * 60),
+            max_total: Duration::from_secs(6 * 3600),
         }
     }
 }
@@ -131,6 +132,9 @@ enum Attempt {
 /// The HTTP client of one fetch.
 pub struct Client {
     agent: ureq::Agent,
+    /// For requests carrying a key: no redirect is followed, so the key never reaches
+    /// another host (a redirect fails the attempt).
+    keyed_agent: ureq::Agent,
     mirror: Option<String>,
     policy: RetryPolicy,
     max_bytes: u64,
@@ -150,15 +154,23 @@ impl Client {
         per_host: usize,
         timeout: Duration,
     ) -> Client {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_connect(Some(timeout))
-            .timeout_recv_response(Some(timeout))
-            .user_agent(concat!("steppe/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+        // A body may take the whole budget of its file (a stalled one ends there, and the
+        // next attempt resumes it); the other phases each get `timeout`.
+        let agent = |redirects: u32| -> ureq::Agent {
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_connect(Some(timeout))
+                .timeout_recv_response(Some(timeout))
+                .timeout_recv_body(Some(policy.max_total))
+                .max_redirects(redirects)
+                .max_redirects_will_error(redirects > 0)
+                .user_agent(concat!("steppe/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .into()
+        };
         Client {
-            agent,
+            agent: agent(10),
+            keyed_agent: agent(0),
             mirror: mirror.filter(|m| !m.is_empty()),
             policy,
             max_bytes,
@@ -287,12 +299,16 @@ impl Client {
             Some(m) => via_mirror(m, url),
             None => url.to_string(),
         };
-        let mut request = self.agent.get(&target);
         let host = host(url);
-        for (h, name, value) in &self.secret_headers {
-            if *h == host {
-                request = request.header(name.as_str(), value.as_str());
-            }
+        let secrets: Vec<_> = self.secret_headers.iter().filter(|s| s.0 == host).collect();
+        let agent = if secrets.is_empty() {
+            &self.agent
+        } else {
+            &self.keyed_agent
+        };
+        let mut request = agent.get(&target);
+        for (_, name, value) in secrets {
+            request = request.header(name.as_str(), value.as_str());
         }
         if have > 0 {
             request = request.header("Range", format!("bytes={have}-"));
@@ -343,6 +359,11 @@ impl Client {
             }
             408 | 429 | 500..=599 => {
                 return Attempt::Retry(format!("HTTP {status}"), retry_after);
+            }
+            301 | 302 | 303 | 307 | 308 => {
+                return Attempt::Fail(format!(
+                    "HTTP {status}: a redirect, not followed with a key (it could lead to another host)"
+                ))
             }
             other => return Attempt::Fail(format!("HTTP {other}")),
         };

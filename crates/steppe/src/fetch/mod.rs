@@ -180,7 +180,9 @@ pub fn fetch(selection: &Selection, options: &FetchOptions) -> Result<FetchRepor
     let fetcher = Fetcher::new(options)?;
     let mut listings = Vec::new();
     for item in selection.listings() {
-        let got = fetcher.one(&item, usize::MAX);
+        let got = fetcher
+            .one(&item, usize::MAX)
+            .map_err(|f| fetcher.redacted(f));
         options.progress.file_done(usize::MAX, got.is_ok());
         let got = got.map_err(|f| Error::Fetch {
             url: f.url,
@@ -254,6 +256,12 @@ impl<'a> Fetcher<'a> {
         })
     }
 
+    /// `f` with any key removed from its reason.
+    fn redacted(&self, mut f: Failed) -> Failed {
+        f.reason = self.client.redact(&f.reason);
+        f
+    }
+
     /// Every item, `per_host` at a time; results in the items' order.
     fn many(&self, items: &[Item]) -> Vec<std::result::Result<Fetched, Failed>> {
         let progress = &self.options.progress;
@@ -269,7 +277,7 @@ impl<'a> Fetcher<'a> {
                     let r = if progress.should_stop() {
                         Err(failed(item, "stopped by the caller".into()))
                     } else {
-                        self.one(item, i)
+                        self.one(item, i).map_err(|f| self.redacted(f))
                     };
                     progress.file_done(i, r.is_ok());
                     results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);

@@ -19,6 +19,8 @@ pub enum Fault {
     /// The headers with the full `Content-Length`, then only this many body bytes, then the
     /// connection closes.
     Cut(usize),
+    /// A 302 to this URL.
+    Redirect(&'static str),
 }
 
 /// A file served at a path.
@@ -156,6 +158,7 @@ fn handle(stream: TcpStream, state: &Mutex<State>) {
                     (response(code, &extra, b""), None)
                 }
                 Some(Fault::Cut(n)) => (full(route, &headers), Some(n)),
+                Some(Fault::Redirect(to)) => (response(302, &[("Location", to.into())], b""), None),
                 None => (full(route, &headers), None),
             },
         }
