@@ -304,6 +304,11 @@ impl Bars {
         } else {
             ProgressDrawTarget::hidden()
         };
+        Bars::with_target(target)
+    }
+
+    /// Bars drawing to `target` (tests pass an in-memory terminal).
+    fn with_target(target: ProgressDrawTarget) -> Bars {
         Bars {
             multi: MultiProgress::with_draw_target(target),
             overall: Mutex::new(None),
@@ -335,6 +340,7 @@ impl FetchProgress for Bars {
                 .expect("valid template")
                 .progress_chars("=> "),
         );
+        bar.tick();
         *self.overall.lock().unwrap_or_else(|e| e.into_inner()) = Some(bar);
     }
 
@@ -342,6 +348,7 @@ impl FetchProgress for Bars {
         let bar = self.multi.add(ProgressBar::new(total.unwrap_or(0)));
         bar.set_style(file_style(total.is_some()));
         bar.set_message(name.to_string());
+        bar.tick();
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -372,5 +379,97 @@ impl FetchProgress for Bars {
         if let Some(o) = &*self.overall.lock().unwrap_or_else(|e| e.into_inner()) {
             o.inc(1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use indicatif::TermLike;
+
+    use super::*;
+
+    /// A terminal that keeps every line drawn.
+    #[derive(Debug, Clone, Default)]
+    struct Screen(Arc<Mutex<Vec<String>>>);
+
+    impl TermLike for Screen {
+        fn width(&self) -> u16 {
+            120
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            if !s.is_empty() {
+                self.0.lock().unwrap().push(s.to_string());
+            }
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Every line drawn so far, once one contains each of `needles` (ticking the bars until
+    /// the draw rate limit lets a draw through; after 2 s, what was drawn).
+    fn drawn(bars: &Bars, screen: &Screen, needles: &[&str]) -> String {
+        for _ in 0..200 {
+            for bar in bars.files.lock().unwrap().values() {
+                bar.tick();
+            }
+            if let Some(o) = &*bars.overall.lock().unwrap() {
+                o.tick();
+            }
+            let text = screen.0.lock().unwrap().join("\n");
+            if needles.iter().all(|n| text.contains(n)) {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        screen.0.lock().unwrap().join("\n")
+    }
+
+    #[test]
+    fn an_overall_bar_and_a_bar_per_file() {
+        let screen = Screen::default();
+        let target = ProgressDrawTarget::term_like_with_hz(Box::new(screen.clone()), 100);
+        let bars = Bars::with_target(target);
+        bars.files(2);
+        bars.file_start(0, "ged251-csv.zip", Some(2048));
+        bars.file_bytes(0, 1024, Some(2048));
+        let text = drawn(
+            &bars,
+            &screen,
+            &["files [", "0/2", "ged251-csv.zip", "1.00 KiB/2.00 KiB"],
+        );
+        assert!(text.contains("files [") && text.contains("0/2"), "{text}");
+        assert!(
+            text.contains("ged251-csv.zip") && text.contains("1.00 KiB/2.00 KiB"),
+            "{text}"
+        );
+        bars.file_done(0, true);
+        assert!(
+            bars.files.lock().unwrap().is_empty(),
+            "a finished file's bar goes"
+        );
+        let overall = bars.overall.lock().unwrap();
+        assert_eq!(overall.as_ref().unwrap().position(), 1);
     }
 }
