@@ -114,7 +114,7 @@ def fetch(
 
     ``source`` is ``"wdi"`` (``indicators``, optional ``countries``; or ``bulk=True``),
     ``"gdelt"`` (``start``, ``end``, ``version`` ``"1"`` or ``"2"``), ``"ucdp-ged"`` and
-    ``"ucdp-acd"`` (``version="25.1"``), ``"baci"`` (``hs="92"``, ``version="V202501"``) or
+    ``"ucdp-acd"`` (``version="25.1"``), ``"baci"`` (``hs="92"``, ``version="V202501"`` or ``"latest"``) or
     ``"comtrade"`` (``reporters``, ``periods``, optional ``partners``, ``flows``,
     ``commodities``, ``classification``, ``frequency``; the subscription key is read from
     ``COMTRADE_API_KEY``, else the keyless preview returns at most 500 rows a call).

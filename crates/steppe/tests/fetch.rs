@@ -596,10 +596,13 @@ fn a_baci_release_archive_is_fetched_and_imported_year_by_year_with_its_release(
     ]);
     let server = Server::start();
     server.serve(url, archive);
+    // CEPII's page, linking the release archives.
+    let page = r#"<a href="../../../DATA_DOWNLOAD/baci/data/BACI_HS92_V202501.zip">HS92</a>"#;
+    server.serve(fetch::catalog::BACI_PAGE, page.as_bytes().to_vec());
     let dir = tempfile::tempdir().unwrap();
     let selection = Selection::Baci {
         hs: "92".into(),
-        release: "V202501".into(),
+        release: "latest".into(),
     };
     let report = fetch::fetch(&selection, &options(&server, dir.path())).unwrap();
     assert_eq!(only_file(&report).url, url);
@@ -618,7 +621,7 @@ fn a_baci_release_archive_is_fetched_and_imported_year_by_year_with_its_release(
     );
     for s in years {
         assert_eq!(s.publisher.as_deref(), Some("CEPII"));
-        assert_eq!(s.version.as_deref(), Some("V202501"));
+        assert_eq!(s.version.as_deref(), Some("V202501"), "from the file names");
     }
 }
 

@@ -96,7 +96,7 @@ pub enum FetchCommand {
         /// HS revision: 92, 96, 02, 07, 12, 17 or 22.
         #[arg(long)]
         hs: String,
-        /// The release (V202501).
+        /// The release (V202501), or `latest`: the one CEPII's BACI page offers.
         #[arg(long)]
         release: String,
         #[command(flatten)]

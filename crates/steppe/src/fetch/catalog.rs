@@ -45,7 +45,7 @@ pub enum Selection {
     Baci {
         /// The HS revision (`92`, `96`, `02`, `07`, `12`, `17`, `22`).
         hs: String,
-        /// The release (`202501`, `V202501`).
+        /// The release (`202501`, `V202501`), or `latest`: the one CEPII's BACI page names.
         release: String,
     },
 }
@@ -97,6 +97,8 @@ pub const WDI_BULK_URL: &str = "https://databank.worldbank.org/data/download/WDI
 pub const GDELT1_MD5S: &str = "http://data.gdeltproject.org/events/md5sums";
 /// GDELT 1.0's list of event files with their sizes (`<bytes> <file>`).
 pub const GDELT1_SIZES: &str = "http://data.gdeltproject.org/events/filesizes";
+/// CEPII's BACI page, which names the current release.
+pub const BACI_PAGE: &str = "https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37";
 /// GDELT 2.0's list of every file (`<bytes> <md5> <url>`).
 pub const GDELT2_MASTER: &str = "http://data.gdeltproject.org/gdeltv2/masterfilelist.txt";
 
@@ -133,6 +135,12 @@ impl Selection {
             ],
             Selection::Gdelt { .. } => {
                 vec![Item::new(GDELT2_MASTER.into(), "masterfilelist.txt".into())]
+            }
+            Selection::Baci { release, .. } if release.eq_ignore_ascii_case("latest") => {
+                vec![Item::new(
+                    BACI_PAGE.into(),
+                    "bdd_modele_item_37.html".into(),
+                )]
             }
             _ => Vec::new(),
         }
@@ -184,7 +192,10 @@ impl Selection {
                         "BACI HS revision `{hs}`: one of 92, 96, 02, 07, 12, 17, 22"
                     )));
                 }
-                let release = baci_release(release)?;
+                let release = match listings {
+                    [page] if release.eq_ignore_ascii_case("latest") => latest_baci(page, hs)?,
+                    _ => baci_release(release)?,
+                };
                 let name = format!("BACI_HS{hs}_{release}.zip");
                 let url = format!("https://www.cepii.fr/DATA_DOWNLOAD/baci/data/{name}");
                 Ok(vec![Item::new(url, name)])
@@ -271,6 +282,49 @@ fn baci_release(release: &str) -> Result<String> {
             "BACI release `{release}`: a release such as V202501"
         )))
     }
+}
+
+/// The release CEPII's BACI page offers for revision `hs`: the `BACI_HS<hs>_V<release>.zip`
+/// it links (the newest, when several), else the release its text names ("This is the
+/// 202401b version").
+fn latest_baci(page: &str, hs: &str) -> Result<String> {
+    let prefix = format!("BACI_HS{hs}_V");
+    let mut linked: Vec<String> = page
+        .match_indices(&prefix)
+        .filter_map(|(i, _)| {
+            let rest = &page[i + prefix.len()..];
+            let end = rest.find(".zip")?;
+            baci_release(&rest[..end]).ok()
+        })
+        .collect();
+    linked.sort();
+    if let Some(newest) = linked.pop() {
+        return Ok(newest);
+    }
+    // The page's text without its tags.
+    let mut text = String::with_capacity(page.len());
+    let mut in_tag = false;
+    for c in page.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words
+        .windows(5)
+        .find(|w| w[0] == "This" && w[1] == "is" && w[2] == "the" && w[4].starts_with("version"))
+        .and_then(|w| baci_release(w[3]).ok())
+        .ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "CEPII's BACI page ({BACI_PAGE}) names no release that steppe can read; give one (V202501)"
+            ))
+        })
 }
 
 /// The day a GDELT file name starts with (`20240105.export.CSV.zip`,
@@ -376,6 +430,27 @@ garbage
         assert_eq!(
             (items[0].size, items[0].md5.as_deref()),
             (Some(20), Some("bb"))
+        );
+    }
+
+    #[test]
+    fn the_latest_baci_release_is_read_from_cepiis_page() {
+        let linked = r#"<a href="../../../DATA_DOWNLOAD/baci/data/BACI_HS92_V202401b.zip">HS92</a>
+            <a href="../../../DATA_DOWNLOAD/baci/data/BACI_HS92_V202501.zip">HS92</a>
+            <a href="../../../DATA_DOWNLOAD/baci/data/BACI_HS17_V202601.zip">HS17</a>"#;
+        assert_eq!(latest_baci(linked, "92").unwrap(), "V202501");
+        let text = "<p>Last update: April 9, 2024.</p><p>This is the <b>202401b</b> version. It supersedes</p>";
+        assert_eq!(latest_baci(text, "92").unwrap(), "V202401b");
+        assert!(latest_baci("<html>nothing</html>", "92").is_err());
+        let sel = Selection::Baci {
+            hs: "92".into(),
+            release: "latest".into(),
+        };
+        assert_eq!(sel.listings()[0].url, BACI_PAGE);
+        let items = sel.items(&[linked.to_string()]).unwrap();
+        assert_eq!(
+            items[0].url,
+            "https://www.cepii.fr/DATA_DOWNLOAD/baci/data/BACI_HS92_V202501.zip"
         );
     }
 
