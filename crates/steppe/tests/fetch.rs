@@ -301,7 +301,7 @@ fn a_body_shorter_than_its_content_length_is_never_cached() {
     let report = fetch::fetch(&ged(), &options(&server, dir.path())).unwrap();
     assert!(report.files.is_empty());
     let reason = &report.failed[0].reason;
-    assert!(reason.contains("gave up after 4 attempts"), "{reason}");
+    assert!(reason.contains("gave up after 4 attempt(s)"), "{reason}");
     assert!(
         reason.contains("after 10 bytes") || reason.contains("10 of"),
         "{reason}"
@@ -852,4 +852,38 @@ fn comtrade_without_a_key_uses_the_preview_and_states_its_limit() {
     let report = fetch::fetch(&selection, &options(&server, dir.path())).unwrap();
     assert!(report.failed[0].reason.contains("Invalid reporterCode"));
     assert_eq!(cache_files(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn retries_stop_at_the_time_budget() {
+    let server = Server::start();
+    let faults = [Fault::Status(503, Some("1")); 3];
+    server.route(GED_URL, b"x".to_vec(), None, true, &faults);
+    let dir = tempfile::tempdir().unwrap();
+    let base = options(&server, dir.path());
+    let opts = FetchOptions {
+        retry: RetryPolicy {
+            attempts: 10,
+            max_total: Duration::from_millis(500),
+            ..base.retry.clone()
+        },
+        ..base
+    };
+    let start = Instant::now();
+    let report = fetch::fetch(&ged(), &opts).unwrap();
+    assert!(
+        start.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        start.elapsed()
+    );
+    let reason = &report.failed[0].reason;
+    assert!(
+        reason.contains("gave up after 1 attempt(s)") && reason.contains("HTTP 503"),
+        "{reason}"
+    );
+    assert_eq!(
+        server.requests(GED_URL).len(),
+        1,
+        "the 1 s Retry-After passes the budget"
+    );
 }

@@ -237,7 +237,9 @@ impl Client {
         // file's sidecar left by an earlier run).
         let mut resume = read_resume(partial);
         let mut last = String::new();
+        let mut made = 0;
         for attempt in 0..self.policy.attempts {
+            made = attempt + 1;
             if stop() {
                 return Err("stopped by the caller".into());
             }
@@ -269,8 +271,7 @@ impl Client {
             remove_partial(partial);
         }
         Err(format!(
-            "gave up after {} attempts in {:.1} s: {last}{}",
-            self.policy.attempts,
+            "gave up after {made} attempt(s) in {:.1} s: {last}{}",
             started.elapsed().as_secs_f64(),
             if resumable {
                 format!("; {kept} bytes kept aside (not in the cache) for a rerun to resume")
