@@ -114,16 +114,16 @@ def fetch(
 
     ``source`` is ``"wdi"`` (``indicators``, optional ``countries``; or ``bulk=True``),
     ``"gdelt"`` (``start``, ``end``, ``version`` ``"1"`` or ``"2"``), ``"ucdp-ged"`` and
-    ``"ucdp-acd"`` (``version="25.1"``), ``"baci"`` (``hs="92"``, ``version="V202501"`` or ``"latest"``) or
-    ``"comtrade"`` (``reporters``, ``periods``, optional ``partners``, ``flows``,
-    ``commodities``, ``classification``, ``frequency``; the subscription key is read from
-    ``COMTRADE_API_KEY``, else the keyless preview returns at most 500 rows a call).
+    ``"ucdp-acd"`` (``version="25.1"``), ``"baci"`` (``hs="92"``, ``version="V202501"``
+    or ``"latest"``) or ``"comtrade"`` (``reporters``, ``periods``, optional ``partners``,
+    ``flows``, ``commodities``, ``classification``, ``frequency``; the subscription key is
+    read from ``COMTRADE_API_KEY``, else the keyless preview returns at most 500 rows a call).
     ``cache`` defaults to ``STEPPE_CACHE_DIR``, else the user cache directory; ``mirror``
     to ``STEPPE_MIRROR`` (a server of ``<mirror>/<host>/<path>?<query>``).
     """
     if isinstance(indicators, str):
         indicators = [indicators]
-    with _progress(progress) as callback:
+    with _progress(progress, "steppe fetch") as callback:
         raw: dict[str, Any] = _steppe.fetch(
             source,
             indicators=list(indicators) if indicators is not None else None,

@@ -171,3 +171,15 @@ def test_comtrade_key_comes_from_the_environment_and_is_never_returned(
     )
     assert report.ok
     assert "at most 500 rows a call" in report.notes[0]
+
+
+def test_progress_true_draws_a_tqdm_bar_named_fetch(
+    mirror: Mirror, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("tqdm")
+    mirror.serve(ACD_URL, zipped("UcdpPrioConflict_v23_1.csv", b"x" * 5000))
+    report = steppe.fetch(
+        "ucdp-acd", version="23.1", cache=tmp_path / "c", mirror=mirror.url, progress=True
+    )
+    assert report.ok
+    assert "steppe fetch" in capsys.readouterr().err
