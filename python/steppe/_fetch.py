@@ -92,6 +92,7 @@ def fetch(
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
     hs: str | None = None,
+    api: bool = False,
     reporters: Sequence[str] | None = None,
     partners: Sequence[str] | None = None,
     periods: Sequence[str] | None = None,
@@ -114,10 +115,12 @@ def fetch(
 
     ``source`` is ``"wdi"`` (``indicators``, optional ``countries``; or ``bulk=True``),
     ``"gdelt"`` (``start``, ``end``, ``version`` ``"1"`` or ``"2"``), ``"ucdp-ged"`` and
-    ``"ucdp-acd"`` (``version="25.1"``), ``"baci"`` (``hs="92"``, ``version="V202501"``
-    or ``"latest"``) or ``"comtrade"`` (``reporters``, ``periods``, optional ``partners``,
-    ``flows``, ``commodities``, ``classification``, ``frequency``; the subscription key is
-    read from ``COMTRADE_API_KEY``, else the keyless preview returns at most 500 rows a call).
+    ``"ucdp-acd"`` (``version="25.1"``; ``api=True``: GED from UCDP's API, also Candidate
+    releases such as ``"25.0.9"``, the token read from ``UCDP_ACCESS_TOKEN``), ``"baci"``
+    (``hs="92"``, ``version="V202501"`` or ``"latest"``) or ``"comtrade"`` (``reporters``,
+    ``periods``, optional ``partners``, ``flows``, ``commodities``, ``classification``,
+    ``frequency``; the subscription key is read from ``COMTRADE_API_KEY``, else the keyless
+    preview returns at most 500 rows a call).
     ``cache`` defaults to ``STEPPE_CACHE_DIR``, else the user cache directory; ``mirror``
     to ``STEPPE_MIRROR`` (a server of ``<mirror>/<host>/<path>?<query>``).
     """
@@ -133,6 +136,7 @@ def fetch(
             start=_day(start, "start"),
             end=_day(end, "end"),
             hs=hs,
+            api=api,
             reporters=_strings(reporters),
             partners=_strings(partners),
             periods=_strings(periods),

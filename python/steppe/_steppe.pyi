@@ -341,6 +341,7 @@ def fetch(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
     hs: str | None = None,
+    api: bool = False,
     reporters: Sequence[str] | None = None,
     partners: Sequence[str] | None = None,
     periods: Sequence[str] | None = None,

@@ -183,3 +183,9 @@ def test_progress_true_draws_a_tqdm_bar_named_fetch(
     )
     assert report.ok
     assert "steppe fetch" in capsys.readouterr().err
+
+
+def test_ucdp_api_needs_its_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UCDP_ACCESS_TOKEN", raising=False)
+    with pytest.raises(ValueError, match="UCDP_ACCESS_TOKEN"):
+        steppe.fetch("ucdp-ged", version="25.0.9", api=True, cache=tmp_path)

@@ -234,3 +234,51 @@ fn comtrade_reads_its_key_from_the_environment_and_never_prints_or_stores_it() {
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
     assert!(stdout.contains("note: UN Comtrade without a subscription key: the public preview returns at most 500 rows a call"), "{stdout}");
 }
+
+#[test]
+fn ucdp_api_needs_its_token_and_keeps_it_out_of_the_output() {
+    let out = steppe(&["fetch", "ucdp-ged", "--release", "25.0.9", "--api"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("set UCDP_ACCESS_TOKEN"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let token = "cli-ucdp-token-8080";
+    let page = "https://ucdpapi.pcr.uu.se/api/gedevents/25.0.9?pagesize=1000&page=0";
+    let server = Server::start();
+    server.serve(
+        page,
+        br#"{"TotalCount":0,"NextPageUrl":null,"Result":[]}"#.to_vec(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let args = [
+        "fetch",
+        "ucdp-ged",
+        "--release",
+        "25.0.9",
+        "--api",
+        "--cache",
+        cache.to_str().unwrap(),
+        "--mirror",
+        &server.url(),
+    ];
+    let out = steppe(&args, &[("UCDP_ACCESS_TOKEN", token)]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("gedevents_25.0.9_page00000.json: downloaded"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(token) && !stderr.contains(token));
+    let seen = server.requests(page);
+    assert_eq!(
+        seen[0]
+            .headers
+            .get("x-ucdp-access-token")
+            .map(String::as_str),
+        Some(token)
+    );
+}

@@ -59,6 +59,16 @@ struct ComtradeArgs {
     commodities: Vec<String>,
     classification: String,
     frequency: String,
+    /// UCDP GED from UCDP's API.
+    api: bool,
+}
+
+/// The UCDP API access token, from `UCDP_ACCESS_TOKEN` (never returned or shown).
+fn ucdp_token() -> Option<String> {
+    std::env::var("UCDP_ACCESS_TOKEN")
+        .ok()
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
 }
 
 /// The UN Comtrade subscription key, from `COMTRADE_API_KEY` (never returned or shown).
@@ -110,6 +120,16 @@ fn selection(
             };
             Selection::Gdelt { version, from, to }
         }
+        "ucdp-ged" | "ucdp_ged" if comtrade.api => {
+            if ucdp_token().is_none() {
+                return Err(PyValueError::new_err(
+                    "UCDP's API needs an access token: set UCDP_ACCESS_TOKEN, or fetch the download file (api=False)",
+                ));
+            }
+            Selection::UcdpGedApi {
+                version: need(version, "version")?,
+            }
+        }
         "ucdp-ged" | "ucdp_ged" => Selection::UcdpGed {
             version: need(version, "version")?,
         },
@@ -149,7 +169,7 @@ fn status_name(s: Status) -> &'static str {
 
 /// Fetches a publisher's files into the cache; with `out`, imports them into that store.
 #[pyfunction]
-#[pyo3(signature = (source, indicators=None, countries=None, bulk=false, version=None, start=None, end=None, hs=None, reporters=None, partners=None, periods=None, flows=None, commodities=None, classification="HS", frequency="A", cache=None, out=None, mirror=None, offline=false, max_download_bytes=None, max_expanded_bytes=None, per_host=2, attempts=6, retry_delay=1.0, progress=None))]
+#[pyo3(signature = (source, indicators=None, countries=None, bulk=false, version=None, start=None, end=None, hs=None, api=false, reporters=None, partners=None, periods=None, flows=None, commodities=None, classification="HS", frequency="A", cache=None, out=None, mirror=None, offline=false, max_download_bytes=None, max_expanded_bytes=None, per_host=2, attempts=6, retry_delay=1.0, progress=None))]
 #[allow(clippy::too_many_arguments)] // one argument per Python keyword
 pub fn fetch<'py>(
     py: Python<'py>,
@@ -161,6 +181,7 @@ pub fn fetch<'py>(
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
     hs: Option<String>,
+    api: bool,
     reporters: Option<Vec<String>>,
     partners: Option<Vec<String>>,
     periods: Option<Vec<String>>,
@@ -195,6 +216,7 @@ pub fn fetch<'py>(
             commodities: commodities.unwrap_or_default(),
             classification: classification.to_string(),
             frequency: frequency.to_string(),
+            api,
         },
     )?;
     if !(retry_delay.is_finite() && retry_delay >= 0.0) {
@@ -210,6 +232,11 @@ pub fn fetch<'py>(
             steppe::fetch::comtrade::KEY_HEADER,
         );
         secret_headers.push((host.to_string(), header.to_string(), key));
+    }
+    if let (Selection::UcdpGedApi { .. }, Some(token)) = (&selection, ucdp_token()) {
+        let host = steppe::fetch::ucdp_api::HOST;
+        let header = steppe::fetch::ucdp_api::TOKEN_HEADER;
+        secret_headers.push((host.to_string(), header.to_string(), token));
     }
     let base = FetchOptions {
         secret_headers,

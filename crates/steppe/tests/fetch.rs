@@ -2,6 +2,9 @@
 //! mapping: publishers' files in their real shapes, the cache, conditional requests, offline
 //! use, retries, resumption and every refusal. No test touches the internet.
 
+// serde_json's `json!` of a whole GED event (49 fields) needs more than the default 128.
+#![recursion_limit = "256"]
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -885,5 +888,109 @@ fn retries_stop_at_the_time_budget() {
         server.requests(GED_URL).len(),
         1,
         "the 1 s Retry-After passes the budget"
+    );
+}
+
+/// A page of UCDP's GED API: one synthetic event in Tajikistan per id.
+fn ged_page(ids: &[u64], next: Option<&str>) -> Vec<u8> {
+    let events: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| {
+            serde_json::json!({
+                "id": id, "relid": format!("TJK-1992-1-{id}"), "year": 1992, "active_year": true,
+                "code_status": "Clear", "type_of_violence": 1, "conflict_dset_id": "311",
+                "conflict_new_id": 311, "conflict_name": "Tajikistan: Government",
+                "dyad_dset_id": "700", "dyad_new_id": 700,
+                "dyad_name": "Government of Tajikistan - UTO", "side_a_dset_id": "117",
+                "side_a_new_id": 117, "side_a": "Government of Tajikistan",
+                "side_b_dset_id": "1037", "side_b_new_id": 1037, "side_b": "UTO",
+                "number_of_sources": 2, "source_article": "Agency B", "source_office": "",
+                "source_date": "", "source_headline": "", "source_original": "",
+                "where_prec": 2, "where_coordinates": "Town X", "where_description": "near Town X",
+                "adm_1": "Province Y", "adm_2": "", "latitude": 37.8, "longitude": 68.8,
+                "geom_wkt": "POINT (68.8 37.8)", "priogrid_gid": 1, "country": "Tajikistan",
+                "country_id": 702, "region": "Europe", "event_clarity": 1, "date_prec": 1,
+                "date_start": "1992-09-05T00:00:00", "date_end": "1992-09-05T00:00:00",
+                "deaths_a": 0, "deaths_b": 0, "deaths_civilians": 0, "deaths_unknown": 25,
+                "best": 25, "high": 40, "low": 20, "gwnoa": "702", "gwnob": null
+            })
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({
+        "TotalCount": 2, "TotalPages": 2, "PreviousPageUrl": "", "NextPageUrl": next,
+        "Result": events
+    }))
+    .unwrap()
+}
+
+#[test]
+fn ucdp_api_pages_are_followed_with_the_token_and_imported() {
+    let token = "ucdp-token-31337";
+    let first = "https://ucdpapi.pcr.uu.se/api/gedevents/25.0.9?pagesize=1000&page=0";
+    let second = "https://ucdpapi.pcr.uu.se/api/gedevents/25.0.9?pagesize=1000&page=1";
+    let server = Server::start();
+    server.route(
+        first,
+        ged_page(&[900001], Some(second)),
+        Some("\"p0\""),
+        true,
+        &[Fault::Status(503, None)],
+    );
+    server.serve(second, ged_page(&[900002], None));
+    let dir = tempfile::tempdir().unwrap();
+    let opts = FetchOptions {
+        secret_headers: vec![(
+            fetch::ucdp_api::HOST.into(),
+            fetch::ucdp_api::TOKEN_HEADER.into(),
+            token.into(),
+        )],
+        ..options(&server, dir.path())
+    };
+    let selection = Selection::UcdpGedApi {
+        version: "25.0.9".into(),
+    };
+    let report = fetch::fetch(&selection, &opts).unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let urls: Vec<&str> = report.files.iter().map(|f| f.url.as_str()).collect();
+    assert_eq!(urls, [first, second]);
+    for url in [first, second] {
+        let seen = server.requests(url);
+        let last = seen.last().unwrap();
+        assert_eq!(
+            last.headers.get("x-ucdp-access-token").map(String::as_str),
+            Some(token)
+        );
+    }
+    let store = dir.path().join("store");
+    let imports =
+        fetch::import_fetched(&selection, &report, &store, &ImportOptions::default()).unwrap();
+    let accepted: u64 = imports.iter().map(|r| r.rows_accepted()).sum();
+    assert_eq!(accepted, 2, "{imports:?}");
+    let sources: Vec<Source> = Store::open(&store).unwrap().records().unwrap();
+    let pages: Vec<&Source> = sources
+        .iter()
+        .filter(|s| {
+            s.url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://ucdpapi"))
+        })
+        .collect();
+    assert_eq!(pages.len(), 2);
+    assert!(pages.iter().all(|s| s.version.as_deref() == Some("25.0.9")));
+    for root in [dir.path().join("cache"), store] {
+        for file in walk_files(&root) {
+            let bytes = std::fs::read(&file).unwrap();
+            assert!(!bytes.windows(token.len()).any(|w| w == token.as_bytes()));
+        }
+    }
+    // A page whose link leads to another host ends the chain there, reported.
+    let evil = ged_page(&[900003], Some("https://elsewhere.example/api"));
+    server.route(first, evil, Some("\"p0b\""), true, &[]);
+    let report = fetch::fetch(&selection, &opts).unwrap();
+    assert_eq!(report.files.len(), 1);
+    assert!(
+        report.failed[0].reason.contains("not followed"),
+        "{:?}",
+        report.failed
     );
 }

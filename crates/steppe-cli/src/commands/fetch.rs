@@ -48,11 +48,16 @@ pub enum FetchCommand {
         #[command(flatten)]
         common: FetchArgs,
     },
-    /// UCDP Georeferenced Event Dataset, a release (`--release 25.1`).
+    /// UCDP Georeferenced Event Dataset, a release (`--release 25.1`); with `--api`, from
+    /// UCDP's API (also the monthly Candidate releases, `25.0.9`), the token read from
+    /// UCDP_ACCESS_TOKEN.
     UcdpGed {
         /// The release.
         #[arg(long)]
         release: String,
+        /// Page through UCDP's API instead of the download file (needs UCDP_ACCESS_TOKEN).
+        #[arg(long)]
+        api: bool,
         #[command(flatten)]
         common: FetchArgs,
     },
@@ -148,6 +153,10 @@ pub fn run(cmd: FetchCommand) -> steppe::Result<i32> {
     if let (Selection::Comtrade(_), Some(key)) = (&selection, comtrade_key()) {
         let (host, header) = (fetch::comtrade::HOST, fetch::comtrade::KEY_HEADER);
         secret_headers.push((host.to_string(), header.to_string(), key));
+    }
+    if let (Selection::UcdpGedApi { .. }, Some(token)) = (&selection, ucdp_token()) {
+        let (host, header) = (fetch::ucdp_api::HOST, fetch::ucdp_api::TOKEN_HEADER);
+        secret_headers.push((host.to_string(), header.to_string(), token));
     }
     let options = FetchOptions {
         cache_dir: common.cache.clone(),
@@ -245,8 +254,21 @@ fn selection(cmd: FetchCommand) -> steppe::Result<(Selection, FetchArgs)> {
             }
             (Selection::Gdelt { version, from, to }, common)
         }
-        FetchCommand::UcdpGed { release, common } => {
-            (Selection::UcdpGed { version: release }, common)
+        FetchCommand::UcdpGed {
+            release,
+            api,
+            common,
+        } => {
+            if api {
+                if ucdp_token().is_none() {
+                    return Err(steppe::Error::InvalidArgument(
+                        "UCDP's API needs an access token: set UCDP_ACCESS_TOKEN (UCDP issues them on request), or fetch the download file without --api".into(),
+                    ));
+                }
+                (Selection::UcdpGedApi { version: release }, common)
+            } else {
+                (Selection::UcdpGed { version: release }, common)
+            }
         }
         FetchCommand::UcdpAcd { release, common } => {
             (Selection::UcdpAcd { version: release }, common)
@@ -284,6 +306,14 @@ fn selection(cmd: FetchCommand) -> steppe::Result<(Selection, FetchArgs)> {
 /// The UN Comtrade subscription key, from `COMTRADE_API_KEY` (never printed).
 fn comtrade_key() -> Option<String> {
     std::env::var("COMTRADE_API_KEY")
+        .ok()
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+}
+
+/// The UCDP API access token, from `UCDP_ACCESS_TOKEN` (never printed).
+fn ucdp_token() -> Option<String> {
+    std::env::var("UCDP_ACCESS_TOKEN")
         .ok()
         .map(|k| k.trim().to_string())
         .filter(|k| !k.is_empty())

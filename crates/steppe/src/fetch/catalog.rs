@@ -34,6 +34,12 @@ pub enum Selection {
         /// The release.
         version: String,
     },
+    /// UCDP GED events from UCDP's API (a token is needed), a release or a monthly
+    /// Candidate release (`25.1`, `25.0.9`), page after page.
+    UcdpGedApi {
+        /// The release.
+        version: String,
+    },
     /// UCDP/PRIO Armed Conflict Dataset, a release (`25.1`).
     UcdpAcd {
         /// The release.
@@ -72,6 +78,8 @@ pub enum Derive {
     Nothing,
     /// Its zip members unpacked (the World Bank's downloads).
     Unzip,
+    /// A CSV of the events of a UCDP API page.
+    UcdpCsv,
     /// A CSV of a UN Comtrade API answer; `limit` is the rows a call returns at most.
     ComtradeCsv {
         /// The call's row limit.
@@ -108,7 +116,9 @@ impl Selection {
         match self {
             Selection::Wdi { .. } | Selection::WdiBulk => "World Bank",
             Selection::Gdelt { .. } => "The GDELT Project",
-            Selection::UcdpGed { .. } => "Uppsala Conflict Data Program (UCDP)",
+            Selection::UcdpGed { .. } | Selection::UcdpGedApi { .. } => {
+                "Uppsala Conflict Data Program (UCDP)"
+            }
             Selection::UcdpAcd { .. } => "UCDP and PRIO",
             Selection::Baci { .. } => "CEPII",
             Selection::Comtrade(_) => "United Nations Statistics Division (UN Comtrade)",
@@ -118,9 +128,9 @@ impl Selection {
     /// The release this selection names (`25.1`, `V202501`), for the Sources.
     pub fn version(&self) -> Option<String> {
         match self {
-            Selection::UcdpGed { version } | Selection::UcdpAcd { version } => {
-                Some(version.clone())
-            }
+            Selection::UcdpGed { version }
+            | Selection::UcdpAcd { version }
+            | Selection::UcdpGedApi { version } => Some(version.clone()),
             Selection::Baci { release, .. } => Some(baci_release(release).ok()?),
             _ => None,
         }
@@ -169,6 +179,14 @@ impl Selection {
                 let v = ucdp_version(version)?;
                 let url = format!("https://ucdp.uu.se/downloads/ged/ged{v}-csv.zip");
                 Ok(vec![Item::new(url, format!("ged{v}-csv.zip"))])
+            }
+            Selection::UcdpGedApi { version } => {
+                let url = super::ucdp_api::first_page(version).map_err(Error::InvalidArgument)?;
+                let name = super::ucdp_api::page_name(version, 0);
+                Ok(vec![Item {
+                    derive: Derive::UcdpCsv,
+                    ..Item::new(url, name)
+                }])
             }
             Selection::UcdpAcd { version } => {
                 let v = ucdp_version(version)?;

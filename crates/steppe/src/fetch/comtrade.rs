@@ -96,8 +96,17 @@ impl Query {
     }
 }
 
-/// The rows of an API answer, or the error it reports.
+/// The rows of an API answer (its `data` array), or the error it reports.
 fn rows(json: &Path) -> Result<Vec<serde_json::Map<String, Value>>, String> {
+    json_rows(json, "data")
+}
+
+/// The objects of the array `key` of the JSON answer at `json`, or the error the answer
+/// reports (a non-empty `error`).
+pub(crate) fn json_rows(
+    json: &Path,
+    key: &str,
+) -> Result<Vec<serde_json::Map<String, Value>>, String> {
     let text = fs::read(json).map_err(|e| e.to_string())?;
     let value: Value =
         serde_json::from_slice(&text).map_err(|e| format!("the API's answer is not JSON: {e}"))?;
@@ -108,13 +117,13 @@ fn rows(json: &Path) -> Result<Vec<serde_json::Map<String, Value>>, String> {
     }) {
         return Err(format!("the API reports an error: {error}"));
     }
-    let Some(Value::Array(data)) = value.get("data") else {
-        return Err("the API's answer has no `data` array".into());
+    let Some(Value::Array(data)) = value.get(key) else {
+        return Err(format!("the API's answer has no `{key}` array"));
     };
     data.iter()
         .map(|r| match r {
             Value::Object(m) => Ok(m.clone()),
-            other => Err(format!("a row of `data` is not an object: {other}")),
+            other => Err(format!("a row of `{key}` is not an object: {other}")),
         })
         .collect()
 }
@@ -124,16 +133,23 @@ pub fn check(json: &Path) -> Result<u64, String> {
     rows(json).map(|r| r.len() as u64)
 }
 
-/// Writes the rows of the answer at `json` as a CSV at `csv` (a temporary name, renamed):
-/// one column per field any row has, sorted by name; null is empty. Returns the row count.
+/// Writes the rows of the answer at `json` as a CSV at `csv` (see [`rows_to_csv`]).
 pub fn to_csv(json: &Path, csv: &Path) -> Result<u64, String> {
-    let rows = rows(json)?;
+    rows_to_csv(&rows(json)?, csv)
+}
+
+/// Writes `rows` as a CSV at `csv` (a temporary name, renamed): one column per field any
+/// row has, sorted by name; null is empty. Returns the row count.
+pub(crate) fn rows_to_csv(
+    rows: &[serde_json::Map<String, Value>],
+    csv: &Path,
+) -> Result<u64, String> {
     let columns: BTreeSet<&String> = rows.iter().flat_map(|r| r.keys()).collect();
     let tmp = csv.with_extension("csv.tmp");
     let mut w = csv::Writer::from_path(&tmp).map_err(|e| e.to_string())?;
     w.write_record(columns.iter().map(|c| c.as_str()))
         .map_err(|e| e.to_string())?;
-    for r in &rows {
+    for r in rows {
         let record = columns.iter().map(|c| match r.get(*c) {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(s)) => s.clone(),

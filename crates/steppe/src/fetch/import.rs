@@ -66,6 +66,12 @@ fn import_one(
         }
         Selection::Gdelt { .. } => import::gdelt::import(&whole, out, &Default::default(), opts),
         Selection::UcdpGed { .. } => import::ucdp::import(&whole, out, opts),
+        Selection::UcdpGedApi { version } => {
+            let ged = import::ucdp::GedOptions {
+                version: Some(version.clone()),
+            };
+            import::ucdp::import_ged(&csv_files(&f.unpacked, |_| true), out, &ged, opts)
+        }
         Selection::UcdpAcd { .. } => import::ucdp_acd::import(&whole, out, opts),
         Selection::Comtrade(_) => {
             let csvs = csv_files(&f.unpacked, |_| true);

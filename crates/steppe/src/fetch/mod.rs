@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod comtrade;
 pub mod http;
 mod import;
+pub mod ucdp_api;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -192,7 +193,10 @@ pub fn fetch(selection: &Selection, options: &FetchOptions) -> Result<FetchRepor
         listings.push(String::from_utf8_lossy(&text).into_owned());
     }
     let items = selection.items(&listings)?;
-    let results = fetcher.many(&items);
+    let results = match selection {
+        Selection::UcdpGedApi { version } => fetcher.pages(&items[0], version),
+        _ => fetcher.many(&items),
+    };
     let mut report = FetchReport {
         cache_dir: fetcher.cache.root().to_path_buf(),
         ..Default::default()
@@ -288,6 +292,43 @@ impl<'a> Fetcher<'a> {
         results.into_iter().flatten().collect()
     }
 
+    /// The pages of a paged API from `first`, each page's `NextPageUrl` leading to the next,
+    /// one at a time; a page that fails ends the chain (its successor is unknown).
+    fn pages(&self, first: &Item, version: &str) -> Vec<std::result::Result<Fetched, Failed>> {
+        let progress = &self.options.progress;
+        let mut out = Vec::new();
+        let mut next = Some(first.clone());
+        while let Some(item) = next.take() {
+            let n = out.len();
+            if n >= ucdp_api::MAX_PAGES {
+                let why = format!("more than {} pages; stopped", ucdp_api::MAX_PAGES);
+                out.push(Err(failed(&item, why)));
+                break;
+            }
+            if progress.should_stop() {
+                out.push(Err(failed(&item, "stopped by the caller".into())));
+                break;
+            }
+            let r = self.one(&item, n).map_err(|f| self.redacted(f));
+            progress.file_done(n, r.is_ok());
+            if let Ok(f) = &r {
+                match ucdp_api::next_page(&f.path) {
+                    Ok(Some(url)) => {
+                        next = Some(Item {
+                            url,
+                            name: ucdp_api::page_name(version, n + 1),
+                            ..item.clone()
+                        })
+                    }
+                    Ok(None) => {}
+                    Err(e) => out.push(Err(failed(&item, e))),
+                }
+            }
+            out.push(r);
+        }
+        out
+    }
+
     /// One item: the cache, a conditional request, or a download; verified, committed and
     /// unpacked when the importers need it.
     fn one(&self, item: &Item, index: usize) -> std::result::Result<Fetched, Failed> {
@@ -312,6 +353,11 @@ impl<'a> Fetcher<'a> {
         let unpacked = match item.derive {
             Derive::Nothing => Vec::new(),
             Derive::Unzip => self.unpack(item, &entry, &sidecar)?,
+            Derive::UcdpCsv => {
+                let csv = entry.with_extension("csv");
+                ucdp_api::to_csv(&entry, &csv).map_err(|e| failed(item, e))?;
+                vec![csv]
+            }
             Derive::ComtradeCsv { limit } => {
                 let csv = entry.with_extension("csv");
                 let rows = comtrade::to_csv(&entry, &csv).map_err(|e| failed(item, e))?;
@@ -411,8 +457,14 @@ impl<'a> Fetcher<'a> {
                 ));
             }
         }
-        if matches!(item.derive, Derive::ComtradeCsv { .. }) {
-            comtrade::check(partial).map_err(|e| format!("{e}; not cached"))?;
+        match item.derive {
+            Derive::ComtradeCsv { .. } => {
+                comtrade::check(partial).map_err(|e| format!("{e}; not cached"))?;
+            }
+            Derive::UcdpCsv => {
+                ucdp_api::check(partial).map_err(|e| format!("{e}; not cached"))?;
+            }
+            _ => {}
         }
         if item.name.to_ascii_lowercase().ends_with(".zip") {
             archive::check_zip(partial, self.options.max_expanded_bytes)
