@@ -31,6 +31,7 @@ from ._errors import (
     StoreError,
     ValidationError,
 )
+from ._fetch import FailedFile, FetchedFile, FetchReport, fetch
 from ._import_report import FileReport, ImportReport
 from ._imports import (
     import_acled,
@@ -127,6 +128,9 @@ __all__ = [
     "EntityCode",
     "Event",
     "EventActor",
+    "FailedFile",
+    "FetchReport",
+    "FetchedFile",
     "FileReport",
     "FormatError",
     "ImportReport",
@@ -154,6 +158,7 @@ __all__ = [
     "analytics",
     "bundled",
     "codes",
+    "fetch",
     "import_acled",
     "import_baci",
     "import_comtrade",

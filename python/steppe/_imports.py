@@ -70,11 +70,11 @@ def _common(reimport: object, wait: object, max_reject_rate: object) -> dict[str
 
 
 @contextmanager
-def _tqdm_bar() -> Iterator[ProgressCallback]:
+def _tqdm_bar(desc: str = "steppe import") -> Iterator[ProgressCallback]:
     require("tqdm", "progress=True")
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=None, unit="B", unit_scale=True, unit_divisor=1024, desc="steppe import")
+    bar = tqdm(total=None, unit="B", unit_scale=True, unit_divisor=1024, desc=desc)
 
     def update(done: int, total: int | None) -> None:
         if total is not None and bar.total != total:
@@ -88,12 +88,12 @@ def _tqdm_bar() -> Iterator[ProgressCallback]:
 
 
 @contextmanager
-def _progress(progress: object) -> Iterator[ProgressCallback | None]:
+def _progress(progress: object, desc: str = "steppe import") -> Iterator[ProgressCallback | None]:
     """The callback the extension calls for ``progress=`` (see the module documentation)."""
     if progress is None or progress is False:
         yield None
     elif progress is True:
-        with _tqdm_bar() as update:
+        with _tqdm_bar(desc) as update:
             yield update
     elif callable(progress):
         yield progress

@@ -1,5 +1,6 @@
 """Type stubs of the compiled extension ``steppe._steppe`` (private: use ``steppe``)."""
 
+import datetime
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeAlias, final
@@ -332,3 +333,32 @@ def _build_store_from_data(
 def _panic_for_tests() -> None: ...
 def _unguarded_panic_for_tests() -> None: ...
 def _raise_for_tests(kind: str) -> None: ...
+def fetch(
+    source: str,
+    indicators: Sequence[str] | None = None,
+    countries: Sequence[str] | None = None,
+    bulk: bool = False,
+    version: str | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    hs: str | None = None,
+    api: bool = False,
+    reporters: Sequence[str] | None = None,
+    partners: Sequence[str] | None = None,
+    periods: Sequence[str] | None = None,
+    flows: Sequence[str] | None = None,
+    commodities: Sequence[str] | None = None,
+    classification: str = "HS",
+    frequency: str = "A",
+    cache: str | os.PathLike[str] | None = None,
+    out: str | os.PathLike[str] | None = None,
+    mirror: str | None = None,
+    offline: bool = False,
+    max_download_bytes: int | None = None,
+    max_expanded_bytes: int | None = None,
+    per_host: int = 2,
+    attempts: int = 6,
+    retry_delay: float = 1.0,
+    progress: _ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """Fetches a publisher's files into the cache; with ``out``, imports them."""

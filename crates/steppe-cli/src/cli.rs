@@ -55,6 +55,9 @@ pub enum Command {
     /// Import public data files into a store.
     #[command(subcommand)]
     Import(crate::commands::import::ImportCommand),
+    /// Download the publishers' files into the cache (and import them with --out).
+    #[command(subcommand)]
+    Fetch(crate::commands::fetch::FetchCommand),
     /// Remove files no committed version names (left by interrupted imports).
     Gc {
         /// Store directory.

@@ -55,6 +55,13 @@ impl Callback {
     }
 }
 
+impl Callback {
+    /// The callback for a call whose total is not known up front (a download).
+    pub fn without_total(call: Option<Py<PyAny>>) -> Option<Callback> {
+        call.map(|call| Callback { call, total: None })
+    }
+}
+
 fn total_bytes(inputs: &[PathBuf]) -> Option<u64> {
     let mut sum = 0;
     for p in inputs {

@@ -7,6 +7,7 @@
 mod analytics;
 mod codes;
 mod errors;
+mod fetch;
 mod import_report;
 mod imports_events;
 mod imports_imf_dots;
@@ -180,6 +181,7 @@ fn _steppe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(imports_events::import_gdelt, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_ucdp, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_ucdp_acd, m)?)?;
+    m.add_function(wrap_pyfunction!(fetch::fetch, m)?)?;
     m.add_function(wrap_pyfunction!(imports_events::import_acled, m)?)?;
     m.add_function(wrap_pyfunction!(imports_imf_dots::import_imf_dots, m)?)?;
     m.add_function(wrap_pyfunction!(report::render_report, m)?)?;

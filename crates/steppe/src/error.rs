@@ -158,6 +158,15 @@ pub enum Error {
     /// A query or argument is invalid.
     #[error("{0}")]
     InvalidArgument(String),
+    /// A download failed (`steppe fetch`): the publisher's URL and what went wrong. Never
+    /// holds a key or token.
+    #[error("{url}: {message}")]
+    Fetch {
+        /// The publisher's URL (never a mirror's, never with a key).
+        url: String,
+        /// What went wrong, and what was kept.
+        message: String,
+    },
     /// The caller stopped the work (Ctrl-C, or its progress receiver asked to stop); nothing
     /// was committed.
     #[error("stopped by the caller; nothing was written")]

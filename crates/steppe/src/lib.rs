@@ -20,6 +20,8 @@ pub mod cite;
 pub mod codes;
 pub mod curated;
 mod error;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;

@@ -1,6 +1,7 @@
 //! One module per command; [`dispatch`] runs the parsed command line.
 
 mod cite;
+pub mod fetch;
 pub mod import;
 mod info;
 mod query;
@@ -28,6 +29,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Query(args) => query::query(&args),
         Command::Gc { store } => info::gc(&store),
         Command::Import(cmd) => import::run(cmd),
+        Command::Fetch(cmd) => fetch::run(cmd),
         Command::Report {
             country,
             store,
