@@ -616,13 +616,17 @@ pub fn series_from(obs: Vec<crate::model::IndicatorObservation>) -> Vec<SeriesPo
     out
 }
 
-/// Converts analytic rows to an Arrow batch (schema traced from the type).
+/// Converts analytic rows to an Arrow batch (schema traced from the type; strings `Utf8` and
+/// sequences `List`, as in the stored tables, so readers of those read these too).
 pub fn to_batch<T: Serialize + for<'de> Deserialize<'de>>(
     rows: &[T],
 ) -> Result<arrow_array::RecordBatch> {
     use serde_arrow::schema::{SchemaLike, TracingOptions};
     let fields = Vec::<arrow_schema::FieldRef>::from_type::<T>(
-        TracingOptions::default().allow_null_fields(true),
+        TracingOptions::default()
+            .allow_null_fields(true)
+            .strings_as_large_utf8(false)
+            .sequence_as_large_list(false),
     )?;
     Ok(serde_arrow::to_record_batch(&fields, &rows)?)
 }
@@ -889,6 +893,14 @@ mod tests {
         assert_eq!(m[0].source_ids, vec!["ru", "tj"]);
         let batch = to_batch(&m).unwrap();
         assert_eq!(batch.num_rows(), 1);
-        assert!(batch.schema().field_with_name("source_ids").is_ok());
+        let ids = batch
+            .schema()
+            .field_with_name("source_ids")
+            .unwrap()
+            .clone();
+        assert!(
+            matches!(ids.data_type(), arrow_schema::DataType::List(_)),
+            "{ids:?}"
+        );
     }
 }
