@@ -105,7 +105,7 @@ fn browse(chromium: &str, page: &std::path::Path, shot: &std::path::Path) -> Str
     let _ = std::fs::remove_file(shot);
     let o = run(&[
         &format!("--screenshot={}", shot.display()),
-        "--window-size=1100,4000",
+        "--window-size=1100,9000",
         &url,
     ]);
     assert!(

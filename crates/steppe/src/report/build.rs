@@ -68,8 +68,16 @@ pub fn build(store: &Store, country: &str, pair: (&str, &str)) -> Result<Report>
         .filter(|f| f.reporter_id == id)
         .cloned()
         .collect();
+    // A country's side of the rows read: for a partner, only the rows it reports (those
+    // with the country as partner) are cloned.
     let sides = |country: &str| -> (Vec<CountryFlow>, Vec<CountryFlow>) {
-        analytics::country_flows_from(flows.clone(), country)
+        let rows: Vec<TradeFlow> = flows
+            .iter()
+            .filter(|f| f.reporter_id == country || f.partner_id == country)
+            .filter(|f| country == id || f.reporter_id == country)
+            .cloned()
+            .collect();
+        analytics::country_flows_from(rows, country)
             .into_iter()
             .filter(|f| !groups.contains(f.partner_id.as_str()))
             .partition(|f| is_dataset(&f.source_id))
