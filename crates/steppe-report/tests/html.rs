@@ -51,7 +51,7 @@ fn the_page_and_the_text_show_the_same_figures() {
     assert_eq!(china.exports.as_ref().unwrap().value, "313.8 M");
     assert_eq!(china.imports.as_ref().unwrap().share, "42.9%");
     assert!(page.contains(
-        "<tr><td>China</td><td>313.8 M</td><td>69.5%</td><td>1.189 bn</td><td>42.9%</td><td><a class=\"ref\" href=\"#src-2\">[2]</a><a class=\"ref\" href=\"#src-8\">[8]</a></td></tr>\n"
+        "<tr><td>China</td><td>313.8 M</td><td>69.5%</td><td>1.189 bn</td><td>42.9%</td><td><a class=\"ref\" href=\"#src-2\">[2]</a><a class=\"ref\" href=\"#src-14\">[14]</a></td></tr>\n"
     ), "{page}");
     for d in &view.dependence {
         assert!(page.contains(&format!("<td>{}</td><td>{}</td>", d.value_a, d.value_b)));

@@ -96,6 +96,7 @@ impl CommonArgs {
             wait_for_lock: self.wait,
             max_expanded_bytes: self.max_expanded_bytes,
             max_reject_rate: self.max_reject_rate,
+            origin: None,
         }
     }
 }
