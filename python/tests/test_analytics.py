@@ -12,7 +12,9 @@ XR, MR, XC, MC = 137.4e6, 1.580e9, 313.8e6, 1.189e9
 
 
 def test_partner_shares_are_of_recorded_partners_and_say_so() -> None:
-    rows = {(r.direction, r.partner_id): r for r in analytics.partner_shares("TJK")}
+    rows = {
+        (r.direction, r.partner_id): r for r in analytics.partner_shares("TJK", years=(2023, 2023))
+    }
     assert rows[("exports", "CHN")].share == pytest.approx(XC / (XR + XC))
     assert rows[("imports", "RUS")].share == pytest.approx(MR / (MR + MC))
     assert {r.total_basis for r in rows.values()} == {"recorded_partners"}
@@ -41,18 +43,24 @@ def test_concentration_over_partners() -> None:
 
 
 def test_results_are_tables_for_any_dataframe_library() -> None:
-    table = analytics.partner_shares("TJK")
+    table = analytics.partner_shares("TJK", years=(2023, 2023))
     assert table.name == "partner_shares"
     assert "source_ids" in table.columns
     assert len(table) == 4
     pa = pytest.importorskip("pyarrow")
     assert pa.table(table).num_rows == 4
     # Only Tajikistan's declarations are recorded: each direction has one side.
-    mirror = {(r.exporter_id, r.importer_id): r for r in analytics.mirror("TJK", "RUS")}
+    mirror = {
+        (r.exporter_id, r.importer_id): r
+        for r in analytics.mirror("TJK", "RUS", years=(2023, 2023))
+    }
     assert mirror[("TJK", "RUS")].exports_declared == pytest.approx(XR)
     assert mirror[("TJK", "RUS")].imports_declared is None
     assert mirror[("RUS", "TJK")].imports_declared == pytest.approx(MR)
     assert mirror[("RUS", "TJK")].gap is None
-    assert len(analytics.indicator_series("wdi:BX.TRF.PWKR.DT.GD.ZS", "TJK")) == 0
+    remittances = {
+        r.year: r.value for r in analytics.indicator_series("wdi:BX.TRF.PWKR.DT.GD.ZS", "TJK")
+    }
+    assert remittances[2023] == pytest.approx(37.8445781946)
     with pytest.raises(steppe.CodeError):
         analytics.partner_shares("Atlantis")

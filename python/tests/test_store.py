@@ -203,8 +203,9 @@ def test_validate(bundled: steppe.Store, disk_store: steppe.Store) -> None:
         assert report.ok, str(report)
         assert report.problems == ()
         assert report.files_checked > 0
-        assert report.rows_checked["entities"] == 314
         assert store.validate(raise_on_error=True).ok
+    assert bundled.validate().rows_checked["entities"] == 385
+    assert disk_store.validate().rows_checked["entities"] == 314
 
 
 def test_validate_reports_a_damaged_file(tmp_path: Path, store_dir: Path) -> None:
