@@ -191,3 +191,73 @@ pub fn sha256_of(path: &Path) -> Result<String> {
     std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
     Ok(hex::encode(hasher.finalize()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn manifest(dir: &Path, sha: &str) -> Manifest {
+        let text = format!(
+            "[dataset]\ncreated = \"2026-11-30\"\n\n[[input]]\npath = \"a.csv\"\nsha256 = \"{sha}\"\n\
+             importer = \"wdi\"\n[input.origin]\nurl = \"https://example.org/a\"\n\
+             accessed = \"2026-07-01\"\nissued = \"2025-07\"\nversion = \"v1\"\n\
+             publisher = \"World Bank\"\nlicense = \"CC-BY-4.0\"\n"
+        );
+        let path = dir.join("dataset.toml");
+        std::fs::write(&path, text).unwrap();
+        Manifest::read(&path).unwrap()
+    }
+
+    #[test]
+    fn reads_inputs_with_their_origin() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = manifest(dir.path(), &"0".repeat(64));
+        assert_eq!(m.created, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        let input = &m.inputs[0];
+        assert_eq!(input.importer, Importer::Wdi);
+        assert_eq!(input.origin.publisher.as_deref(), Some("World Bank"));
+        assert_eq!(input.origin.issued_precision, Some(DatePrecision::Month));
+        assert_eq!(input.origin.accessed, NaiveDate::from_ymd_opt(2026, 7, 1));
+    }
+
+    #[test]
+    fn a_changed_or_missing_file_is_an_error_naming_it_and_both_hashes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.csv"), "x\n").unwrap();
+        let pinned = "ab".repeat(32);
+        let err = manifest(dir.path(), &pinned)
+            .verify(dir.path())
+            .unwrap_err();
+        let text = err.to_string();
+        let actual = sha256_of(&dir.path().join("a.csv")).unwrap();
+        assert!(text.contains("a.csv"), "{text}");
+        assert!(text.contains(&pinned) && text.contains(&actual), "{text}");
+        // The right hash passes; a missing file is an error naming it.
+        manifest(dir.path(), &actual).verify(dir.path()).unwrap();
+        std::fs::remove_file(dir.path().join("a.csv")).unwrap();
+        let err = manifest(dir.path(), &actual)
+            .verify(dir.path())
+            .unwrap_err();
+        assert!(err.to_string().contains("a.csv"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_manifest_names_the_line_or_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dataset.toml");
+        std::fs::write(
+            &path,
+            "[dataset]\ncreated = \"2026-11-30\"\n\n[[input]]\npath = 3\n",
+        )
+        .unwrap();
+        let err = Manifest::read(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("dataset.toml") && err.contains("row 5"),
+            "{err}"
+        );
+        std::fs::write(&path, "[dataset]\ncreated = \"30 Nov\"\n\n[[input]]\npath = \"a\"\nsha256 = \"b\"\nimporter = \"wdi\"\n[input.origin]\naccessed = \"2026\"\nversion = \"v\"\npublisher = \"p\"\nlicense = \"l\"\n").unwrap();
+        let err = Manifest::read(&path).unwrap_err().to_string();
+        assert!(err.contains("dataset.created"), "{err}");
+    }
+}

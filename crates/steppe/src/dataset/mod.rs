@@ -170,3 +170,39 @@ fn replace(fresh: &Path, out: &Path, scratch: &Path) -> Result<()> {
     }
     std::fs::rename(fresh, out).map_err(|e| Error::io(out, e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A failing import leaves `out` as it was and no scratch directory behind.
+    #[test]
+    fn a_failed_build_leaves_the_previous_store_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs = dir.path().join("inputs");
+        std::fs::create_dir_all(&inputs).unwrap();
+        let bad = inputs.join("bad.csv");
+        std::fs::write(&bad, "not,a,wdi,header\n1,2,3,4\n").unwrap();
+        let sha = manifest::sha256_of(&bad).unwrap();
+        let text = format!(
+            "[dataset]\ncreated = \"2026-11-30\"\n[[input]]\npath = \"bad.csv\"\nsha256 = \"{sha}\"\n\
+             importer = \"wdi\"\n[input.origin]\naccessed = \"2026-07-01\"\nversion = \"v\"\n\
+             publisher = \"p\"\nlicense = \"CC-BY-4.0\"\n"
+        );
+        let path = dir.path().join("dataset.toml");
+        std::fs::write(&path, text).unwrap();
+        let m = Manifest::read(&path).unwrap();
+        let out = dir.path().join("bundled");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("marker"), "old").unwrap();
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+        let err = build(&m, &data, &inputs, &out).unwrap_err();
+        assert!(err.to_string().contains("bad.csv"), "{err}");
+        assert_eq!(std::fs::read_to_string(out.join("marker")).unwrap(), "old");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!left.iter().any(|n| n.contains(".building-")), "{left:?}");
+    }
+}
