@@ -40,11 +40,45 @@ class Report:
         with open(one_path(path, "path"), "w", encoding="utf-8") as f:
             f.write(self.html)
 
+    def chart(self, name: str = "balance") -> Chart:
+        """One of the report's charts, shown as SVG in a notebook.
+
+        Args:
+            name: ``balance`` (trade with the two partners by year as the country reports it,
+                as each partner reports it and as the article restates it; the main chart),
+                ``shares`` (main partners' share of total trade), ``remittances`` (% of GDP),
+                ``remittances_usd`` or ``timeline`` (conflicts and events).
+        """
+        check_type(name, str, "name")
+        a, b = self._partners
+        return Chart(_steppe.render_report_svg(self._store._inner, self._country, a, b, name))
+
     def save_png(self, path: PathArg) -> None:
         """Writes the partner-share chart to ``path`` (a ``str`` or ``os.PathLike``) as PNG."""
         a, b = self._partners
         p = one_path(path, "path")
         _steppe.render_report_png(self._store._inner, self._country, a, b, p)
+
+
+class Chart:
+    """A chart of a report as an SVG document; notebooks show it (``_repr_svg_``)."""
+
+    __slots__ = ("svg",)
+
+    def __init__(self, svg: str) -> None:
+        self.svg = svg
+        """The SVG document."""
+
+    def __repr__(self) -> str:
+        return f"<steppe chart: {len(self.svg):,} bytes of SVG>"
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def save(self, path: PathArg) -> None:
+        """Writes the SVG document to ``path`` (a ``str`` or ``os.PathLike``)."""
+        with open(one_path(path, "path"), "w", encoding="utf-8") as f:
+            f.write(self.svg)
 
 
 def report(

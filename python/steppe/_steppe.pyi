@@ -43,6 +43,7 @@ __all__ = [
     "partner_shares",
     "render_report",
     "render_report_png",
+    "render_report_svg",
     "run_cli",
     "schemes",
     "table_columns",
@@ -215,7 +216,12 @@ def render_report(store: Store, country: str, partner_a: str, partner_b: str) ->
 def render_report_png(
     store: Store, country: str, partner_a: str, partner_b: str, path: str
 ) -> None:
-    """Writes the report's partner-share chart as PNG."""
+    """Writes the report's main chart (the two-partner balance) as PNG."""
+
+def render_report_svg(
+    store: Store, country: str, partner_a: str, partner_b: str, chart: str
+) -> str:
+    """One of the report's charts as an SVG document (by name, see ``Report.chart``)."""
 
 def import_baci(
     files: Sequence[str | os.PathLike[str]],

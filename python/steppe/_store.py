@@ -503,10 +503,15 @@ class Store:
         years: Years | None = None,
         **filters: Any,
     ) -> Table[IndicatorObservation]:
-        """Indicator values by entity and year.
+        """Indicator values by entity and year, each row citing its source.
+
+        ``store.indicator_observations(country="TJK", indicator="BX.TRF.PWKR.DT.GD.ZS")``
+        is Tajikistan's personal remittances received, % of GDP, by year.
 
         Args:
-            indicator: Indicator ids.
+            indicator: Indicator ids as stored (``"wdi:BX.TRF.PWKR.DT.GD.ZS"``) or bare World
+                Bank codes (``"BX.TRF.PWKR.DT.GD.ZS"``, any case): an id without a scheme
+                prefix is WDI's, as in ``steppe::analytics::indicator_id``.
             country: Entities, in any code form.
             years: A year or inclusive ``(first, last)`` range.
             **filters: Other ``column=value`` filters, as for :meth:`table`.
@@ -516,7 +521,7 @@ class Store:
             self._filters(
                 "indicator_observations",
                 years,
-                {"indicator_id": indicator, "entity_id": country, **filters},
+                {"indicator_id": _indicator_ids(indicator), "entity_id": country, **filters},
             ),
         )
 
@@ -657,3 +662,16 @@ def open(path: PathArg) -> Store:
 def bundled() -> Store:
     """The curated Central Asia dataset bundled with steppe (read-only, no download)."""
     return Store(_steppe.bundled_store())
+
+
+def _indicator_ids(indicator: Values | None) -> Values | None:
+    """Indicator ids as stored: a bare code (no ``scheme:`` prefix) is WDI's, upper-cased."""
+    if indicator is None:
+        return None
+
+    def one(i: object) -> object:
+        return i if not isinstance(i, str) or ":" in i else f"wdi:{i.upper()}"
+
+    if isinstance(indicator, str):
+        return one(indicator)  # type: ignore[return-value]
+    return [one(i) for i in indicator]  # type: ignore[union-attr,misc]

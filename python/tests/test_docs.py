@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,16 @@ def test_getting_started_notebook_executes_and_repeats_itself(tmp_path: Path) ->
     outputs = [o for cell in outputs_of(first) for o in cell]
     assert not [o for o in outputs if o["output_type"] == "error"]
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
-    assert any('<figure id="chart"><svg' in h for h in html), "the report's chart is shown"
+    assert any('<figure class="chart" id="chart-balance"><svg' in h for h in html), "the report"
+    svg = [o["data"]["image/svg+xml"] for o in outputs if "image/svg+xml" in o.get("data", {})]
+    assert any("total goods trade with Russian Federation and China" in s for s in svg), "the chart"
     text = "".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs)
     assert "(2, 1, 1)" in text, "the import's row accounting is shown"
-    assert "month = sep" in "".join(str(o.get("text", "")) for o in outputs)
+    streams = "".join(str(o.get("text", "")) for o in outputs)
+    assert "month = sep" in streams
+    # The question's answer: the years leaning each way, by source.
+    assert re.search(r"IMF DOTS \(TJK reports\)\s+RUS\s+\d+", streams), streams
+    assert re.search(r"the article\s+RUS\s+1\b", streams), streams
     assert list(tmp_path.iterdir()) == [], "the notebook writes only to a temporary directory"
 
     second = run_notebook(tmp_path)

@@ -144,7 +144,7 @@ def test_panic_becomes_steppe_error() -> None:
     with pytest.raises(steppe.SteppeError, match=r"internal error.*deliberate panic"):
         _steppe._panic_for_tests()
     # The interpreter is still fine afterwards.
-    assert len(steppe.bundled().trade_flows()) == 4
+    assert len(steppe.bundled().trade_flows(source="dyer-2025-tajikistan")) == 4
 
 
 def test_unguarded_panic_is_an_exception_not_a_crash() -> None:

@@ -26,7 +26,7 @@ def test_capsules_without_any_dataframe_library(bundled: steppe.Store) -> None:
 
 
 def test_html_repr_shows_rows_and_sources(bundled: steppe.Store) -> None:
-    html = bundled.trade_flows()._repr_html_()
+    html = bundled.trade_flows(source="dyer-2025-tajikistan")._repr_html_()
     assert "<table>" in html
     assert "trade_flows" in html and "4 rows" in html
     assert "TJK" in html and "137400000" in html
@@ -35,18 +35,20 @@ def test_html_repr_shows_rows_and_sources(bundled: steppe.Store) -> None:
     assert "Tajikistan: Between the Bear and the Dragon" in html
     assert "tajikistan-trade-portal" in html
     big = bundled.entities()._repr_html_()
-    assert "304 more rows" in big
-    assert bundled.trade_flows().sources_cited()[0] == (
+    assert "375 more rows" in big
+    assert bundled.trade_flows(source="dyer-2025-tajikistan").sources_cited()[0] == (
         "dyer-2025-tajikistan",
         "Tajikistan: Between the Bear and the Dragon",
     )
-    assert "<steppe.Table trade_flows: 4 rows" in repr(bundled.trade_flows())
+    assert "<steppe.Table trade_flows: 4 rows" in repr(
+        bundled.trade_flows(source="dyer-2025-tajikistan")
+    )
 
 
 @pytest.mark.pyarrow
 def test_pyarrow(bundled: steppe.Store) -> None:
     pa = pytest.importorskip("pyarrow")
-    t = bundled.trade_flows(reporter="TJK")
+    t = bundled.trade_flows(reporter="TJK", years=2023)
     pt = pa.table(t)
     assert pt.num_rows == 4
     assert pt.column_names == t.columns
@@ -85,7 +87,7 @@ def test_zero_copy_pyarrow(bundled: steppe.Store) -> None:
 @pytest.mark.polars
 def test_polars(bundled: steppe.Store) -> None:
     pl = pytest.importorskip("polars")
-    t = bundled.trade_flows()
+    t = bundled.trade_flows(source="dyer-2025-tajikistan")
     df = pl.DataFrame(t)
     assert df.shape == (4, 20)
     assert df.columns == t.columns
@@ -114,7 +116,7 @@ def test_zero_copy_polars(bundled: steppe.Store) -> None:
 @pytest.mark.pandas
 def test_pandas(bundled: steppe.Store) -> None:
     pd = pytest.importorskip("pandas")
-    df = bundled.trade_flows().to_pandas()
+    df = bundled.trade_flows(source="dyer-2025-tajikistan").to_pandas()
     assert df.shape == (4, 20)
     assert isinstance(df["reporter_id"].dtype, pd.CategoricalDtype)
     assert isinstance(df["flow"].dtype, pd.CategoricalDtype)
@@ -129,7 +131,7 @@ def test_pandas(bundled: steppe.Store) -> None:
 @pytest.mark.duckdb
 def test_duckdb_through_the_capsule(bundled: steppe.Store) -> None:
     duckdb = pytest.importorskip("duckdb")
-    flows = bundled.trade_flows(reporter="TJK")
+    flows = bundled.trade_flows(reporter="TJK", years=2023)
     con = duckdb.connect()
     con.register("flows", flows)
     rows = con.sql(
@@ -175,7 +177,7 @@ def test_exports_repeat_without_exhausting(bundled: steppe.Store) -> None:
 
 
 def test_empty_table_exports(bundled: steppe.Store) -> None:
-    t = bundled.indicators()
+    t = bundled.indicators("wdi:NO.SUCH.SERIES")
     assert len(t) == 0
     assert t.columns[0] == "indicator_id"
     pa = pytest.importorskip("pyarrow")

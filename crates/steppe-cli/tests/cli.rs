@@ -54,6 +54,8 @@ fn query_trade_flows_prints_the_four_2023_figures_with_their_source() {
         "trade_flows",
         "--reporter",
         "TJK",
+        "--years",
+        "2023",
         "--format",
         "csv",
     ]);
@@ -74,6 +76,8 @@ fn query_trade_flows_prints_the_four_2023_figures_with_their_source() {
             "trade_flows",
             "--reporter",
             form,
+            "--years",
+            "2023",
             "--format",
             "csv",
         ]);
@@ -87,7 +91,7 @@ fn query_trade_flows_prints_the_four_2023_figures_with_their_source() {
         "--flow",
         "import",
         "--years",
-        "2020..2023",
+        "2021..2023",
         "--format",
         "json",
     ]);
@@ -266,6 +270,8 @@ fn query_writes_parquet_that_reads_back() {
     let o = steppe(&[
         "query",
         "trade_flows",
+        "--years",
+        "2023",
         "--format",
         "parquet",
         "--out",
@@ -287,7 +293,14 @@ fn query_writes_parquet_that_reads_back() {
         ("f.txt", "┌".as_bytes()),
     ] {
         let path = dir.path().join(name);
-        let o = steppe(&["query", "trade_flows", "--out", path.to_str().unwrap()]);
+        let o = steppe(&[
+            "query",
+            "trade_flows",
+            "--years",
+            "2023",
+            "--out",
+            path.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
         let bytes = std::fs::read(&path).unwrap();
         assert!(
@@ -332,7 +345,14 @@ fn query_tables_fit_80_and_120_column_terminals() {
         let w: usize = cols.parse().unwrap();
         for (args, must) in [
             (
-                &["query", "trade_flows", "--reporter", "TJK"][..],
+                &[
+                    "query",
+                    "trade_flows",
+                    "--reporter",
+                    "TJK",
+                    "--years",
+                    "2023",
+                ][..],
                 // Columns with one value in all rows are stated once, above the table.
                 &[
                     "313,800,000",
@@ -394,6 +414,8 @@ fn table_numbers_are_for_people_and_csv_json_keep_full_precision() {
             "trade_flows",
             "--reporter",
             "TJK",
+            "--years",
+            "2023",
             "--columns",
             "year,partner_id,flow,value",
         ],
@@ -422,6 +444,8 @@ fn table_numbers_are_for_people_and_csv_json_keep_full_precision() {
         "trade_flows",
         "--reporter",
         "TJK",
+        "--years",
+        "2023",
         "--format",
         "csv",
         "--columns",
@@ -433,6 +457,8 @@ fn table_numbers_are_for_people_and_csv_json_keep_full_precision() {
         "trade_flows",
         "--reporter",
         "TJK",
+        "--years",
+        "2023",
         "--format",
         "json",
         "--limit",

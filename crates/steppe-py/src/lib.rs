@@ -186,6 +186,7 @@ fn _steppe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(imports_imf_dots::import_imf_dots, m)?)?;
     m.add_function(wrap_pyfunction!(report::render_report, m)?)?;
     m.add_function(wrap_pyfunction!(report::render_report_png, m)?)?;
+    m.add_function(wrap_pyfunction!(report::render_report_svg, m)?)?;
     m.add_function(wrap_pyfunction!(_build_store_from_data, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(_unguarded_panic_for_tests, m)?)?;

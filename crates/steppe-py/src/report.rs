@@ -54,3 +54,39 @@ pub fn render_report_png(
     })?;
     Ok(())
 }
+
+/// One of the report's charts as an SVG document: `balance` (the main chart), `shares`,
+/// `remittances` (% of GDP), `remittances_usd` or `timeline`.
+#[pyfunction]
+pub fn render_report_svg(
+    py: Python<'_>,
+    store: &PyStore,
+    country: &str,
+    partner_a: &str,
+    partner_b: &str,
+    chart: &str,
+) -> PyResult<String> {
+    let store = store.store().clone();
+    let out = py.detach(|| {
+        guard(|| -> steppe::Result<String> {
+            let v = view(&store, country, partner_a, partner_b)?;
+            let at = CHARTS.iter().position(|c| *c == chart).ok_or_else(|| {
+                steppe::Error::InvalidArgument(format!(
+                    "no chart `{chart}`; charts: {}",
+                    CHARTS.join(", ")
+                ))
+            })?;
+            steppe_report::chart_svg(&v.charts[at])
+        })
+    })?;
+    Ok(out)
+}
+
+/// The report's charts, in the order of `View::charts`.
+const CHARTS: [&str; 5] = [
+    "balance",
+    "shares",
+    "remittances",
+    "remittances_usd",
+    "timeline",
+];

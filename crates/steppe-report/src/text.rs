@@ -1,9 +1,9 @@
 //! The terminal rendering of a report: lines fitted to a width (long names elided in the
-//! trade table, prose wrapped with a hanging indent), sources numbered at the end.
+//! tables, prose wrapped with a hanging indent), sources numbered at the end.
 
 use std::fmt::Write;
 
-use steppe::report::{ShareCell, TradeTable, View, REMITTANCES};
+use steppe::report::{BalanceView, PartnersTable, View, REMITTANCES};
 
 use crate::layout::{fit_left, wrap};
 
@@ -13,8 +13,8 @@ pub const DEFAULT_WIDTH: usize = 100;
 /// The display columns of the trade table's partner names (longer ones end in `…`).
 const PARTNER_WIDTH: usize = 24;
 
-/// How many of an indicator's latest values the text shows.
-const LATEST_POINTS: usize = 10;
+/// How many of the latest years of the mirror comparison the text shows (the page shows all).
+const MIRROR_YEARS: usize = 5;
 
 /// Citation numbers as `[1][4]`.
 fn refs(ns: &[usize]) -> String {
@@ -26,14 +26,9 @@ fn refs(ns: &[usize]) -> String {
 pub fn text(v: &View, width: usize) -> String {
     let mut o = String::new();
     profile(&mut o, v, width);
-    match &v.trade {
-        None => {
-            let none = format!("no trade flows for {} in this store", v.entity_id);
-            o.push_str(&format!("\nTrade\n{}", wrap("  ", &none, width)));
-        }
-        Some(t) => trade(&mut o, t, width),
-    }
+    partners(&mut o, v, width);
     balance(&mut o, v, width);
+    mirror(&mut o, v, width);
     indicators(&mut o, v, width);
     timeline(&mut o, v, width);
     claims_and_sources(&mut o, v, width);
@@ -50,94 +45,210 @@ fn profile(o: &mut String, v: &View, width: usize) {
     if let Some(reg) = &v.region {
         let _ = writeln!(o, "  region (UN M49): {reg}");
     }
+    let _ = writeln!(o, "\nMemberships and roles");
+    if v.memberships.is_empty() {
+        let _ = writeln!(o, "  none in this store");
+    }
     for m in &v.memberships {
-        let line = format!("{}: {} {}", m.role, m.organisation, refs(&m.refs));
+        let dates = match (&m.since, &m.until) {
+            (Some(a), Some(b)) => format!(", {a} to {b}"),
+            (Some(a), None) => format!(", since {a}"),
+            (None, Some(b)) => format!(", until {b}"),
+            (None, None) => ", dates not given".into(),
+        };
+        let line = format!("{}: {}{dates} {}", m.role, m.organisation, refs(&m.refs));
         o.push_str(&wrap("  ", &line, width));
     }
 }
 
-fn trade(o: &mut String, t: &TradeTable, width: usize) {
-    let _ = writeln!(o, "\nTrade with main partners, {} (USD)", t.year);
-    let _ = writeln!(
-        o,
-        "  {} {:>12} {:>8} {:>12} {:>8}  sources",
-        fit_left("partner", PARTNER_WIDTH),
-        "exports",
-        "share",
-        "imports",
-        "share"
-    );
-    for r in &t.rows {
-        let ((x, xs), (m, ms)) = (cell(&r.exports), cell(&r.imports));
-        let _ = writeln!(
-            o,
-            "  {} {x:>12} {xs:>8} {m:>12} {ms:>8}  {}",
-            fit_left(&r.partner, PARTNER_WIDTH),
-            refs(&r.refs)
-        );
-    }
-    if t.recorded_only {
-        let note = format!(
-            "shares are of the partners this store records for {}, not of all trade (no world total)",
-            t.year
-        );
-        o.push_str(&wrap("  ", &note, width));
+fn partners(o: &mut String, v: &View, width: usize) {
+    match &v.partners {
+        None => {
+            let none = format!(
+                "no year in this store has {}'s world total, so no partner's share of its trade \
+                 can be given",
+                v.entity_id
+            );
+            let _ = writeln!(o, "\nMain partners");
+            o.push_str(&wrap("  ", &none, width));
+        }
+        Some(t) => partner_table(o, t, width),
     }
 }
 
-/// A trade cell's value and share, `–` and nothing when the flow is not recorded.
-fn cell(c: &Option<ShareCell>) -> (&str, &str) {
-    match c {
-        Some(c) => (&c.value, &c.share),
-        None => ("–", ""),
+fn partner_table(o: &mut String, t: &PartnersTable, width: usize) {
+    let earlier = t.earlier_year.map_or("–".into(), |y| y.to_string());
+    let _ = writeln!(
+        o,
+        "\nMain partners, {} (US$; share of total trade = exports + imports of {})",
+        t.year, t.total
+    );
+    let _ = writeln!(
+        o,
+        "  {} {:>10} {:>10} {:>7} {:>7} {:>6}  sources",
+        fit_left("partner", PARTNER_WIDTH),
+        "exports",
+        "imports",
+        "share",
+        earlier,
+        "pp"
+    );
+    for r in &t.rows {
+        let _ = writeln!(
+            o,
+            "  {} {:>10} {:>10} {:>7} {:>7} {:>6}  {}",
+            fit_left(&r.partner, PARTNER_WIDTH),
+            r.exports,
+            r.imports,
+            r.share,
+            r.earlier_share,
+            r.change,
+            refs(&r.refs)
+        );
     }
+    let note = format!(
+        "shares are of the world total the country reports; {earlier} is the share a decade \
+         earlier (or the first later year with a total), pp the change in percentage points"
+    );
+    o.push_str(&wrap("  ", &note, width));
 }
 
 fn balance(o: &mut String, v: &View, width: usize) {
     let [(a, a_name), (b, b_name)] = &v.pair;
-    let _ = writeln!(o, "\n{a_name} or {b_name}?");
-    if v.dependence.is_empty() {
+    o.push('\n');
+    o.push_str(&wrap(
+        "",
+        &format!("{a_name} or {b_name}? Goods trade by year (US$)"),
+        width,
+    ));
+    let rows: usize = v.balance.iter().map(|s| s.rows.len()).sum();
+    if rows == 0 {
         let _ = writeln!(o, "  no year records trade with both {a} and {b}");
+        return;
     }
-    for d in &v.dependence {
-        let first = format!(
-            "  {} {:<8} {a} {:>10} vs {b} {:>10}  ratio {}  ",
-            d.year, d.measure, d.value_a, d.value_b, d.ratio
-        );
-        let rest = format!("leans toward {} {}", d.leans_toward, refs(&d.refs));
-        o.push_str(&wrap(&first, &rest, width));
+    for s in &v.balance {
+        if s.rows.is_empty() {
+            continue;
+        }
+        balance_series(o, s, a, b, width);
     }
 }
 
+fn balance_series(o: &mut String, s: &BalanceView, a: &str, b: &str, width: usize) {
+    let head = if s.restated {
+        format!("{} (the document's figures, not a dataset's):", s.label)
+    } else {
+        format!("{}:", s.label)
+    };
+    o.push_str(&wrap("  ", &head, width));
+    let _ = writeln!(
+        o,
+        "  {:<4} {:>10} {:>10} {:>10} {:>10} {:>6}  {:<10} sources",
+        "year",
+        format!("exp {a}"),
+        format!("exp {b}"),
+        format!("imp {a}"),
+        format!("imp {b}"),
+        format!("{a}/{b}"),
+        "leans to"
+    );
+    for r in &s.rows {
+        let first = format!(
+            "  {:<4} {:>10} {:>10} {:>10} {:>10} {:>6}  ",
+            r.year, r.exports_a, r.exports_b, r.imports_a, r.imports_b, r.ratio
+        );
+        o.push_str(&wrap(
+            &first,
+            &format!("{} {}", r.leans_toward, refs(&r.refs)),
+            width,
+        ));
+    }
+}
+
+fn mirror(o: &mut String, v: &View, width: usize) {
+    let _ = writeln!(o, "\nMirror gap: what each side declares (US$)");
+    if v.mirror.is_empty() {
+        let _ = writeln!(
+            o,
+            "  no year in this store has both sides' declarations of a flow"
+        );
+        return;
+    }
+    let years: std::collections::BTreeSet<i16> = v.mirror.iter().map(|m| m.year).collect();
+    let from = years
+        .iter()
+        .rev()
+        .nth(MIRROR_YEARS - 1)
+        .copied()
+        .unwrap_or(i16::MIN);
+    let _ = writeln!(
+        o,
+        "  {:<4} {} {:>10} {:>10} {:>7}  sources",
+        "year",
+        fit_left("flow (exporter → importer)", 44),
+        "exp. FOB",
+        "imp. CIF",
+        "gap"
+    );
+    for m in v.mirror.iter().filter(|m| m.year >= from) {
+        let _ = writeln!(
+            o,
+            "  {:<4} {} {:>10} {:>10} {:>7}  {}",
+            m.year,
+            fit_left(&m.flow, 44),
+            m.exports_declared,
+            m.imports_declared,
+            m.gap,
+            refs(&m.refs)
+        );
+    }
+    let note = format!(
+        "latest {MIRROR_YEARS} years shown (the HTML page has all); {}",
+        v.mirror_note
+    );
+    o.push_str(&wrap("  ", &note, width));
+}
+
 fn indicators(o: &mut String, v: &View, width: usize) {
-    let _ = writeln!(o, "\nIndicators");
+    let _ = writeln!(o, "\nRemittances and GDP");
     if v.indicators.is_empty() {
         let none =
             format!("none in this store (import WDI, e.g. {REMITTANCES}, to add remittances)");
         o.push_str(&wrap("  ", &none, width));
+    } else {
+        let _ = writeln!(
+            o,
+            "  {:<4} {:>13} {:>13} {:>12}  sources",
+            "year", "remit. % GDP", "remit. US$", "GDP US$"
+        );
     }
-    for ind in &v.indicators {
-        o.push_str(&wrap("  ", &format!("{} ({})", ind.name, ind.id), width));
-        let shown = &ind.points[ind.points.len().saturating_sub(LATEST_POINTS)..];
-        let w = shown
-            .iter()
-            .map(|p| p.value.len())
-            .max()
-            .unwrap_or(0)
-            .max(10);
-        for p in shown {
-            let _ = writeln!(o, "    {} {:>w$} {}", p.year, p.value, refs(&p.refs));
-        }
+    for r in &v.indicators {
+        let _ = writeln!(
+            o,
+            "  {:<4} {:>13} {:>13} {:>12}  {}",
+            r.year,
+            r.remittances_pct,
+            r.remittances_usd,
+            r.gdp,
+            refs(&r.refs)
+        );
+    }
+    if !v.other_indicators.is_empty() {
+        let _ = writeln!(o, "\nOther indicators, latest value");
+    }
+    for r in &v.other_indicators {
+        let line = format!("{}: {} ({}) {}", r.name, r.value, r.year, refs(&r.refs));
+        o.push_str(&wrap("  ", &line, width));
     }
 }
 
 fn timeline(o: &mut String, v: &View, width: usize) {
-    let _ = writeln!(o, "\nTimeline");
-    if v.events.is_empty() {
-        let _ = writeln!(o, "  no events for {} in this store", v.entity_id);
+    let _ = writeln!(o, "\nConflicts and events");
+    if v.timeline.is_empty() {
+        let _ = writeln!(o, "  none for {} in this store", v.entity_id);
     }
-    for e in &v.events {
-        let first = format!("  {:<11} ", e.when);
+    for e in &v.timeline {
+        let first = format!("  {:<11} {:<9}", e.when, e.kind);
         o.push_str(&wrap(
             &first,
             &format!("{} {}", e.title, refs(&e.refs)),
@@ -148,7 +259,7 @@ fn timeline(o: &mut String, v: &View, width: usize) {
 
 fn claims_and_sources(o: &mut String, v: &View, width: usize) {
     if !v.claims.is_empty() {
-        let _ = writeln!(o, "\nWhat the sources say");
+        let _ = writeln!(o, "\nQuoted from the sources");
     }
     for c in &v.claims {
         o.push_str(&wrap(

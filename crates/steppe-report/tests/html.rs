@@ -1,4 +1,4 @@
-//! The HTML page: every value escaped by the template, the chart inlined as SVG, and the same
+//! The HTML page: every value escaped by the template, the charts inlined as SVG, and the same
 //! figures as the terminal text (both render one view).
 
 use steppe::report::View;
@@ -9,7 +9,7 @@ fn tjk() -> steppe::report::Report {
 }
 
 #[test]
-fn values_are_escaped_and_the_chart_is_inline_svg() {
+fn values_are_escaped_and_the_charts_are_inline_svg() {
     let mut report = tjk();
     report
         .names
@@ -24,10 +24,12 @@ fn values_are_escaped_and_the_chart_is_inline_svg() {
         page.contains("<td>Russia &lt;b&gt;&amp;&lt;&#x2f;b&gt; &quot;co&quot;</td>"),
         "{page}"
     );
-    assert!(
-        page.contains("<figure id=\"chart\"><svg"),
-        "the chart is markup, not text"
-    );
+    for id in ["balance", "shares", "wdi-bx-trf-pwkr-dt-gd-zs", "timeline"] {
+        assert!(
+            page.contains(&format!("<figure class=\"chart\" id=\"chart-{id}\"><svg")),
+            "the {id} chart is markup, not text"
+        );
+    }
     assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(page.ends_with("</ol>\n</body></html>\n"));
 }
@@ -37,48 +39,34 @@ fn the_page_and_the_text_show_the_same_figures() {
     let view = View::new(&tjk());
     let page = steppe_report::html(&view).unwrap();
     let text = steppe_report::text(&view, 100);
-    let trade = view.trade.as_ref().unwrap();
-    assert_eq!(trade.year, 2023);
-    assert_eq!(trade.rows.len(), 2);
-    for row in &trade.rows {
-        for cell in [&row.exports, &row.imports] {
-            let c = cell.as_ref().unwrap();
-            assert!(page.contains(&format!("<td>{}</td><td>{}</td>", c.value, c.share)));
-            assert!(text.contains(&c.value) && text.contains(&c.share));
+    let partners = view.partners.as_ref().unwrap();
+    for row in &partners.rows {
+        assert!(page.contains(&format!(
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+            row.exports, row.imports, row.share, row.earlier_share
+        )));
+        for cell in [&row.exports, &row.imports, &row.share, &row.change] {
+            assert!(text.contains(cell.as_str()), "{cell}");
         }
     }
-    let china = trade.rows.iter().find(|r| r.partner == "China").unwrap();
-    assert_eq!(china.exports.as_ref().unwrap().value, "313.8 M");
-    assert_eq!(china.imports.as_ref().unwrap().share, "42.9%");
-    assert!(page.contains(
-        "<tr><td>China</td><td>313.8 M</td><td>69.5%</td><td>1.189 bn</td><td>42.9%</td><td><a class=\"ref\" href=\"#src-2\">[2]</a><a class=\"ref\" href=\"#src-8\">[8]</a></td></tr>\n"
-    ), "{page}");
-    for d in &view.dependence {
-        assert!(page.contains(&format!("<td>{}</td><td>{}</td>", d.value_a, d.value_b)));
-        assert!(text.contains(&format!("ratio {}", d.ratio)));
+    for s in &view.balance {
+        for d in &s.rows {
+            assert!(page.contains(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                d.year, d.exports_a, d.exports_b, d.imports_a, d.imports_b, d.ratio
+            )));
+        }
     }
     for (i, s) in view.sources.iter().enumerate() {
         assert_eq!(s.number, i + 1);
         assert!(text.contains(&format!("[{}] ", s.number)));
         assert!(page.contains(&format!("<li id=\"src-{}\">", s.number)));
     }
-    assert!(page.contains("<li><strong>1992–1997</strong> Tajik Civil War <a class=\"ref\" href=\"#src-2\">[2]</a></li>"));
-    // A series with values shows them grouped, in both.
-    let mut report = tjk();
-    report.indicators = vec![(
-        "wdi:X".into(),
-        "X & Y".into(),
-        vec![steppe::analytics::SeriesPoint {
-            indicator_id: "wdi:X".into(),
-            entity_id: "TJK".into(),
-            year: 2015,
-            value: 2_258_643_220.123,
-            source_ids: vec![],
-        }],
-    )];
-    let view = View::new(&report);
-    let page = steppe_report::html(&view).unwrap();
-    assert!(page.contains("<h3>X &amp; Y <span class=\"note\">wdi:X</span></h3>"));
-    assert!(page.contains("<tr><td>2015</td><td>2,258,643,220.12</td><td></td></tr>"));
-    assert!(steppe_report::text(&view, 100).contains("    2015 2,258,643,220.12 \n"));
+    assert!(page.contains("<li><strong>1992–1997</strong> <em>event</em> Tajik Civil War"));
+    for r in &view.indicators {
+        assert!(page.contains(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+            r.year, r.remittances_pct, r.remittances_usd, r.gdp
+        )));
+    }
 }

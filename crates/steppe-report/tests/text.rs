@@ -1,6 +1,5 @@
 //! The report's terminal text: long partner names elided with the columns kept aligned, lines
-//! within the width, indicator values grouped and right-aligned (moved from steppe-cli's
-//! tests/report.rs with its assertions).
+//! within the width, the sections named for what they hold and enum values as words.
 
 use steppe::report::View;
 use steppe::Store;
@@ -16,11 +15,11 @@ fn long_partner_names_are_elided_and_the_columns_stay_aligned() {
     let text = steppe_report::text(&View::new(&report), 100);
     let table: Vec<&str> = text
         .lines()
-        .skip_while(|l| !l.starts_with("Trade with main partners"))
+        .skip_while(|l| !l.starts_with("Main partners"))
         .skip(1)
         .take_while(|l| l.starts_with("  ") && !l.starts_with("  shares"))
         .collect();
-    assert_eq!(table.len(), 3, "{text}");
+    assert_eq!(table.len(), 11, "{text}");
     let russia = table.iter().find(|l| l.starts_with("  Russian")).unwrap();
     assert!(russia.starts_with("  Russian Federation, its… "), "{text}");
     assert!(table.iter().all(|l| !l.contains(long)), "{text}");
@@ -33,21 +32,35 @@ fn long_partner_names_are_elided_and_the_columns_stay_aligned() {
     for line in text.lines() {
         assert!(display_width(line) <= 100, "{line:?}");
     }
+}
 
-    // Indicator values are grouped, two decimals, right-aligned.
-    let point = |year: i16, value: f64| steppe::analytics::SeriesPoint {
-        indicator_id: "wdi:BX.TRF.PWKR.CD.DT".into(),
-        entity_id: "TJK".into(),
-        year,
-        value,
-        source_ids: vec![],
+#[test]
+fn sections_say_what_they_hold_and_enum_values_are_words() {
+    let store = Store::bundled().unwrap();
+    let text = steppe_report::text(
+        &View::new(&steppe::report::build(&store, "TJK", ("RUS", "CHN")).unwrap()),
+        100,
+    );
+    let section = |name: &str| -> String {
+        text.lines()
+            .skip_while(|l| !l.starts_with(name))
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
     };
-    report.indicators = vec![(
-        "wdi:BX.TRF.PWKR.CD.DT".into(),
-        "Personal remittances, received (current US$)".into(),
-        vec![point(2015, 2_258_643_220.123), point(2016, 31.5)],
-    )];
-    let text = steppe_report::text(&View::new(&report), 100);
-    assert!(text.contains("    2015 2,258,643,220.12 \n"), "{text}");
-    assert!(text.contains("    2016            31.50 \n"), "{text}");
+    // The article's quotations are under their own heading, not the profile's.
+    assert!(section("Quoted from the sources").contains("“The poorest country"));
+    assert!(!section("Profile").contains('“'));
+    // Roles are words, with their dates.
+    let roles = section("Memberships and roles");
+    assert!(roles.contains("route country: Middle Corridor"), "{roles}");
+    assert!(!text.contains("route_country"));
+    assert!(
+        roles.contains("member: Commonwealth of Independent States, since 1991-12-21"),
+        "{roles}"
+    );
+    // Conflict kinds are words too.
+    assert!(!text.contains("internationalized_intrastate"));
+    assert!(section("Conflicts and events").contains("Tajik Civil War"));
 }

@@ -83,7 +83,29 @@ pub fn country_flows(
         },
     )?;
     let rows: Vec<TradeFlow> = crate::record::from_batches(&data.batches)?;
-    Ok(country_flows_from(rows, country))
+    let groups = partner_groups(store)?;
+    Ok(country_flows_from(rows, country)
+        .into_iter()
+        .filter(|f| !groups.contains(&f.partner_id))
+        .collect())
+}
+
+/// The entity ids that are groups of countries rather than a partner (aggregates such as
+/// "Advanced Economies", and residual "not specified" areas): they are part of the world
+/// total but no partner's share, and would double count in a concentration index.
+pub fn partner_groups(store: &Store) -> Result<BTreeSet<String>> {
+    use crate::model::{Entity, EntityType};
+    Ok(store
+        .records::<Entity>()?
+        .into_iter()
+        .filter(|e| {
+            matches!(
+                e.entity_type,
+                EntityType::Aggregate | EntityType::ResidualNes
+            )
+        })
+        .map(|e| e.entity_id)
+        .collect())
 }
 
 /// The flows among `rows` in which `country` takes part, from the country's side (as
@@ -132,18 +154,57 @@ pub fn country_flows_from(rows: Vec<TradeFlow>, country: &str) -> Vec<CountryFlo
 /// Trade with each partner (value and the sources behind it), per year and direction.
 type PartnerTotals = BTreeMap<(i16, Direction), BTreeMap<String, (f64, BTreeSet<String>)>>;
 
+/// The source each (year, direction, partner) is read from when several sources give it
+/// (so two publications of the same flow are never added up): the one with a world total
+/// for that year and direction, then the one with the most partner rows, then the smallest
+/// id.
+fn chosen_sources<'a>(flows: &'a [CountryFlow]) -> BTreeMap<(i16, Direction, &'a str), &'a str> {
+    // (has a world row, partner rows) per (year, direction, source).
+    let mut stats: BTreeMap<(i16, Direction, &'a str), (bool, usize)> = BTreeMap::new();
+    for f in flows {
+        let e = stats
+            .entry((f.year, f.direction, f.source_id.as_str()))
+            .or_default();
+        e.0 |= f.partner_id == WORLD;
+        e.1 += 1;
+    }
+    let rank = |year: i16, dir: Direction, src: &'a str| {
+        let (world, n) = stats[&(year, dir, src)];
+        (world, n, std::cmp::Reverse(src))
+    };
+    let mut out: BTreeMap<(i16, Direction, &'a str), &'a str> = BTreeMap::new();
+    for f in flows {
+        let key = (f.year, f.direction, f.partner_id.as_str());
+        let better = out.get(&key).is_none_or(|src| {
+            rank(f.year, f.direction, &f.source_id) > rank(f.year, f.direction, src)
+        });
+        if better {
+            out.insert(key, f.source_id.as_str());
+        }
+    }
+    out
+}
+
 /// Sums flows by (year, direction, partner), using `TOTAL` rows where a year and direction
-/// has them and otherwise the sum over products.
+/// has them and otherwise the sum over products, each partner's figure from one source
+/// ([`chosen_sources`]).
 fn partner_totals(flows: &[CountryFlow]) -> PartnerTotals {
     let has_total: BTreeSet<(i16, Direction)> = flows
         .iter()
         .filter(|f| f.commodity_code == "TOTAL")
         .map(|f| (f.year, f.direction))
         .collect();
+    let chosen = chosen_sources(flows);
     let mut out = PartnerTotals::new();
     for f in flows {
         let key = (f.year, f.direction);
         if has_total.contains(&key) != (f.commodity_code == "TOTAL") {
+            continue;
+        }
+        if chosen
+            .get(&(f.year, f.direction, f.partner_id.as_str()))
+            .is_some_and(|s| *s != f.source_id)
+        {
             continue;
         }
         let e = out
@@ -439,6 +500,12 @@ pub struct Mirror {
 pub fn mirror(store: &Store, a: &str, b: &str, years: Option<(i64, i64)>) -> Result<Vec<Mirror>> {
     let flows = country_flows(store, a, years)?;
     let theirs = country_flows(store, b, years)?;
+    Ok(mirror_from(a, b, &flows, &theirs))
+}
+
+/// The mirror rows computed from `a`'s flows and `b`'s flows (each from [`country_flows`];
+/// only `TOTAL` rows each country declares itself count).
+pub fn mirror_from(a: &str, b: &str, flows: &[CountryFlow], theirs: &[CountryFlow]) -> Vec<Mirror> {
     let declared = |fs: &[CountryFlow],
                     partner: &str,
                     dir: Direction,
@@ -464,7 +531,7 @@ pub fn mirror(store: &Store, a: &str, b: &str, years: Option<(i64, i64)>) -> Res
     let years: BTreeSet<i16> = flows.iter().chain(theirs.iter()).map(|f| f.year).collect();
     let mut out = Vec::new();
     for year in years {
-        for (exp, imp, exp_flows, imp_flows) in [(a, b, &flows, &theirs), (b, a, &theirs, &flows)] {
+        for (exp, imp, exp_flows, imp_flows) in [(a, b, flows, theirs), (b, a, theirs, flows)] {
             let x = declared(exp_flows, imp, Direction::Exports, year);
             let m = declared(imp_flows, exp, Direction::Imports, year);
             if x.is_none() && m.is_none() {
@@ -488,7 +555,7 @@ pub fn mirror(store: &Store, a: &str, b: &str, years: Option<(i64, i64)>) -> Res
             });
         }
     }
-    Ok(out)
+    out
 }
 
 /// One value of an indicator series, with its sources.
@@ -506,10 +573,21 @@ pub struct SeriesPoint {
     pub source_ids: Vec<String>,
 }
 
-/// An indicator's values for a country, by year.
+/// The stored id of an indicator given as stored (`wdi:BX.TRF.PWKR.DT.GD.ZS`) or as its bare
+/// World Bank code (`BX.TRF.PWKR.DT.GD.ZS`, any case): ids without a scheme prefix are WDI's.
+pub fn indicator_id(indicator: &str) -> String {
+    if indicator.contains(':') {
+        indicator.to_string()
+    } else {
+        format!("wdi:{}", indicator.to_ascii_uppercase())
+    }
+}
+
+/// An indicator's values for a country, by year (the indicator as stored or as its bare WDI
+/// code, see [`indicator_id`]). Several sources may give the same year: each is a point.
 pub fn indicator_series(store: &Store, indicator: &str, country: &str) -> Result<Vec<SeriesPoint>> {
     let filter = Filter::all()
-        .and(Predicate::is_in("indicator_id", [indicator]))
+        .and(Predicate::is_in("indicator_id", [indicator_id(indicator)]))
         .and(Predicate::is_in("entity_id", [country]));
     let data = store.read(
         Table::IndicatorObservations,
@@ -534,17 +612,21 @@ pub fn series_from(obs: Vec<crate::model::IndicatorObservation>) -> Vec<SeriesPo
             source_ids: vec![o.source_id],
         })
         .collect();
-    out.sort_by_key(|p| p.year);
+    out.sort_by(|a, b| (a.year, &a.source_ids).cmp(&(b.year, &b.source_ids)));
     out
 }
 
-/// Converts analytic rows to an Arrow batch (schema traced from the type).
+/// Converts analytic rows to an Arrow batch (schema traced from the type; strings `Utf8` and
+/// sequences `List`, as in the stored tables, so readers of those read these too).
 pub fn to_batch<T: Serialize + for<'de> Deserialize<'de>>(
     rows: &[T],
 ) -> Result<arrow_array::RecordBatch> {
     use serde_arrow::schema::{SchemaLike, TracingOptions};
     let fields = Vec::<arrow_schema::FieldRef>::from_type::<T>(
-        TracingOptions::default().allow_null_fields(true),
+        TracingOptions::default()
+            .allow_null_fields(true)
+            .strings_as_large_utf8(false)
+            .sequence_as_large_list(false),
     )?;
     Ok(serde_arrow::to_record_batch(&fields, &rows)?)
 }
@@ -721,6 +803,65 @@ mod tests {
     }
 
     #[test]
+    fn a_flow_two_sources_give_is_counted_once_and_bare_wdi_codes_resolve() {
+        // The dataset (with a world total) and an article restating the same 2020 flow.
+        let (_d, s) = store(&[
+            flow(
+                2020,
+                "TJK",
+                "RUS",
+                Export,
+                ReporterDeclared,
+                "TOTAL",
+                40.0,
+                "imf",
+            ),
+            flow(
+                2020,
+                "TJK",
+                "CHN",
+                Export,
+                ReporterDeclared,
+                "TOTAL",
+                60.0,
+                "imf",
+            ),
+            flow(
+                2020,
+                "TJK",
+                "WLD",
+                Export,
+                ReporterDeclared,
+                "TOTAL",
+                200.0,
+                "imf",
+            ),
+            flow(
+                2020,
+                "TJK",
+                "RUS",
+                Export,
+                ReporterDeclared,
+                "TOTAL",
+                45.0,
+                "article",
+            ),
+        ]);
+        let shares = partner_shares(&s, "TJK", None).unwrap();
+        let ru = shares.iter().find(|r| r.partner_id == "RUS").unwrap();
+        assert_eq!((ru.value, ru.share), (40.0, 0.2));
+        assert_eq!(ru.source_ids, vec!["imf"]);
+        let hhi = concentration(&s, "TJK", false, None).unwrap();
+        assert!((hhi[0].hhi - (40.0f64.powi(2) + 60.0f64.powi(2))).abs() < 1e-9);
+        assert_eq!(
+            indicator_id("BX.TRF.PWKR.DT.GD.ZS"),
+            "wdi:BX.TRF.PWKR.DT.GD.ZS"
+        );
+        assert_eq!(indicator_id("bx.trf.pwkr.cd.dt"), "wdi:BX.TRF.PWKR.CD.DT");
+        assert_eq!(indicator_id("wdi:NY.GDP.MKTP.CD"), "wdi:NY.GDP.MKTP.CD");
+    }
+
+    #[test]
     fn mirror_compares_declarations() {
         let (_d, s) = store(&[
             flow(
@@ -752,6 +893,14 @@ mod tests {
         assert_eq!(m[0].source_ids, vec!["ru", "tj"]);
         let batch = to_batch(&m).unwrap();
         assert_eq!(batch.num_rows(), 1);
-        assert!(batch.schema().field_with_name("source_ids").is_ok());
+        let ids = batch
+            .schema()
+            .field_with_name("source_ids")
+            .unwrap()
+            .clone();
+        assert!(
+            matches!(ids.data_type(), arrow_schema::DataType::List(_)),
+            "{ids:?}"
+        );
     }
 }

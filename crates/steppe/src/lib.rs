@@ -19,6 +19,7 @@ pub mod bundled;
 pub mod cite;
 pub mod codes;
 pub mod curated;
+pub mod dataset;
 mod error;
 #[cfg(feature = "fetch")]
 pub mod fetch;

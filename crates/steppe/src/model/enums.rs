@@ -278,6 +278,8 @@ string_enum!(
     MembershipRole {
         /// Full member.
         Member = "member",
+        /// Associate member (e.g. Turkmenistan in the CIS from 2005).
+        AssociateMember = "associate_member",
         /// Participant in an initiative.
         Participant = "participant",
         /// A country a route passes through.

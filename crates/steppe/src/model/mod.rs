@@ -1,5 +1,6 @@
 //! The typed model: one record type per table, plus the code lists they use.
 
+mod claim_ref;
 mod conflict;
 mod entity;
 mod enums;
@@ -10,6 +11,7 @@ pub mod serde_helpers;
 mod source;
 mod trade;
 
+pub use claim_ref::{RefRelation, SubjectRef};
 pub use conflict::Conflict;
 pub use entity::{Entity, EntityCode};
 pub use enums::*;

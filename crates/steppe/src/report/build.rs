@@ -1,21 +1,26 @@
 //! Gathering a [`Report`] from a store, reading each table it needs once (the country's rows
 //! only where the store can filter them).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::analytics::{self, SeriesPoint};
+use crate::analytics::{self, CountryFlow, SeriesPoint};
 use crate::model::{
-    Claim, Entity, Indicator, IndicatorObservation, Membership, Organisation, Source, TradeFlow,
+    Claim, Entity, EntityType, Indicator, IndicatorObservation, Membership, Organisation, Source,
+    TradeFlow,
 };
 use crate::query::{Filter, Predicate};
 use crate::schema::Table;
 use crate::store::Store;
 use crate::{Error, Result};
 
-use super::{citations, events, read, Report, REMITTANCES};
+use super::{
+    citations, conflicts, events, read, BalanceSeries, Report, GDP, REMITTANCES, REMITTANCES_USD,
+};
 
 /// Gathers the report of `country` (any ISO form or prefixed code) comparing partners `pair`.
-/// Codes resolve through the store's `entity_codes` (the bundled ones when it has none).
+/// Codes resolve through the store's `entity_codes` (the bundled ones when it has none). When
+/// the country is itself one of the pair (Russia's report with the default Russia/China),
+/// the pair is the country's two main partners in the latest year with a world total.
 ///
 /// Errors: [`Error::InvalidArgument`] naming a code that resolves to no entity, or a country
 /// the store has no entity row for; store read errors as they come.
@@ -37,22 +42,87 @@ pub fn build(store: &Store, country: &str, pair: (&str, &str)) -> Result<Report>
         .ok_or_else(|| {
             Error::InvalidArgument(format!("{id} is not an entity of {}", store.display_name()))
         })?;
+    let groups: BTreeSet<&str> = entities
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.entity_type,
+                EntityType::Aggregate | EntityType::ResidualNes
+            )
+        })
+        .map(|e| e.entity_id.as_str())
+        .collect();
+    let all_sources: BTreeMap<String, Source> = store
+        .records::<Source>()?
+        .into_iter()
+        .map(|s| (s.source_id.clone(), s))
+        .collect();
+    let is_dataset = |src: &str| {
+        all_sources
+            .get(src)
+            .is_some_and(|s| s.csl_type == "dataset")
+    };
     let flows = trade_rows(store, &id)?;
     let reported: Vec<TradeFlow> = flows
         .iter()
         .filter(|f| f.reporter_id == id)
         .cloned()
         .collect();
-    let country_flows = analytics::country_flows_from(flows, &id);
+    // A country's side of the rows read: for a partner, only the rows it reports (those
+    // with the country as partner) are cloned.
+    let sides = |country: &str| -> (Vec<CountryFlow>, Vec<CountryFlow>) {
+        let rows: Vec<TradeFlow> = flows
+            .iter()
+            .filter(|f| f.reporter_id == country || f.partner_id == country)
+            .filter(|f| country == id || f.reporter_id == country)
+            .cloned()
+            .collect();
+        analytics::country_flows_from(rows, country)
+            .into_iter()
+            .filter(|f| !groups.contains(f.partner_id.as_str()))
+            .partition(|f| is_dataset(&f.source_id))
+    };
+    let (dataset, restated) = sides(&id);
+    let shares = analytics::partner_shares_from(&id, &dataset);
+    let (a, b) = if a == id || b == id {
+        main_partners(&shares).unwrap_or((a, b))
+    } else {
+        (a, b)
+    };
+    let mut balance = vec![BalanceSeries {
+        restated_by: None,
+        rows: analytics::dependence_from(&id, &a, &b, &dataset),
+    }];
+    let mut by_document: BTreeMap<String, Vec<CountryFlow>> = BTreeMap::new();
+    for f in restated {
+        by_document.entry(f.source_id.clone()).or_default().push(f);
+    }
+    for (doc, fs) in by_document {
+        let rows = analytics::dependence_from(&id, &a, &b, &fs);
+        if !rows.is_empty() {
+            balance.push(BalanceSeries {
+                restated_by: Some(doc),
+                rows,
+            });
+        }
+    }
+    let mut mirror = Vec::new();
+    for p in [&a, &b] {
+        let (theirs, _) = sides(p);
+        // Only their rows with the country as partner (the read holds no others of theirs).
+        mirror.extend(analytics::mirror_from(&id, p, &dataset, &theirs));
+    }
     let mut report = Report {
         entity,
         store_name: store.display_name(),
         memberships: memberships(store, &id)?,
         claims: claims(store, &id)?,
-        shares: analytics::partner_shares_from(&id, &country_flows),
-        dependence: analytics::dependence_from(&id, &a, &b, &country_flows),
+        shares,
         pair: (a, b),
+        balance,
+        mirror,
         indicators: indicators(store, &id)?,
+        conflicts: conflicts::of_country(store, &id)?,
         events: events::of_country(store, &id)?,
         names: entities
             .into_iter()
@@ -60,14 +130,29 @@ pub fn build(store: &Store, country: &str, pair: (&str, &str)) -> Result<Report>
             .collect(),
         sources: Vec::new(),
     };
-    let all_sources: BTreeMap<String, Source> = store
-        .records::<Source>()?
-        .into_iter()
-        .map(|s| (s.source_id.clone(), s))
-        .collect();
     // Trade rows cite the works behind them too (the citation chain).
     citations::number_sources(&mut report, &reported, &all_sources);
     Ok(report)
+}
+
+/// The two largest partners by total trade (exports + imports) in the latest year with a
+/// world total, if there are two.
+fn main_partners(shares: &[analytics::PartnerShare]) -> Option<(String, String)> {
+    let year = shares
+        .iter()
+        .filter(|s| s.total_basis == "world_total")
+        .map(|s| s.year)
+        .max()?;
+    let mut totals: BTreeMap<&str, f64> = BTreeMap::new();
+    for s in shares.iter().filter(|s| s.year == year) {
+        *totals.entry(&s.partner_id).or_default() += s.value;
+    }
+    let mut v: Vec<(&str, f64)> = totals.into_iter().collect();
+    v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(y.0)));
+    match v.as_slice() {
+        [x, y, ..] => Some((x.0.to_string(), y.0.to_string())),
+        _ => None,
+    }
 }
 
 /// The trade rows `id` reports or is the partner of, read once.
@@ -79,18 +164,26 @@ fn trade_rows(store: &Store, id: &str) -> Result<Vec<TradeFlow>> {
     read(store, Table::TradeFlows, filter)
 }
 
-/// The country's memberships, each with its organisation when the store has it.
+/// The country's memberships, each with its organisation when the store has it, by start
+/// date (undated last).
 fn memberships(store: &Store, id: &str) -> Result<Vec<(Membership, Option<Organisation>)>> {
     let orgs: HashMap<String, Organisation> = store
         .records::<Organisation>()?
         .into_iter()
         .map(|o| (o.org_id.clone(), o))
         .collect();
-    let rows: Vec<Membership> = read(
+    let mut rows: Vec<Membership> = read(
         store,
         Table::Memberships,
         Filter::all().and(Predicate::is_in("entity_id", [id])),
     )?;
+    rows.sort_by(|x, y| {
+        (x.valid_from.is_none(), x.valid_from, &x.org_id).cmp(&(
+            y.valid_from.is_none(),
+            y.valid_from,
+            &y.org_id,
+        ))
+    });
     Ok(rows
         .into_iter()
         .map(|m| {
@@ -109,8 +202,9 @@ fn claims(store: &Store, id: &str) -> Result<Vec<Claim>> {
         .collect())
 }
 
-/// The country's indicator series (id, name, points by year): remittances first, then by id.
-/// Reads the country's observations once and the indicator definitions once.
+/// The country's indicator series (id, name, points by year): remittances (% of GDP, US$)
+/// and GDP first, then by id. Reads the country's observations once and the indicator
+/// definitions once.
 fn indicators(store: &Store, id: &str) -> Result<Vec<(String, String, Vec<SeriesPoint>)>> {
     let obs: Vec<IndicatorObservation> = read(
         store,
@@ -136,6 +230,12 @@ fn indicators(store: &Store, id: &str) -> Result<Vec<(String, String, Vec<Series
             (ind, name, analytics::series_from(obs))
         })
         .collect();
-    out.sort_by_key(|(ind, _, _)| (ind != REMITTANCES, ind.clone()));
+    let first = [REMITTANCES, REMITTANCES_USD, GDP];
+    out.sort_by_key(|(ind, _, _)| {
+        (
+            first.iter().position(|f| f == ind).unwrap_or(first.len()),
+            ind.clone(),
+        )
+    });
     Ok(out)
 }

@@ -8,7 +8,8 @@ use crate::model::{Source, TradeFlow};
 use super::Report;
 
 /// The source ids a report uses, in the order it shows them (duplicates included): the
-/// entity, memberships, claims, shares, the balance, indicators, events, then the trade rows
+/// entity, memberships, claims, shares, the balance, the mirror, indicators, conflicts,
+/// events, then the trade rows
 /// behind the shares (`flows`, with the works they cite).
 fn usage_order(r: &Report, flows: &[TradeFlow]) -> Vec<String> {
     let mut order: Vec<String> = vec![r.entity.source_id.clone()];
@@ -24,11 +25,17 @@ fn usage_order(r: &Report, flows: &[TradeFlow]) -> Vec<String> {
     for s in &r.shares {
         order.extend(s.source_ids.iter().cloned());
     }
-    for d in &r.dependence {
+    for d in r.balance.iter().flat_map(|b| &b.rows) {
         order.extend(d.source_ids.iter().cloned());
+    }
+    for m in &r.mirror {
+        order.extend(m.source_ids.iter().cloned());
     }
     for p in r.indicators.iter().flat_map(|(_, _, pts)| pts) {
         order.extend(p.source_ids.iter().cloned());
+    }
+    for c in &r.conflicts {
+        order.extend(c.source_ids.iter().cloned());
     }
     for e in &r.events {
         order.push(e.source_id.clone());

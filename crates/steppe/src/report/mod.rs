@@ -1,34 +1,57 @@
-//! A country report: its profile, its trade with its main partners, the balance between two
-//! partners, its indicator series, its event timeline and the numbered sources behind every
-//! figure.
+//! A country report: its profile and memberships, its main partners by share of total trade
+//! and their change over a decade, the balance between two partners as a yearly series (the
+//! figures a document restates shown apart, as that document's), the mirror gap, remittances
+//! and GDP, conflicts and events on one timeline, and the numbered sources behind every figure.
 //!
 //! [`build`] reads each table it needs once into a [`Report`]; [`View`] turns a report into
 //! rows formatted once (numbers, dates, citation numbers) that every renderer shows. The
-//! renderers (terminal text, HTML, the chart as SVG or PNG) live in the `steppe-report` crate,
-//! so this crate knows no terminal, template or drawing library.
+//! renderers (terminal text, HTML, the charts as SVG or PNG) live in the `steppe-report`
+//! crate, so this crate knows no terminal, template or drawing library.
+//!
+//! Trade figures come in two kinds, told apart everywhere: rows of a statistical dataset
+//! (a source whose CSL type is `dataset`, e.g. IMF DOTS) and rows a document restates (the
+//! seed article's 2023 figures). Shares are of the world total the dataset reports; a year
+//! without one has no shares.
 
 mod build;
 mod citations;
+mod conflicts;
 pub mod events;
 pub mod format;
 mod view;
 
 use std::collections::BTreeMap;
 
-use crate::analytics::{Dependence, PartnerShare, SeriesPoint};
+use crate::analytics::{Dependence, Mirror, PartnerShare, SeriesPoint};
 use crate::model::{Claim, Entity, Event, Membership, Organisation, Source};
 use crate::query::Filter;
 use crate::schema::Table;
 use crate::store::{ReadOptions, Store};
 
 pub use build::build;
+pub use conflicts::ConflictSpan;
 pub use view::{
-    Bar, ChartView, ClaimRow, DependenceRow, EventRow, IndicatorView, MembershipRow, PointRow,
-    ShareCell, SourceRow, TradeRow, TradeTable, View, CHART_PARTNERS, TRADE_ROWS,
+    BalanceRow, BalanceView, ChartView, ClaimRow, IndicatorRow, LatestRow, MembershipRow,
+    MirrorRow, PartnerRow, PartnersTable, Series, SeriesStyle, SourceRow, TimelineRow, View,
+    TRADE_ROWS,
 };
 
-/// The remittances series the article is about.
+/// Personal remittances received, % of GDP (the series the article is about).
 pub const REMITTANCES: &str = "wdi:BX.TRF.PWKR.DT.GD.ZS";
+/// Personal remittances received, current US$.
+pub const REMITTANCES_USD: &str = "wdi:BX.TRF.PWKR.CD.DT";
+/// GDP, current US$.
+pub const GDP: &str = "wdi:NY.GDP.MKTP.CD";
+
+/// The balance between the two partners as one kind of source tells it.
+#[derive(Debug, Clone)]
+pub struct BalanceSeries {
+    /// `None`: the datasets' series (each row names its sources); `Some(id)`: the figures
+    /// the document `id` restates (the seed article's 2023 figures), shown as that document's.
+    pub restated_by: Option<String>,
+    /// The yearly rows.
+    pub rows: Vec<Dependence>,
+}
 
 /// Everything a report shows, with sources numbered in order of first use.
 #[derive(Debug, Clone)]
@@ -41,14 +64,18 @@ pub struct Report {
     pub memberships: Vec<(Membership, Option<Organisation>)>,
     /// Claims about the country.
     pub claims: Vec<Claim>,
-    /// Partner shares, every year.
+    /// Partner shares from the dataset rows, every year (aggregates left out).
     pub shares: Vec<PartnerShare>,
     /// The two partners compared.
     pub pair: (String, String),
-    /// Their balance, every year.
-    pub dependence: Vec<Dependence>,
-    /// Indicator series (id, name, points).
+    /// Their balance: the dataset's series first, then each restating document's.
+    pub balance: Vec<BalanceSeries>,
+    /// The mirror comparison with each of the two partners, by year.
+    pub mirror: Vec<Mirror>,
+    /// Indicator series (id, name, points; several sources may give a year).
     pub indicators: Vec<(String, String, Vec<SeriesPoint>)>,
+    /// Conflicts the country is a location or party of, one span per conflict.
+    pub conflicts: Vec<ConflictSpan>,
     /// Events involving the country, in date order (undated last).
     pub events: Vec<Event>,
     /// Entity names, for display.
@@ -79,9 +106,21 @@ impl Report {
             .unwrap_or_else(|| id.to_string())
     }
 
-    /// The latest year with partner data.
+    /// The latest year with a share of a world total.
     pub fn latest_year(&self) -> Option<i16> {
-        self.shares.iter().map(|s| s.year).max()
+        self.shares
+            .iter()
+            .filter(|s| s.total_basis == "world_total")
+            .map(|s| s.year)
+            .max()
+    }
+
+    /// The points of indicator `id` (empty when the store has none).
+    pub fn series(&self, id: &str) -> &[SeriesPoint] {
+        self.indicators
+            .iter()
+            .find(|(i, _, _)| i == id)
+            .map_or(&[], |(_, _, p)| p.as_slice())
     }
 }
 

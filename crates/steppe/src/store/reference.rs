@@ -30,7 +30,9 @@ impl Store {
         }
         static BUNDLED: OnceLock<Arc<CodeIndex>> = OnceLock::new();
         bundled_once(&BUNDLED, || {
-            Ok(CodeIndex::new(Store::bundled()?.records::<EntityCode>()?))
+            Ok(CodeIndex::new(bundled_reference(|c: &EntityCode| {
+                &c.source_id
+            })?))
         })
     }
 
@@ -47,7 +49,9 @@ impl Store {
             return Ok(Arc::new(ids(self.records::<Entity>()?)));
         }
         static BUNDLED: OnceLock<Arc<HashSet<String>>> = OnceLock::new();
-        bundled_once(&BUNDLED, || Ok(ids(Store::bundled()?.records::<Entity>()?)))
+        bundled_once(&BUNDLED, || {
+            Ok(ids(bundled_reference(|e: &Entity| &e.source_id)?))
+        })
     }
 
     /// [`Store::entity_ids`] without the entities of source `source_id`.
@@ -89,7 +93,7 @@ impl Store {
         let rows: Vec<R> = if self.row_count(R::TABLE) > 0 {
             self.records()?
         } else {
-            Store::bundled()?.records()?
+            bundled_reference(&source_of)?
         };
         Ok(rows
             .into_iter()
@@ -138,12 +142,33 @@ impl Store {
     }
 }
 
+/// The bundled store's rows of `R` (entities, codes) from the curated reference (`data/`):
+/// those whose source (`source_of`) no import of the bundle wrote. The entities the bundle's
+/// imports created (the World Bank's and the IMF's aggregates) are left to a store's own
+/// imports to create, citing their own files.
+fn bundled_reference<R: Record>(source_of: impl Fn(&R) -> &String) -> Result<Vec<R>> {
+    let bundled = Store::bundled()?;
+    let imported: BTreeSet<&str> = bundled
+        .descriptor()
+        .steppe
+        .imports
+        .iter()
+        .map(|s| s.source_id.as_str())
+        .collect();
+    Ok(bundled
+        .records::<R>()?
+        .into_iter()
+        .filter(|r| !imported.contains(source_of(r).as_str()))
+        .collect())
+}
+
 /// Copies the bundled reference tables (entities, the code crosswalk and the sources of both)
-/// into a store that has none, so imported rows' country ids resolve and validate.
+/// into a store that has none, so imported rows' country ids resolve and validate: the
+/// curated reference only (see `bundled_reference`).
 pub fn seed_reference(tx: &mut Transaction) -> Result<()> {
     let bundled = Store::bundled()?;
-    let entities: Vec<Entity> = bundled.records()?;
-    let codes: Vec<EntityCode> = bundled.records()?;
+    let entities: Vec<Entity> = bundled_reference(|e: &Entity| &e.source_id)?;
+    let codes: Vec<EntityCode> = bundled_reference(|c: &EntityCode| &c.source_id)?;
     let cited: BTreeSet<&str> = entities
         .iter()
         .map(|e| e.source_id.as_str())
