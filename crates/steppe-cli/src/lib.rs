@@ -7,6 +7,8 @@ mod human;
 mod output;
 pub mod progress;
 pub mod report;
+#[cfg(test)]
+mod screen;
 mod table;
 mod term;
 

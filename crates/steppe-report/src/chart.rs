@@ -11,7 +11,7 @@ use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use steppe::report::{ChartView, Series, SeriesStyle, View};
+use steppe::report::{year_runs, ChartView, Series, SeriesStyle, View};
 
 use crate::glyphs::Glyphs;
 use crate::layout::elide;
@@ -72,25 +72,6 @@ fn labelled(years: &[i16]) -> Vec<i16> {
         .filter(|(i, _)| i % 2 == 0 || *i == last)
         .map(|(_, y)| *y)
         .collect()
-}
-
-/// `1992–2020, 2023`: the years with data, as runs.
-fn year_note(years: &[i16]) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < years.len() {
-        let mut j = i;
-        while j + 1 < years.len() && years[j + 1] == years[j] + 1 {
-            j += 1;
-        }
-        out.push(if i == j {
-            years[i].to_string()
-        } else {
-            format!("{}–{}", years[i], years[j])
-        });
-        i = j + 1;
-    }
-    out.join(", ")
 }
 
 /// Runs of consecutive years of a series (a line is not drawn across a gap).
@@ -203,7 +184,7 @@ where
                 String::new()
             }
         })
-        .x_desc(format!("year (data: {})", year_note(&c.years)))
+        .x_desc(format!("year (data: {})", year_runs(&c.years)))
         .y_desc(c.y_label.as_str())
         .y_label_formatter(&|y| axis_number(*y))
         .label_style(("sans-serif", 11))
@@ -322,7 +303,7 @@ where
                 String::new()
             }
         })
-        .x_desc(format!("year (data: {})", year_note(&c.years)))
+        .x_desc(format!("year (data: {})", year_runs(&c.years)))
         .label_style(("sans-serif", 11))
         .axis_desc_style(("sans-serif", 13))
         .draw()
@@ -442,7 +423,7 @@ mod tests {
     #[test]
     fn year_labels_and_runs() {
         let years: Vec<i16> = (1992..=2020).chain([2023]).collect();
-        assert_eq!(year_note(&years), "1992–2020, 2023");
+        assert_eq!(year_runs(&years), "1992–2020, 2023");
         let l = labelled(&years);
         assert_eq!((l[0], *l.last().unwrap()), (1992, 2023));
         assert!(l.len() < years.len());

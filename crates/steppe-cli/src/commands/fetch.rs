@@ -414,48 +414,8 @@ impl FetchProgress for Bars {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
-    use indicatif::TermLike;
-
     use super::*;
-
-    /// A terminal that keeps every line drawn.
-    #[derive(Debug, Clone, Default)]
-    struct Screen(Arc<Mutex<Vec<String>>>);
-
-    impl TermLike for Screen {
-        fn width(&self) -> u16 {
-            120
-        }
-        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
-            Ok(())
-        }
-        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
-            Ok(())
-        }
-        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
-            Ok(())
-        }
-        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
-            Ok(())
-        }
-        fn write_line(&self, s: &str) -> std::io::Result<()> {
-            self.write_str(s)
-        }
-        fn write_str(&self, s: &str) -> std::io::Result<()> {
-            if !s.is_empty() {
-                self.0.lock().unwrap().push(s.to_string());
-            }
-            Ok(())
-        }
-        fn clear_line(&self) -> std::io::Result<()> {
-            Ok(())
-        }
-        fn flush(&self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::screen::Screen;
 
     /// Every line drawn so far, once one contains each of `needles` (ticking the bars until
     /// the draw rate limit lets a draw through; after 2 s, what was drawn).

@@ -29,7 +29,7 @@ use crate::schema::Table;
 use crate::store::{ReadOptions, Store};
 
 pub use build::build;
-pub use conflicts::ConflictSpan;
+pub use conflicts::{year_runs, ConflictSpan};
 pub use view::{
     BalanceRow, BalanceView, ChartView, ClaimRow, IndicatorRow, LatestRow, MembershipRow,
     MirrorRow, PartnerRow, PartnersTable, Series, SeriesStyle, SourceRow, TimelineRow, View,
