@@ -29,6 +29,7 @@ __all__ = [
     "convert_arrow",
     "convert_list",
     "dependence",
+    "fetch",
     "import_acled",
     "import_baci",
     "import_comtrade",
