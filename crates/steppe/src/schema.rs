@@ -7,7 +7,7 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Field, FieldRef, Fields, Schema, SchemaRef};
 
 /// Version of the table schemas. Bump it (and add a snapshot) whenever a schema changes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The tables of a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -196,6 +196,16 @@ fn id_list(name: &str) -> Field {
     )
 }
 
+/// A nullable list of entity ids (schema v4: `entities`' predecessor and successor links,
+/// null where no source states one; each item → `entities.entity_id`, checked by `validate`).
+fn opt_id_list(name: &str) -> Field {
+    Field::new(
+        name,
+        DataType::List(Arc::new(Field::new("item", DataType::Utf8, false))),
+        true,
+    )
+}
+
 fn fk(field: &'static str, table: Table, target: &'static str) -> ForeignKey {
     ForeignKey {
         field,
@@ -233,6 +243,8 @@ fn spec(table: Table) -> TableSpec {
                 date("valid_from"),
                 date("valid_to"),
                 text("parent_id", true),
+                opt_id_list("predecessor_ids"),
+                opt_id_list("successor_ids"),
                 dict("region", true),
                 dict("focus", true),
                 dict("source_id", false),

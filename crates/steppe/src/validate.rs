@@ -10,7 +10,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
 use sha2::{Digest, Sha256};
 
-use crate::model::EntityCode;
+use crate::model::{Entity, EntityCode};
 use crate::schema::Table;
 use crate::store::{Store, TableData};
 use crate::Result;
@@ -44,6 +44,7 @@ pub fn validate(store: &Store) -> Result<ValidationReport> {
         check_ranges(*t, d, &mut report);
     }
     check_crosswalk(&data[&Table::EntityCodes], &mut report)?;
+    check_entity_links(&data[&Table::Entities], &mut report)?;
     Ok(report)
 }
 
@@ -351,6 +352,7 @@ fn check_foreign_keys(
                 ),
                 ("cited_source_ids", &[(Table::Sources, "source_id")]),
             ],
+            Table::Entities => &[("predecessor_ids", ENTITY), ("successor_ids", ENTITY)],
             Table::Conflicts => &[
                 ("location_entity_ids", ENTITY),
                 ("side_a_entity_ids", ENTITY),
@@ -527,6 +529,44 @@ fn check_crosswalk(data: &TableData, report: &mut ValidationReport) -> Result<()
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// Predecessor and successor links are each other's inverse: B in A's `successor_ids`
+/// exactly when A is in B's `predecessor_ids` (a link the other side lacks is reported on
+/// the row that has it).
+fn check_entity_links(data: &TableData, report: &mut ValidationReport) -> Result<()> {
+    let entities: Vec<Entity> = crate::record::from_batches(&data.batches)?;
+    let links = |field: fn(&Entity) -> &Option<Vec<String>>| -> HashSet<(String, String)> {
+        entities
+            .iter()
+            .flat_map(|e| {
+                field(e)
+                    .iter()
+                    .flatten()
+                    .map(|other| (e.entity_id.clone(), other.clone()))
+            })
+            .collect()
+    };
+    let successors = links(|e| &e.successor_ids);
+    let predecessors = links(|e| &e.predecessor_ids);
+    let mut problems: Vec<(String, &str, String)> = Vec::new();
+    for (from, to) in &successors {
+        if !predecessors.contains(&(to.clone(), from.clone())) {
+            let why = format!("{to} does not list {from} in its predecessor_ids");
+            problems.push((from.clone(), "successor_ids", why));
+        }
+    }
+    for (to, from) in &predecessors {
+        if !successors.contains(&(from.clone(), to.clone())) {
+            let why = format!("{from} does not list {to} in its successor_ids");
+            problems.push((to.clone(), "predecessor_ids", why));
+        }
+    }
+    problems.sort();
+    for (row, field, why) in problems {
+        report.push("entities", row, field, why);
     }
     Ok(())
 }

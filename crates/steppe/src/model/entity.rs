@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::enums::{EntityType, Scheme};
-use super::serde_helpers::opt_date;
+use super::serde_helpers::{opt_date, opt_list};
 
 /// A country, former state or aggregate, identified by ISO 3166 alpha-3 where one exists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +25,14 @@ pub struct Entity {
     pub valid_to: Option<NaiveDate>,
     /// Sovereign of a territory.
     pub parent_id: Option<String>,
+    /// The entities this one continues (YEM: YAR, YMD), where a cited source states the
+    /// link; the inverse of their `successor_ids`. `None` when no source states one.
+    #[serde(with = "opt_list", default)]
+    pub predecessor_ids: Option<Vec<String>>,
+    /// The entities that continue this one (SUN: ARM, ..., TJK, TKM, UZB), where a cited
+    /// source states the link (`source_locator`'s `successors:` part). `None` when none does.
+    #[serde(with = "opt_list", default)]
+    pub successor_ids: Option<Vec<String>>,
     /// UN M49 sub-region name.
     pub region: Option<String>,
     /// steppe's focus tag: `central_asia` or `neighbour`.

@@ -53,7 +53,7 @@ pub mod list {
         serde::Serialize::serialize(v, s)
     }
 
-    struct ListVisitor;
+    pub(super) struct ListVisitor;
 
     impl<'de> Visitor<'de> for ListVisitor {
         type Value = Vec<String>;
@@ -97,6 +97,29 @@ pub mod list {
     }
 }
 
+/// `Option<Vec<String>>` for a nullable list column: null (or an empty `;`-separated
+/// string in the CSV files) is `None`; a sequence or `A;B` is `Some` (never empty).
+pub mod opt_list {
+    use super::*;
+
+    /// Serializes `None` as null, `Some` as a sequence.
+    pub fn serialize<S: serde::Serializer>(
+        v: &Option<Vec<String>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(items) => s.serialize_some(items),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Deserializes from null, a sequence or a `;`-separated string; an empty list is `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+        let items = d.deserialize_any(super::list::ListVisitor)?;
+        Ok((!items.is_empty()).then_some(items))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +141,31 @@ mod tests {
         assert!(parse_date("2025-02-30").is_err());
         assert!(parse_date("92").is_err());
         assert!(parse_date("soon").is_err());
+    }
+
+    #[derive(serde::Deserialize, serde::Serialize, Debug, PartialEq)]
+    struct Links {
+        #[serde(with = "opt_list", default)]
+        ids: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn optional_lists_from_csv_text_and_json() {
+        let csv_row = |text: &str| -> Links {
+            let data = format!("ids\n{text}\n");
+            let mut r = csv::Reader::from_reader(data.as_bytes());
+            r.deserialize().next().unwrap().unwrap()
+        };
+        assert_eq!(csv_row("\"\"").ids, None);
+        assert_eq!(
+            csv_row("RUS; TJK").ids,
+            Some(vec!["RUS".to_string(), "TJK".to_string()])
+        );
+        let json = |text: &str| serde_json::from_str::<Links>(text).unwrap().ids;
+        assert_eq!(json(r#"{"ids": null}"#), None);
+        assert_eq!(json(r#"{"ids": []}"#), None);
+        assert_eq!(json(r#"{"ids": ["YEM"]}"#), Some(vec!["YEM".to_string()]));
+        let back = serde_json::to_string(&Links { ids: None }).unwrap();
+        assert_eq!(back, r#"{"ids":null}"#);
     }
 }

@@ -56,6 +56,8 @@ pub fn entity(id: &str) -> Entity {
         valid_from: d("1991-09-09"),
         valid_to: None,
         parent_id: None,
+        predecessor_ids: None,
+        successor_ids: None,
         region: Some("Central Asia".into()),
         focus: Some("central_asia".into()),
         source_id: "src".into(),

@@ -128,6 +128,8 @@ impl NewArea {
             valid_from: None,
             valid_to: None,
             parent_id: None,
+            predecessor_ids: None,
+            successor_ids: None,
             region: None,
             focus: None,
             source_id: source_id.to_string(),
