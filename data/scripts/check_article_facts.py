@@ -84,7 +84,8 @@ TABLES = {
         ("claim_id",),
     ),
     "entities.csv": (
-        "entity_id,name,name_official,entity_type,valid_from,valid_to,parent_id,region,focus,source_id,"
+        "entity_id,name,name_official,entity_type,valid_from,valid_to,parent_id,predecessor_ids,"
+        "successor_ids,region,focus,source_id,"
         "source_locator",
         ("entity_id",),
     ),

@@ -1,0 +1,231 @@
+//! Predecessor and successor links between entities (schema v4): the curated data's links,
+//! what `validate` checks of them, and a store written before v4.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::Array;
+use sha2::Digest;
+use steppe::curated::Curated;
+use steppe::model::Entity;
+use steppe::{Store, Table};
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
+}
+
+fn curated() -> Curated {
+    Curated::read(&data_dir()).unwrap()
+}
+
+fn by_id(entities: &[Entity]) -> HashMap<&str, &Entity> {
+    entities.iter().map(|e| (e.entity_id.as_str(), e)).collect()
+}
+
+fn ids(list: &Option<Vec<String>>) -> Vec<&str> {
+    list.iter().flatten().map(String::as_str).collect()
+}
+
+#[test]
+fn the_curated_links_are_sourced_and_each_others_inverse() {
+    let c = curated();
+    let e = by_id(&c.entities);
+    let sun = ids(&e["SUN"].successor_ids);
+    for part in ["TJK", "KAZ", "KGZ", "TKM", "UZB", "RUS"] {
+        assert!(sun.contains(&part), "SUN -> {part}: {sun:?}");
+    }
+    assert_eq!(
+        sun.len(),
+        13,
+        "ISO 3166-3 lists 13 (BLR, UKR coded before): {sun:?}"
+    );
+    assert_eq!(ids(&e["TJK"].predecessor_ids), ["SUN"]);
+    assert_eq!(ids(&e["YEM"].predecessor_ids), ["YAR", "YMD"]);
+    assert_eq!(ids(&e["CSK"].successor_ids), ["CZE", "SVK"]);
+    assert_eq!(ids(&e["YUG"].successor_ids), ["SCG"]);
+    assert_eq!(ids(&e["SCG"].successor_ids), ["MNE", "SRB"]);
+    assert_eq!(ids(&e["RVN"].successor_ids), ["VNM"]);
+    assert_eq!(ids(&e["VNM"].predecessor_ids), ["RVN", "VDR"]);
+    assert_eq!(e["XKX"].predecessor_ids, None, "no source read states one");
+    assert_eq!(e["FRA"].successor_ids, None);
+
+    let sources: Vec<&str> = c.sources.iter().map(|s| s.source_id.as_str()).collect();
+    for entity in &c.entities {
+        let locator = entity.source_locator.as_deref().unwrap_or("");
+        for (field, list) in [
+            ("successors", &entity.successor_ids),
+            ("predecessors", &entity.predecessor_ids),
+        ] {
+            for other in list.iter().flatten() {
+                let linked = e
+                    .get(other.as_str())
+                    .unwrap_or_else(|| panic!("{} -> {other}: no such entity", entity.entity_id));
+                let back = if field == "successors" {
+                    &linked.predecessor_ids
+                } else {
+                    &linked.successor_ids
+                };
+                assert!(
+                    ids(back).contains(&entity.entity_id.as_str()),
+                    "{} {field} {other}: not mirrored",
+                    entity.entity_id
+                );
+                let cited = locator
+                    .split(" | ")
+                    .find_map(|part| part.strip_prefix(&format!("{field}: ")))
+                    .unwrap_or_else(|| panic!("{}: no `{field}:` citation", entity.entity_id));
+                assert!(
+                    cited.contains(other.as_str()),
+                    "{}: {cited}",
+                    entity.entity_id
+                );
+                assert!(
+                    sources.iter().any(|s| cited.contains(&format!(": {s} "))),
+                    "{}'s {field} cite no known source: {cited}",
+                    entity.entity_id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn validate_reports_one_sided_links_and_unknown_targets() {
+    let mut c = curated();
+    for e in &mut c.entities {
+        match e.entity_id.as_str() {
+            // TJK forgets its predecessor; SUN gains a successor that is no entity.
+            "TJK" => e.predecessor_ids = None,
+            "SUN" => e.successor_ids.as_mut().unwrap().push("ZZZ".into()),
+            _ => {}
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = c.write_store(&dir.path().join("store")).unwrap();
+    let report = steppe::validate(&store).unwrap();
+    let found = |field: &str, text: &str| {
+        report.problems.iter().any(|p| {
+            p.table == "entities"
+                && p.row_key == "SUN"
+                && p.field == field
+                && p.message.contains(text)
+        })
+    };
+    assert!(
+        found("successor_ids", "`ZZZ` is not a entities.entity_id"),
+        "{:#?}",
+        report.problems
+    );
+    assert!(
+        found("successor_ids", "TJK does not list SUN"),
+        "{:#?}",
+        report.problems
+    );
+    assert_eq!(report.problems.len(), 3, "{:#?}", report.problems);
+}
+
+/// Rewrites the `entities` files of the store at `out` as a schema-v3 writer left them: no
+/// link columns in the files or the descriptor, version 3, new sizes and hashes.
+fn make_entities_predate_links(out: &Path) {
+    let desc_path = out.join("datapackage.json");
+    let mut desc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&desc_path).unwrap()).unwrap();
+    desc["steppe"]["schema_version"] = 3.into();
+    let entities = desc["resources"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["name"] == "entities")
+        .unwrap();
+    let links = ["predecessor_ids", "successor_ids"];
+    entities["schema"]["fields"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| !links.contains(&f["name"].as_str().unwrap()));
+    for file in entities["steppe"]["files"].as_array_mut().unwrap() {
+        let path = out.join(file["path"].as_str().unwrap());
+        drop_columns(&path, &links);
+        let bytes = std::fs::read(&path).unwrap();
+        file["bytes"] = bytes.len().into();
+        file["sha256"] = hex::encode(sha2::Sha256::digest(&bytes)).into();
+    }
+    std::fs::write(&desc_path, serde_json::to_vec_pretty(&desc).unwrap()).unwrap();
+}
+
+/// Rewrites the `entities` Parquet file at `path` without `columns`.
+fn drop_columns(path: &Path, columns: &[&str]) {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut batches = Vec::new();
+    for batch in reader {
+        let mut batch = batch.unwrap();
+        for c in columns {
+            let i = batch.schema().index_of(c).unwrap();
+            batch.remove_column(i);
+        }
+        batches.push(batch);
+    }
+    let schema = Arc::new(arrow_schema::Schema::new(
+        batches[0].schema().fields().clone(),
+    ));
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_key_value_metadata(Some(vec![parquet::file::metadata::KeyValue::new(
+            "steppe.table".to_string(),
+            "entities".to_string(),
+        )]))
+        .build();
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer =
+        parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props)).unwrap();
+    for b in batches {
+        writer
+            .write(&b.with_schema(schema.clone()).unwrap())
+            .unwrap();
+    }
+    writer.close().unwrap();
+}
+
+/// A v3 store reads the link columns as null, validates, and records version 4 (with the
+/// links) once its entities are rewritten.
+#[test]
+fn a_store_written_before_the_links_reads_them_as_null_and_upgrades() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("store");
+    let c = curated();
+    c.write_store(&out).unwrap();
+    make_entities_predate_links(&out);
+
+    let old = Store::open(&out).unwrap();
+    assert_eq!(old.descriptor().steppe.schema_version, 3);
+    let report = steppe::validate(&old).unwrap();
+    assert!(report.is_ok(), "{:#?}", report.problems);
+    let table = old.read_all(Table::Entities).unwrap().concat().unwrap();
+    assert_eq!(table.num_rows(), c.entities.len());
+    for column in ["predecessor_ids", "successor_ids"] {
+        let col = table.column_by_name(column).unwrap();
+        assert_eq!(
+            col.null_count(),
+            table.num_rows(),
+            "{column}: absent, so null"
+        );
+    }
+    let entities: Vec<Entity> = old.records().unwrap();
+    assert_eq!(by_id(&entities)["SUN"].successor_ids, None);
+
+    let mut tx = old.begin().unwrap();
+    tx.replace_table(Table::Entities);
+    tx.write_records(&c.entities).unwrap();
+    tx.commit().unwrap();
+    let new = Store::open(&out).unwrap();
+    assert_eq!(
+        new.descriptor().steppe.schema_version,
+        steppe::SCHEMA_VERSION
+    );
+    assert!(steppe::validate(&new).unwrap().is_ok());
+    let entities: Vec<Entity> = new.records().unwrap();
+    assert!(ids(&by_id(&entities)["SUN"].successor_ids).contains(&"TJK"));
+}
