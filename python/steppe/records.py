@@ -150,6 +150,11 @@ class Entity(Record):
         valid_from: First day of existence, where known.
         valid_to: Last day of existence (former states), where known.
         parent_id: Sovereign of a territory.
+        predecessor_ids: The entities this one continues (``YEM``: ``("YAR", "YMD")``),
+            where a cited source states the link; ``None`` when none does.
+        successor_ids: The entities that continue this one (``SUN``: ``ARM`` ... ``TJK``,
+            ``TKM``, ``UZB``), the inverse of their ``predecessor_ids``; ``None`` when no
+            source states one. ``source_locator`` cites each link.
         region: UN M49 sub-region name.
         focus: steppe's focus tag: ``central_asia`` or ``neighbour``.
         source_id: The list this row comes from.
@@ -165,6 +170,8 @@ class Entity(Record):
     valid_from: datetime.date | None
     valid_to: datetime.date | None
     parent_id: str | None
+    predecessor_ids: tuple[str, ...] | None
+    successor_ids: tuple[str, ...] | None
     region: str | None
     focus: str | None
     source_id: str

@@ -52,6 +52,9 @@ const PROSE: &[&str] = &[
     "side_b",
     "side_b_2nd",
     "territory_name",
+    // entities: links to other entities (the USSR has thirteen successors)
+    "predecessor_ids",
+    "successor_ids",
 ];
 
 /// Integer columns printed without separators: years, months, line numbers, small codes.

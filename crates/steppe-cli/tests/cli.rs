@@ -593,3 +593,28 @@ fn import_ucdp_acd_then_query_conflicts_by_country() {
     let o = steppe(&["validate", s]);
     assert!(o.status.success(), "{}", stdout(&o));
 }
+
+/// An entity's predecessor and successor links, as stored (CSV) and for people.
+#[test]
+fn query_entities_shows_predecessors_and_successors() {
+    let o = steppe(&[
+        "query",
+        "entities",
+        "--country",
+        "TJK",
+        "--format",
+        "csv",
+        "--columns",
+        "entity_id,predecessor_ids,successor_ids",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().nth(1), Some("TJK,[SUN],"));
+    let o = steppe(&["query", "entities", "--country", "SUN", "--wide"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("successor_ids"), "{out}");
+    assert!(
+        out.contains("[ARM, AZE, EST, GEO, KAZ, KGZ, LTU, LVA, MDA, RUS, TJK, TKM, UZB]"),
+        "{out}"
+    );
+}
