@@ -45,7 +45,7 @@ print("ok")
 
 def test_version() -> None:
     assert steppe.__version__.count(".") == 2
-    assert steppe.SCHEMA_VERSION == 3
+    assert steppe.SCHEMA_VERSION == 4
 
 
 def test_typing_files_are_shipped() -> None:

@@ -48,7 +48,7 @@ CURATED_ROWS = {
 def test_bundled_info(bundled: steppe.Store) -> None:
     info = bundled.info()
     assert info["path"] is None
-    assert info["schema_version"] == steppe.SCHEMA_VERSION == 3
+    assert info["schema_version"] == steppe.SCHEMA_VERSION == 4
     assert info["generation"] >= 1
     assert info["tables"] == BUNDLED_ROWS
     assert bundled.path is None
