@@ -229,3 +229,24 @@ fn a_store_written_before_the_links_reads_them_as_null_and_upgrades() {
     let entities: Vec<Entity> = new.records().unwrap();
     assert!(ids(&by_id(&entities)["SUN"].successor_ids).contains(&"TJK"));
 }
+
+/// The bundled store carries the curated links (rebuild it after changing data/).
+#[test]
+fn the_bundled_store_carries_the_links() {
+    let store = steppe::bundled::store().unwrap();
+    let entities: Vec<Entity> = store.records().unwrap();
+    let e = by_id(&entities);
+    assert!(ids(&e["SUN"].successor_ids).contains(&"TJK"));
+    assert_eq!(ids(&e["TJK"].predecessor_ids), ["SUN"]);
+    assert_eq!(ids(&e["YEM"].predecessor_ids), ["YAR", "YMD"]);
+    for c in curated().entities {
+        let b = e[c.entity_id.as_str()];
+        let links = |x: &Entity| (x.predecessor_ids.clone(), x.successor_ids.clone());
+        assert_eq!(
+            links(b),
+            links(&c),
+            "{}: bundle rebuilt from data/",
+            c.entity_id
+        );
+    }
+}
