@@ -225,6 +225,19 @@ fn a_store_written_before_the_links_reads_them_as_null_and_upgrades() {
         new.descriptor().steppe.schema_version,
         steppe::SCHEMA_VERSION
     );
+    let fields: Vec<&str> = new
+        .descriptor()
+        .resource(Table::Entities)
+        .unwrap()
+        .schema
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert!(
+        fields.contains(&"successor_ids"),
+        "the descriptor describes v4: {fields:?}"
+    );
     assert!(steppe::validate(&new).unwrap().is_ok());
     let entities: Vec<Entity> = new.records().unwrap();
     assert!(ids(&by_id(&entities)["SUN"].successor_ids).contains(&"TJK"));

@@ -313,6 +313,20 @@ impl Resource {
         resource
     }
 
+    /// Describes the current schema of `spec`'s table (fields, keys, partitioning), keeping
+    /// the files: what a commit does to a store an older schema version wrote, whose files
+    /// read their absent nullable columns as nulls.
+    pub fn upgrade_schema(&mut self, spec: &TableSpec) {
+        let current = Resource::empty(spec);
+        self.schema = current.schema;
+        self.description = current.description;
+        self.steppe.primary_key = current.steppe.primary_key;
+        self.steppe.partition_by = current.steppe.partition_by;
+        self.steppe.partition_fields = current.steppe.partition_fields;
+        self.steppe.sort_by = current.steppe.sort_by;
+        self.refresh();
+    }
+
     /// Recomputes `path` and `rows` from the file list. `path` is the table's folder, which
     /// Frictionless reads whole (through pyarrow, Hive partitions included) where it would
     /// read only the first file of a list of Parquet files; `steppe.files` lists the files.

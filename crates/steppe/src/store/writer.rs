@@ -400,6 +400,14 @@ impl Transaction {
                 .flatten()
         });
         self.next.steppe.generation = self.generation;
+        if self.next.steppe.schema_version < SCHEMA_VERSION {
+            // The store is recorded as this version: its resources describe this schema.
+            for r in &mut self.next.resources {
+                if let Ok(t) = Table::from_name(&r.name) {
+                    r.upgrade_schema(&t.spec());
+                }
+            }
+        }
         self.next.steppe.schema_version = SCHEMA_VERSION;
         self.next.created = Some(self.options.created.clone().unwrap_or_else(now_rfc3339));
         self.refresh_package_sources()?;
