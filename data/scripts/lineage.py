@@ -48,10 +48,6 @@ SOURCES = (
     SRC_EBSCO_VN,
 )
 
-GLOSSARY_RULE = (
-    "A country might change a significant part of its name, for example Burma (BU) was changed"
-    " to Myanmar (MM) in 1989. The code element for the formerly used country name is therefore BUMM."
-)
 WIKI_AA_RULE = (
     "the special code AA is used if its alpha-2 code was not changed (e.g., Byelorussian SSR"
     " changed its name to Belarus, which has kept the same alpha-2 code)"
@@ -70,8 +66,10 @@ _TCVN_SUHH = (
 
 @dataclass(frozen=True)
 class Stated:
-    """Links a page states: ``predecessor`` -> each successor id, named in ``quote`` by the
-    words given beside it."""
+    """Links a page states: ``predecessor`` to each successor id.
+
+    Each successor is named in ``quote`` by the words given beside it.
+    """
 
     predecessor: str
     source_id: str
@@ -152,11 +150,13 @@ _COMMENT_PARTS = re.compile(r"^(?:divided into|now split into|now split between)
 
 
 class LinkError(RuntimeError):
-    pass
+    """A link the inputs do not support (unknown entity, unresolvable code, missing quote)."""
 
 
 @dataclass(frozen=True)
 class Link:
+    """``predecessor`` is continued by ``successor``, as ``locator`` in ``source_id`` says."""
+
     predecessor: str
     successor: str
     source_id: str
@@ -164,8 +164,10 @@ class Link:
 
 
 def alpha4_successor_code(alpha_4: str) -> str | None:
-    """The alpha-2 an ISO 3166-3 alpha-4 code names as its successor's: the last two
-    letters, the entry's own alpha-2 for ``AA``, ``None`` for ``HH`` and ``XX``."""
+    """The alpha-2 an ISO 3166-3 alpha-4 code names as its successor's.
+
+    The last two letters; the entry's own alpha-2 for ``AA``; ``None`` for ``HH``, ``XX``.
+    """
     if len(alpha_4) != 4 or not alpha_4.isalpha() or not alpha_4.isupper():
         raise LinkError(f"{alpha_4!r} is not an ISO 3166-3 alpha-4 code")
     tail = alpha_4[2:]
@@ -175,9 +177,11 @@ def alpha4_successor_code(alpha_4: str) -> str | None:
 
 
 def comment_parts(comment: str) -> list[str]:
-    """The parts an ISO 3166-3 comment names ("divided into FM, MH, MP, and PW" -> FM, MH,
-    MP, PW; "now split into Kiribati and Tuvalu" -> Kiribati, Tuvalu); [] for other
-    comments."""
+    """The parts an ISO 3166-3 comment names; [] for other comments.
+
+    "divided into FM, MH, MP, and PW" -> FM, MH, MP, PW; "now split into Kiribati and
+    Tuvalu" -> Kiribati, Tuvalu.
+    """
     m = _COMMENT_PARTS.match(comment.strip())
     if not m:
         return []
@@ -196,7 +200,9 @@ def iso3_links(
     src_iso3: str,
 ) -> list[Link]:
     """Links from ISO 3166-3 entries: the alpha-4 rule and the parts their comments name.
-    ``entity_of`` maps alpha-4 to entity id; ``by_name`` ISO 3166-1 short names to ids."""
+
+    ``entity_of`` maps alpha-4 to entity id; ``by_name`` ISO 3166-1 short names to ids.
+    """
     out: list[Link] = []
     for e in iso3:
         a4, wd = e["alpha_4"], e["withdrawal_date"]
@@ -253,6 +259,7 @@ def check(links: list[Link], entities: set[str]) -> list[Link]:
 
 
 def successors_of(links: list[Link]) -> dict[str, list[str]]:
+    """Each predecessor's successors, sorted."""
     out: dict[str, list[str]] = {}
     for k in links:
         out.setdefault(k.predecessor, []).append(k.successor)
@@ -268,8 +275,10 @@ def predecessors_of(links: list[Link]) -> dict[str, list[str]]:
 
 
 def citations(links: list[Link], entity_id: str) -> str:
-    """The ``| successors: ...`` and ``| predecessors: ...`` parts of an entity's
-    ``source_locator``: ids, then the source id and locator, one group per citation."""
+    """The ``| successors: ...`` and ``| predecessors: ...`` parts of a ``source_locator``.
+
+    Ids, then the source id and locator, one group per citation.
+    """
     parts = []
     for label, mine, other in (
         ("successors", lambda k: k.predecessor, lambda k: k.successor),
