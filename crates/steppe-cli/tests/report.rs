@@ -1,9 +1,14 @@
 //! `steppe report`: its figures against the bundled rows, and its HTML page in a real headless
 //! browser (Chromium) with a screenshot kept under `target/test-output/`.
 
+// The headless browser of steppe-report's tests, shared rather than copied.
+#[path = "../../steppe-report/tests/common/browser.rs"]
+mod browser;
+
 use std::path::PathBuf;
 use std::process::Command;
 
+use browser::Headless;
 use steppe::model::TradeFlow;
 use steppe::Store;
 
@@ -115,34 +120,10 @@ fn html_page_renders_in_a_headless_browser_with_chart_and_sources() {
     let png_bytes = std::fs::read(&png).unwrap();
     assert_eq!(&png_bytes[..8], b"\x89PNG\r\n\x1a\n");
 
-    let chromium = ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
+    let chromium = browser::find()
         .expect("Chromium is needed for this test (apt-get install chromium; .ci/run installs it)");
-    let profile = tempfile::tempdir().unwrap();
-    let flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ];
-    let url = format!("file://{}", html.canonicalize().unwrap().display());
-    let dom = Command::new(chromium)
-        .args(flags)
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(["--dump-dom", &url])
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&dom.stdout);
+    let headless = Headless::new(chromium);
+    let dom = headless.dom(&html);
     assert!(
         dom.contains("<figure class=\"chart\" id=\"chart-balance\"><svg"),
         "chart missing from the rendered DOM"
@@ -150,14 +131,7 @@ fn html_page_renders_in_a_headless_browser_with_chart_and_sources() {
     assert!(dom.contains("<ol id=\"sources\">") && dom.contains("Tajikistan Trade Portal"));
     assert!(dom.contains("<ol id=\"timeline\">"));
     let shot = dir.join("report-TJK.png");
-    let _ = std::fs::remove_file(&shot);
-    let o = Command::new(chromium)
-        .args(flags)
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--screenshot={}", shot.display()))
-        .args(["--window-size=1000,2400", &url])
-        .output()
-        .unwrap();
+    let o = headless.screenshot(&html, &shot, "1000,2400");
     assert!(
         shot.exists(),
         "no screenshot: {}",

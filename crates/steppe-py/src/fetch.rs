@@ -7,7 +7,7 @@
 //! `COMTRADE_API_KEY`, never from an argument.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,8 +15,10 @@ use chrono::NaiveDate;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use steppe::fetch::{FetchOptions, FetchProgress, RetryPolicy, Selection, Status};
-use steppe::import::ImportOptions;
+use steppe::fetch::{
+    FetchOptions, FetchProgress, FetchReport, Fetched, RetryPolicy, Selection, Status,
+};
+use steppe::import::{ImportOptions, ImportReport};
 use steppe::progress::Progress;
 
 use crate::import_report::report_dict;
@@ -63,22 +65,6 @@ struct ComtradeArgs {
     api: bool,
 }
 
-/// The UCDP API access token, from `UCDP_ACCESS_TOKEN` (never returned or shown).
-fn ucdp_token() -> Option<String> {
-    std::env::var("UCDP_ACCESS_TOKEN")
-        .ok()
-        .map(|k| k.trim().to_string())
-        .filter(|k| !k.is_empty())
-}
-
-/// The UN Comtrade subscription key, from `COMTRADE_API_KEY` (never returned or shown).
-fn comtrade_key() -> Option<String> {
-    std::env::var("COMTRADE_API_KEY")
-        .ok()
-        .map(|k| k.trim().to_string())
-        .filter(|k| !k.is_empty())
-}
-
 #[allow(clippy::too_many_arguments)] // the keywords of `fetch`
 fn selection(
     source: &str,
@@ -121,7 +107,7 @@ fn selection(
             Selection::Gdelt { version, from, to }
         }
         "ucdp-ged" | "ucdp_ged" if comtrade.api => {
-            if ucdp_token().is_none() {
+            if steppe::fetch::ucdp_api::token_from_env().is_none() {
                 return Err(PyValueError::new_err(
                     "UCDP's API needs an access token: set UCDP_ACCESS_TOKEN, or fetch the download file (api=False)",
                 ));
@@ -144,7 +130,7 @@ fn selection(
             commodities: comtrade.commodities,
             classification: comtrade.classification,
             frequency: comtrade.frequency,
-            keyed: comtrade_key().is_some(),
+            keyed: steppe::fetch::comtrade::key_from_env().is_some(),
         }),
         "baci" => Selection::Baci {
             hs: need(hs, "hs")?,
@@ -219,41 +205,48 @@ pub fn fetch<'py>(
             api,
         },
     )?;
+    let base = FetchOptions {
+        retry: retry_policy(attempts, retry_delay)?,
+        secret_headers: steppe::fetch::secret_headers_from_env(&selection),
+        cache_dir: cache,
+        mirror,
+        offline,
+        max_download_bytes: max_download_bytes.unwrap_or(steppe::fetch::DEFAULT_MAX_DOWNLOAD_BYTES),
+        max_expanded_bytes: max_expanded_bytes
+            .unwrap_or(steppe::import::DEFAULT_MAX_EXPANDED_BYTES),
+        per_host,
+        ..FetchOptions::default()
+    };
+    let (report, imports) = run(py, progress, &selection, base, out.as_deref())?;
+    fetch_dict(py, &report, &imports)
+}
+
+/// `attempts` per file (at least 1), the first retry after `retry_delay` seconds; an error
+/// when `retry_delay` is not a number of seconds >= 0.
+fn retry_policy(attempts: u32, retry_delay: f64) -> PyResult<RetryPolicy> {
     if !(retry_delay.is_finite() && retry_delay >= 0.0) {
         return Err(PyValueError::new_err(
             "retry_delay must be a number of seconds >= 0",
         ));
     }
-    let expanded = max_expanded_bytes.unwrap_or(steppe::import::DEFAULT_MAX_EXPANDED_BYTES);
-    let mut secret_headers = Vec::new();
-    if let (Selection::Comtrade(_), Some(key)) = (&selection, comtrade_key()) {
-        let (host, header) = (
-            steppe::fetch::comtrade::HOST,
-            steppe::fetch::comtrade::KEY_HEADER,
-        );
-        secret_headers.push((host.to_string(), header.to_string(), key));
-    }
-    if let (Selection::UcdpGedApi { .. }, Some(token)) = (&selection, ucdp_token()) {
-        let host = steppe::fetch::ucdp_api::HOST;
-        let header = steppe::fetch::ucdp_api::TOKEN_HEADER;
-        secret_headers.push((host.to_string(), header.to_string(), token));
-    }
-    let base = FetchOptions {
-        secret_headers,
-        cache_dir: cache,
-        mirror,
-        offline,
-        retry: RetryPolicy {
-            attempts: attempts.max(1),
-            base_delay: Duration::from_secs_f64(retry_delay),
-            ..RetryPolicy::default()
-        },
-        max_download_bytes: max_download_bytes.unwrap_or(steppe::fetch::DEFAULT_MAX_DOWNLOAD_BYTES),
-        max_expanded_bytes: expanded,
-        per_host,
-        ..FetchOptions::default()
-    };
-    let (report, imports) = run_long(py, Callback::without_total(progress), |receiver| {
+    Ok(RetryPolicy {
+        attempts: attempts.max(1),
+        base_delay: Duration::from_secs_f64(retry_delay),
+        ..RetryPolicy::default()
+    })
+}
+
+/// The fetch, and with `out` the import of what it fetched (with `base`'s bound on what an
+/// archive expands to), through `run_long` with `progress` told the bytes downloaded.
+fn run(
+    py: Python<'_>,
+    progress: Option<Py<PyAny>>,
+    selection: &Selection,
+    base: FetchOptions,
+    out: Option<&Path>,
+) -> PyResult<(FetchReport, Vec<ImportReport>)> {
+    run_long(py, Callback::without_total(progress), |receiver| {
+        let max_expanded_bytes = base.max_expanded_bytes;
         let options = FetchOptions {
             progress: Arc::new(Bytes {
                 receiver: receiver.clone(),
@@ -261,40 +254,34 @@ pub fn fetch<'py>(
             }),
             ..base
         };
-        let report = steppe::fetch::fetch(&selection, &options)?;
-        let imports = match &out {
+        let report = steppe::fetch::fetch(selection, &options)?;
+        let imports = match out {
             Some(out) => {
                 let opts = ImportOptions {
                     progress: Arc::new(StopOnly(receiver)),
-                    max_expanded_bytes: expanded,
+                    max_expanded_bytes,
                     ..ImportOptions::default()
                 };
-                steppe::fetch::import_fetched(&selection, &report, out, &opts)?
+                steppe::fetch::import_fetched(selection, &report, out, &opts)?
             }
             None => Vec::new(),
         };
         Ok::<_, steppe::Error>((report, imports))
-    })?;
+    })
+}
+
+/// The answer of `fetch`: `{"cache_dir", "files", "failed", "imports", "notes"}` (see the
+/// module's doc).
+fn fetch_dict<'py>(
+    py: Python<'py>,
+    report: &FetchReport,
+    imports: &[ImportReport],
+) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     dict.set_item("cache_dir", report.cache_dir.to_string_lossy().as_ref())?;
     let files = PyList::empty(py);
     for f in &report.files {
-        let d = PyDict::new(py);
-        d.set_item("url", &f.url)?;
-        d.set_item("path", f.path.to_string_lossy().as_ref())?;
-        d.set_item("status", status_name(f.status))?;
-        d.set_item("bytes", f.sidecar.bytes)?;
-        d.set_item("sha256", &f.sidecar.sha256)?;
-        d.set_item("retrieved", f.sidecar.retrieved.to_rfc3339())?;
-        d.set_item("etag", &f.sidecar.etag)?;
-        d.set_item("last_modified", &f.sidecar.last_modified)?;
-        let unpacked: Vec<String> = f
-            .unpacked
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        d.set_item("unpacked", unpacked)?;
-        files.append(d)?;
+        files.append(file_dict(py, f)?)?;
     }
     dict.set_item("files", files)?;
     let failed = PyList::empty(py);
@@ -307,10 +294,31 @@ pub fn fetch<'py>(
     }
     dict.set_item("failed", failed)?;
     let reports = PyList::empty(py);
-    for r in &imports {
+    for r in imports {
         reports.append(report_dict(py, r)?)?;
     }
     dict.set_item("imports", reports)?;
     dict.set_item("notes", &report.notes)?;
     Ok(dict)
+}
+
+/// One fetched file: `{"url", "path", "status", "bytes", "sha256", "retrieved", "etag",
+/// "last_modified", "unpacked"}`.
+fn file_dict<'py>(py: Python<'py>, f: &Fetched) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("url", &f.url)?;
+    d.set_item("path", f.path.to_string_lossy().as_ref())?;
+    d.set_item("status", status_name(f.status))?;
+    d.set_item("bytes", f.sidecar.bytes)?;
+    d.set_item("sha256", &f.sidecar.sha256)?;
+    d.set_item("retrieved", f.sidecar.retrieved.to_rfc3339())?;
+    d.set_item("etag", &f.sidecar.etag)?;
+    d.set_item("last_modified", &f.sidecar.last_modified)?;
+    let unpacked: Vec<String> = f
+        .unpacked
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    d.set_item("unpacked", unpacked)?;
+    Ok(d)
 }

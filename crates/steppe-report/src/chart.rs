@@ -149,59 +149,105 @@ fn axis_number(v: f64) -> String {
     }
 }
 
+/// The y axis of a chart: its description (none when `None`), how many labels (plotters'
+/// default when `None`) and their text.
+struct YAxis<'f> {
+    desc: Option<&'f str>,
+    labels: Option<usize>,
+    format: &'f dyn Fn(&f64) -> String,
+}
+
+/// What every chart has, on `area` (the image above its [`footer`]): the title, the year axis
+/// from the year before the first to the year after the last (a tick at each, labels per
+/// [`labelled`], the years with data in its description), and a y axis over `y` drawn per
+/// `y_axis` in a label area `y_area` pixels wide.
+fn frame<'a, DB: DrawingBackend>(
+    c: &ChartView,
+    area: &'a DrawingArea<DB, Shift>,
+    y_area: u32,
+    y: std::ops::Range<f64>,
+    y_axis: YAxis,
+) -> Result<Cartesian<'a, DB>>
+where
+    DB::ErrorType: 'static,
+{
+    let (lo, hi) = match (c.years.first(), c.years.last()) {
+        (Some(a), Some(b)) => (*a as i32 - 1, *b as i32 + 1),
+        _ => (2000, 2001),
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(&c.title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(lo..hi, y)
+        .map_err(err::<DB>)?;
+    let labels = labelled(&c.years);
+    let x_format = |x: &i32| {
+        if labels.contains(&(*x as i16)) {
+            x.to_string()
+        } else {
+            String::new()
+        }
+    };
+    let mut mesh = chart.configure_mesh();
+    mesh.disable_x_mesh()
+        .light_line_style(WHITE)
+        .x_labels((hi - lo + 1) as usize)
+        .x_label_formatter(&x_format)
+        .x_desc(format!("year (data: {})", year_runs(&c.years)))
+        .y_label_formatter(y_axis.format)
+        .label_style(("sans-serif", 11))
+        .axis_desc_style(("sans-serif", 13));
+    if let Some(desc) = y_axis.desc {
+        mesh.y_desc(desc);
+    }
+    if let Some(n) = y_axis.labels {
+        mesh.y_labels(n);
+    }
+    mesh.draw().map_err(err::<DB>)?;
+    Ok(chart)
+}
+
+/// The legend of the labelled series, boxed, at `position`.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Cartesian<'a, DB>,
+    position: SeriesLabelPosition,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .label_font(("sans-serif", 12))
+        .draw()
+        .map_err(err::<DB>)
+}
+
 fn draw_lines<DB: DrawingBackend>(c: &ChartView, root: DrawingArea<DB, Shift>) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
     let area = footer(c, &root)?;
-    let (lo, hi) = match (c.years.first(), c.years.last()) {
-        (Some(a), Some(b)) => (*a as i32 - 1, *b as i32 + 1),
-        _ => (2000, 2001),
-    };
     let max = c
         .series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.1))
         .fold(0.0f64, f64::max);
     let top = if max > 0.0 { max * 1.12 } else { 1.0 };
-    let mut chart = ChartBuilder::on(&area)
-        .caption(&c.title, ("sans-serif", 18))
-        .margin(12)
-        .x_label_area_size(44)
-        .y_label_area_size(64)
-        .build_cartesian_2d(lo..hi, 0.0..top)
-        .map_err(err::<DB>)?;
-    let labels = labelled(&c.years);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(WHITE)
-        .x_labels((hi - lo + 1) as usize)
-        .x_label_formatter(&|x| {
-            if labels.contains(&(*x as i16)) {
-                x.to_string()
-            } else {
-                String::new()
-            }
-        })
-        .x_desc(format!("year (data: {})", year_runs(&c.years)))
-        .y_desc(c.y_label.as_str())
-        .y_label_formatter(&|y| axis_number(*y))
-        .label_style(("sans-serif", 11))
-        .axis_desc_style(("sans-serif", 13))
-        .draw()
-        .map_err(err::<DB>)?;
+    let y_axis = YAxis {
+        desc: Some(&c.y_label),
+        labels: None,
+        format: &|y| axis_number(*y),
+    };
+    let mut chart = frame(c, &area, 64, 0.0..top, y_axis)?;
     for s in &c.series {
         draw_series(&mut chart, s)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 12))
-        .draw()
-        .map_err(err::<DB>)?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     root.present().map_err(err::<DB>)?;
     Ok(())
 }
@@ -266,34 +312,12 @@ where
     DB::ErrorType: 'static,
 {
     let area = footer(c, &root)?;
-    let (lo, hi) = match (c.years.first(), c.years.last()) {
-        (Some(a), Some(b)) => (*a as i32 - 1, *b as i32 + 1),
-        _ => (2000, 2001),
-    };
     let n = c.rows.len().max(1) as f64;
-    let mut chart = ChartBuilder::on(&area)
-        .caption(&c.title, ("sans-serif", 18))
-        .margin(12)
-        .x_label_area_size(44)
-        .y_label_area_size(330)
-        .build_cartesian_2d(lo..hi, (n - 0.5)..-0.5)
-        .map_err(err::<DB>)?;
-    let labels = labelled(&c.years);
-    let rows = c.rows.clone();
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(WHITE)
-        .x_labels((hi - lo + 1) as usize)
-        .x_label_formatter(&|x| {
-            if labels.contains(&(*x as i16)) {
-                x.to_string()
-            } else {
-                String::new()
-            }
-        })
-        .y_labels(rows.len().max(1))
-        .y_label_formatter(&|y| {
+    let rows = &c.rows;
+    let y_axis = YAxis {
+        desc: None,
+        labels: Some(rows.len().max(1)),
+        format: &|y| {
             let i = y.round();
             if (y - i).abs() < 0.01 && i >= 0.0 {
                 rows.get(i as usize)
@@ -302,12 +326,9 @@ where
             } else {
                 String::new()
             }
-        })
-        .x_desc(format!("year (data: {})", year_runs(&c.years)))
-        .label_style(("sans-serif", 11))
-        .axis_desc_style(("sans-serif", 13))
-        .draw()
-        .map_err(err::<DB>)?;
+        },
+    };
+    let mut chart = frame(c, &area, 330, (n - 0.5)..-0.5, y_axis)?;
     let mut labelled_styles: Vec<SeriesStyle> = Vec::new();
     for s in &c.series {
         let col = color(s.color);
@@ -340,14 +361,7 @@ where
         }
     }
     if !labelled_styles.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font(("sans-serif", 12))
-            .draw()
-            .map_err(err::<DB>)?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     }
     root.present().map_err(err::<DB>)?;
     Ok(())

@@ -9,7 +9,7 @@
 
 mod common;
 
-use std::process::Command;
+use common::browser::{self, Headless};
 
 use steppe::model::{Flow, IndicatorObservation, Source, TradeFlow};
 use steppe::report::format::{money, percent};
@@ -59,15 +59,10 @@ fn all_cited(v: &View) {
     }
 }
 
+/// Headless Chromium, or `None` with a message naming what is missing (a failure instead
+/// when `STEPPE_REQUIRE_SHARED` is set).
 fn chromium() -> Option<&'static str> {
-    let found = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        });
+    let found = browser::find();
     if found.is_none() {
         let msg = "needs Chromium on PATH (apt-get install chromium) for the browser check";
         if std::env::var_os("STEPPE_REQUIRE_SHARED").is_some_and(|v| v != "0" && !v.is_empty()) {
@@ -78,36 +73,11 @@ fn chromium() -> Option<&'static str> {
     found
 }
 
-const FLAGS: [&str; 8] = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-];
-
 /// Loads `page` in headless Chromium: its DOM, and a screenshot written to `shot`.
-fn browse(chromium: &str, page: &std::path::Path, shot: &std::path::Path) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let url = format!("file://{}", page.canonicalize().unwrap().display());
-    let run = |args: &[&str]| {
-        Command::new(chromium)
-            .args(FLAGS)
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    let dom = String::from_utf8_lossy(&run(&["--dump-dom", &url]).stdout).to_string();
-    let _ = std::fs::remove_file(shot);
-    let o = run(&[
-        &format!("--screenshot={}", shot.display()),
-        "--window-size=1100,9000",
-        &url,
-    ]);
+fn browse(chromium: &'static str, page: &std::path::Path, shot: &std::path::Path) -> String {
+    let headless = Headless::new(chromium);
+    let dom = headless.dom(page);
+    let o = headless.screenshot(page, shot, "1100,9000");
     assert!(
         shot.exists() && std::fs::metadata(shot).unwrap().len() > 20_000,
         "no screenshot of {}: {}",

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use steppe::dataset::Manifest;
 use steppe::import::{ucdp_acd, wdi, ImportOptions};
 use steppe::model::*;
-use steppe::Store;
+use steppe::{Record, Store};
 
 mod common;
 
@@ -120,12 +120,7 @@ fn wdi_spot_values_are_the_files() {
 #[test]
 fn wdi_aggregates_are_typed_entities() {
     let store = bundled();
-    let entities: HashMap<String, Entity> = store
-        .records::<Entity>()
-        .unwrap()
-        .into_iter()
-        .map(|e| (e.entity_id.clone(), e))
-        .collect();
+    let entities = common::by_id(&store, |e: &Entity| &e.entity_id);
     assert_eq!(entities["WLD"].entity_type, EntityType::World);
     for code in ["ECS", "EAS", "LMC", "EUU", "CEB"] {
         assert_eq!(entities[code].entity_type, EntityType::Aggregate, "{code}");
@@ -266,12 +261,7 @@ fn ucdp_acd_spot_rows_are_the_release() {
 fn memberships_carry_the_drafts_dates_and_pages() {
     let store = bundled();
     let rows: Vec<Membership> = store.records().unwrap();
-    let sources: HashMap<String, Source> = store
-        .records::<Source>()
-        .unwrap()
-        .into_iter()
-        .map(|s| (s.source_id.clone(), s))
-        .collect();
+    let sources = common::by_id(&store, |s: &Source| &s.source_id);
     let find = |org: &str, entity: &str, role: MembershipRole| {
         rows.iter()
             .find(|m| m.org_id == org && m.entity_id == entity && m.role == role)
@@ -321,12 +311,7 @@ fn memberships_carry_the_drafts_dates_and_pages() {
 #[test]
 fn every_row_cites_a_source_that_says_where_it_came_from() {
     let store = bundled();
-    let sources: HashMap<String, Source> = store
-        .records::<Source>()
-        .unwrap()
-        .into_iter()
-        .map(|s| (s.source_id.clone(), s))
-        .collect();
+    let sources = common::by_id(&store, |s: &Source| &s.source_id);
     let cites = |table: &str, id: &str, cited: Option<&str>| {
         assert!(sources.contains_key(id), "{table}: unknown source {id}");
         if let Some(c) = cited {
@@ -397,6 +382,22 @@ fn every_row_cites_a_source_that_says_where_it_came_from() {
     }
 }
 
+/// `[(field name, old, new)]` of the named fields of two rows, each shown by `text`
+/// (`Display`) or `debug` (`{:?}`).
+macro_rules! compared {
+    ($old:expr, $new:expr; $($show:ident $field:ident),* $(,)?) => {
+        [$((stringify!($field), $show(&$old.$field), $show(&$new.$field))),*]
+    };
+}
+
+fn text(v: &impl std::fmt::Display) -> String {
+    v.to_string()
+}
+
+fn debug(v: &impl std::fmt::Debug) -> String {
+    format!("{v:?}")
+}
+
 /// The bundled 25.1 against 23.1 for 1946-2022: the conflict-years only one release has and
 /// the fields that differ. The list is in docs/data.md.
 fn acd_differences(v23: &[Conflict], v25: &[Conflict]) -> Vec<String> {
@@ -412,56 +413,10 @@ fn acd_differences(v23: &[Conflict], v25: &[Conflict]) -> Vec<String> {
         match new.get(k) {
             None => out.push(format!("{} {}: only in 23.1 ({})", k.0, k.1, c.location)),
             Some(n) => {
-                let fields = [
-                    (
-                        "intensity_level",
-                        format!("{:?}", c.intensity_level),
-                        format!("{:?}", n.intensity_level),
-                    ),
-                    (
-                        "type_of_conflict",
-                        format!("{:?}", c.type_of_conflict),
-                        format!("{:?}", n.type_of_conflict),
-                    ),
-                    ("side_a", c.side_a.clone(), n.side_a.clone()),
-                    ("side_b", c.side_b.clone(), n.side_b.clone()),
-                    (
-                        "side_a_2nd",
-                        format!("{:?}", c.side_a_2nd),
-                        format!("{:?}", n.side_a_2nd),
-                    ),
-                    (
-                        "side_b_2nd",
-                        format!("{:?}", c.side_b_2nd),
-                        format!("{:?}", n.side_b_2nd),
-                    ),
-                    (
-                        "start_date",
-                        format!("{:?}", c.start_date),
-                        format!("{:?}", n.start_date),
-                    ),
-                    (
-                        "start_date2",
-                        format!("{:?}", c.start_date2),
-                        format!("{:?}", n.start_date2),
-                    ),
-                    ("ep_end", c.ep_end.to_string(), n.ep_end.to_string()),
-                    (
-                        "ep_end_date",
-                        format!("{:?}", c.ep_end_date),
-                        format!("{:?}", n.ep_end_date),
-                    ),
-                    (
-                        "territory_name",
-                        format!("{:?}", c.territory_name),
-                        format!("{:?}", n.territory_name),
-                    ),
-                    (
-                        "incompatibility",
-                        format!("{:?}", c.incompatibility),
-                        format!("{:?}", n.incompatibility),
-                    ),
-                ];
+                let fields = compared!(c, n;
+                    debug intensity_level, debug type_of_conflict, text side_a, text side_b,
+                    debug side_a_2nd, debug side_b_2nd, debug start_date, debug start_date2,
+                    text ep_end, debug ep_end_date, debug territory_name, debug incompatibility);
                 for (name, a, b) in fields {
                     if a != b {
                         out.push(format!("{} {}: {name} {a} -> {b}", k.0, k.1));
@@ -582,6 +537,16 @@ fn wb_api_remittances_agree_with_the_bundled_mirror() {
     assert_eq!(same, 8065, "economy-years equal in both vintages");
 }
 
+/// How many rows of table `R` in `store` `keep` keeps.
+fn count<R: Record>(store: &Store, keep: impl Fn(&R) -> bool) -> usize {
+    store
+        .records::<R>()
+        .unwrap()
+        .iter()
+        .filter(|r| keep(r))
+        .count()
+}
+
 /// How many bundled rows a claim's `subject_refs` entry names (each must name exactly one).
 fn rows_named(store: &Store, table: &str, key: &str) -> usize {
     let split = |k: &str| -> Vec<String> { k.split('/').map(String::from).collect() };
@@ -591,62 +556,36 @@ fn rows_named(store: &Store, table: &str, key: &str) -> usize {
                 Some((k, s)) => (k, Some(s)),
                 None => (key, None),
             };
-            store
-                .records::<TradeFlow>()
-                .unwrap()
-                .iter()
-                .filter(|f| {
-                    let id = format!(
-                        "{}-{}-{}-{}",
-                        f.reporter_id,
-                        f.partner_id,
-                        f.year,
-                        f.flow.as_str()
-                    );
-                    id == key && source.is_none_or(|s| s == f.source_id)
-                })
-                .count()
+            count(store, |f: &TradeFlow| {
+                let id = format!(
+                    "{}-{}-{}-{}",
+                    f.reporter_id,
+                    f.partner_id,
+                    f.year,
+                    f.flow.as_str()
+                );
+                id == key && source.is_none_or(|s| s == f.source_id)
+            })
         }
         "indicator_observations" => {
             let parts = split(key);
             let [indicator, entity, year] = parts.as_slice() else {
                 panic!("{key}");
             };
-            store
-                .records::<IndicatorObservation>()
-                .unwrap()
-                .iter()
-                .filter(|o| {
-                    &o.indicator_id == indicator
-                        && &o.entity_id == entity
-                        && o.year.to_string() == *year
-                })
-                .count()
+            count(store, |o: &IndicatorObservation| {
+                &o.indicator_id == indicator
+                    && &o.entity_id == entity
+                    && o.year.to_string() == *year
+            })
         }
-        "conflicts" => store
-            .records::<Conflict>()
-            .unwrap()
-            .iter()
-            .filter(|c| format!("{}/{}", c.conflict_id, c.year) == key)
-            .count(),
-        "events" => store
-            .records::<Event>()
-            .unwrap()
-            .iter()
-            .filter(|e| e.event_id == key)
-            .count(),
-        "organisations" => store
-            .records::<Organisation>()
-            .unwrap()
-            .iter()
-            .filter(|o| o.org_id == key)
-            .count(),
-        "memberships" => store
-            .records::<Membership>()
-            .unwrap()
-            .iter()
-            .filter(|m| format!("{}/{}/{}", m.org_id, m.entity_id, m.role.as_str()) == key)
-            .count(),
+        "conflicts" => count(store, |c: &Conflict| {
+            format!("{}/{}", c.conflict_id, c.year) == key
+        }),
+        "events" => count(store, |e: &Event| e.event_id == key),
+        "organisations" => count(store, |o: &Organisation| o.org_id == key),
+        "memberships" => count(store, |m: &Membership| {
+            format!("{}/{}/{}", m.org_id, m.entity_id, m.role.as_str()) == key
+        }),
         other => panic!("subject_refs names no known table: {other}"),
     }
 }

@@ -12,56 +12,7 @@ use steppe::{Error, Store};
 
 mod common;
 
-/// One row of `n` fields with the named values set.
-fn row(n: usize, values: &[(&str, &str)]) -> String {
-    common::row(&common::gdelt::names(n), "\t", values)
-}
-
-/// A typical event with overrides.
-fn event(n: usize, id: &str, overrides: &[(&str, &str)]) -> String {
-    let mut v: Vec<(&str, &str)> = vec![
-        ("GLOBALEVENTID", id),
-        ("SQLDATE", "20130401"),
-        ("MonthYear", "201304"),
-        ("Year", "2013"),
-        ("FractionDate", "2013.2493"),
-        ("Actor1Code", "TJK"),
-        ("Actor1Name", "TAJIKISTAN"),
-        ("Actor1CountryCode", "TJK"),
-        ("Actor2Code", "RUSGOV"),
-        ("Actor2Name", "RUSSIA"),
-        ("Actor2CountryCode", "RUS"),
-        ("Actor2Type1Code", "GOV"),
-        ("IsRootEvent", "1"),
-        ("EventCode", "0251"),
-        ("EventBaseCode", "025"),
-        ("EventRootCode", "02"),
-        ("QuadClass", "1"),
-        ("GoldsteinScale", "3.4"),
-        ("NumMentions", "10"),
-        ("NumSources", "2"),
-        ("NumArticles", "9"),
-        ("AvgTone", "-1.5"),
-        ("Actor1Geo_Type", "4"),
-        ("Actor1Geo_CountryCode", "TI"),
-        ("ActionGeo_Type", "4"),
-        ("ActionGeo_FullName", "Dushanbe, Dushanbe, Tajikistan"),
-        ("ActionGeo_CountryCode", "TI"),
-        ("ActionGeo_ADM1Code", "TI00"),
-        ("ActionGeo_Lat", "38.5358"),
-        ("ActionGeo_Long", "68.7791"),
-        ("ActionGeo_FeatureID", "-2503983"),
-        ("DATEADDED", "20130401"),
-    ];
-    if n != 57 {
-        v.push(("SOURCEURL", "https://example.org/news/1"));
-    }
-    for (k, val) in overrides {
-        v.retain(|(x, _)| x != k);
-        v.push((k, val));
-    }
-    row(n, &v)
-}
+use common::gdelt::event;
 
 fn write(dir: &Path, name: &str, lines: &[Vec<u8>]) -> PathBuf {
     let p = dir.join(name);

@@ -140,12 +140,7 @@ fn the_eight_workbooks_import_with_every_partner_resolved_and_the_spot_values() 
     assert_eq!(est.value_precision, Some(10_000.0));
     // Historical partners are historical entities, aggregates are created.
     assert!(rows.iter().any(|f| f.partner_id == "SUN"));
-    let entities: HashMap<String, Entity> = store
-        .records::<Entity>()
-        .unwrap()
-        .into_iter()
-        .map(|e| (e.entity_id.clone(), e))
-        .collect();
+    let entities = common::by_id(&store, |e: &Entity| &e.entity_id);
     assert_eq!(entities["WLD"].entity_type, EntityType::World);
     let adv = &entities["IMF_ADVANCED_ECONOMIES"];
     assert_eq!(

@@ -63,8 +63,7 @@ fn options() -> ImportOptions {
 }
 
 fn events_by_id(store: &Store) -> HashMap<String, Event> {
-    let rows: Vec<Event> = store.records().unwrap();
-    rows.into_iter().map(|e| (e.event_id.clone(), e)).collect()
+    common::by_id(store, |e: &Event| &e.event_id)
 }
 
 /// GED and ACD 23.1 in one store: each state-based event finds its conflict-year, the

@@ -149,15 +149,6 @@ pub struct FetchArgs {
 pub fn run(cmd: FetchCommand) -> steppe::Result<i32> {
     let (selection, common) = selection(cmd)?;
     let bars = Arc::new(Bars::new(common.quiet));
-    let mut secret_headers = Vec::new();
-    if let (Selection::Comtrade(_), Some(key)) = (&selection, comtrade_key()) {
-        let (host, header) = (fetch::comtrade::HOST, fetch::comtrade::KEY_HEADER);
-        secret_headers.push((host.to_string(), header.to_string(), key));
-    }
-    if let (Selection::UcdpGedApi { .. }, Some(token)) = (&selection, ucdp_token()) {
-        let (host, header) = (fetch::ucdp_api::HOST, fetch::ucdp_api::TOKEN_HEADER);
-        secret_headers.push((host.to_string(), header.to_string(), token));
-    }
     let options = FetchOptions {
         cache_dir: common.cache.clone(),
         mirror: common.mirror.clone(),
@@ -171,7 +162,7 @@ pub fn run(cmd: FetchCommand) -> steppe::Result<i32> {
         max_expanded_bytes: common.max_expanded_bytes,
         per_host: common.per_host,
         progress: bars.clone(),
-        secret_headers,
+        secret_headers: fetch::secret_headers_from_env(&selection),
         ..FetchOptions::default()
     };
     let report = fetch::fetch(&selection, &options);
@@ -260,7 +251,7 @@ fn selection(cmd: FetchCommand) -> steppe::Result<(Selection, FetchArgs)> {
             common,
         } => {
             if api {
-                if ucdp_token().is_none() {
+                if fetch::ucdp_api::token_from_env().is_none() {
                     return Err(steppe::Error::InvalidArgument(
                         "UCDP's API needs an access token: set UCDP_ACCESS_TOKEN (UCDP issues them on request), or fetch the download file without --api".into(),
                     ));
@@ -296,27 +287,11 @@ fn selection(cmd: FetchCommand) -> steppe::Result<(Selection, FetchArgs)> {
                 commodities,
                 classification,
                 frequency,
-                keyed: comtrade_key().is_some(),
+                keyed: fetch::comtrade::key_from_env().is_some(),
             };
             (Selection::Comtrade(query), common)
         }
     })
-}
-
-/// The UN Comtrade subscription key, from `COMTRADE_API_KEY` (never printed).
-fn comtrade_key() -> Option<String> {
-    std::env::var("COMTRADE_API_KEY")
-        .ok()
-        .map(|k| k.trim().to_string())
-        .filter(|k| !k.is_empty())
-}
-
-/// The UCDP API access token, from `UCDP_ACCESS_TOKEN` (never printed).
-fn ucdp_token() -> Option<String> {
-    std::env::var("UCDP_ACCESS_TOKEN")
-        .ok()
-        .map(|k| k.trim().to_string())
-        .filter(|k| !k.is_empty())
 }
 
 /// An overall bar (files) and a bar per file in progress, on standard error when it is a

@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod browser;
+
 /// The eight countries the bundled dataset covers.
 pub const EIGHT: [&str; 8] = ["TJK", "KGZ", "KAZ", "UZB", "TKM", "AFG", "RUS", "CHN"];
 

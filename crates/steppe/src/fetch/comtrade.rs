@@ -20,6 +20,11 @@ pub const HOST: &str = "comtradeapi.un.org";
 /// The header carrying the subscription key.
 pub const KEY_HEADER: &str = "Ocp-Apim-Subscription-Key";
 
+/// The subscription key in `COMTRADE_API_KEY` (trimmed; `None` when unset or blank).
+pub fn key_from_env() -> Option<String> {
+    super::secret_from_env("COMTRADE_API_KEY")
+}
+
 /// A selection of UN Comtrade data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Query {

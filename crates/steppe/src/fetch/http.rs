@@ -80,12 +80,14 @@ struct HostLimits {
 }
 
 impl HostLimits {
-    fn acquire(&self, host: &str) {
+    /// Waits for a free slot of `host`; the slot is given back when the answer is dropped.
+    fn acquire(&self, host: String) -> HostSlot<'_> {
         let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
-        while busy.get(host).copied().unwrap_or(0) >= self.max {
+        while busy.get(&host).copied().unwrap_or(0) >= self.max {
             busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
         }
-        *busy.entry(host.to_string()).or_insert(0) += 1;
+        *busy.entry(host.clone()).or_insert(0) += 1;
+        HostSlot { limits: self, host }
     }
 
     fn release(&self, host: &str) {
@@ -94,6 +96,18 @@ impl HostLimits {
             *n = n.saturating_sub(1);
         }
         self.freed.notify_all();
+    }
+}
+
+/// One download slot of a host, held while the download runs.
+struct HostSlot<'a> {
+    limits: &'a HostLimits,
+    host: String,
+}
+
+impl Drop for HostSlot<'_> {
+    fn drop(&mut self) {
+        self.limits.release(&self.host);
     }
 }
 
@@ -127,6 +141,46 @@ enum Attempt {
     Retry(String, Option<Duration>),
     /// Not worth retrying; the partial file is removed.
     Fail(String),
+}
+
+/// What one download asks for: the publisher's URL, the partial file the body goes to, the
+/// cached copy's validators, and whom to tell the bytes in `partial` and the expected total.
+struct Job<'a> {
+    url: &'a str,
+    partial: &'a Path,
+    cached: Option<&'a Validators>,
+    on_bytes: &'a dyn Fn(u64, Option<u64>),
+}
+
+/// The response headers an attempt reads.
+struct Head {
+    status: u16,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    retry_after: Option<Duration>,
+    /// `Content-Length`, bytes.
+    length: Option<u64>,
+    content_range: Option<String>,
+}
+
+impl Head {
+    fn of(response: &ureq::http::Response<ureq::Body>) -> Head {
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        Head {
+            status: response.status().as_u16(),
+            etag: header("etag"),
+            last_modified: header("last-modified"),
+            retry_after: header("retry-after").and_then(|v| parse_retry_after(&v)),
+            length: header("content-length").and_then(|v| v.trim().parse::<u64>().ok()),
+            content_range: header("content-range"),
+        }
+    }
 }
 
 /// The HTTP client of one fetch.
@@ -214,21 +268,19 @@ impl Client {
         stop: &dyn Fn() -> bool,
         on_bytes: &dyn Fn(u64, Option<u64>),
     ) -> Result<Got, String> {
-        let host = host(url);
-        self.limits.acquire(&host);
-        let result = self.download_held(url, partial, cached, stop, on_bytes);
-        self.limits.release(&host);
-        result.map_err(|e| self.redact(&e))
+        let job = Job {
+            url,
+            partial,
+            cached,
+            on_bytes,
+        };
+        let _slot = self.limits.acquire(host(url));
+        self.retried(&job, stop).map_err(|e| self.redact(&e))
     }
 
-    fn download_held(
-        &self,
-        url: &str,
-        partial: &Path,
-        cached: Option<&Validators>,
-        stop: &dyn Fn() -> bool,
-        on_bytes: &dyn Fn(u64, Option<u64>),
-    ) -> Result<Got, String> {
+    /// The attempts of one download, with the policy's waits between them.
+    fn retried(&self, job: &Job, stop: &dyn Fn() -> bool) -> Result<Got, String> {
+        let partial = job.partial;
         if let Some(dir) = partial.parent() {
             fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
@@ -243,7 +295,7 @@ impl Client {
             if stop() {
                 return Err("stopped by the caller".into());
             }
-            match self.attempt(url, partial, cached, &mut resume, on_bytes) {
+            match self.attempt(job, &mut resume) {
                 Attempt::Done(got) => {
                     let _ = fs::remove_file(resume_path(partial));
                     return Ok(got);
@@ -265,37 +317,52 @@ impl Client {
                 }
             }
         }
-        let kept = fs::metadata(partial).map(|m| m.len()).unwrap_or(0);
-        let resumable = kept > 0 && resume.is_some();
-        if !resumable {
-            remove_partial(partial);
-        }
-        Err(format!(
-            "gave up after {made} attempt(s) in {:.1} s: {last}{}",
-            started.elapsed().as_secs_f64(),
-            if resumable {
-                format!("; {kept} bytes kept aside (not in the cache) for a rerun to resume")
-            } else {
-                String::new()
-            }
-        ))
+        Err(gave_up(partial, resume.is_some(), made, started, &last))
     }
 
     /// One request and its body.
-    fn attempt(
-        &self,
-        url: &str,
-        partial: &Path,
-        cached: Option<&Validators>,
-        resume: &mut Option<String>,
-        on_bytes: &dyn Fn(u64, Option<u64>),
-    ) -> Attempt {
-        let have = fs::metadata(partial).map(|m| m.len()).unwrap_or(0);
+    fn attempt(&self, job: &Job, resume: &mut Option<String>) -> Attempt {
+        let have = fs::metadata(job.partial).map(|m| m.len()).unwrap_or(0);
         if have > 0 && resume.is_none() {
             // A body without a validator cannot be resumed safely: start again.
-            remove_partial(partial);
-            return self.attempt(url, partial, cached, resume, on_bytes);
+            remove_partial(job.partial);
+            return self.attempt(job, resume);
         }
+        let request = self.request(job.url, have, resume.as_deref(), job.cached);
+        let response = match request.call() {
+            Ok(r) => r,
+            Err(e) => return classify(e),
+        };
+        let head = Head::of(&response);
+        let (start, total) = match self.body_range(&head, have, job) {
+            Ok(range) => range,
+            Err(end) => return end,
+        };
+        if start == 0 {
+            // A fresh body (or a server that ignored the range): remember its validator;
+            // without one, a broken body is downloaded again from the start.
+            *resume = head.etag.clone().or(head.last_modified.clone());
+            remember_resume(job.partial, resume.as_deref());
+        }
+        let body = response.into_body().into_reader();
+        match self.write_body(body, job, start, total) {
+            Ok(()) => Attempt::Done(Got::Body {
+                etag: head.etag,
+                last_modified: head.last_modified,
+            }),
+            Err(end) => end,
+        }
+    }
+
+    /// The GET of `url` (through the mirror), with the host's secret headers, and either a
+    /// `Range` from byte `have` (`If-Range: resume`) or the cached copy's validators.
+    fn request(
+        &self,
+        url: &str,
+        have: u64,
+        resume: Option<&str>,
+        cached: Option<&Validators>,
+    ) -> ureq::RequestBuilder<ureq::typestate::WithoutBody> {
         let target = match &self.mirror {
             Some(m) => via_mirror(m, url),
             None => url.to_string(),
@@ -313,7 +380,7 @@ impl Client {
         }
         if have > 0 {
             request = request.header("Range", format!("bytes={have}-"));
-            if let Some(v) = resume.as_deref() {
+            if let Some(v) = resume {
                 request = request.header("If-Range", v);
             }
         } else if let Some(v) = cached {
@@ -324,81 +391,75 @@ impl Client {
                 request = request.header("If-Modified-Since", m.as_str());
             }
         }
-        let response = match request.call() {
-            Ok(r) => r,
-            Err(e) => return classify(e),
-        };
-        let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let etag = header("etag");
-        let last_modified = header("last-modified");
-        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v));
-        let length = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
-        let content_range = header("content-range");
+        request
+    }
+
+    /// The byte the body starts at and the file's expected total, from the response's status
+    /// and headers; or how the attempt ends (not modified, retry, fail) when there is no body
+    /// to take, or the file is above the download limit.
+    fn body_range(&self, head: &Head, have: u64, job: &Job) -> Result<(u64, Option<u64>), Attempt> {
+        let status = head.status;
         let (start, total) = match status {
-            304 if cached.is_some() && have == 0 => return Attempt::Done(Got::NotModified),
-            200 => (0, length),
-            206 => match content_range.as_deref().and_then(parse_content_range) {
+            304 if job.cached.is_some() && have == 0 => {
+                return Err(Attempt::Done(Got::NotModified))
+            }
+            200 => (0, head.length),
+            206 => match head.content_range.as_deref().and_then(parse_content_range) {
                 Some((start, total)) if start == have => (start, total),
                 _ => {
-                    remove_partial(partial);
-                    return Attempt::Retry(
+                    remove_partial(job.partial);
+                    return Err(Attempt::Retry(
                         format!("HTTP 206 with a Content-Range that does not continue byte {have}"),
                         None,
-                    );
+                    ));
                 }
             },
             416 => {
-                remove_partial(partial);
-                return Attempt::Retry("HTTP 416: the range to resume was refused".into(), None);
+                remove_partial(job.partial);
+                return Err(Attempt::Retry(
+                    "HTTP 416: the range to resume was refused".into(),
+                    None,
+                ));
             }
             408 | 429 | 500..=599 => {
-                return Attempt::Retry(format!("HTTP {status}"), retry_after);
+                return Err(Attempt::Retry(format!("HTTP {status}"), head.retry_after));
             }
             301 | 302 | 303 | 307 | 308 => {
-                return Attempt::Fail(format!(
+                return Err(Attempt::Fail(format!(
                     "HTTP {status}: a redirect, not followed with a key (it could lead to another host)"
-                ))
+                )))
             }
-            other => return Attempt::Fail(format!("HTTP {other}")),
+            other => return Err(Attempt::Fail(format!("HTTP {other}"))),
         };
         if let Some(t) = total.filter(|&t| t > self.max_bytes) {
-            return Attempt::Fail(format!(
+            return Err(Attempt::Fail(format!(
                 "the file is {t} bytes, above the download limit of {} bytes",
                 self.max_bytes
-            ));
+            )));
         }
-        if start == 0 {
-            // A fresh body (or a server that ignored the range): remember its validator;
-            // without one, a broken body is downloaded again from the start.
-            *resume = etag.clone().or(last_modified.clone());
-            match resume.as_deref() {
-                Some(v) => {
-                    let _ = write_resume(partial, v);
-                }
-                None => {
-                    let _ = fs::remove_file(resume_path(partial));
-                }
-            }
-        }
-        let file = if start == 0 {
+        Ok((start, total))
+    }
+
+    /// Writes `body` to the partial file (new when `start` is 0, else appended to), telling
+    /// `on_bytes` as it goes; a broken or short body is a retry, a write error or a body
+    /// past the download limit a failure.
+    fn write_body(
+        &self,
+        mut body: impl Read,
+        job: &Job,
+        start: u64,
+        total: Option<u64>,
+    ) -> Result<(), Attempt> {
+        let partial = job.partial;
+        let fail = |e: std::io::Error| Attempt::Fail(format!("{}: {e}", partial.display()));
+        let mut file = if start == 0 {
             File::create(partial)
         } else {
             OpenOptions::new().append(true).open(partial)
-        };
-        let mut file = match file {
-            Ok(f) => f,
-            Err(e) => return Attempt::Fail(format!("{}: {e}", partial.display())),
-        };
-        let mut body = response.into_body().into_reader();
+        }
+        .map_err(fail)?;
         let mut done = start;
-        on_bytes(done, total);
+        (job.on_bytes)(done, total);
         let mut buf = vec![0u8; 64 * 1024];
         loop {
             let n = match body.read(&mut buf) {
@@ -406,38 +467,51 @@ impl Client {
                 Ok(n) => n,
                 Err(e) => {
                     let _ = file.flush();
-                    return Attempt::Retry(
+                    return Err(Attempt::Retry(
                         format!("the connection broke after {done} bytes: {e}"),
                         None,
-                    );
+                    ));
                 }
             };
             done += n as u64;
             if done > self.max_bytes {
-                return Attempt::Fail(format!(
+                return Err(Attempt::Fail(format!(
                     "the body passed the download limit of {} bytes",
                     self.max_bytes
-                ));
+                )));
             }
-            if let Err(e) = file.write_all(&buf[..n]) {
-                return Attempt::Fail(format!("{}: {e}", partial.display()));
-            }
-            on_bytes(done, total);
+            file.write_all(&buf[..n]).map_err(fail)?;
+            (job.on_bytes)(done, total);
         }
-        if let Err(e) = file.sync_all() {
-            return Attempt::Fail(format!("{}: {e}", partial.display()));
-        }
+        file.sync_all().map_err(fail)?;
         match total {
-            Some(t) if t != done => Attempt::Retry(
+            Some(t) if t != done => Err(Attempt::Retry(
                 format!("the body ended after {done} of {t} bytes (Content-Length)"),
                 None,
-            ),
-            _ => Attempt::Done(Got::Body {
-                etag,
-                last_modified,
-            }),
+            )),
+            _ => Ok(()),
         }
     }
+}
+
+/// The error of a download that ran out of attempts or time: the last reason, and whether
+/// the partial body is kept for a rerun to resume (it is, when it has bytes and a validator;
+/// otherwise it is removed).
+fn gave_up(partial: &Path, has_validator: bool, made: u32, started: Instant, last: &str) -> String {
+    let kept = fs::metadata(partial).map(|m| m.len()).unwrap_or(0);
+    let resumable = kept > 0 && has_validator;
+    if !resumable {
+        remove_partial(partial);
+    }
+    format!(
+        "gave up after {made} attempt(s) in {:.1} s: {last}{}",
+        started.elapsed().as_secs_f64(),
+        if resumable {
+            format!("; {kept} bytes kept aside (not in the cache) for a rerun to resume")
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// Transport errors: connection failures, resets and timeouts are worth a retry; TLS and
@@ -484,8 +558,13 @@ fn read_resume(partial: &Path) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn write_resume(partial: &Path, validator: &str) -> std::io::Result<()> {
-    fs::write(resume_path(partial), validator)
+/// Keeps the body's validator beside the partial file (for a rerun to resume with), or
+/// removes a stale one when the body has none.
+fn remember_resume(partial: &Path, validator: Option<&str>) {
+    let _ = match validator {
+        Some(v) => fs::write(resume_path(partial), v),
+        None => fs::remove_file(resume_path(partial)),
+    };
 }
 
 /// Removes a partial download and its validator.

@@ -108,6 +108,33 @@ impl std::fmt::Debug for FetchOptions {
     }
 }
 
+/// The key or token in the environment variable `var`, trimmed; `None` when it is unset or
+/// blank. Never logged or stored.
+pub fn secret_from_env(var: &str) -> Option<String> {
+    std::env::var(var)
+        .ok()
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+}
+
+/// The [`FetchOptions::secret_headers`] `selection` needs, from the environment: UN
+/// Comtrade's key for [`Selection::Comtrade`], UCDP's token for [`Selection::UcdpGedApi`].
+pub fn secret_headers_from_env(selection: &Selection) -> Vec<(String, String, String)> {
+    let secret = match selection {
+        Selection::Comtrade(_) => {
+            comtrade::key_from_env().map(|key| (comtrade::HOST, comtrade::KEY_HEADER, key))
+        }
+        Selection::UcdpGedApi { .. } => {
+            ucdp_api::token_from_env().map(|token| (ucdp_api::HOST, ucdp_api::TOKEN_HEADER, token))
+        }
+        _ => None,
+    };
+    secret
+        .into_iter()
+        .map(|(host, header, value)| (host.to_string(), header.to_string(), value))
+        .collect()
+}
+
 /// How a file came to be in the cache this run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {

@@ -14,6 +14,11 @@ use super::comtrade::{json_rows, rows_to_csv};
 pub const HOST: &str = "ucdpapi.pcr.uu.se";
 /// The header carrying the access token.
 pub const TOKEN_HEADER: &str = "x-ucdp-access-token";
+
+/// The access token in `UCDP_ACCESS_TOKEN` (trimmed; `None` when unset or blank).
+pub fn token_from_env() -> Option<String> {
+    super::secret_from_env("UCDP_ACCESS_TOKEN")
+}
 /// Events asked per page.
 pub const PAGE_SIZE: u32 = 1000;
 /// Pages followed at most (10 million events).

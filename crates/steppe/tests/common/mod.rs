@@ -9,6 +9,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub mod gdelt;
@@ -65,4 +66,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), &target).unwrap();
         }
     }
+}
+
+/// The rows of table `R` in `store` by the id `key` gives each (`|e: &Entity| &e.entity_id`).
+pub fn by_id<R: steppe::Record>(
+    store: &steppe::Store,
+    key: impl Fn(&R) -> &str,
+) -> HashMap<String, R> {
+    let rows: Vec<R> = store.records().unwrap();
+    rows.into_iter().map(|r| (key(&r).to_string(), r)).collect()
 }
