@@ -130,6 +130,18 @@ def test_a_failed_file_is_reported_not_raised(mirror: Mirror, tmp_path: Path) ->
     )
 
 
+def test_countries_as_one_string_are_codes_not_letters(mirror: Mirror, tmp_path: Path) -> None:
+    for countries in ("TJK,kgz", ["TJK", "kgz"]):
+        report = steppe.fetch(
+            "wdi", "SP.POP.TOTL", countries=countries, cache=tmp_path, mirror=mirror.url
+        )
+        (failed,) = report.failed
+        assert failed.url == (
+            "https://api.worldbank.org/v2/en/country/TJK;KGZ/indicator/SP.POP.TOTL"
+            "?downloadformat=csv"
+        )
+
+
 def test_bad_selections_are_refused_before_any_request(mirror: Mirror, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="needs version="):
         steppe.fetch("ucdp-ged", cache=tmp_path, mirror=mirror.url)
