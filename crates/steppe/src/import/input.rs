@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, Sender};
 
 use sha2::{Digest, Sha256};
 
@@ -92,6 +93,27 @@ impl InputFile {
     /// decompressed gzip stream (a `.gz` name or gzip's magic bytes). Expansion beyond
     /// `max_expanded` bytes is an error.
     pub fn open(&self, member_suffix: &str, max_expanded: u64) -> Result<Box<dyn Read + Send>> {
+        self.open_ahead(member_suffix, max_expanded, ZIP_FIRST)
+    }
+
+    /// Like [`open`](InputFile::open), but a zip member starts inflating at once, up to
+    /// [`ZIP_AHEAD`] bytes ahead of the reader: for a member the caller will read next while
+    /// it finishes something else (the next year of a BACI release archive).
+    pub(crate) fn prefetch(
+        &self,
+        member_suffix: &str,
+        max_expanded: u64,
+    ) -> Result<Box<dyn Read + Send>> {
+        self.open_ahead(member_suffix, max_expanded, ZIP_AHEAD)
+    }
+
+    /// [`open`](InputFile::open) with a zip member's thread first allowed `ahead` bytes ahead.
+    fn open_ahead(
+        &self,
+        member_suffix: &str,
+        max_expanded: u64,
+        ahead: usize,
+    ) -> Result<Box<dyn Read + Send>> {
         let lower = self.name.to_ascii_lowercase();
         let file = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
         if lower.ends_with(".zip") {
@@ -107,7 +129,7 @@ impl InputFile {
                 .find(|&i| archive.by_index(i).is_ok_and(wanted))
                 .ok_or_else(|| error(format!("the archive holds no `*{member_suffix}` file")))?;
             // Read the member through a limiter: the declared size cannot be trusted.
-            let member = ZipMember::spawn(archive, index);
+            let member = ZipMember::spawn(archive, index, ahead);
             return Ok(Box::new(Limited::new(member, max_expanded, &self.path)));
         }
         if lower.ends_with(".gz") || is_gzip(&self.path)? {
@@ -158,29 +180,50 @@ pub fn empty_input(path: &Path) -> Error {
 }
 
 /// Streams one member of a zip archive. The member reader borrows the archive, so a thread
-/// decompresses it into a bounded channel of chunks (which also puts decompression on the
-/// second core while the caller parses).
+/// decompresses it into buffers that go to the reader through a channel and come back once
+/// read (no buffer is allocated or zeroed twice); this also puts decompression on the second
+/// core while the caller parses.
+///
+/// The thread keeps at most its allowance of buffers out: `ahead` bytes at first
+/// ([`ZIP_FIRST`] for [`InputFile::open`], [`ZIP_AHEAD`] for [`InputFile::prefetch`]), raised
+/// by twice every buffer given back, never past [`ZIP_AHEAD`]. So a header check that stops
+/// after one line costs one small buffer of inflate, not megabytes, and memory stays flat.
 struct ZipMember {
-    rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    rx: Receiver<std::io::Result<(Vec<u8>, usize)>>,
+    recycle: Sender<Vec<u8>>,
     chunk: Vec<u8>,
+    len: usize,
     pos: usize,
 }
 
+/// The most a zip member's thread inflates ahead of its reader (bytes).
+const ZIP_AHEAD: usize = 16 << 20;
+
+/// The largest buffer a zip member's thread fills (bytes); the first are smaller.
+const ZIP_BUFFER: usize = 1 << 20;
+
+/// The first buffer, and the allowance a member opened with [`InputFile::open`] starts with.
+const ZIP_FIRST: usize = 64 << 10;
+
 impl ZipMember {
-    fn spawn(mut archive: zip::ZipArchive<File>, index: usize) -> ZipMember {
-        let (tx, rx) = std::sync::mpsc::sync_channel(4);
+    fn spawn(mut archive: zip::ZipArchive<File>, index: usize, ahead: usize) -> ZipMember {
+        let (tx, rx) = channel();
+        let (recycle, recycled) = channel::<Vec<u8>>();
         std::thread::spawn(move || {
             let mut send_chunks = || -> std::io::Result<()> {
                 let mut member = archive.by_index(index).map_err(std::io::Error::other)?;
-                loop {
-                    let mut buf = vec![0u8; 1 << 20];
-                    let n = member.read(&mut buf)?;
-                    buf.truncate(n);
+                let mut pace = Pace::new(ahead);
+                // `None`: the reader has stopped.
+                while let Some(mut buf) = pace.buffer(&recycled) {
+                    let n = fill_from(&mut member, &mut buf)?;
+                    let size = buf.len();
                     // Done at the end, or when the reader stopped early.
-                    if n == 0 || tx.send(Ok(buf)).is_err() {
-                        return Ok(());
+                    if n == 0 || tx.send(Ok((buf, n))).is_err() {
+                        break;
                     }
+                    pace.out += size;
                 }
+                Ok(())
             };
             if let Err(e) = send_chunks() {
                 let _ = tx.send(Err(e));
@@ -188,25 +231,100 @@ impl ZipMember {
         });
         ZipMember {
             rx,
+            recycle,
             chunk: Vec::new(),
+            len: 0,
             pos: 0,
         }
     }
 }
 
+/// Reads into `buf` until it is full or the input ends; the bytes read.
+fn fill_from(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The buffers a zip member's thread has out, and how many it may have (see [`ZipMember`]).
+struct Pace {
+    /// Bytes of the buffers sent and not yet given back.
+    out: usize,
+    /// The most `out` may be.
+    allowance: usize,
+    /// Size of the next new buffer.
+    next_size: usize,
+    /// Buffers given back and not yet reused.
+    free: Vec<Vec<u8>>,
+}
+
+impl Pace {
+    fn new(ahead: usize) -> Pace {
+        Pace {
+            out: 0,
+            allowance: ahead.clamp(ZIP_FIRST, ZIP_AHEAD),
+            next_size: ZIP_FIRST,
+            free: Vec::new(),
+        }
+    }
+
+    /// A buffer to fill: one given back, else a new one within the allowance, else the next
+    /// one given back (waiting for it); `None` when the reader has stopped.
+    fn buffer(&mut self, recycled: &Receiver<Vec<u8>>) -> Option<Vec<u8>> {
+        while let Ok(buf) = recycled.try_recv() {
+            self.given_back(buf);
+        }
+        // Small early buffers are dropped once larger ones may be made.
+        let room = self.out + self.next_size <= self.allowance;
+        self.free.retain(|b| !room || b.len() >= self.next_size);
+        if let Some(buf) = self.free.pop() {
+            return Some(buf);
+        }
+        if room {
+            let buf = vec![0u8; self.next_size];
+            self.next_size = (self.next_size * 2).min(ZIP_BUFFER);
+            return Some(buf);
+        }
+        let buf = recycled.recv().ok()?;
+        self.given_back(buf);
+        self.free.pop()
+    }
+
+    /// Takes back a buffer the reader has finished with, raising the allowance.
+    fn given_back(&mut self, buf: Vec<u8>) {
+        self.out = self.out.saturating_sub(buf.len());
+        self.allowance = (self.allowance + 2 * buf.len()).min(ZIP_AHEAD);
+        self.free.push(buf);
+    }
+}
+
 impl Read for ZipMember {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.pos >= self.chunk.len() {
+        while self.pos >= self.len {
+            // Give the spent buffer back before waiting: the thread may need it to go on.
+            let spent = std::mem::take(&mut self.chunk);
+            if !spent.is_empty() {
+                // The thread may have ended; then the buffer is simply dropped.
+                let _ = self.recycle.send(spent);
+            }
             match self.rx.recv() {
-                Ok(Ok(c)) => {
+                Ok(Ok((c, len))) => {
                     self.chunk = c;
+                    self.len = len;
                     self.pos = 0;
                 }
                 Ok(Err(e)) => return Err(e),
                 Err(_) => return Ok(0),
             }
         }
-        let n = (&self.chunk[self.pos..]).read(buf)?;
+        let n = (&self.chunk[self.pos..self.len]).read(buf)?;
         self.pos += n;
         Ok(n)
     }
@@ -267,7 +385,7 @@ pub fn decode_line(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use std::io::{BufRead, Write};
 
     #[test]
     fn hashes_and_opens_plain_gzip_and_zip() {
@@ -322,6 +440,79 @@ mod tests {
             .read_to_string(&mut s)
             .unwrap();
         assert_eq!(s, "x,y\n");
+    }
+
+    #[test]
+    fn a_zip_member_streams_whole_through_recycled_buffers() {
+        let dir = tempfile::tempdir().unwrap();
+        let zpath = dir.path().join("big.zip");
+        let content: Vec<u8> = (0..300_000u32)
+            .flat_map(|i| format!("{i},{}\n", i.wrapping_mul(2_654_435_761)).into_bytes())
+            .collect();
+        assert!(content.len() > 4 * ZIP_BUFFER);
+        let mut z = zip::ZipWriter::new(File::create(&zpath).unwrap());
+        z.start_file("data.csv", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(&content).unwrap();
+        z.finish().unwrap();
+        let zf = InputFile::inspect(&zpath).unwrap();
+        for prefetch in [false, true] {
+            let mut reader = if prefetch {
+                zf.prefetch(".csv", 1 << 30).unwrap()
+            } else {
+                zf.open(".csv", 1 << 30).unwrap()
+            };
+            // Odd-sized reads across the buffers' edges.
+            let mut out = Vec::new();
+            let mut buf = [0u8; 7_777];
+            loop {
+                let n = reader.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                out.extend_from_slice(&buf[..n]);
+            }
+            assert!(out == content, "prefetch {prefetch}: {} bytes", out.len());
+        }
+        // A reader dropped after one line stops the thread (the test would hang otherwise).
+        let mut line = String::new();
+        BufReader::new(zf.open(".csv", 1 << 30).unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line, "0,0\n");
+    }
+
+    #[test]
+    fn a_zip_member_runs_ahead_only_within_its_allowance() {
+        // Nothing is given back and the reader is gone: `buffer` hands out new buffers while
+        // the allowance lasts, then stops.
+        let handed_out = |ahead: usize| {
+            let (_, recycled) = channel::<Vec<u8>>();
+            let mut pace = Pace::new(ahead);
+            let mut total = 0;
+            while let Some(buf) = pace.buffer(&recycled) {
+                pace.out += buf.len();
+                total += buf.len();
+            }
+            total
+        };
+        // Opened for reading: one small buffer until the reader gives it back.
+        assert_eq!(handed_out(ZIP_FIRST), ZIP_FIRST);
+        // Prefetched: up to ZIP_AHEAD at once.
+        let ahead = handed_out(ZIP_AHEAD);
+        assert!(
+            ahead <= ZIP_AHEAD && ahead > ZIP_AHEAD - ZIP_BUFFER,
+            "{ahead}"
+        );
+        // A buffer given back is reused, and raises the allowance by twice its size.
+        let (tx, recycled) = channel::<Vec<u8>>();
+        let mut pace = Pace::new(ZIP_FIRST);
+        let first = pace.buffer(&recycled).unwrap();
+        pace.out += first.len();
+        tx.send(first).unwrap();
+        let second = pace.buffer(&recycled).unwrap();
+        assert_eq!(second.len(), 2 * ZIP_FIRST);
+        assert_eq!(pace.allowance, 3 * ZIP_FIRST);
     }
 
     #[test]

@@ -147,17 +147,20 @@ fn import_file(
         reading: provisional,
         member,
         content: Content::Hashing(hashing),
+        opened: None,
     };
-    import_data(file, countries, products, store, options)
+    import_data(file, countries, products, store, options, &mut || {})
 }
 
 /// A data file to import: what its name says, the file read (a year file, or the release
-/// archive holding it), the member of a zip to read, and how its content is identified.
+/// archive holding it), the member of a zip to read, how its content is identified, and the
+/// content already opened (a prefetched member of a release archive), if it is.
 struct DataFile {
     name: BaciFileName,
     reading: InputFile,
     member: String,
     content: Content,
+    opened: Option<Box<dyn std::io::Read + Send>>,
 }
 
 /// How a data file's content (its sha256) becomes known.
@@ -171,19 +174,23 @@ enum Content {
     WhileReading(InputFile),
 }
 
-/// Imports one data file in its own transaction (see [`import_file`]).
+/// Imports one data file in its own transaction (see [`import_file`]); calls `read` once the
+/// whole input is read and parsed, before the import's last writes and its commit (a release
+/// archive then starts inflating its next year, on the core those leave idle).
 fn import_data(
     file: DataFile,
     countries: &CountryCodes,
     products: Option<&ProductCodes>,
     store: &Path,
     options: &ImportOptions,
+    read: &mut dyn FnMut(),
 ) -> Result<Option<crate::store::ImportSummary>> {
     let DataFile {
         name,
         reading: provisional,
         member,
         content,
+        opened,
     } = file;
     let path = provisional.path.as_path();
     check_header(&provisional, &member, options.max_expanded_bytes)?;
@@ -212,7 +219,10 @@ fn import_data(
     });
     let n_entities = columns.dicts.entities.len();
     let parser = Parser::new(&name, countries, code_map, products, n_entities);
-    let reader = provisional.open(&member, options.max_expanded_bytes)?;
+    let reader = match opened {
+        Some(reader) => reader,
+        None => provisional.open(&member, options.max_expanded_bytes)?,
+    };
     let (reader, input, digest) = match content {
         Content::Hashing(hashing) => match hashing.join() {
             Ok(r) => (reader, r?, None),
@@ -235,6 +245,7 @@ fn import_data(
     };
     write_companions(&mut run, country_source, products)?;
     let used = pipeline.drain(&mut run)?;
+    read();
     if let Some(digest) = digest {
         let (sha256, bytes) = digest.result()?;
         if !run.settle_content(sha256, bytes)? {
