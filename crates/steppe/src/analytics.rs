@@ -7,7 +7,7 @@
 //! exporter's reconciled export to it is its import. Rows for the world (`WLD`) give totals;
 //! where a year has none, shares are of the partners recorded, and `total_basis` says so.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -187,9 +187,9 @@ type PartnerTotals = BTreeMap<(i16, Direction), BTreeMap<String, (f64, BTreeSet<
 /// (so two publications of the same flow are never added up): the one with a world total
 /// for that year and direction, then the one with the most partner rows, then the smallest
 /// id.
-fn chosen_sources<'a>(flows: &'a [CountryFlow]) -> BTreeMap<(i16, Direction, &'a str), &'a str> {
+fn chosen_sources<'a>(flows: &'a [CountryFlow]) -> HashMap<(i16, Direction, &'a str), &'a str> {
     // (has a world row, partner rows) per (year, direction, source).
-    let mut stats: BTreeMap<(i16, Direction, &'a str), (bool, usize)> = BTreeMap::new();
+    let mut stats: HashMap<(i16, Direction, &'a str), (bool, usize)> = HashMap::new();
     for f in flows {
         let e = stats
             .entry((f.year, f.direction, f.source_id.as_str()))
@@ -201,7 +201,7 @@ fn chosen_sources<'a>(flows: &'a [CountryFlow]) -> BTreeMap<(i16, Direction, &'a
         let (world, n) = stats[&(year, dir, src)];
         (world, n, std::cmp::Reverse(src))
     };
-    let mut out: BTreeMap<(i16, Direction, &'a str), &'a str> = BTreeMap::new();
+    let mut out: HashMap<(i16, Direction, &'a str), &'a str> = HashMap::new();
     for f in flows {
         let key = (f.year, f.direction, f.partner_id.as_str());
         let better = out.get(&key).is_none_or(|src| {
@@ -218,7 +218,7 @@ fn chosen_sources<'a>(flows: &'a [CountryFlow]) -> BTreeMap<(i16, Direction, &'a
 /// has them and otherwise the sum over products, each partner's figure from one source
 /// ([`chosen_sources`]).
 fn partner_totals(flows: &[CountryFlow]) -> PartnerTotals {
-    let has_total: BTreeSet<(i16, Direction)> = flows
+    let has_total: HashSet<(i16, Direction)> = flows
         .iter()
         .filter(|f| f.commodity_code == "TOTAL")
         .map(|f| (f.year, f.direction))
