@@ -9,7 +9,8 @@ The script builds `steppe` in release mode (cargo, `-p steppe-cli`), then times,
 of the eight countries the dataset covers, `steppe report CC` (the text, to /dev/null) as a
 whole process (median wall time and CPU time, peak resident memory read with `os.wait4`),
 and for Tajikistan also with `--html` and `--png` (the page with its five charts, the main
-chart). It prints one row per case and exits non-zero when `steppe report TJK` (the text)
+chart). It prints one row per case, the load average before and after (the figures are only
+comparable on a quiet machine), and exits non-zero when `steppe report TJK` (the text)
 takes 0.1 s or more, the target of issue 18. Nothing is downloaded.
 """
 
@@ -83,12 +84,14 @@ def main() -> int:
             ],
         )
     )
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'case':<26} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}")
     results = {}
     for name, argv in cases:
         wall, cpu, rss = measure(argv, args.runs)
         results[name] = wall
         print(f"{name:<26} {wall:>8.3f} {cpu:>8.3f} {rss / 1024:>9.1f}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     tjk = results["report TJK"]
     verdict = "met" if tjk < TARGET_S else "NOT met"
     print(f"target: `steppe report TJK` under {TARGET_S} s from a cold process: {verdict}")

@@ -7,7 +7,7 @@
 //! exporter's reconciled export to it is its import. Rows for the world (`WLD`) give totals;
 //! where a year has none, shares are of the partners recorded, and `total_basis` says so.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -111,44 +111,73 @@ pub fn partner_groups(store: &Store) -> Result<BTreeSet<String>> {
 /// The flows among `rows` in which `country` takes part, from the country's side (as
 /// [`country_flows`] reads them, for rows already read).
 pub fn country_flows_from(rows: Vec<TradeFlow>, country: &str) -> Vec<CountryFlow> {
-    let mut out = Vec::new();
-    for r in rows {
-        let Some(value) = r.value else { continue };
-        let dir = match r.flow {
-            Flow::Export => Direction::Exports,
-            Flow::Import => Direction::Imports,
-            Flow::ReExport | Flow::ReImport => continue,
+    rows.into_iter()
+        .filter_map(|r| {
+            let (direction, value, flipped) = country_side(&r, country)?;
+            Some(CountryFlow {
+                year: r.year,
+                direction,
+                partner_id: if flipped { r.reporter_id } else { r.partner_id },
+                commodity_code: r.commodity_code,
+                value,
+                source_id: r.source_id,
+                perspective: r.perspective,
+                cited_source_id: r.cited_source_id,
+            })
+        })
+        .collect()
+}
+
+/// [`country_flows_from`] over borrowed rows: only the fields a [`CountryFlow`] keeps are
+/// copied.
+pub fn country_flows_of<'a>(
+    rows: impl IntoIterator<Item = &'a TradeFlow>,
+    country: &str,
+) -> Vec<CountryFlow> {
+    rows.into_iter()
+        .filter_map(|r| {
+            let (direction, value, flipped) = country_side(r, country)?;
+            Some(CountryFlow {
+                year: r.year,
+                direction,
+                partner_id: if flipped {
+                    &r.reporter_id
+                } else {
+                    &r.partner_id
+                }
+                .clone(),
+                commodity_code: r.commodity_code.clone(),
+                value,
+                source_id: r.source_id.clone(),
+                perspective: r.perspective,
+                cited_source_id: r.cited_source_id.clone(),
+            })
+        })
+        .collect()
+}
+
+/// How row `r` counts for `country`: (direction from its side, value, whether its partner is
+/// the row's reporter), or `None` when it does not (no value, a re-export or re-import, or
+/// another reporter's row that is not reconciled).
+fn country_side(r: &TradeFlow, country: &str) -> Option<(Direction, f64, bool)> {
+    let value = r.value?;
+    let dir = match r.flow {
+        Flow::Export => Direction::Exports,
+        Flow::Import => Direction::Imports,
+        Flow::ReExport | Flow::ReImport => return None,
+    };
+    if r.reporter_id == country {
+        Some((dir, value, false))
+    } else if r.perspective == Perspective::Reconciled {
+        // A reconciled export to the country is its import (and vice versa).
+        let flipped = match dir {
+            Direction::Exports => Direction::Imports,
+            Direction::Imports => Direction::Exports,
         };
-        if r.reporter_id == country {
-            out.push(CountryFlow {
-                year: r.year,
-                direction: dir,
-                partner_id: r.partner_id,
-                commodity_code: r.commodity_code,
-                value,
-                source_id: r.source_id,
-                perspective: r.perspective,
-                cited_source_id: r.cited_source_id,
-            });
-        } else if r.perspective == Perspective::Reconciled {
-            // A reconciled export to the country is its import (and vice versa).
-            let flipped = match dir {
-                Direction::Exports => Direction::Imports,
-                Direction::Imports => Direction::Exports,
-            };
-            out.push(CountryFlow {
-                year: r.year,
-                direction: flipped,
-                partner_id: r.reporter_id,
-                commodity_code: r.commodity_code,
-                value,
-                source_id: r.source_id,
-                perspective: r.perspective,
-                cited_source_id: r.cited_source_id,
-            });
-        }
+        Some((flipped, value, true))
+    } else {
+        None
     }
-    out
 }
 
 /// Trade with each partner (value and the sources behind it), per year and direction.
@@ -158,9 +187,9 @@ type PartnerTotals = BTreeMap<(i16, Direction), BTreeMap<String, (f64, BTreeSet<
 /// (so two publications of the same flow are never added up): the one with a world total
 /// for that year and direction, then the one with the most partner rows, then the smallest
 /// id.
-fn chosen_sources<'a>(flows: &'a [CountryFlow]) -> BTreeMap<(i16, Direction, &'a str), &'a str> {
+fn chosen_sources<'a>(flows: &'a [CountryFlow]) -> HashMap<(i16, Direction, &'a str), &'a str> {
     // (has a world row, partner rows) per (year, direction, source).
-    let mut stats: BTreeMap<(i16, Direction, &'a str), (bool, usize)> = BTreeMap::new();
+    let mut stats: HashMap<(i16, Direction, &'a str), (bool, usize)> = HashMap::new();
     for f in flows {
         let e = stats
             .entry((f.year, f.direction, f.source_id.as_str()))
@@ -172,7 +201,7 @@ fn chosen_sources<'a>(flows: &'a [CountryFlow]) -> BTreeMap<(i16, Direction, &'a
         let (world, n) = stats[&(year, dir, src)];
         (world, n, std::cmp::Reverse(src))
     };
-    let mut out: BTreeMap<(i16, Direction, &'a str), &'a str> = BTreeMap::new();
+    let mut out: HashMap<(i16, Direction, &'a str), &'a str> = HashMap::new();
     for f in flows {
         let key = (f.year, f.direction, f.partner_id.as_str());
         let better = out.get(&key).is_none_or(|src| {
@@ -189,7 +218,7 @@ fn chosen_sources<'a>(flows: &'a [CountryFlow]) -> BTreeMap<(i16, Direction, &'a
 /// has them and otherwise the sum over products, each partner's figure from one source
 /// ([`chosen_sources`]).
 fn partner_totals(flows: &[CountryFlow]) -> PartnerTotals {
-    let has_total: BTreeSet<(i16, Direction)> = flows
+    let has_total: HashSet<(i16, Direction)> = flows
         .iter()
         .filter(|f| f.commodity_code == "TOTAL")
         .map(|f| (f.year, f.direction))
@@ -207,14 +236,17 @@ fn partner_totals(flows: &[CountryFlow]) -> PartnerTotals {
         {
             continue;
         }
-        let e = out
-            .entry(key)
-            .or_default()
-            .entry(f.partner_id.clone())
-            .or_default();
+        let partners = out.entry(key).or_default();
+        if !partners.contains_key(&f.partner_id) {
+            partners.insert(f.partner_id.clone(), Default::default());
+        }
+        let e = partners.get_mut(&f.partner_id).expect("inserted above");
         e.0 += f.value;
-        e.1.insert(f.source_id.clone());
-        e.1.extend(f.cited_source_id.clone());
+        for id in std::iter::once(&f.source_id).chain(&f.cited_source_id) {
+            if !e.1.contains(id) {
+                e.1.insert(id.clone());
+            }
+        }
     }
     out
 }
@@ -506,22 +538,13 @@ pub fn mirror(store: &Store, a: &str, b: &str, years: Option<(i64, i64)>) -> Res
 /// The mirror rows computed from `a`'s flows and `b`'s flows (each from [`country_flows`];
 /// only `TOTAL` rows each country declares itself count).
 pub fn mirror_from(a: &str, b: &str, flows: &[CountryFlow], theirs: &[CountryFlow]) -> Vec<Mirror> {
-    let declared = |fs: &[CountryFlow],
+    let (ours, their_totals) = (declared_totals(flows), declared_totals(theirs));
+    let declared = |fs: &DeclaredTotals<'_>,
                     partner: &str,
                     dir: Direction,
                     year: i16|
      -> Option<(f64, BTreeSet<String>)> {
-        let rows: Vec<&CountryFlow> = fs
-            .iter()
-            .filter(|f| {
-                f.perspective == Perspective::ReporterDeclared
-                    && f.partner_id == partner
-                    && f.direction == dir
-                    && f.year == year
-                    && f.commodity_code == "TOTAL"
-            })
-            .collect();
-        (!rows.is_empty()).then(|| {
+        fs.get(&(partner, dir, year)).map(|rows| {
             (
                 rows.iter().map(|f| f.value).sum(),
                 rows.iter().map(|f| f.source_id.clone()).collect(),
@@ -531,7 +554,9 @@ pub fn mirror_from(a: &str, b: &str, flows: &[CountryFlow], theirs: &[CountryFlo
     let years: BTreeSet<i16> = flows.iter().chain(theirs.iter()).map(|f| f.year).collect();
     let mut out = Vec::new();
     for year in years {
-        for (exp, imp, exp_flows, imp_flows) in [(a, b, flows, theirs), (b, a, theirs, flows)] {
+        for (exp, imp, exp_flows, imp_flows) in
+            [(a, b, &ours, &their_totals), (b, a, &their_totals, &ours)]
+        {
             let x = declared(exp_flows, imp, Direction::Exports, year);
             let m = declared(imp_flows, exp, Direction::Imports, year);
             if x.is_none() && m.is_none() {
@@ -553,6 +578,23 @@ pub fn mirror_from(a: &str, b: &str, flows: &[CountryFlow], theirs: &[CountryFlo
                 note: "exports are declared FOB and imports usually CIF (freight and insurance included), so imports are expected to exceed the mirror exports by that margin".to_string(),
                 source_ids: ids.into_iter().collect(),
             });
+        }
+    }
+    out
+}
+
+/// A country's declared `TOTAL` rows by (partner, direction, year), each key's rows in order.
+type DeclaredTotals<'a> = HashMap<(&'a str, Direction, i16), Vec<&'a CountryFlow>>;
+
+/// The rows of `flows` its country declares itself (`reporter_declared`) for all products,
+/// grouped for [`mirror_from`]'s look-ups.
+fn declared_totals(flows: &[CountryFlow]) -> DeclaredTotals<'_> {
+    let mut out = DeclaredTotals::new();
+    for f in flows {
+        if f.perspective == Perspective::ReporterDeclared && f.commodity_code == "TOTAL" {
+            out.entry((f.partner_id.as_str(), f.direction, f.year))
+                .or_default()
+                .push(f);
         }
     }
     out

@@ -279,24 +279,7 @@ impl Predicate {
                 let list = col.as_list_opt::<i32>().ok_or_else(|| {
                     Error::InvalidArgument(format!("column `{name}` is not a list"))
                 })?;
-                Ok((0..list.len())
-                    .map(|i| {
-                        if list.is_null(i) {
-                            return Some(false);
-                        }
-                        let items = list.value(i);
-                        let Ok(items) = arrow_cast::cast(&items, &DataType::Utf8) else {
-                            return Some(false);
-                        };
-                        let items = items.as_string::<i32>();
-                        Some(
-                            items
-                                .iter()
-                                .flatten()
-                                .any(|s| values.iter().any(|v| v == s)),
-                        )
-                    })
-                    .collect())
+                list_contains(list, values)
             }
             Predicate::Any(ps) => {
                 let mut mask: Option<BooleanArray> = None;
@@ -364,6 +347,22 @@ fn dictionary_lookup(keys: &dyn Array, hits: &[bool]) -> Result<BooleanArray> {
             )))
         }
     })
+}
+
+/// The rows of `list` holding one of `values` (a null list holds none): the items are tested
+/// once, all together (dictionary items by their values), then each row's run of items.
+fn list_contains(list: &arrow_array::ListArray, values: &[String]) -> Result<BooleanArray> {
+    let hits = by_value(list.values(), |c| in_values(c, values))?;
+    let hits = bits(&hits);
+    let offsets = list.value_offsets();
+    let row = |i: usize| {
+        let (start, end) = (offsets[i] as usize, offsets[i + 1] as usize);
+        list.is_valid(i) && (start..end).any(|j| hits.value(j))
+    };
+    Ok(BooleanArray::new(
+        arrow_buffer::BooleanBuffer::collect_bool(list.len(), row),
+        None,
+    ))
 }
 
 /// Rows of `col` (cast to text) equal to one of `values`.
@@ -513,6 +512,61 @@ mod tests {
             ),
         ])
         .unwrap()
+    }
+
+    #[test]
+    fn list_contains_tests_each_rows_items_null_lists_and_items_hold_nothing() {
+        use arrow_array::builder::{ListBuilder, StringBuilder, StringDictionaryBuilder};
+        use arrow_array::types::Int8Type;
+        let mut b = ListBuilder::new(StringBuilder::new());
+        for row in [
+            Some(vec![Some("RUS"), Some("TJK")]),
+            None,
+            Some(vec![]),
+            Some(vec![None, Some("KGZ")]),
+            Some(vec![Some("UZB"), None]),
+            Some(vec![Some("TJKX")]),
+        ] {
+            match row {
+                Some(items) => {
+                    for i in items {
+                        b.values().append_option(i);
+                    }
+                    b.append(true);
+                }
+                None => b.append(false),
+            }
+        }
+        let list: ArrayRef = Arc::new(b.finish());
+        let contains = |list: ArrayRef, values: &[&str]| -> Vec<bool> {
+            let batch = RecordBatch::try_from_iter(vec![("ids", list)]).unwrap();
+            let p = Predicate::ListContains {
+                column: "ids".into(),
+                values: values.iter().map(|v| v.to_string()).collect(),
+            };
+            let m = p.evaluate(&batch).unwrap();
+            (0..m.len()).map(|i| m.is_valid(i) && m.value(i)).collect()
+        };
+        let f = false;
+        assert_eq!(contains(list.clone(), &["TJK"]), [true, f, f, f, f, f]);
+        assert_eq!(
+            contains(list.clone(), &["KGZ", "UZB"]),
+            [f, f, f, true, true, f]
+        );
+        assert_eq!(contains(list.clone(), &[]), [f; 6]);
+        // A slice's rows keep their own items (offsets into the shared child array).
+        assert_eq!(
+            contains(list.slice(3, 3), &["KGZ", "TJKX"]),
+            [true, f, true]
+        );
+        // Dictionary items are matched on their values.
+        let mut d = ListBuilder::new(StringDictionaryBuilder::<Int8Type>::new());
+        d.values().append_value("CHN");
+        d.append(true);
+        d.values().append_value("TJK");
+        d.values().append_value("CHN");
+        d.append(true);
+        assert_eq!(contains(Arc::new(d.finish()), &["TJK"]), [f, true]);
     }
 
     #[test]

@@ -577,3 +577,77 @@ fn constant_columns_a_footer_misstates_are_checked_by_validate() {
         assert!(flows.iter().all(|f| f == Some("export")));
     }
 }
+
+#[test]
+fn uncompressed_stores_store_every_column_chunk_plain_and_read_back_the_same_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    write_sample(dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    let mut tx = store
+        .begin_with(steppe::WriteOptions {
+            uncompressed: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let written: Vec<TradeFlow> = (0..3000)
+        .map(|i| {
+            let mut f = flow(2031, ["CHN", "RUS", "TJK"][i % 3], "KAZ", i as f64);
+            f.commodity_code = format!("{:06}", i / 7);
+            f
+        })
+        .collect();
+    tx.write_records(&written).unwrap();
+    tx.commit().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let entry = store
+        .descriptor()
+        .resource(Table::TradeFlows)
+        .unwrap()
+        .steppe
+        .files
+        .iter()
+        .find(|f| f.partition.get("year") == Some(&Some(2031)))
+        .unwrap()
+        .clone();
+    let codecs_of = |rel: &str| {
+        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(dir.path().join(rel)).unwrap())
+            .unwrap()
+    };
+    let builder = codecs_of(&entry.path);
+    let codecs: std::collections::BTreeSet<String> = builder
+        .metadata()
+        .row_groups()
+        .iter()
+        .flat_map(|rg| rg.columns().iter().map(|c| c.compression().to_string()))
+        .collect();
+    assert_eq!(codecs.into_iter().collect::<Vec<_>>(), ["UNCOMPRESSED"]);
+    // The sample's files, written by default, stay zstd-compressed.
+    let sample = &store
+        .descriptor()
+        .resource(Table::Entities)
+        .unwrap()
+        .steppe
+        .files[0];
+    let builder = codecs_of(&sample.path);
+    assert!(builder.metadata().row_groups()[0]
+        .columns()
+        .iter()
+        .all(|c| c.compression().to_string().starts_with("ZSTD")));
+    let only_tjk = ReadOptions {
+        filter: Filter::all()
+            .and(Predicate::range("year", Some(2031), Some(2031)))
+            .and(Predicate::is_in("reporter_id", ["TJK"])),
+        columns: None,
+    };
+    let mut got: Vec<TradeFlow> =
+        steppe::from_batches(&store.read(Table::TradeFlows, &only_tjk).unwrap().batches).unwrap();
+    let mut expected: Vec<TradeFlow> = written
+        .into_iter()
+        .filter(|f| f.reporter_id == "TJK")
+        .collect();
+    let key = |f: &TradeFlow| (f.commodity_code.clone(), f.value.map(f64::to_bits));
+    got.sort_by_key(key);
+    expected.sort_by_key(key);
+    assert_eq!(got.len(), 1000);
+    assert_eq!(got, expected);
+}

@@ -25,7 +25,12 @@ use super::{
 /// Errors: [`Error::InvalidArgument`] naming a code that resolves to no entity, or a country
 /// the store has no entity row for; store read errors as they come.
 pub fn build(store: &Store, country: &str, pair: (&str, &str)) -> Result<Report> {
-    let codes = store.code_index()?;
+    // The crosswalk resolves the codes while the entities and sources are read.
+    let (codes, (entities, all_sources)) = rayon::join(
+        || store.code_index(),
+        || rayon::join(|| store.records::<Entity>(), || store.records::<Source>()),
+    );
+    let codes = codes?;
     let resolve = |c: &str| -> Result<String> {
         codes
             .resolve_any(c, None)
@@ -34,7 +39,7 @@ pub fn build(store: &Store, country: &str, pair: (&str, &str)) -> Result<Report>
     };
     let id = resolve(country)?;
     let (a, b) = (resolve(pair.0)?, resolve(pair.1)?);
-    let entities: Vec<Entity> = store.records()?;
+    let entities = entities?;
     let entity = entities
         .iter()
         .find(|e| e.entity_id == id)
@@ -52,32 +57,26 @@ pub fn build(store: &Store, country: &str, pair: (&str, &str)) -> Result<Report>
         })
         .map(|e| e.entity_id.as_str())
         .collect();
-    let all_sources: BTreeMap<String, Source> = store
-        .records::<Source>()?
+    let all_sources: BTreeMap<String, Source> = all_sources?
         .into_iter()
         .map(|s| (s.source_id.clone(), s))
         .collect();
+    let rows = CountryRows::read(store, &id)?;
     let is_dataset = |src: &str| {
         all_sources
             .get(src)
             .is_some_and(|s| s.csl_type == "dataset")
     };
-    let flows = trade_rows(store, &id)?;
-    let reported: Vec<TradeFlow> = flows
-        .iter()
-        .filter(|f| f.reporter_id == id)
-        .cloned()
-        .collect();
+    let flows = rows.flows;
+    let reported: Vec<&TradeFlow> = flows.iter().filter(|f| f.reporter_id == id).collect();
     // A country's side of the rows read: for a partner, only the rows it reports (those
-    // with the country as partner) are cloned.
+    // with the country as partner).
     let sides = |country: &str| -> (Vec<CountryFlow>, Vec<CountryFlow>) {
-        let rows: Vec<TradeFlow> = flows
+        let rows = flows
             .iter()
             .filter(|f| f.reporter_id == country || f.partner_id == country)
-            .filter(|f| country == id || f.reporter_id == country)
-            .cloned()
-            .collect();
-        analytics::country_flows_from(rows, country)
+            .filter(|f| country == id || f.reporter_id == country);
+        analytics::country_flows_of(rows, country)
             .into_iter()
             .filter(|f| !groups.contains(f.partner_id.as_str()))
             .partition(|f| is_dataset(&f.source_id))
@@ -115,15 +114,15 @@ pub fn build(store: &Store, country: &str, pair: (&str, &str)) -> Result<Report>
     let mut report = Report {
         entity,
         store_name: store.display_name(),
-        memberships: memberships(store, &id)?,
-        claims: claims(store, &id)?,
+        memberships: rows.memberships,
+        claims: rows.claims,
         shares,
         pair: (a, b),
         balance,
         mirror,
-        indicators: indicators(store, &id)?,
-        conflicts: conflicts::of_country(store, &id)?,
-        events: events::of_country(store, &id)?,
+        indicators: rows.indicators,
+        conflicts: rows.conflicts,
+        events: rows.events,
         names: entities
             .into_iter()
             .map(|e| (e.entity_id, e.name))
@@ -133,6 +132,45 @@ pub fn build(store: &Store, country: &str, pair: (&str, &str)) -> Result<Report>
     // Trade rows cite the works behind them too (the citation chain).
     citations::number_sources(&mut report, &reported, &all_sources);
     Ok(report)
+}
+
+/// The country's rows of every table the report shows besides the reference, the tables
+/// read concurrently (`rayon::join`: each read also spreads its files over the same pool).
+struct CountryRows {
+    flows: Vec<TradeFlow>,
+    memberships: Vec<(Membership, Option<Organisation>)>,
+    claims: Vec<Claim>,
+    indicators: Vec<(String, String, Vec<SeriesPoint>)>,
+    conflicts: Vec<conflicts::ConflictSpan>,
+    events: Vec<crate::model::Event>,
+}
+
+impl CountryRows {
+    /// Reads the rows of country `id`.
+    fn read(store: &Store, id: &str) -> Result<CountryRows> {
+        let ((flows, indicators), ((memberships, claims), (conflicts, events))) = rayon::join(
+            || rayon::join(|| trade_rows(store, id), || indicators(store, id)),
+            || {
+                rayon::join(
+                    || rayon::join(|| memberships(store, id), || claims(store, id)),
+                    || {
+                        rayon::join(
+                            || conflicts::of_country(store, id),
+                            || events::of_country(store, id),
+                        )
+                    },
+                )
+            },
+        );
+        Ok(CountryRows {
+            flows: flows?,
+            memberships: memberships?,
+            claims: claims?,
+            indicators: indicators?,
+            conflicts: conflicts?,
+            events: events?,
+        })
+    }
 }
 
 /// The two largest partners by total trade (exports + imports) in the latest year with a
@@ -193,13 +231,13 @@ fn memberships(store: &Store, id: &str) -> Result<Vec<(Membership, Option<Organi
         .collect())
 }
 
-/// The claims about the country.
+/// The claims about the country (its id in `about`).
 fn claims(store: &Store, id: &str) -> Result<Vec<Claim>> {
-    let all: Vec<Claim> = store.records()?;
-    Ok(all
-        .into_iter()
-        .filter(|c| c.about.iter().any(|a| a == id))
-        .collect())
+    let about = Predicate::ListContains {
+        column: "about".into(),
+        values: vec![id.to_string()],
+    };
+    read(store, Table::Claims, Filter::all().and(about))
 }
 
 /// The country's indicator series (id, name, points by year): remittances (% of GDP, US$)

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::model::{Conflict, IntensityLevel};
+use crate::query::{Filter, Predicate};
+use crate::schema::{Table, CONFLICT_ENTITY_LISTS};
 use crate::store::Store;
 use crate::Result;
 
@@ -55,8 +57,21 @@ fn role(c: &Conflict, id: &str) -> Option<&'static str> {
 
 /// The conflicts of country `id`, by first year. When several releases hold the same
 /// conflict-year, the newest release's row is used (the others' sources are still listed).
+/// Reads only the conflict-years with `id` in one of their entity lists (the lists are
+/// tested as Arrow arrays; only those rows become records).
 pub fn of_country(store: &Store, id: &str) -> Result<Vec<ConflictSpan>> {
-    let rows: Vec<Conflict> = store.records()?;
+    let lists = CONFLICT_ENTITY_LISTS
+        .iter()
+        .map(|column| Predicate::ListContains {
+            column: column.to_string(),
+            values: vec![id.to_string()],
+        })
+        .collect();
+    let rows: Vec<Conflict> = super::read(
+        store,
+        Table::Conflicts,
+        Filter::all().and(Predicate::Any(lists)),
+    )?;
     let mut by_conflict: BTreeMap<i32, BTreeMap<i16, (&Conflict, &'static str)>> = BTreeMap::new();
     let mut sources: BTreeMap<i32, Vec<String>> = BTreeMap::new();
     for c in &rows {

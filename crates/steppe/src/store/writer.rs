@@ -41,6 +41,11 @@ pub struct WriteOptions {
     pub created: Option<String>,
     /// Rows per Parquet row group (default 131072: small enough for statistics to prune).
     pub row_group_rows: Option<usize>,
+    /// Column chunks stored without compression (default: zstd, with per-column choices for
+    /// trade flows). For a store that is compressed whole anyway, as the bundled dataset is
+    /// inside a wheel: a reader then decodes pages in place and creates no codec per column
+    /// chunk it reads.
+    pub uncompressed: bool,
 }
 
 /// What a commit published.
@@ -608,10 +613,17 @@ fn file_schema(schema: &SchemaRef, partition_by: &[&str]) -> SchemaRef {
 }
 
 fn writer_properties(table: Table, options: &WriteOptions) -> WriterProperties {
+    let codec = |c: Compression| {
+        if options.uncompressed {
+            Compression::UNCOMPRESSED
+        } else {
+            c
+        }
+    };
     let mut b = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(
+        .set_compression(codec(Compression::ZSTD(
             ZstdLevel::try_new(1).expect("valid level"),
-        ))
+        )))
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(options.row_group_rows.unwrap_or(128 * 1024)))
         .set_sorting_columns(None)
@@ -687,7 +699,7 @@ fn writer_properties(table: Table, options: &WriteOptions) -> WriterProperties {
             "cited_source_id",
             "derivation",
         ] {
-            b = b.set_column_compression(c.into(), Compression::UNCOMPRESSED);
+            b = b.set_column_compression(c.into(), codec(Compression::UNCOMPRESSED));
         }
         // The other small columns (partner runs, product and unit codes, flags, line
         // numbers) are already a few bits per row after encoding; LZ4 (raw) squeezes what is
@@ -700,7 +712,7 @@ fn writer_properties(table: Table, options: &WriteOptions) -> WriterProperties {
             "is_estimated",
             "source_line",
         ] {
-            b = b.set_column_compression(c.into(), Compression::LZ4_RAW);
+            b = b.set_column_compression(c.into(), codec(Compression::LZ4_RAW));
         }
     }
     b.build()
