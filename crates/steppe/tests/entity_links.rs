@@ -3,13 +3,14 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use arrow_array::Array;
 use sha2::Digest;
 use steppe::curated::Curated;
 use steppe::model::Entity;
 use steppe::{Store, Table};
+
+mod common;
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
@@ -145,48 +146,12 @@ fn make_entities_predate_links(out: &Path) {
         .retain(|f| !links.contains(&f["name"].as_str().unwrap()));
     for file in entities["steppe"]["files"].as_array_mut().unwrap() {
         let path = out.join(file["path"].as_str().unwrap());
-        drop_columns(&path, &links);
+        common::drop_columns(&path, "entities", &links);
         let bytes = std::fs::read(&path).unwrap();
         file["bytes"] = bytes.len().into();
         file["sha256"] = hex::encode(sha2::Sha256::digest(&bytes)).into();
     }
     std::fs::write(&desc_path, serde_json::to_vec_pretty(&desc).unwrap()).unwrap();
-}
-
-/// Rewrites the `entities` Parquet file at `path` without `columns`.
-fn drop_columns(path: &Path, columns: &[&str]) {
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap())
-        .unwrap()
-        .build()
-        .unwrap();
-    let mut batches = Vec::new();
-    for batch in reader {
-        let mut batch = batch.unwrap();
-        for c in columns {
-            let i = batch.schema().index_of(c).unwrap();
-            batch.remove_column(i);
-        }
-        batches.push(batch);
-    }
-    let schema = Arc::new(arrow_schema::Schema::new(
-        batches[0].schema().fields().clone(),
-    ));
-    let props = parquet::file::properties::WriterProperties::builder()
-        .set_key_value_metadata(Some(vec![parquet::file::metadata::KeyValue::new(
-            "steppe.table".to_string(),
-            "entities".to_string(),
-        )]))
-        .build();
-    let file = std::fs::File::create(path).unwrap();
-    let mut writer =
-        parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props)).unwrap();
-    for b in batches {
-        writer
-            .write(&b.with_schema(schema.clone()).unwrap())
-            .unwrap();
-    }
-    writer.close().unwrap();
 }
 
 /// A v3 store reads the link columns as null, validates, and records version 4 (with the

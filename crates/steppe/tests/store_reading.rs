@@ -407,16 +407,7 @@ fn write_flows_with_constant_columns(dir: &Path) -> (Vec<TradeFlow>, FileEntry) 
     tx.write_records(&written).unwrap();
     tx.commit().unwrap();
     let store = Store::open(dir).unwrap();
-    let entry = store
-        .descriptor()
-        .resource(Table::TradeFlows)
-        .unwrap()
-        .steppe
-        .files
-        .iter()
-        .find(|f| f.partition.get("year") == Some(&Some(2030)))
-        .unwrap()
-        .clone();
+    let entry = trade_file_of_year(&store, 2030);
     (written, entry)
 }
 
@@ -599,16 +590,7 @@ fn uncompressed_stores_store_every_column_chunk_plain_and_read_back_the_same_row
     tx.write_records(&written).unwrap();
     tx.commit().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let entry = store
-        .descriptor()
-        .resource(Table::TradeFlows)
-        .unwrap()
-        .steppe
-        .files
-        .iter()
-        .find(|f| f.partition.get("year") == Some(&Some(2031)))
-        .unwrap()
-        .clone();
+    let entry = trade_file_of_year(&store, 2031);
     let codecs_of = |rel: &str| {
         ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(dir.path().join(rel)).unwrap())
             .unwrap()
@@ -650,4 +632,18 @@ fn uncompressed_stores_store_every_column_chunk_plain_and_read_back_the_same_row
     expected.sort_by_key(key);
     assert_eq!(got.len(), 1000);
     assert_eq!(got, expected);
+}
+
+/// The descriptor's entry for the `trade_flows` file of `year` (the first, if several).
+fn trade_file_of_year(store: &Store, year: i64) -> FileEntry {
+    store
+        .descriptor()
+        .resource(Table::TradeFlows)
+        .unwrap()
+        .steppe
+        .files
+        .iter()
+        .find(|f| f.partition.get("year") == Some(&Some(year)))
+        .unwrap()
+        .clone()
 }

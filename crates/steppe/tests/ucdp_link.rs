@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use sha2::Digest;
 use steppe::import::{ucdp, ucdp_acd, ImportOptions};
@@ -149,47 +148,12 @@ fn make_events_predate_conflict_id(out: &Path) {
     }
     for file in events["steppe"]["files"].as_array_mut().unwrap() {
         let path = out.join(file["path"].as_str().unwrap());
-        drop_column(&path, "conflict_id");
+        common::drop_columns(&path, "events", &["conflict_id"]);
         let bytes = std::fs::read(&path).unwrap();
         file["bytes"] = bytes.len().into();
         file["sha256"] = hex::encode(sha2::Sha256::digest(&bytes)).into();
     }
     std::fs::write(&desc_path, serde_json::to_vec_pretty(&desc).unwrap()).unwrap();
-}
-
-/// Rewrites the Parquet file at `path` without `column` (and without steppe's constant-column
-/// metadata, which older writers did not leave).
-fn drop_column(path: &Path, column: &str) {
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap())
-        .unwrap()
-        .build()
-        .unwrap();
-    let mut batches = Vec::new();
-    for batch in reader {
-        let mut batch = batch.unwrap();
-        let i = batch.schema().index_of(column).unwrap();
-        batch.remove_column(i);
-        batches.push(batch);
-    }
-    let schema = Arc::new(arrow_schema::Schema::new(
-        batches[0].schema().fields().clone(),
-    ));
-    let props = parquet::file::properties::WriterProperties::builder()
-        .set_key_value_metadata(Some(vec![parquet::file::metadata::KeyValue::new(
-            "steppe.table".to_string(),
-            "events".to_string(),
-        )]))
-        .build();
-    let file = std::fs::File::create(path).unwrap();
-    let mut writer =
-        parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props)).unwrap();
-    for b in batches {
-        writer
-            .write(&b.with_schema(schema.clone()).unwrap())
-            .unwrap();
-    }
-    writer.close().unwrap();
 }
 
 /// Events files written before `conflict_id` existed read it as null, validate, and take a

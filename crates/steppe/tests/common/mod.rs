@@ -76,3 +76,41 @@ pub fn by_id<R: steppe::Record>(
     let rows: Vec<R> = store.records().unwrap();
     rows.into_iter().map(|r| (key(&r).to_string(), r)).collect()
 }
+
+/// Rewrites the Parquet file at `path`, of steppe table `table`, without `columns` (and
+/// without steppe's constant-column metadata, which older writers did not leave): a file as
+/// an older schema version wrote it.
+pub fn drop_columns(path: &Path, table: &str, columns: &[&str]) {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut batches = Vec::new();
+    for batch in reader {
+        let mut batch = batch.unwrap();
+        for c in columns {
+            let i = batch.schema().index_of(c).unwrap();
+            batch.remove_column(i);
+        }
+        batches.push(batch);
+    }
+    let schema = std::sync::Arc::new(arrow_schema::Schema::new(
+        batches[0].schema().fields().clone(),
+    ));
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_key_value_metadata(Some(vec![parquet::file::metadata::KeyValue::new(
+            "steppe.table".to_string(),
+            table.to_string(),
+        )]))
+        .build();
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer =
+        parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props)).unwrap();
+    for b in batches {
+        writer
+            .write(&b.with_schema(schema.clone()).unwrap())
+            .unwrap();
+    }
+    writer.close().unwrap();
+}
