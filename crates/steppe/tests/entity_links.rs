@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use arrow_array::Array;
-use sha2::Digest;
 use steppe::curated::Curated;
 use steppe::model::Entity;
 use steppe::{Store, Table};
@@ -126,34 +125,6 @@ fn validate_reports_one_sided_links_and_unknown_targets() {
     assert_eq!(report.problems.len(), 3, "{:#?}", report.problems);
 }
 
-/// Rewrites the `entities` files of the store at `out` as a schema-v3 writer left them: no
-/// link columns in the files or the descriptor, version 3, new sizes and hashes.
-fn make_entities_predate_links(out: &Path) {
-    let desc_path = out.join("datapackage.json");
-    let mut desc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&desc_path).unwrap()).unwrap();
-    desc["steppe"]["schema_version"] = 3.into();
-    let entities = desc["resources"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|r| r["name"] == "entities")
-        .unwrap();
-    let links = ["predecessor_ids", "successor_ids"];
-    entities["schema"]["fields"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|f| !links.contains(&f["name"].as_str().unwrap()));
-    for file in entities["steppe"]["files"].as_array_mut().unwrap() {
-        let path = out.join(file["path"].as_str().unwrap());
-        common::drop_columns(&path, "entities", &links);
-        let bytes = std::fs::read(&path).unwrap();
-        file["bytes"] = bytes.len().into();
-        file["sha256"] = hex::encode(sha2::Sha256::digest(&bytes)).into();
-    }
-    std::fs::write(&desc_path, serde_json::to_vec_pretty(&desc).unwrap()).unwrap();
-}
-
 /// A v3 store reads the link columns as null, validates, and records version 4 (with the
 /// links) once its entities are rewritten.
 #[test]
@@ -162,7 +133,7 @@ fn a_store_written_before_the_links_reads_them_as_null_and_upgrades() {
     let out = dir.path().join("store");
     let c = curated();
     c.write_store(&out).unwrap();
-    make_entities_predate_links(&out);
+    common::make_table_predate(&out, "entities", &["predecessor_ids", "successor_ids"], 3);
 
     let old = Store::open(&out).unwrap();
     assert_eq!(old.descriptor().steppe.schema_version, 3);

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use sha2::Digest;
 use steppe::import::{ucdp, ucdp_acd, ImportOptions};
 use steppe::model::{Conflict, Event, IntensityLevel, Reject};
 use steppe::{Store, Table};
@@ -123,39 +122,6 @@ fn a_malformed_conflict_id_is_rejected_at_its_line() {
     );
 }
 
-/// Rewrites every `events` file of the store at `out` without `conflict_id`, and the
-/// descriptor as a schema-v2 writer left it (no such field, version 2, new sizes and hashes).
-fn make_events_predate_conflict_id(out: &Path) {
-    let desc_path = out.join("datapackage.json");
-    let mut desc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&desc_path).unwrap()).unwrap();
-    desc["steppe"]["schema_version"] = 2.into();
-    let events = desc["resources"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|r| r["name"] == "events")
-        .unwrap();
-    let not_it = |v: &serde_json::Value| v != "conflict_id" && v["name"] != "conflict_id";
-    for (a, b) in [("schema", "fields"), ("dialect", "parquet")] {
-        let list = &mut events[a][b];
-        let list = if b == "parquet" {
-            &mut list["columns"]
-        } else {
-            list
-        };
-        list.as_array_mut().unwrap().retain(not_it);
-    }
-    for file in events["steppe"]["files"].as_array_mut().unwrap() {
-        let path = out.join(file["path"].as_str().unwrap());
-        common::drop_columns(&path, "events", &["conflict_id"]);
-        let bytes = std::fs::read(&path).unwrap();
-        file["bytes"] = bytes.len().into();
-        file["sha256"] = hex::encode(sha2::Sha256::digest(&bytes)).into();
-    }
-    std::fs::write(&desc_path, serde_json::to_vec_pretty(&desc).unwrap()).unwrap();
-}
-
 /// Events files written before `conflict_id` existed read it as null, validate, and take a
 /// GED import whose rows carry it.
 #[test]
@@ -163,7 +129,7 @@ fn events_written_before_conflict_id_read_it_as_null() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("store");
     ucdp::import(&[ged_file(dir.path())], &out, &options()).unwrap();
-    make_events_predate_conflict_id(&out);
+    common::make_table_predate(&out, "events", &["conflict_id"], 2);
 
     let old = Store::open(&out).unwrap();
     assert_eq!(old.descriptor().steppe.schema_version, 2);

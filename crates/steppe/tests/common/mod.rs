@@ -114,3 +114,40 @@ pub fn drop_columns(path: &Path, table: &str, columns: &[&str]) {
     }
     writer.close().unwrap();
 }
+
+/// Rewrites table `table` of the store at `out` as a schema-`version` writer left it: without
+/// `columns` in its files and in the descriptor (fields and Parquet dialect), the store
+/// recorded at `version`, the files' sizes and hashes updated.
+pub fn make_table_predate(out: &Path, table: &str, columns: &[&str], version: u32) {
+    let desc_path = out.join("datapackage.json");
+    let mut desc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&desc_path).unwrap()).unwrap();
+    desc["steppe"]["schema_version"] = version.into();
+    let resource = desc["resources"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["name"] == table)
+        .unwrap();
+    let kept = |v: &serde_json::Value| {
+        let name = v
+            .as_str()
+            .or_else(|| v["name"].as_str())
+            .unwrap_or_default();
+        !columns.contains(&name)
+    };
+    resource["schema"]["fields"]
+        .as_array_mut()
+        .unwrap()
+        .retain(kept);
+    if let Some(list) = resource["dialect"]["parquet"]["columns"].as_array_mut() {
+        list.retain(kept);
+    }
+    for file in resource["steppe"]["files"].as_array_mut().unwrap() {
+        let path = out.join(file["path"].as_str().unwrap());
+        drop_columns(&path, table, columns);
+        file["bytes"] = std::fs::metadata(&path).unwrap().len().into();
+        file["sha256"] = steppe::dataset::manifest::sha256_of(&path).unwrap().into();
+    }
+    std::fs::write(&desc_path, serde_json::to_vec_pretty(&desc).unwrap()).unwrap();
+}
