@@ -285,6 +285,19 @@ where
                 .draw_series(pts.iter().map(|p| Cross::new(*p, 5, col.stroke_width(2))))
                 .map_err(err::<DB>)?
         }
+        SeriesStyle::Reconciled => {
+            for run in runs(&s.points) {
+                chart
+                    .draw_series(LineSeries::new(run, col.stroke_width(1)))
+                    .map_err(err::<DB>)?;
+            }
+            chart
+                .draw_series(pts.iter().map(|p| {
+                    // A hollow square of 7 pixels centred on the point.
+                    EmptyElement::at(*p) + Rectangle::new([(-3, -3), (3, 3)], col.stroke_width(1))
+                }))
+                .map_err(err::<DB>)?
+        }
         SeriesStyle::Restated | SeriesStyle::Span => chart
             .draw_series(pts.iter().map(|p| TriangleMarker::new(*p, 9, col.filled())))
             .map_err(err::<DB>)?,
@@ -301,6 +314,11 @@ where
                 + PathElement::new(vec![(0, 0), (5, 0)], col.stroke_width(2))
                 + PathElement::new(vec![(13, 0), (18, 0)], col.stroke_width(2))
                 + Cross::new((9, 0), 4, col.stroke_width(2))
+        }),
+        SeriesStyle::Reconciled => anno.legend(move |(x, y)| {
+            EmptyElement::at((x, y))
+                + PathElement::new(vec![(0, 0), (18, 0)], col.stroke_width(1))
+                + Rectangle::new([(6, -3), (12, 3)], col.stroke_width(1))
         }),
         _ => anno.legend(move |(x, y)| TriangleMarker::new((x + 9, y), 7, col.filled())),
     };

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::analytics::{self, CountryFlow, SeriesPoint};
 use crate::model::{
-    Claim, Entity, EntityType, Indicator, IndicatorObservation, Membership, Organisation, Source,
-    TradeFlow,
+    Claim, Entity, EntityType, Indicator, IndicatorObservation, Membership, Organisation,
+    Perspective, Source, TradeFlow,
 };
 use crate::query::{Filter, Predicate};
 use crate::schema::Table;
@@ -14,7 +14,8 @@ use crate::store::Store;
 use crate::{Error, Result};
 
 use super::{
-    citations, conflicts, events, read, BalanceSeries, Report, GDP, REMITTANCES, REMITTANCES_USD,
+    citations, conflicts, events, read, BalanceOrigin, BalanceSeries, Report, GDP, REMITTANCES,
+    REMITTANCES_USD,
 };
 
 /// Gathers the report of `country` (any ISO form or prefixed code) comparing partners `pair`.
@@ -88,10 +89,7 @@ pub fn build(store: &Store, country: &str, pair: (&str, &str)) -> Result<Report>
     } else {
         (a, b)
     };
-    let mut balance = vec![BalanceSeries {
-        restated_by: None,
-        rows: analytics::dependence_from(&id, &a, &b, &dataset),
-    }];
+    let mut balance = dataset_balance(&id, &a, &b, &dataset);
     let mut by_document: BTreeMap<String, Vec<CountryFlow>> = BTreeMap::new();
     for f in restated {
         by_document.entry(f.source_id.clone()).or_default().push(f);
@@ -100,7 +98,7 @@ pub fn build(store: &Store, country: &str, pair: (&str, &str)) -> Result<Report>
         let rows = analytics::dependence_from(&id, &a, &b, &fs);
         if !rows.is_empty() {
             balance.push(BalanceSeries {
-                restated_by: Some(doc),
+                origin: BalanceOrigin::Restated(doc),
                 rows,
             });
         }
@@ -171,6 +169,33 @@ impl CountryRows {
             events: events?,
         })
     }
+}
+
+/// The datasets' balance series: the country's own declarations first (always there, maybe
+/// empty), then, when the store has any, the reconciled figures (BACI) apart, so a
+/// reconciled year never reads as the country's declaration.
+fn dataset_balance(id: &str, a: &str, b: &str, dataset: &[CountryFlow]) -> Vec<BalanceSeries> {
+    let is_reconciled = |f: &CountryFlow| f.perspective == Perspective::Reconciled;
+    if !dataset.iter().any(is_reconciled) {
+        return vec![BalanceSeries {
+            origin: BalanceOrigin::Reported,
+            rows: analytics::dependence_from(id, a, b, dataset),
+        }];
+    }
+    let (reconciled, reported): (Vec<CountryFlow>, Vec<CountryFlow>) =
+        dataset.iter().cloned().partition(is_reconciled);
+    let mut series = vec![BalanceSeries {
+        origin: BalanceOrigin::Reported,
+        rows: analytics::dependence_from(id, a, b, &reported),
+    }];
+    let rows = analytics::dependence_from(id, a, b, &reconciled);
+    if !rows.is_empty() {
+        series.push(BalanceSeries {
+            origin: BalanceOrigin::Reconciled,
+            rows,
+        });
+    }
+    series
 }
 
 /// The two largest partners by total trade (exports + imports) in the latest year with a
@@ -276,4 +301,78 @@ fn indicators(store: &Store, id: &str) -> Result<Vec<(String, String, Vec<Series
         )
     });
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::Direction;
+
+    fn flow(year: i16, dir: Direction, partner: &str, value: f64, p: Perspective) -> CountryFlow {
+        let (code, source) = match p {
+            Perspective::Reconciled => ("010121", "baci"),
+            _ => ("TOTAL", "dots"),
+        };
+        CountryFlow {
+            year,
+            direction: dir,
+            partner_id: partner.into(),
+            commodity_code: code.into(),
+            value,
+            source_id: source.into(),
+            perspective: p,
+            cited_source_id: None,
+        }
+    }
+
+    /// Both partners, both directions, in one year, from one perspective.
+    fn year_of(year: i16, p: Perspective, values: [f64; 4]) -> Vec<CountryFlow> {
+        use Direction::{Exports, Imports};
+        vec![
+            flow(year, Exports, "RUS", values[0], p),
+            flow(year, Exports, "CHN", values[1], p),
+            flow(year, Imports, "RUS", values[2], p),
+            flow(year, Imports, "CHN", values[3], p),
+        ]
+    }
+
+    #[test]
+    fn reconciled_years_are_a_series_of_their_own_never_the_countrys_declaration() {
+        let mut flows = year_of(
+            2020,
+            Perspective::ReporterDeclared,
+            [41.0, 34.0, 932.0, 438.0],
+        );
+        flows.extend(year_of(
+            2021,
+            Perspective::Reconciled,
+            [1.25, 0.25, 4.5, 0.5],
+        ));
+        let series = dataset_balance("TJK", "RUS", "CHN", &flows);
+        assert_eq!(series.len(), 2);
+        assert_eq!(series[0].origin, BalanceOrigin::Reported);
+        assert_eq!(series[1].origin, BalanceOrigin::Reconciled);
+        let years = |s: &BalanceSeries| s.rows.iter().map(|d| d.year).collect::<BTreeSet<_>>();
+        assert_eq!(years(&series[0]), BTreeSet::from([2020]));
+        assert_eq!(years(&series[1]), BTreeSet::from([2021]));
+        let total = |s: &BalanceSeries| {
+            let d = s.rows.iter().find(|d| d.measure == "total").unwrap();
+            (d.value_a, d.value_b, d.source_ids.clone())
+        };
+        assert_eq!(total(&series[0]), (973.0, 472.0, vec!["dots".to_string()]));
+        assert_eq!(total(&series[1]), (5.75, 0.75, vec!["baci".to_string()]));
+    }
+
+    #[test]
+    fn without_reconciled_rows_there_is_one_dataset_series() {
+        let flows = year_of(2020, Perspective::ReporterDeclared, [1.0, 2.0, 3.0, 4.0]);
+        let series = dataset_balance("TJK", "RUS", "CHN", &flows);
+        assert_eq!(series.len(), 1);
+        assert_eq!(series[0].origin, BalanceOrigin::Reported);
+        assert_eq!(series[0].rows.len(), 3);
+        // An empty store still has the (empty) declared series the view labels.
+        let empty = dataset_balance("TJK", "RUS", "CHN", &[]);
+        assert_eq!(empty.len(), 1);
+        assert!(empty[0].rows.is_empty());
+    }
 }

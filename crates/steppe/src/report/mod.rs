@@ -43,12 +43,25 @@ pub const REMITTANCES_USD: &str = "wdi:BX.TRF.PWKR.CD.DT";
 /// GDP, current US$.
 pub const GDP: &str = "wdi:NY.GDP.MKTP.CD";
 
+/// Whose figures a balance series shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BalanceOrigin {
+    /// The country's own declarations in the datasets (`reporter_declared` rows: IMF DOTS,
+    /// UN Comtrade); each row names its sources.
+    Reported,
+    /// Datasets that reconcile both partners' declarations into one figure (`reconciled`
+    /// rows: CEPII BACI, exports FOB); never shown as the country's own.
+    Reconciled,
+    /// The figures the document with this source id restates (the seed article's 2023
+    /// figures), shown as that document's.
+    Restated(String),
+}
+
 /// The balance between the two partners as one kind of source tells it.
 #[derive(Debug, Clone)]
 pub struct BalanceSeries {
-    /// `None`: the datasets' series (each row names its sources); `Some(id)`: the figures
-    /// the document `id` restates (the seed article's 2023 figures), shown as that document's.
-    pub restated_by: Option<String>,
+    /// Whose figures these are.
+    pub origin: BalanceOrigin,
     /// The yearly rows.
     pub rows: Vec<Dependence>,
 }

@@ -12,7 +12,7 @@ use crate::model::Source;
 
 use super::conflicts::{words, year_runs};
 use super::format::{date_text, fixed, money, percent, when};
-use super::{Report, GDP, REMITTANCES, REMITTANCES_USD};
+use super::{BalanceOrigin, Report, GDP, REMITTANCES, REMITTANCES_USD};
 
 /// How many partners the trade table shows.
 pub const TRADE_ROWS: usize = 10;
@@ -233,6 +233,8 @@ pub enum SeriesStyle {
     Reported,
     /// A dashed line with crosses: what the partner reports (the mirror).
     Mirror,
+    /// A thin line with hollow squares: figures reconciled from both sides (BACI).
+    Reconciled,
     /// Large triangles, no line: figures a document restates (the article).
     Restated,
     /// Bars: spans of years (conflicts) on the timeline chart.
@@ -439,11 +441,16 @@ fn balance(r: &Report) -> Vec<BalanceView> {
     r.balance
         .iter()
         .map(|series| BalanceView {
-            label: match &series.restated_by {
-                None => format!("reported by {} (statistical datasets)", r.entity.name),
-                Some(id) => doc_label(r, id),
+            label: match &series.origin {
+                BalanceOrigin::Reported => {
+                    format!("reported by {} (statistical datasets)", r.entity.name)
+                }
+                BalanceOrigin::Reconciled => {
+                    "reconciled from both partners' declarations (statistical datasets)".into()
+                }
+                BalanceOrigin::Restated(id) => doc_label(r, id),
             },
-            restated: series.restated_by.is_some(),
+            restated: matches!(series.origin, BalanceOrigin::Restated(_)),
             rows: balance_rows(r, &series.rows),
         })
         .collect()
@@ -712,12 +719,16 @@ fn balance_chart(r: &Report) -> ChartView {
                     (d.year, v / 1e6)
                 })
                 .collect();
-            let (label, style) = match &bal.restated_by {
-                None => (
+            let (label, style) = match &bal.origin {
+                BalanceOrigin::Reported => (
                     format!("{}, reported by {}", r.name(p), r.entity.name),
                     SeriesStyle::Reported,
                 ),
-                Some(doc) => (
+                BalanceOrigin::Reconciled => (
+                    format!("{}, reconciled from both sides", r.name(p)),
+                    SeriesStyle::Reconciled,
+                ),
+                BalanceOrigin::Restated(doc) => (
                     format!("{}, {}", r.name(p), doc_label(r, doc)),
                     SeriesStyle::Restated,
                 ),
