@@ -49,20 +49,22 @@ impl ImportRun {
             Some(origin) => origin.apply(source),
             None => source,
         };
-        // The same content, or the same source id (an input whose sha256 is only learned
-        // while it is read names its Source otherwise: see `settle_content`).
-        let imported = |imports: &[ImportSummary]| {
+        // The earlier imports of this file: the same content, or the same source id (an input
+        // whose sha256 is only learned while it is read names its Source otherwise: see
+        // `settle_content`). Their (source id, sha256), so each is replaced by its own id.
+        let imported = |imports: &[ImportSummary]| -> Vec<(String, String)> {
             imports
                 .iter()
-                .find(|s| {
+                .filter(|s| {
                     s.importer == importer
                         && (s.sha256 == input.sha256 || s.source_id == source.source_id)
                 })
-                .map(|s| s.sha256.clone())
+                .map(|s| (s.source_id.clone(), s.sha256.clone()))
+                .collect()
         };
         if options.reimport == Reimport::Skip
             && store_path.join(DESCRIPTOR_FILE).exists()
-            && imported(&Store::open(store_path)?.descriptor().steppe.imports).is_some()
+            && !imported(&Store::open(store_path)?.descriptor().steppe.imports).is_empty()
         {
             return Ok(None);
         }
@@ -71,7 +73,8 @@ impl ImportRun {
             wait_for_lock: options.wait_for_lock,
             ..Default::default()
         })?;
-        if let Some(sha256) = imported(&tx.descriptor().steppe.imports) {
+        let earlier = imported(&tx.descriptor().steppe.imports);
+        if !earlier.is_empty() {
             match options.reimport {
                 Reimport::Skip => return Ok(None),
                 Reimport::Fail => {
@@ -82,10 +85,13 @@ impl ImportRun {
                     })
                 }
                 Reimport::Replace => {
-                    for t in Table::ALL {
-                        tx.replace_source(*t, &source.source_id)?;
+                    // An archive year's rows carry the member's source id, not this file's.
+                    for (source_id, sha256) in &earlier {
+                        for t in Table::ALL {
+                            tx.replace_source(*t, source_id)?;
+                        }
+                        tx.forget_import(importer, sha256);
                     }
-                    tx.forget_import(importer, &sha256);
                 }
             }
         }
