@@ -740,3 +740,59 @@ fn a_reject_limit_outside_0_to_1_is_refused_before_anything_is_written() {
     }
     assert!(!out3.exists());
 }
+
+/// Every year file is checked before anything is read: a missing one, a directory, or a name
+/// that gives no year fails the import with nothing written, even when given last.
+#[test]
+fn every_year_file_is_checked_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let countries = write(
+        dir.path(),
+        "country_codes_V202501.csv",
+        COUNTRIES_V2025.as_bytes(),
+    );
+    let good = write(
+        dir.path(),
+        "BACI_HS92_Y2022_V202501.csv",
+        b"t,i,j,k,v,q\n2022,762,860,520100,10,1\n",
+    );
+    let out = dir.path().join("store");
+    let unnamed = write(
+        dir.path(),
+        "trade.csv",
+        b"t,i,j,k,v,q\n2022,762,860,520100,10,1\n",
+    );
+    let missing = dir.path().join("BACI_HS92_Y2023_V202501.csv");
+    let folder = dir.path().join("BACI_HS92_Y2024_V202501.csv");
+    std::fs::create_dir(&folder).unwrap();
+    for (bad, says) in [
+        (&unnamed, "cannot tell the HS revision and the year"),
+        (&missing, "No such file"),
+        (&folder, "is a directory"),
+    ] {
+        let files = [good.clone(), bad.clone()];
+        for result in [
+            steppe::import::baci::import_baci(
+                &files,
+                &countries,
+                None,
+                &out,
+                &ImportOptions::default(),
+            ),
+            steppe::import::baci::import_baci_inputs(
+                &files,
+                &steppe::import::baci::BaciOptions {
+                    country_codes: Some(countries.clone()),
+                    ..Default::default()
+                },
+                &out,
+                &ImportOptions::default(),
+            ),
+        ] {
+            let err = result.unwrap_err().to_string();
+            assert!(err.starts_with(&bad.display().to_string()), "{err}");
+            assert!(err.contains(says), "{err}");
+            assert!(!out.exists(), "{err}");
+        }
+    }
+}

@@ -32,6 +32,7 @@ impl InputFile {
     /// Reads the file once to learn its size and sha256.
     pub fn inspect(path: impl AsRef<Path>) -> Result<InputFile> {
         let path = path.as_ref();
+        check_input(path)?;
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let mut hasher = Sha256::new();
         let bytes = std::io::copy(&mut BufReader::with_capacity(1 << 20, file), &mut hasher)
@@ -156,6 +157,26 @@ impl InputFile {
         }
         Err(empty_input(&self.path))
     }
+}
+
+/// Checks, without reading them, that every input exists and is a file (not a directory):
+/// run before anything is written, so a bad input given last fails the import before the
+/// first is committed.
+pub fn check_inputs(paths: &[PathBuf]) -> Result<()> {
+    paths.iter().try_for_each(|p| check_input(p))
+}
+
+/// Fails with [`Error::Io`] (not found, ...) when `path` cannot be inspected, and with a
+/// format error `<path>: is a directory, ...` when it is a directory.
+fn check_input(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::format(
+            Location::file(path),
+            "is a directory, not an input file; give the files in it (e.g. `dir/*.csv`)",
+        ));
+    }
+    Ok(())
 }
 
 /// Whether the file starts with gzip's magic bytes (`1f 8b`): a gzipped file is read as

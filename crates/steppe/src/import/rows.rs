@@ -170,7 +170,8 @@ pub(crate) fn import_files<F: RowFormat>(
     import_opened(format, opened, out, options)
 }
 
-/// Imports files already opened, in order.
+/// Imports files already opened, in order; a file failing after others were committed fails
+/// with [`crate::Error::PartlyImported`].
 pub(crate) fn import_opened<F: RowFormat>(
     format: &F,
     opened: Vec<Opened<F::Layout>>,
@@ -179,8 +180,11 @@ pub(crate) fn import_opened<F: RowFormat>(
 ) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     for o in opened {
-        let name = o.input.name.clone();
-        report.add(name, import_one(format, o, out, options)?);
+        let (name, failed) = (o.input.name.clone(), o.input.path.display().to_string());
+        match import_one(format, o, out, options) {
+            Ok(summary) => report.add(name, summary),
+            Err(e) => return Err(report.failure(&failed, out, e)),
+        }
     }
     Ok(report)
 }

@@ -28,6 +28,9 @@ pub struct ImportRun {
     /// The options the import was begun with (progress, reject rate).
     options: ImportOptions,
     view: View,
+    /// Removes the store this run created if it ends without committing (after `tx`, which
+    /// is dropped first: fields drop in declaration order).
+    new_store: NewStore,
 }
 
 impl ImportRun {
@@ -68,6 +71,7 @@ impl ImportRun {
         {
             return Ok(None);
         }
+        let new_store = NewStore::before_creating(store_path);
         let store = Store::open_or_create(store_path)?;
         let mut tx = store.begin_with(WriteOptions {
             wait_for_lock: options.wait_for_lock,
@@ -124,6 +128,7 @@ impl ImportRun {
             input: input.clone(),
             options: options.clone(),
             view,
+            new_store,
         }))
     }
 
@@ -307,6 +312,7 @@ impl ImportRun {
         self.tx.record_import(self.summary.clone());
         let store = self.tx.root().to_path_buf();
         self.tx.commit()?;
+        self.new_store.keep();
         reject_rate_error(
             &self.summary,
             &self.input.path,
@@ -314,6 +320,63 @@ impl ImportRun {
             self.options.max_reject_rate,
         )
         .map_or(Ok(self.summary), Err)
+    }
+}
+
+/// A store an import is about to create: removed again when the import ends without
+/// committing (an error, a cancel), so a failed first import leaves no empty store behind.
+/// A directory that existed before keeps everything but the files the store creation put
+/// there (the descriptor, the lock file, empty folders).
+struct NewStore {
+    /// The store's directory, until the import commits; `None` when the store existed.
+    path: Option<std::path::PathBuf>,
+    /// Whether the directory existed before (then only the store's files are removed).
+    dir_existed: bool,
+}
+
+impl NewStore {
+    /// Notes whether the store at `path` exists, before it is opened or created.
+    fn before_creating(path: &Path) -> NewStore {
+        let exists = path.join(DESCRIPTOR_FILE).exists();
+        NewStore {
+            path: (!exists).then(|| path.to_path_buf()),
+            dir_existed: path.exists(),
+        }
+    }
+
+    /// The import committed: the store stays.
+    fn keep(&mut self) {
+        self.path = None;
+    }
+}
+
+impl Drop for NewStore {
+    fn drop(&mut self) {
+        let Some(path) = self.path.take() else { return };
+        // Only under the store's lock, and while no import has committed into it: another
+        // process may have begun importing into the same new store meanwhile.
+        let Ok(store) = Store::open(&path) else {
+            return;
+        };
+        let Ok(lock) = store.begin_with(WriteOptions::default()) else {
+            return;
+        };
+        if !lock.descriptor().steppe.imports.is_empty() {
+            return;
+        }
+        if !self.dir_existed {
+            let _ = std::fs::remove_dir_all(&path);
+            return;
+        }
+        for name in [DESCRIPTOR_FILE, crate::store::LOCK_FILE] {
+            let _ = std::fs::remove_file(path.join(name));
+        }
+        if let Ok(entries) = std::fs::read_dir(&path) {
+            for entry in entries.flatten() {
+                // Only empty folders go (remove_dir fails on any other).
+                let _ = std::fs::remove_dir(entry.path());
+            }
+        }
     }
 }
 

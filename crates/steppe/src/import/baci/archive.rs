@@ -109,12 +109,29 @@ pub fn import_baci_archive(
             store,
             options,
             &mut prefetch,
-        )? {
-            Some(summary) => report.files.push(summary),
-            None => report.skipped_files.push(member.to_string()),
+        ) {
+            Ok(Some(summary)) => report.files.push(summary),
+            Ok(None) => report.skipped_files.push(member.to_string()),
+            Err(e) => return Err(report.failure(member, store, in_member(e, archive, member))),
         }
     }
     Ok(report)
+}
+
+/// `e`, an error reading `archive` while importing its `member`, naming the member:
+/// `<archive>: member <name>: <message>`.
+fn in_member(e: Error, archive: &Path, member: &str) -> Error {
+    match e {
+        Error::Io { path, source } if path == archive => {
+            let message = format!("member {member}: {source}");
+            Error::io(path, std::io::Error::new(source.kind(), message))
+        }
+        Error::Format { location, message } if location.path.as_deref() == Some(archive) => {
+            let message = format!("member {member}: {message}");
+            Error::Format { location, message }
+        }
+        e => e,
+    }
 }
 
 /// What a BACI import is told besides the files and the store.
@@ -130,7 +147,9 @@ pub struct BaciOptions {
 
 /// Imports BACI inputs: release archives (see [`import_baci_archive`]) and year files (see
 /// [`super::import_baci`]): the archives, then the year files, each in the order given. Year
-/// files need `baci.country_codes` (checked before anything is imported).
+/// files need `baci.country_codes`; that, and that every input exists and is a file and every
+/// year file's name parses, is checked before anything is imported. An input failing after
+/// others were committed fails with [`Error::PartlyImported`].
 pub fn import_baci_inputs(
     files: &[PathBuf],
     baci: &BaciOptions,
@@ -139,6 +158,7 @@ pub fn import_baci_inputs(
 ) -> Result<ImportReport> {
     let (archives, years): (Vec<PathBuf>, Vec<PathBuf>) =
         files.iter().cloned().partition(|f| is_release_archive(f));
+    crate::import::check_inputs(files)?;
     let countries = baci.country_codes.as_deref();
     if !years.is_empty() && countries.is_none() {
         return Err(Error::InvalidArgument(format!(
@@ -146,6 +166,7 @@ pub fn import_baci_inputs(
             years[0].display()
         )));
     }
+    super::check_year_files(&years)?;
     let mut report = ImportReport::default();
     for archive in &archives {
         let products = baci.products.as_deref();
@@ -156,14 +177,16 @@ pub fn import_baci_inputs(
             products,
             store,
             options,
-        )?;
-        report.files.extend(r.files);
-        report.skipped_files.extend(r.skipped_files);
+        );
+        report.merge(r, &archive.display().to_string(), store)?;
     }
     if let (false, Some(countries)) = (years.is_empty(), countries) {
-        let r = super::import_baci(&years, countries, baci.products.as_deref(), store, options)?;
-        report.files.extend(r.files);
-        report.skipped_files.extend(r.skipped_files);
+        let r = super::import_baci(&years, countries, baci.products.as_deref(), store, options);
+        let failed = match years.as_slice() {
+            [one] => one.display().to_string(),
+            _ => "the year files".to_string(),
+        };
+        report.merge(r, &failed, store)?;
     }
     Ok(report)
 }

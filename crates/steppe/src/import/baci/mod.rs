@@ -106,7 +106,10 @@ impl BaciFileName {
 
 /// Imports BACI yearly files into the store at `store` (created if missing), mapping country
 /// codes through `country_codes` and, when given, checking products against `products`.
-/// Each file is imported in its own transaction and reported separately.
+/// Each file is imported in its own transaction and reported separately. Every file is
+/// checked (it exists, is a file, its name gives the revision and the year) before anything
+/// is read; a file failing after others were committed fails with
+/// [`Error::PartlyImported`].
 pub fn import_baci(
     files: &[PathBuf],
     country_codes: &Path,
@@ -114,13 +117,21 @@ pub fn import_baci(
     store: &Path,
     options: &ImportOptions,
 ) -> Result<ImportReport> {
+    check_year_files(files)?;
     let countries = CountryCodes::read(country_codes, options.max_expanded_bytes)?;
     let products = products
         .map(|p| ProductCodes::read(p, options.max_expanded_bytes))
         .transpose()?;
-    import_each(files, |file| {
+    import_each(files, store, |file| {
         import_file(file, &countries, products.as_ref(), store, options)
     })
+}
+
+/// Checks, before anything is read, that every year file exists, is a file and has a name
+/// giving its HS revision and year.
+fn check_year_files(files: &[PathBuf]) -> Result<()> {
+    super::check_inputs(files)?;
+    files.iter().try_for_each(|f| data_file(f).map(drop))
 }
 
 const HEADER: [&str; 6] = ["t", "i", "j", "k", "v", "q"];

@@ -68,7 +68,7 @@ pub fn import_comtrade(
     store: &Path,
     options: &ImportOptions,
 ) -> Result<ImportReport> {
-    import_each(files, |file| import_file(file, store, options))
+    import_each(files, store, |file| import_file(file, store, options))
 }
 
 /// Imports one file in its own transaction; `None` when the store already holds it.
