@@ -744,3 +744,63 @@ fn a_later_file_failing_names_what_was_committed_before_it() {
     assert_eq!(flows(&store).len(), 1);
     assert_eq!(store.descriptor().steppe.imports.len(), 1);
 }
+
+/// The same content plain and gzipped: in either order the second is skipped, refused or
+/// replaces the first as the policy says; the store ends with one copy, and the import
+/// record of the gzipped file holds its content's sha256.
+#[test]
+fn the_same_content_gzipped_is_the_same_file() {
+    use sha2::Digest;
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{CURRENT}\n{}\n", csv_line(&current_row(&[])));
+    let plain = write(dir.path(), "TJK_2022.csv", text.as_bytes());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    let gzipped = write(dir.path(), "TJK_2022.csv.gz", &gz.finish().unwrap());
+    let content = hex::encode(sha2::Sha256::digest(text.as_bytes()));
+    for (first, second) in [(&plain, &gzipped), (&gzipped, &plain)] {
+        for policy in [Reimport::Skip, Reimport::Fail, Reimport::Replace] {
+            let out = dir.path().join(format!(
+                "store-{policy:?}-{}",
+                first.file_name().unwrap().to_string_lossy()
+            ));
+            let once =
+                import_comtrade(std::slice::from_ref(first), &out, &ImportOptions::default())
+                    .unwrap();
+            assert_eq!(once.files.len(), 1);
+            let options = ImportOptions {
+                reimport: policy,
+                ..Default::default()
+            };
+            let result = import_comtrade(std::slice::from_ref(second), &out, &options);
+            let store = valid(&out);
+            assert_eq!(flows(&store).len(), 1, "{policy:?} {first:?}");
+            let imports = &store.descriptor().steppe.imports;
+            assert_eq!(imports.len(), 1, "{policy:?}: {imports:#?}");
+            let kept = if policy == Reimport::Replace {
+                second
+            } else {
+                first
+            };
+            assert_eq!(imports[0].file, kept.file_name().unwrap().to_string_lossy());
+            let expected = (kept == &gzipped).then(|| content.clone());
+            assert_eq!(imports[0].content_sha256, expected);
+            let sources: Vec<Source> = store.records().unwrap();
+            let of_file = |id: &str| sources.iter().filter(|s| s.source_id == id).count();
+            assert_eq!(of_file(&imports[0].source_id), 1);
+            assert_eq!(
+                of_file(&once.files[0].source_id),
+                usize::from(kept == first)
+            );
+            match policy {
+                Reimport::Skip => assert_eq!(result.unwrap().files.len(), 0),
+                Reimport::Fail => assert!(
+                    matches!(result, Err(steppe::Error::AlreadyImported { .. })),
+                    "{result:?}"
+                ),
+                Reimport::Replace => assert_eq!(result.unwrap().files.len(), 1),
+            }
+        }
+    }
+}

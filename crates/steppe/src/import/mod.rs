@@ -3,7 +3,8 @@
 //! the raw line, into the `rejects` table) or deliberately skipped (counted by reason), so
 //! `rows read = accepted + rejected + skipped` always holds; everything is written in one
 //! store transaction that commits atomically at the end; re-importing the same file is
-//! detected by its sha256 and skipped or replaced, as the user chooses. An empty input (no
+//! detected by its sha256 (or, for a compressed input, by its content's, hashed as it is
+//! read) and skipped or replaced, as the user chooses. An empty input (no
 //! header and no rows) is an error naming the file, before anything is written; an import
 //! whose rejected share exceeds [`ImportOptions::max_reject_rate`] commits its rows and
 //! rejects and then fails with [`Error::RejectRate`].

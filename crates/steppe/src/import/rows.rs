@@ -200,7 +200,9 @@ fn import_one<F: RowFormat>(
     let Some(mut run) = ImportRun::begin(out, F::IMPORTER, &o.input, source, options)? else {
         return Ok(None);
     };
-    let content = o.input.open(F::MEMBER, options.max_expanded_bytes)?;
+    let (content, decompressed) = o
+        .input
+        .open_digested(F::MEMBER, options.max_expanded_bytes)?;
     let mut r = format.reader(content, &o.input.path);
     let (_, first) = format.layout(&mut r, &o.input.path)?;
     let mut rules = format.rules(o.layout, &mut run)?;
@@ -226,6 +228,10 @@ fn import_one<F: RowFormat>(
     rules.flush(&mut run)?;
     run.advance(r.bytes_read() - bytes, rows);
     run.end_progress();
+    // The same content imported before in another container (`x.csv` for `x.csv.gz`).
+    if !run.settle_decompressed(decompressed)? {
+        return Ok(None);
+    }
     run.finish().map(Some)
 }
 

@@ -60,7 +60,7 @@ impl ImportRun {
                 .iter()
                 .filter(|s| {
                     s.importer == importer
-                        && (s.sha256 == input.sha256 || s.source_id == source.source_id)
+                        && (holds(s, &input.sha256) || s.source_id == source.source_id)
                 })
                 .map(|s| (s.source_id.clone(), s.sha256.clone()))
                 .collect()
@@ -266,11 +266,34 @@ impl ImportRun {
         self.summary.sha256.clone_from(&sha256);
         self.source.content_sha256 = Some(sha256.clone());
         self.source.byte_size = Some(bytes as i64);
+        self.settle_earlier(&sha256)
+    }
+
+    /// Records the content of a compressed input, hashed as the import read it (`None`: a
+    /// plain file, nothing to do), in the summary's `content_sha256`. When an earlier import
+    /// holds the same content in another container (`x.csv` for `x.csv.gz`), the policy
+    /// decides as in [`settle_content`](ImportRun::settle_content): `false` means skip.
+    pub(crate) fn settle_decompressed(
+        &mut self,
+        digest: Option<super::input::Digest>,
+    ) -> Result<bool> {
+        let Some(digest) = digest else {
+            return Ok(true);
+        };
+        let (sha256, _) = digest.result()?;
+        self.summary.content_sha256 = Some(sha256.clone());
+        self.settle_earlier(&sha256)
+    }
+
+    /// Applies the re-import policy to the imports of other source ids holding `content`
+    /// (as their file's sha256 or their decompressed content's): `Ok(false)` to skip this
+    /// one, an error to refuse it, or their rows dropped to replace them.
+    fn settle_earlier(&mut self, content: &str) -> Result<bool> {
         let importer = self.summary.importer.clone();
-        let earlier: Vec<String> = (self.tx.descriptor().steppe.imports.iter())
-            .filter(|s| s.importer == importer && s.sha256 == sha256)
+        let earlier: Vec<(String, String)> = (self.tx.descriptor().steppe.imports.iter())
+            .filter(|s| s.importer == importer && holds(s, content))
             .filter(|s| s.source_id != self.source.source_id)
-            .map(|s| s.source_id.clone())
+            .map(|s| (s.source_id.clone(), s.sha256.clone()))
             .collect();
         if earlier.is_empty() {
             return Ok(true);
@@ -280,15 +303,15 @@ impl ImportRun {
             Reimport::Fail => Err(Error::AlreadyImported {
                 path: self.input.path.clone(),
                 store: self.tx.root().to_path_buf(),
-                sha256,
+                sha256: content.to_string(),
             }),
             Reimport::Replace => {
-                for id in &earlier {
+                for (id, sha256) in &earlier {
                     for t in Table::ALL {
                         self.tx.replace_source(*t, id)?;
                     }
+                    self.tx.forget_import(&importer, sha256);
                 }
-                self.tx.forget_import(&importer, &sha256);
                 Ok(true)
             }
         }
@@ -378,6 +401,12 @@ impl Drop for NewStore {
             }
         }
     }
+}
+
+/// Whether the import `s` holds the content whose sha256 is `sha256`: its file's, or its
+/// decompressed content's.
+fn holds(s: &ImportSummary, sha256: &str) -> bool {
+    s.sha256 == sha256 || s.content_sha256.as_deref() == Some(sha256)
 }
 
 /// Refuses a maximum reject rate outside 0..=1 (or NaN).

@@ -3,7 +3,7 @@
 //! straight out of the archive: no file is unpacked to disk.
 //!
 //! Each year file is streamed from the zip through the same pipeline as an unpacked one and
-//! inflated once: the pipeline's read computes its sha256 ([`Digesting`]). Until the read
+//! inflated once: the pipeline's read computes its sha256 (`input::Digesting`). Until the read
 //! ends, the year's Source is named by the member (its name, CRC-32 and size from the zip's
 //! directory: `baci-<16 hex>`), which is how a second import of the archive knows it before
 //! reading; when the read ends, the year file's own sha256 and size go into its Source and
@@ -17,7 +17,6 @@
 //! a year is read, the next one starts inflating (up to 16 MiB ahead) while the year's last
 //! writes and commit leave a core idle.
 
-use std::io::Read;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
@@ -282,67 +281,6 @@ fn companion<'a>(members: &'a [String], prefix: &str) -> Option<&'a str> {
         let lower = m.to_ascii_lowercase();
         lower.starts_with(prefix) && lower.ends_with(".csv")
     })
-}
-
-/// A reader passing its input through while hashing it: the sha256 and size of everything
-/// read, known once the read reaches the end ([`Digest::result`]).
-pub(super) struct Digesting {
-    inner: Box<dyn Read + Send>,
-    hasher: Sha256,
-    bytes: u64,
-    result: std::sync::Arc<std::sync::Mutex<Option<(String, u64)>>>,
-}
-
-/// The sha256 (hex) and size of what a [`Digesting`] reader read, once it reached the end.
-pub(super) struct Digest {
-    result: std::sync::Arc<std::sync::Mutex<Option<(String, u64)>>>,
-    path: PathBuf,
-}
-
-impl Digesting {
-    /// Wraps `inner` (the content of the file at `path`, for errors).
-    pub(super) fn new(inner: Box<dyn Read + Send>, path: &Path) -> (Digesting, Digest) {
-        let result = std::sync::Arc::default();
-        let digest = Digest {
-            result: std::sync::Arc::clone(&result),
-            path: path.to_path_buf(),
-        };
-        let reader = Digesting {
-            inner,
-            hasher: Sha256::new(),
-            bytes: 0,
-            result,
-        };
-        (reader, digest)
-    }
-}
-
-impl Read for Digesting {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n > 0 {
-            self.hasher.update(&buf[..n]);
-            self.bytes += n as u64;
-        } else if !buf.is_empty() {
-            let sha256 = hex::encode(std::mem::take(&mut self.hasher).finalize());
-            let mut slot = self.result.lock().unwrap_or_else(|e| e.into_inner());
-            slot.get_or_insert((sha256, self.bytes));
-        }
-        Ok(n)
-    }
-}
-
-impl Digest {
-    /// The sha256 and size; an error when the reader did not reach the end.
-    pub(super) fn result(self) -> Result<(String, u64)> {
-        let slot = self.result.lock().unwrap_or_else(|e| e.into_inner());
-        slot.clone().ok_or_else(|| {
-            Error::io(
-                &self.path,
-                std::io::Error::other("the file was not read to its end"),
-            )
-        })
-    }
 }
 
 /// Parses `2015-2023` (or one year, `2020`) into a range of years.

@@ -230,9 +230,12 @@ fn import_data(
     });
     let n_entities = columns.dicts.entities.len();
     let parser = Parser::new(&name, countries, code_map, products, n_entities);
-    let reader = match opened {
-        Some(reader) => reader,
-        None => provisional.open(&member, options.max_expanded_bytes)?,
+    // A compressed year file is hashed as it is read (an archive's member already is).
+    let max = options.max_expanded_bytes;
+    let (reader, decompressed) = match (opened, &content) {
+        (Some(reader), _) => (reader, None),
+        (None, Content::Hashing(_)) => provisional.open_digested(&member, max)?,
+        (None, Content::WhileReading(_)) => (provisional.open(&member, max)?, None),
     };
     let (reader, input, digest) = match content {
         Content::Hashing(hashing) => match hashing.join() {
@@ -240,7 +243,7 @@ fn import_data(
             Err(panic) => std::panic::resume_unwind(panic),
         },
         Content::WhileReading(input) => {
-            let (reader, digest) = archive::Digesting::new(reader, &input.path);
+            let (reader, digest) = super::input::Digesting::new(reader, &input.path);
             (
                 Box::new(reader) as Box<dyn std::io::Read + Send>,
                 input,
@@ -262,6 +265,9 @@ fn import_data(
         if !run.settle_content(sha256, bytes)? {
             return Ok(None);
         }
+    }
+    if !run.settle_decompressed(decompressed)? {
+        return Ok(None);
     }
     let used_areas: Vec<NewArea> = areas
         .into_iter()
