@@ -286,10 +286,10 @@ fn data_file(path: &Path) -> Result<(BaciFileName, InputFile, String)> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let name = BaciFileName::parse(&display).ok_or_else(|| {
-        Error::InvalidArgument(format!(
-            "{}: cannot tell the HS revision and the year from the file name; BACI files are named like BACI_HS92_Y2023_V202501.csv, release archives like BACI_HS92_V202501.zip",
-            path.display()
-        ))
+        Error::format(
+            Location::file(path),
+            "cannot tell the HS revision and the year from the file name; BACI files are named like BACI_HS92_Y2023_V202501.csv, release archives like BACI_HS92_V202501.zip",
+        )
     })?;
     let provisional = InputFile {
         path: path.to_path_buf(),
