@@ -275,3 +275,47 @@ fn a_later_file_failing_prints_the_summaries_of_the_files_committed_before_it() 
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+/// A zipped copy of a year file imported before is skipped as the same content.
+#[test]
+fn a_zipped_copy_of_an_imported_file_is_skipped_as_the_same_content() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let countries = dir.path().join("country_codes_V202501.csv");
+    std::fs::write(&countries, COUNTRIES).unwrap();
+    let data = "t,i,j,k,v,q\n2022,762,860,520100,10,1\n";
+    let plain = dir.path().join("BACI_HS92_Y2022_V202501.csv");
+    std::fs::write(&plain, data).unwrap();
+    let zipped = dir.path().join("BACI_HS92_Y2022_V202501.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&zipped).unwrap());
+    z.start_file(
+        "BACI_HS92_Y2022_V202501.csv",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    z.write_all(data.as_bytes()).unwrap();
+    z.finish().unwrap();
+    let out = dir.path().join("store");
+    for file in [&plain, &zipped] {
+        let o = steppe(&[
+            "import",
+            "baci",
+            text(file),
+            "--country-codes",
+            text(&countries),
+            "--out",
+            text(&out),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+        if file == &zipped {
+            let stdout = String::from_utf8_lossy(&o.stdout);
+            assert!(
+                stdout.starts_with(&format!(
+                    "BACI_HS92_Y2022_V202501.zip: already in {} (the same content, by sha256), skipped",
+                    out.display()
+                )),
+                "{stdout}"
+            );
+        }
+    }
+}

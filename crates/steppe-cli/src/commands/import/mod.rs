@@ -118,7 +118,7 @@ pub fn print_report(report: &ImportReport, store: &std::path::Path) {
 fn print_files(report: &ImportReport, store: &std::path::Path) {
     for f in &report.skipped_files {
         println!(
-            "{f}: already in {} (same sha256), skipped; pass --reimport replace to redo it",
+            "{f}: already in {} (the same content, by sha256), skipped; pass --reimport replace to redo it",
             store.display()
         );
     }
