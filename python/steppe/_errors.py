@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._import_report import ImportReport
 
 __all__ = [
     "ArgumentError",
@@ -30,12 +34,16 @@ class SteppeError(Exception):
         row: The 1-based line (text files) or row (tables) at fault, if any.
         field: The column or field at fault, if any.
         table: The table involved, if any.
+        committed: When an import of several files failed at a later one: the
+            :class:`steppe.ImportReport` of the files committed before it (they stay in the
+            store; the failing file wrote nothing); else ``None``.
     """
 
     path: str | None
     row: int | None
     field: str | None
     table: str | None
+    committed: ImportReport | None = None
 
     def __init__(
         self,

@@ -6,7 +6,12 @@ many (``str`` or ``os.PathLike``), write the store at ``out`` (created when miss
 return an :class:`steppe.ImportReport`.
 
 Arguments of the wrong type raise :class:`steppe.ArgumentError` naming the parameter before
-anything is read; a bad file raises :class:`steppe.FormatError` naming the file, line and field.
+anything is read; a bad file (a directory, a truncated ``.gz``, a corrupt archive member, bad
+content) raises :class:`steppe.FormatError` naming the file, line and field; a missing one
+:class:`steppe.NotFoundError`. Every file is checked to exist and be a file before anything
+is written. When a later file of several fails while it is read, the files before it stay
+committed: the exception's ``committed`` is their :class:`steppe.ImportReport` (``None``
+when nothing was committed) and its message says the failing file wrote nothing.
 ``reimport`` is ``"skip"`` (a file already imported is skipped and listed in
 ``skipped_files``), ``"replace"`` or ``"fail"``; ``wait=True`` waits for another process's
 lock on the store instead of raising :class:`steppe.LockedError`. ``max_reject_rate`` (a
@@ -34,7 +39,7 @@ from typing import Any, TypeAlias
 
 from . import _steppe
 from ._args import PathArg, PathsArg, check_type, one_path, optional_paths, paths, strings
-from ._errors import ArgumentError
+from ._errors import ArgumentError, SteppeError
 from ._import_report import ImportReport
 from ._optional import require
 
@@ -109,7 +114,12 @@ def _run(
     importer: Callable[..., dict[str, Any]], progress: object, *args: Any, **kw: Any
 ) -> ImportReport:
     with _progress(progress) as callback:
-        return ImportReport.from_dict(importer(*args, progress=callback, **kw))
+        try:
+            return ImportReport.from_dict(importer(*args, progress=callback, **kw))
+        except SteppeError as e:
+            if isinstance(e.committed, dict):
+                e.committed = ImportReport.from_dict(e.committed)
+            raise
 
 
 def import_baci(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,3 +107,54 @@ def test_import_comtrade_rejects_a_file_that_is_not_comtrade(tmp_path: Path) -> 
         steppe.import_comtrade([bad], tmp_path / "store")
     assert e.value.path is not None and "comtrade.csv" in str(e.value.path)
     assert not (tmp_path / "store" / "trade_flows").exists()
+
+
+def test_a_later_file_failing_carries_what_was_committed(tmp_path: Path) -> None:
+    import gzip
+
+    codes = tmp_path / "country_codes_V202501.csv"
+    codes.write_text(BACI_COUNTRIES)
+    good = tmp_path / "BACI_HS92_Y2023_V202501.csv"
+    good.write_text(BACI_YEAR)
+    whole = gzip.compress(BACI_YEAR.replace("2023", "2022").encode() * 50)
+    trunc = tmp_path / "BACI_HS92_Y2022_V202501.csv.gz"
+    trunc.write_bytes(whole[: len(whole) // 2])
+    out = tmp_path / "store"
+    with pytest.raises(steppe.FormatError) as e:
+        steppe.import_baci([good, trunc], codes, out, max_reject_rate=1)
+    committed = e.value.committed
+    assert isinstance(committed, steppe.ImportReport)
+    assert [f.file for f in committed.files] == ["BACI_HS92_Y2023_V202501.csv"]
+    assert committed.rows_accepted == 2
+    assert e.value.path == str(trunc)
+    message = str(e.value)
+    assert f"{trunc} wrote nothing" in message
+    assert "BACI_HS92_Y2023_V202501.csv (2 rows accepted)" in message
+    assert len(steppe.open(out).trade_flows()) == 2
+    # Nothing committed before the failure: no report attached.
+    with pytest.raises(steppe.FormatError) as first:
+        steppe.import_baci([trunc], codes, tmp_path / "other")
+    assert first.value.committed is None
+
+
+@pytest.mark.parametrize(
+    "importer",
+    [
+        lambda d, out: steppe.import_baci([d], None, out),
+        lambda d, out: steppe.import_comtrade([d], out),
+        lambda d, out: steppe.import_wdi([d], out),
+        lambda d, out: steppe.import_gdelt([d], out),
+        lambda d, out: steppe.import_ucdp([d], out),
+        lambda d, out: steppe.import_ucdp_acd([d], out),
+        lambda d, out: steppe.import_acled([d], out),
+        lambda d, out: steppe.import_imf_dots([d], out),
+    ],
+)
+def test_a_directory_input_is_a_format_error_naming_it(tmp_path: Path, importer: Any) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    out = tmp_path / "store"
+    with pytest.raises(steppe.FormatError, match="is a directory") as e:
+        importer(folder, out)
+    assert e.value.path == str(folder)
+    assert not out.exists()

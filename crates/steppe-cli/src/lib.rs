@@ -64,7 +64,7 @@ where
 
 /// The command-line option that changes an error's outcome, as a clause to append.
 fn remedy_hint(e: &steppe::Error) -> String {
-    let hint = match (e.remedy(), e) {
+    let hint = match (e.remedy(), e.failure()) {
         (Some(Remedy::WaitForLock), _) => "pass --wait to wait for it".to_string(),
         (Some(Remedy::ReimportReplace), _) => "pass --reimport replace to replace them".into(),
         (Some(Remedy::MaxRejectRate), steppe::Error::RejectRate { store, .. }) => format!(

@@ -188,3 +188,134 @@ fn a_long_wdi_file_takes_its_indicator_from_the_flag() {
         [("wdi:BX.TRF.PWKR.CD.DT", "TJK", 2020, 2186807504.316)]
     );
 }
+
+#[test]
+fn a_directory_given_as_an_input_is_one_error_line_through_every_importer() {
+    let dir = tempfile::tempdir().unwrap();
+    let countries = dir.path().join("country_codes_V202501.csv");
+    std::fs::write(&countries, COUNTRIES).unwrap();
+    let folder = dir.path().join("downloads");
+    std::fs::create_dir(&folder).unwrap();
+    let out = dir.path().join("store");
+    for importer in [
+        "baci", "comtrade", "wdi", "gdelt", "ucdp", "acled", "ucdp-acd", "imf-dots",
+    ] {
+        let o = steppe(&["import", importer, text(&folder), "--out", text(&out)]);
+        assert_eq!(o.status.code(), Some(1), "{importer}");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            format!(
+                "error: {}: is a directory, not an input file; give the files in it (e.g. `dir/*.csv`)\n",
+                folder.display()
+            ),
+            "{importer}"
+        );
+        assert!(!out.exists(), "{importer}: the store was created");
+    }
+    // Also when it follows a good file, and with the country file given.
+    let year = dir.path().join("BACI_HS92_Y2022_V202501.csv");
+    std::fs::write(&year, "t,i,j,k,v,q\n2022,762,860,520100,10,1\n").unwrap();
+    let o = steppe(&[
+        "import",
+        "baci",
+        text(&year),
+        text(&folder),
+        "--country-codes",
+        text(&countries),
+        "--out",
+        text(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a directory"));
+    assert!(!out.exists());
+}
+
+/// A later file failing: the summary of each file committed before it is printed, and the
+/// error line says they were committed and that the failing one wrote nothing.
+#[test]
+fn a_later_file_failing_prints_the_summaries_of_the_files_committed_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let countries = dir.path().join("country_codes_V202501.csv");
+    std::fs::write(&countries, COUNTRIES).unwrap();
+    let good = dir.path().join("BACI_HS92_Y2022_V202501.csv");
+    std::fs::write(&good, "t,i,j,k,v,q\n2022,762,860,520100,10,1\n").unwrap();
+    // A gzip stream cut short.
+    let bad = dir.path().join("BACI_HS92_Y2023_V202501.csv.gz");
+    std::fs::write(&bad, [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x2b, 0xd1]).unwrap();
+    let out = dir.path().join("store");
+    let o = steppe(&[
+        "import",
+        "baci",
+        text(&good),
+        text(&bad),
+        "--country-codes",
+        text(&countries),
+        "--out",
+        text(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.starts_with("BACI_HS92_Y2022_V202501.csv: read 1, accepted 1, rejected 0"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("total:"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.starts_with(&format!("error: {}: ", bad.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{} wrote nothing", bad.display()))
+            && stderr.contains(&format!(
+                "1 file(s) of this import were committed to {} before it: BACI_HS92_Y2022_V202501.csv (1 rows accepted)",
+                out.display()
+            )),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+/// A zipped copy of a year file imported before is skipped as the same content.
+#[test]
+fn a_zipped_copy_of_an_imported_file_is_skipped_as_the_same_content() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let countries = dir.path().join("country_codes_V202501.csv");
+    std::fs::write(&countries, COUNTRIES).unwrap();
+    let data = "t,i,j,k,v,q\n2022,762,860,520100,10,1\n";
+    let plain = dir.path().join("BACI_HS92_Y2022_V202501.csv");
+    std::fs::write(&plain, data).unwrap();
+    let zipped = dir.path().join("BACI_HS92_Y2022_V202501.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&zipped).unwrap());
+    z.start_file(
+        "BACI_HS92_Y2022_V202501.csv",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    z.write_all(data.as_bytes()).unwrap();
+    z.finish().unwrap();
+    let out = dir.path().join("store");
+    for file in [&plain, &zipped] {
+        let o = steppe(&[
+            "import",
+            "baci",
+            text(file),
+            "--country-codes",
+            text(&countries),
+            "--out",
+            text(&out),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+        if file == &zipped {
+            let stdout = String::from_utf8_lossy(&o.stdout);
+            assert!(
+                stdout.starts_with(&format!(
+                    "BACI_HS92_Y2022_V202501.zip: already in {} (the same content, by sha256), skipped",
+                    out.display()
+                )),
+                "{stdout}"
+            );
+        }
+    }
+}

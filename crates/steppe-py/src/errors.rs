@@ -119,10 +119,30 @@ fn remedy_hint(e: &steppe::Error) -> &'static str {
     }
 }
 
-/// The Python exception for a core error.
+/// The Python exception for a core error. A later input of an import failing after others
+/// were committed ([`steppe::Error::PartlyImported`]) raises the exception of its own error,
+/// with the whole message and `committed`: the import report (a dict) of the files committed
+/// before it.
 pub fn to_pyerr(py: Python<'_>, e: steppe::Error) -> PyErr {
-    use steppe::Error as E;
     let message = format!("{e}{}", remedy_hint(&e));
+    let steppe::Error::PartlyImported {
+        committed, error, ..
+    } = e
+    else {
+        return exception(py, e, message);
+    };
+    let err = exception(py, *error, message);
+    let attached = crate::import_report::report_dict(py, &committed)
+        .and_then(|d| err.value(py).setattr("committed", d));
+    match attached {
+        Ok(()) => err,
+        Err(e) => e,
+    }
+}
+
+/// The exception of `e`'s class, with `message` and `e`'s attributes.
+fn exception(py: Python<'_>, e: steppe::Error, message: String) -> PyErr {
+    use steppe::Error as E;
     match e {
         E::Format { location, .. } => new_error(
             py,
@@ -136,10 +156,12 @@ pub fn to_pyerr(py: Python<'_>, e: steppe::Error) -> PyErr {
             },
         ),
         E::Io { path, source } => {
-            let class = if source.kind() == std::io::ErrorKind::NotFound {
-                "NotFoundError"
-            } else {
-                "StoreError"
+            use std::io::ErrorKind as K;
+            let class = match source.kind() {
+                K::NotFound => "NotFoundError",
+                // Content that cannot be decoded: a truncated `.gz`, a corrupt zip member.
+                K::InvalidData | K::UnexpectedEof => "FormatError",
+                _ => "StoreError",
             };
             new_error(
                 py,

@@ -113,6 +113,21 @@ pub enum Error {
         /// The input's sha256 (hex).
         sha256: String,
     },
+    /// An import of several inputs failed at one of them after committing earlier ones: the
+    /// committed files stay in the store (their summaries are in `committed`); the failing
+    /// one wrote nothing (unless `error` is [`Error::RejectRate`], which commits and says so)
+    /// and the inputs after it were not imported.
+    #[error("{}", partly_imported(committed, failed, store, error))]
+    PartlyImported {
+        /// What was committed before the failure (one summary per file).
+        committed: Box<crate::import::ImportReport>,
+        /// The input that failed, as given (an archive's member: `<archive>: member <name>`).
+        failed: String,
+        /// The store.
+        store: PathBuf,
+        /// The failure.
+        error: Box<Error>,
+    },
     /// A table name that steppe does not know.
     #[error("unknown table `{0}`; known tables: {known}", known = crate::schema::Table::ALL.iter().map(|t| t.name()).collect::<Vec<_>>().join(", "))]
     UnknownTable(String),
@@ -202,6 +217,29 @@ pub enum Remedy {
     MaxRejectRate,
 }
 
+/// The message of [`Error::PartlyImported`]: the failure, then what was committed before it.
+fn partly_imported(
+    committed: &crate::import::ImportReport,
+    failed: &str,
+    store: &std::path::Path,
+    error: &Error,
+) -> String {
+    let files: Vec<String> = (committed.files.iter())
+        .map(|s| format!("{} ({} rows accepted)", s.file, s.rows_accepted))
+        .collect();
+    let nothing = if matches!(error, Error::RejectRate { .. }) {
+        String::new()
+    } else {
+        format!("; {failed} wrote nothing")
+    };
+    format!(
+        "{error}{nothing}; {} file(s) of this import were committed to {} before it: {}; the inputs after it were not imported",
+        files.len(),
+        store.display(),
+        files.join(", ")
+    )
+}
+
 /// A fraction as a percentage with at most one decimal: `0.75` → `75 %`, `2/3` → `66.7 %`.
 fn percent(fraction: f64) -> String {
     let text = format!("{:.1}", fraction * 100.0);
@@ -233,9 +271,18 @@ impl Error {
         }
     }
 
+    /// The failure itself: the error of the failing input of an [`Error::PartlyImported`],
+    /// else this error.
+    pub fn failure(&self) -> &Error {
+        match self {
+            Error::PartlyImported { error, .. } => error.failure(),
+            e => e,
+        }
+    }
+
     /// The caller's option that would change this outcome, if there is one.
     pub fn remedy(&self) -> Option<Remedy> {
-        match self {
+        match self.failure() {
             Error::Locked { .. } => Some(Remedy::WaitForLock),
             Error::AlreadyImported { .. } => Some(Remedy::ReimportReplace),
             Error::RejectRate { .. } => Some(Remedy::MaxRejectRate),
@@ -245,7 +292,7 @@ impl Error {
 
     /// The location of bad input, when the error has one.
     pub fn location(&self) -> Option<&Location> {
-        match self {
+        match self.failure() {
             Error::Format { location, .. } => Some(location),
             _ => None,
         }

@@ -740,3 +740,112 @@ fn a_reject_limit_outside_0_to_1_is_refused_before_anything_is_written() {
     }
     assert!(!out3.exists());
 }
+
+/// Every year file is checked before anything is read: a missing one, a directory, or a name
+/// that gives no year fails the import with nothing written, even when given last.
+#[test]
+fn every_year_file_is_checked_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let countries = write(
+        dir.path(),
+        "country_codes_V202501.csv",
+        COUNTRIES_V2025.as_bytes(),
+    );
+    let good = write(
+        dir.path(),
+        "BACI_HS92_Y2022_V202501.csv",
+        b"t,i,j,k,v,q\n2022,762,860,520100,10,1\n",
+    );
+    let out = dir.path().join("store");
+    let unnamed = write(
+        dir.path(),
+        "trade.csv",
+        b"t,i,j,k,v,q\n2022,762,860,520100,10,1\n",
+    );
+    let missing = dir.path().join("BACI_HS92_Y2023_V202501.csv");
+    let folder = dir.path().join("BACI_HS92_Y2024_V202501.csv");
+    std::fs::create_dir(&folder).unwrap();
+    for (bad, says) in [
+        (&unnamed, "cannot tell the HS revision and the year"),
+        (&missing, "No such file"),
+        (&folder, "is a directory"),
+    ] {
+        let files = [good.clone(), bad.clone()];
+        for result in [
+            steppe::import::baci::import_baci(
+                &files,
+                &countries,
+                None,
+                &out,
+                &ImportOptions::default(),
+            ),
+            steppe::import::baci::import_baci_inputs(
+                &files,
+                &steppe::import::baci::BaciOptions {
+                    country_codes: Some(countries.clone()),
+                    ..Default::default()
+                },
+                &out,
+                &ImportOptions::default(),
+            ),
+        ] {
+            let err = result.unwrap_err().to_string();
+            assert!(err.starts_with(&bad.display().to_string()), "{err}");
+            assert!(err.contains(says), "{err}");
+            assert!(!out.exists(), "{err}");
+        }
+    }
+}
+
+/// A year file as `.csv` and as a one-member `.zip`: in either order the second is the same
+/// content, skipped; the zip's import record holds the year file's sha256.
+#[test]
+fn a_zipped_year_file_is_the_same_content_as_the_plain_one() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let countries = write(
+        dir.path(),
+        "country_codes_V202501.csv",
+        COUNTRIES_V2025.as_bytes(),
+    );
+    let text = "t,i,j,k,v,q\n2022,762,860,520100,10,1\n2022,762,398,010121,2.5,NA\n";
+    let csv = write(dir.path(), "BACI_HS92_Y2022_V202501.csv", text.as_bytes());
+    let zip = dir.path().join("BACI_HS92_Y2022_V202501.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&zip).unwrap());
+    z.start_file(
+        "BACI_HS92_Y2022_V202501.csv",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    z.write_all(text.as_bytes()).unwrap();
+    z.finish().unwrap();
+    let content = hex::encode(sha2::Sha256::digest(text.as_bytes()));
+    for (i, (first, second)) in [(&csv, &zip), (&zip, &csv)].into_iter().enumerate() {
+        let out = dir.path().join(format!("store-{i}"));
+        let options = ImportOptions::default();
+        let once = import_baci(
+            std::slice::from_ref(first),
+            &countries,
+            None,
+            &out,
+            &options,
+        );
+        assert_eq!(once.unwrap().files.len(), 1);
+        let again = import_baci(
+            std::slice::from_ref(second),
+            &countries,
+            None,
+            &out,
+            &options,
+        );
+        let again = again.unwrap();
+        assert!(again.files.is_empty(), "{again:?}");
+        assert_eq!(again.skipped_files.len(), 1);
+        let store = valid(&out);
+        assert_eq!(flows(&store).len(), 2);
+        let imports = &store.descriptor().steppe.imports;
+        assert_eq!(imports.len(), 1);
+        let expected = (first == &zip).then(|| content.clone());
+        assert_eq!(imports[0].content_sha256, expected);
+    }
+}

@@ -322,3 +322,170 @@ fn a_year_already_imported_unpacked_is_recognised_after_the_archive_read_it() {
         }
     }
 }
+
+/// The archive imported first, then the unpacked year file: its content is the archive
+/// year's (whose Source is named by the member), so it is skipped, refused, or replaces the
+/// archive's copy: the store ends with one copy of the year, whatever the policy.
+#[test]
+fn an_unpacked_year_after_the_archive_leaves_one_copy_whatever_the_policy() {
+    use steppe::import::Reimport;
+    let dir = tempfile::tempdir().unwrap();
+    let zip = archive(dir.path(), true);
+    let unpacked = dir.path().join("BACI_HS92_Y2022_V202501.csv");
+    std::fs::write(&unpacked, Y2022).unwrap();
+    let countries = dir.path().join("country_codes_V202501.csv");
+    std::fs::write(&countries, COUNTRIES).unwrap();
+    let with_countries = BaciOptions {
+        country_codes: Some(countries),
+        ..Default::default()
+    };
+    for policy in [Reimport::Skip, Reimport::Fail, Reimport::Replace] {
+        let out = dir.path().join(format!("store-{policy:?}"));
+        let first = import_baci_inputs(
+            std::slice::from_ref(&zip),
+            &BaciOptions::default(),
+            &out,
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(first.files.len(), 2);
+        let archive_id = first.files[0].source_id.clone();
+        let options = ImportOptions {
+            reimport: policy,
+            ..Default::default()
+        };
+        let result = import_baci_inputs(
+            std::slice::from_ref(&unpacked),
+            &with_countries,
+            &out,
+            &options,
+        );
+        let store = valid(&out);
+        let flows: Vec<TradeFlow> = store.records().unwrap();
+        let of_2022: Vec<&TradeFlow> = flows.iter().filter(|f| f.year == 2022).collect();
+        assert_eq!(of_2022.len(), 2, "{policy:?}: {of_2022:#?}");
+        let imports = &store.descriptor().steppe.imports;
+        let records: Vec<_> = imports
+            .iter()
+            .filter(|s| s.sha256 == sha256(Y2022))
+            .collect();
+        assert_eq!(records.len(), 1, "{policy:?}: {imports:#?}");
+        let sources: Vec<Source> = store.records().unwrap();
+        let year_sources: Vec<&Source> = sources
+            .iter()
+            .filter(|s| s.content_sha256.as_deref() == Some(sha256(Y2022).as_str()))
+            .collect();
+        assert_eq!(year_sources.len(), 1, "{policy:?}: {year_sources:#?}");
+        let kept = &of_2022[0].source_id;
+        assert!(of_2022.iter().all(|f| &f.source_id == kept));
+        assert_eq!(&records[0].source_id, kept);
+        assert_eq!(&year_sources[0].source_id, kept);
+        match policy {
+            Reimport::Skip => {
+                let report = result.unwrap();
+                assert_eq!(report.skipped_files, ["BACI_HS92_Y2022_V202501.csv"]);
+                assert_eq!(kept, &archive_id);
+            }
+            Reimport::Fail => {
+                let err = result.unwrap_err();
+                assert!(matches!(err, Error::AlreadyImported { .. }), "{err:?}");
+                assert_eq!(kept, &archive_id);
+            }
+            Reimport::Replace => {
+                let report = result.unwrap();
+                assert_eq!(report.files.len(), 1);
+                assert_eq!(kept, &report.files[0].source_id);
+                assert_ne!(kept, &archive_id);
+            }
+        }
+        // The other year is untouched (its second row names a product the list lacks).
+        assert_eq!(flows.iter().filter(|f| f.year == 2023).count(), 1);
+    }
+}
+
+/// The release archive with its 2023 member stored (not deflated) and one byte of it changed,
+/// so the member fails its CRC check once read to the end.
+fn archive_with_a_corrupt_2023(dir: &Path) -> PathBuf {
+    let path = dir.join("BACI_HS92_V202501.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let deflated = zip::write::SimpleFileOptions::default();
+    let stored = deflated.compression_method(zip::CompressionMethod::Stored);
+    for (name, text, opts) in [
+        ("country_codes_V202501.csv", COUNTRIES, deflated),
+        ("BACI_HS92_Y2022_V202501.csv", Y2022, deflated),
+        ("BACI_HS92_Y2023_V202501.csv", Y2023, stored),
+    ] {
+        z.start_file(name, opts).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.finish().unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let row = b"2023,762,860,520100,12,1";
+    let at = bytes.windows(row.len()).position(|w| w == row).unwrap();
+    bytes[at + 21] = b'3';
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// A member failing after an earlier year was committed: the error names the archive and the
+/// member, says that member wrote nothing and which year was committed; a failed first import
+/// leaves no store behind (nor anything in a folder that was there, empty, before).
+#[test]
+fn a_corrupt_member_names_itself_and_a_failed_first_import_leaves_no_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = archive_with_a_corrupt_2023(dir.path());
+    let member = "BACI_HS92_Y2023_V202501.csv";
+    let out = dir.path().join("store");
+    let err = import_baci_inputs(
+        std::slice::from_ref(&zip),
+        &BaciOptions::default(),
+        &out,
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&format!("{}: member {member}: ", zip.display())),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("{member} wrote nothing"))
+            && message.contains("BACI_HS92_Y2022_V202501.csv (2 rows accepted)"),
+        "{message}"
+    );
+    let Error::PartlyImported {
+        committed, failed, ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(failed, member);
+    let names: Vec<&str> = committed.files.iter().map(|f| f.file.as_str()).collect();
+    assert_eq!(names, ["BACI_HS92_Y2022_V202501.csv"]);
+    let flows: Vec<TradeFlow> = valid(&out).records().unwrap();
+    assert_eq!(flows.len(), 2);
+    assert!(flows.iter().all(|f| f.year == 2022));
+
+    // Only the corrupt year, into a new store: no store is left behind.
+    let only_2023 = BaciOptions {
+        years: Some(2023..=2023),
+        ..Default::default()
+    };
+    let fresh = dir.path().join("fresh");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for out in [&fresh, &empty] {
+        let err = import_baci_inputs(
+            std::slice::from_ref(&zip),
+            &only_2023,
+            out,
+            &ImportOptions::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::Io { .. }), "{err:?}");
+        assert!(err.to_string().contains(member), "{err}");
+    }
+    assert!(!fresh.exists());
+    let left: Vec<_> = std::fs::read_dir(&empty).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -681,3 +681,126 @@ fn forty_thousand_distinct_units_or_areas_are_values_or_rejects() {
     assert!(entities.iter().any(|e| e.entity_id == "X132765"));
     assert!(!entities.iter().any(|e| e.entity_id == "X132766"));
 }
+
+/// Two files, the second a truncated gzip: the first stays committed, and the error says so
+/// (its summary, the store) and that the second wrote nothing. A missing or directory input
+/// fails before anything is written.
+#[test]
+fn a_later_file_failing_names_what_was_committed_before_it() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{CURRENT}\n{}\n", csv_line(&current_row(&[])));
+    let good = write(dir.path(), "good.csv", text.as_bytes());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.repeat(50).as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    let trunc = write(dir.path(), "trunc.csv.gz", &gz[..gz.len() / 2]);
+    let out = dir.path().join("store");
+
+    for bad in [dir.path().join("missing.csv"), dir.path().to_path_buf()] {
+        let err = import_comtrade(
+            &[good.clone(), bad.clone()],
+            &out,
+            &ImportOptions::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with(&bad.display().to_string()),
+            "{err}"
+        );
+        assert!(!out.exists(), "{err}");
+    }
+
+    let err = import_comtrade(
+        &[good.clone(), trunc.clone()],
+        &out,
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    let message = err.to_string();
+    let steppe::Error::PartlyImported {
+        committed,
+        failed,
+        store,
+        error,
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(failed, &trunc.display().to_string());
+    assert_eq!(store, &out);
+    assert!(matches!(**error, steppe::Error::Io { .. }), "{error:?}");
+    assert_eq!(committed.files.len(), 1);
+    assert_eq!(committed.files[0].file, "good.csv");
+    assert_eq!(committed.files[0].rows_accepted, 1);
+    assert!(
+        message.contains(&format!("{} wrote nothing", trunc.display()))
+            && message.contains("good.csv (1 rows accepted)")
+            && message.contains(&out.display().to_string()),
+        "{message}"
+    );
+    assert!(std::ptr::eq(err.failure(), &**error));
+    let store = valid(&out);
+    assert_eq!(flows(&store).len(), 1);
+    assert_eq!(store.descriptor().steppe.imports.len(), 1);
+}
+
+/// The same content plain and gzipped: in either order the second is skipped, refused or
+/// replaces the first as the policy says; the store ends with one copy, and the import
+/// record of the gzipped file holds its content's sha256.
+#[test]
+fn the_same_content_gzipped_is_the_same_file() {
+    use sha2::Digest;
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{CURRENT}\n{}\n", csv_line(&current_row(&[])));
+    let plain = write(dir.path(), "TJK_2022.csv", text.as_bytes());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    let gzipped = write(dir.path(), "TJK_2022.csv.gz", &gz.finish().unwrap());
+    let content = hex::encode(sha2::Sha256::digest(text.as_bytes()));
+    for (first, second) in [(&plain, &gzipped), (&gzipped, &plain)] {
+        for policy in [Reimport::Skip, Reimport::Fail, Reimport::Replace] {
+            let out = dir.path().join(format!(
+                "store-{policy:?}-{}",
+                first.file_name().unwrap().to_string_lossy()
+            ));
+            let once =
+                import_comtrade(std::slice::from_ref(first), &out, &ImportOptions::default())
+                    .unwrap();
+            assert_eq!(once.files.len(), 1);
+            let options = ImportOptions {
+                reimport: policy,
+                ..Default::default()
+            };
+            let result = import_comtrade(std::slice::from_ref(second), &out, &options);
+            let store = valid(&out);
+            assert_eq!(flows(&store).len(), 1, "{policy:?} {first:?}");
+            let imports = &store.descriptor().steppe.imports;
+            assert_eq!(imports.len(), 1, "{policy:?}: {imports:#?}");
+            let kept = if policy == Reimport::Replace {
+                second
+            } else {
+                first
+            };
+            assert_eq!(imports[0].file, kept.file_name().unwrap().to_string_lossy());
+            let expected = (kept == &gzipped).then(|| content.clone());
+            assert_eq!(imports[0].content_sha256, expected);
+            let sources: Vec<Source> = store.records().unwrap();
+            let of_file = |id: &str| sources.iter().filter(|s| s.source_id == id).count();
+            assert_eq!(of_file(&imports[0].source_id), 1);
+            assert_eq!(
+                of_file(&once.files[0].source_id),
+                usize::from(kept == first)
+            );
+            match policy {
+                Reimport::Skip => assert_eq!(result.unwrap().files.len(), 0),
+                Reimport::Fail => assert!(
+                    matches!(result, Err(steppe::Error::AlreadyImported { .. })),
+                    "{result:?}"
+                ),
+                Reimport::Replace => assert_eq!(result.unwrap().files.len(), 1),
+            }
+        }
+    }
+}

@@ -450,3 +450,40 @@ fn a_store_written_before_the_conflicts_table_opens_and_takes_an_import() {
     );
     assert_eq!(store.read_all(Table::Conflicts).unwrap().num_rows(), 1);
 }
+
+/// The same release as a `.csv` and as a one-member `.zip`: in either order the second is
+/// recognised by its content and skipped; with `replace` it replaces the first (one copy).
+#[test]
+fn the_same_release_zipped_is_the_same_file() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{HEADER}\n{TAJIK_1992}\n");
+    let csv = write(dir.path(), "UcdpPrioConflict_v23_1.csv", &text);
+    let zip = dir.path().join("ucdp-prio-acd-231-csv.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&zip).unwrap());
+    z.start_file(
+        "UcdpPrioConflict_v23_1.csv",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    z.write_all(text.as_bytes()).unwrap();
+    z.finish().unwrap();
+    for (i, (first, second)) in [(&csv, &zip), (&zip, &csv)].into_iter().enumerate() {
+        let out = dir.path().join(format!("store-{i}"));
+        assert_eq!(import(std::slice::from_ref(first), &out).files.len(), 1);
+        let again = import(std::slice::from_ref(second), &out);
+        assert!(again.files.is_empty(), "{again:?}");
+        assert_eq!(again.skipped_files.len(), 1);
+        let replace = ImportOptions {
+            reimport: steppe::import::Reimport::Replace,
+            ..Default::default()
+        };
+        let replaced = ucdp_acd::import(std::slice::from_ref(second), &out, &replace).unwrap();
+        assert_eq!(replaced.files.len(), 1);
+        let store = valid(&out);
+        assert_eq!(store.row_count(Table::Conflicts), 1);
+        let imports = &store.descriptor().steppe.imports;
+        assert_eq!(imports.len(), 1, "{imports:#?}");
+        assert_eq!(imports[0].source_id, replaced.files[0].source_id);
+    }
+}

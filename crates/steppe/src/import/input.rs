@@ -7,7 +7,7 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, Sender};
 
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 
 use crate::model::{DatePrecision, Source};
 use crate::{Error, Location, Result};
@@ -32,6 +32,7 @@ impl InputFile {
     /// Reads the file once to learn its size and sha256.
     pub fn inspect(path: impl AsRef<Path>) -> Result<InputFile> {
         let path = path.as_ref();
+        check_input(path)?;
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let mut hasher = Sha256::new();
         let bytes = std::io::copy(&mut BufReader::with_capacity(1 << 20, file), &mut hasher)
@@ -139,6 +140,30 @@ impl InputFile {
         Ok(Box::new(file))
     }
 
+    /// Whether the content is compressed: a `.zip` (its member is the content), a `.gz`, or
+    /// gzip's magic bytes under another name.
+    pub fn is_compressed(&self) -> Result<bool> {
+        let lower = self.name.to_ascii_lowercase();
+        Ok(lower.ends_with(".zip") || lower.ends_with(".gz") || is_gzip(&self.path)?)
+    }
+
+    /// Like [`open`](InputFile::open); for a compressed input, the content is also hashed as
+    /// it is read, and the [`Digest`] gives its sha256 and size once the read reaches the end
+    /// (so `x.csv.gz` is known as the content of `x.csv`); `None` for a plain file, whose
+    /// sha256 is the content's.
+    pub(crate) fn open_digested(
+        &self,
+        member_suffix: &str,
+        max_expanded: u64,
+    ) -> Result<(Box<dyn Read + Send>, Option<Digest>)> {
+        let reader = self.open(member_suffix, max_expanded)?;
+        if !self.is_compressed()? {
+            return Ok((reader, None));
+        }
+        let (reader, digest) = Digesting::new(reader, &self.path);
+        Ok((Box::new(reader), Some(digest)))
+    }
+
     /// Fails with [`empty_input`] when the content (the file, or the archive member
     /// [`open`](InputFile::open) picks) holds nothing but blanks: no byte other than a BOM,
     /// spaces, tabs and line ends. Every importer calls it before anything is written.
@@ -156,6 +181,26 @@ impl InputFile {
         }
         Err(empty_input(&self.path))
     }
+}
+
+/// Checks, without reading them, that every input exists and is a file (not a directory):
+/// run before anything is written, so a bad input given last fails the import before the
+/// first is committed.
+pub fn check_inputs(paths: &[PathBuf]) -> Result<()> {
+    paths.iter().try_for_each(|p| check_input(p))
+}
+
+/// Fails with [`Error::Io`] (not found, ...) when `path` cannot be inspected, and with a
+/// format error `<path>: is a directory, ...` when it is a directory.
+fn check_input(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::format(
+            Location::file(path),
+            "is a directory, not an input file; give the files in it (e.g. `dir/*.csv`)",
+        ));
+    }
+    Ok(())
 }
 
 /// Whether the file starts with gzip's magic bytes (`1f 8b`): a gzipped file is read as
@@ -366,6 +411,67 @@ impl<R: Read> Read for Limited<R> {
         }
         self.left -= n as u64;
         Ok(n)
+    }
+}
+
+/// A reader passing its input through while hashing it: the sha256 and size of everything
+/// read, known once the read reaches the end ([`Digest::result`]).
+pub(crate) struct Digesting {
+    inner: Box<dyn Read + Send>,
+    hasher: Sha256,
+    bytes: u64,
+    result: std::sync::Arc<std::sync::Mutex<Option<(String, u64)>>>,
+}
+
+/// The sha256 (hex) and size of what a [`Digesting`] reader read, once it reached the end.
+pub(crate) struct Digest {
+    result: std::sync::Arc<std::sync::Mutex<Option<(String, u64)>>>,
+    path: PathBuf,
+}
+
+impl Digesting {
+    /// Wraps `inner` (the content of the file at `path`, for errors).
+    pub(crate) fn new(inner: Box<dyn Read + Send>, path: &Path) -> (Digesting, Digest) {
+        let result = std::sync::Arc::default();
+        let digest = Digest {
+            result: std::sync::Arc::clone(&result),
+            path: path.to_path_buf(),
+        };
+        let reader = Digesting {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+            result,
+        };
+        (reader, digest)
+    }
+}
+
+impl Read for Digesting {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.hasher.update(&buf[..n]);
+            self.bytes += n as u64;
+        } else if !buf.is_empty() {
+            let sha256 = hex::encode(std::mem::take(&mut self.hasher).finalize());
+            let mut slot = self.result.lock().unwrap_or_else(|e| e.into_inner());
+            slot.get_or_insert((sha256, self.bytes));
+        }
+        Ok(n)
+    }
+}
+
+impl Digest {
+    /// The sha256 and size; an error when the reader did not reach the end.
+    pub(crate) fn result(self) -> Result<(String, u64)> {
+        let slot = self.result.lock().unwrap_or_else(|e| e.into_inner());
+        slot.clone().ok_or_else(|| {
+            Error::io(
+                &self.path,
+                std::io::Error::other("the file was not read to its end"),
+            )
+        })
     }
 }
 

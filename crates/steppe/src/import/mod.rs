@@ -3,7 +3,8 @@
 //! the raw line, into the `rejects` table) or deliberately skipped (counted by reason), so
 //! `rows read = accepted + rejected + skipped` always holds; everything is written in one
 //! store transaction that commits atomically at the end; re-importing the same file is
-//! detected by its sha256 and skipped or replaced, as the user chooses. An empty input (no
+//! detected by its sha256 (or, for a compressed input, by its content's, hashed as it is
+//! read) and skipped or replaced, as the user chooses. An empty input (no
 //! header and no rows) is an error naming the file, before anything is written; an import
 //! whose rejected share exceeds [`ImportOptions::max_reject_rate`] commits its rows and
 //! rejects and then fails with [`Error::RejectRate`].
@@ -24,15 +25,17 @@ pub mod ucdp;
 pub mod ucdp_acd;
 pub mod wdi;
 
+use std::path::Path;
 use std::sync::Arc;
 
 pub use crate::store::seed_reference;
-pub use input::{decode_line, InputFile, DEFAULT_MAX_EXPANDED_BYTES};
+pub use input::{check_inputs, decode_line, InputFile, DEFAULT_MAX_EXPANDED_BYTES};
 pub use origin::Origin;
 pub use run::{check_reject_rate, ImportRun};
 
 use crate::progress::{NoProgress, Progress};
 use crate::store::ImportSummary;
+use crate::{Error, Result};
 
 /// What to do when a file with the same sha256 was already imported into the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -99,6 +102,54 @@ impl ImportReport {
         match summary {
             Some(summary) => self.files.push(summary),
             None => self.skipped_files.push(name),
+        }
+    }
+
+    /// Adds another report's files and skipped files.
+    fn extend(&mut self, other: ImportReport) {
+        self.files.extend(other.files);
+        self.skipped_files.extend(other.skipped_files);
+    }
+
+    /// Adds the report of a part of this import (an archive's years); when the part failed,
+    /// its error, the failure of `input` (or of the input the part names), with every file
+    /// committed so far (see [`ImportReport::failure`]).
+    pub(crate) fn merge(
+        &mut self,
+        part: Result<ImportReport>,
+        input: &str,
+        store: &Path,
+    ) -> Result<()> {
+        match part {
+            Ok(r) => {
+                self.extend(r);
+                Ok(())
+            }
+            Err(Error::PartlyImported {
+                committed,
+                failed,
+                error,
+                ..
+            }) => {
+                self.extend(*committed);
+                Err(self.failure(&failed, store, *error))
+            }
+            Err(e) => Err(self.failure(input, store, e)),
+        }
+    }
+
+    /// `error`, the failure of the input `failed` (as given), as [`Error::PartlyImported`]
+    /// holding this report when it committed any file; else `error` unchanged. Takes the
+    /// report.
+    pub(crate) fn failure(&mut self, failed: &str, store: &Path, error: Error) -> Error {
+        if self.files.is_empty() {
+            return error;
+        }
+        Error::PartlyImported {
+            committed: Box::new(std::mem::take(self)),
+            failed: failed.to_string(),
+            store: store.to_path_buf(),
+            error: Box::new(error),
         }
     }
 

@@ -170,7 +170,8 @@ pub(crate) fn import_files<F: RowFormat>(
     import_opened(format, opened, out, options)
 }
 
-/// Imports files already opened, in order.
+/// Imports files already opened, in order; a file failing after others were committed fails
+/// with [`crate::Error::PartlyImported`].
 pub(crate) fn import_opened<F: RowFormat>(
     format: &F,
     opened: Vec<Opened<F::Layout>>,
@@ -179,8 +180,11 @@ pub(crate) fn import_opened<F: RowFormat>(
 ) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     for o in opened {
-        let name = o.input.name.clone();
-        report.add(name, import_one(format, o, out, options)?);
+        let (name, failed) = (o.input.name.clone(), o.input.path.display().to_string());
+        match import_one(format, o, out, options) {
+            Ok(summary) => report.add(name, summary),
+            Err(e) => return Err(report.failure(&failed, out, e)),
+        }
     }
     Ok(report)
 }
@@ -196,7 +200,9 @@ fn import_one<F: RowFormat>(
     let Some(mut run) = ImportRun::begin(out, F::IMPORTER, &o.input, source, options)? else {
         return Ok(None);
     };
-    let content = o.input.open(F::MEMBER, options.max_expanded_bytes)?;
+    let (content, decompressed) = o
+        .input
+        .open_digested(F::MEMBER, options.max_expanded_bytes)?;
     let mut r = format.reader(content, &o.input.path);
     let (_, first) = format.layout(&mut r, &o.input.path)?;
     let mut rules = format.rules(o.layout, &mut run)?;
@@ -222,6 +228,10 @@ fn import_one<F: RowFormat>(
     rules.flush(&mut run)?;
     run.advance(r.bytes_read() - bytes, rows);
     run.end_progress();
+    // The same content imported before in another container (`x.csv` for `x.csv.gz`).
+    if !run.settle_decompressed(decompressed)? {
+        return Ok(None);
+    }
     run.finish().map(Some)
 }
 

@@ -28,6 +28,9 @@ pub struct ImportRun {
     /// The options the import was begun with (progress, reject rate).
     options: ImportOptions,
     view: View,
+    /// Removes the store this run created if it ends without committing (after `tx`, which
+    /// is dropped first: fields drop in declaration order).
+    new_store: NewStore,
 }
 
 impl ImportRun {
@@ -49,29 +52,33 @@ impl ImportRun {
             Some(origin) => origin.apply(source),
             None => source,
         };
-        // The same content, or the same source id (an input whose sha256 is only learned
-        // while it is read names its Source otherwise: see `settle_content`).
-        let imported = |imports: &[ImportSummary]| {
+        // The earlier imports of this file: the same content, or the same source id (an input
+        // whose sha256 is only learned while it is read names its Source otherwise: see
+        // `settle_content`). Their (source id, sha256), so each is replaced by its own id.
+        let imported = |imports: &[ImportSummary]| -> Vec<(String, String)> {
             imports
                 .iter()
-                .find(|s| {
+                .filter(|s| {
                     s.importer == importer
-                        && (s.sha256 == input.sha256 || s.source_id == source.source_id)
+                        && (holds(s, &input.sha256) || s.source_id == source.source_id)
                 })
-                .map(|s| s.sha256.clone())
+                .map(|s| (s.source_id.clone(), s.sha256.clone()))
+                .collect()
         };
         if options.reimport == Reimport::Skip
             && store_path.join(DESCRIPTOR_FILE).exists()
-            && imported(&Store::open(store_path)?.descriptor().steppe.imports).is_some()
+            && !imported(&Store::open(store_path)?.descriptor().steppe.imports).is_empty()
         {
             return Ok(None);
         }
+        let new_store = NewStore::before_creating(store_path);
         let store = Store::open_or_create(store_path)?;
         let mut tx = store.begin_with(WriteOptions {
             wait_for_lock: options.wait_for_lock,
             ..Default::default()
         })?;
-        if let Some(sha256) = imported(&tx.descriptor().steppe.imports) {
+        let earlier = imported(&tx.descriptor().steppe.imports);
+        if !earlier.is_empty() {
             match options.reimport {
                 Reimport::Skip => return Ok(None),
                 Reimport::Fail => {
@@ -82,10 +89,13 @@ impl ImportRun {
                     })
                 }
                 Reimport::Replace => {
-                    for t in Table::ALL {
-                        tx.replace_source(*t, &source.source_id)?;
+                    // An archive year's rows carry the member's source id, not this file's.
+                    for (source_id, sha256) in &earlier {
+                        for t in Table::ALL {
+                            tx.replace_source(*t, source_id)?;
+                        }
+                        tx.forget_import(importer, sha256);
                     }
-                    tx.forget_import(importer, &sha256);
                 }
             }
         }
@@ -118,6 +128,7 @@ impl ImportRun {
             input: input.clone(),
             options: options.clone(),
             view,
+            new_store,
         }))
     }
 
@@ -255,11 +266,34 @@ impl ImportRun {
         self.summary.sha256.clone_from(&sha256);
         self.source.content_sha256 = Some(sha256.clone());
         self.source.byte_size = Some(bytes as i64);
+        self.settle_earlier(&sha256)
+    }
+
+    /// Records the content of a compressed input, hashed as the import read it (`None`: a
+    /// plain file, nothing to do), in the summary's `content_sha256`. When an earlier import
+    /// holds the same content in another container (`x.csv` for `x.csv.gz`), the policy
+    /// decides as in [`settle_content`](ImportRun::settle_content): `false` means skip.
+    pub(crate) fn settle_decompressed(
+        &mut self,
+        digest: Option<super::input::Digest>,
+    ) -> Result<bool> {
+        let Some(digest) = digest else {
+            return Ok(true);
+        };
+        let (sha256, _) = digest.result()?;
+        self.summary.content_sha256 = Some(sha256.clone());
+        self.settle_earlier(&sha256)
+    }
+
+    /// Applies the re-import policy to the imports of other source ids holding `content`
+    /// (as their file's sha256 or their decompressed content's): `Ok(false)` to skip this
+    /// one, an error to refuse it, or their rows dropped to replace them.
+    fn settle_earlier(&mut self, content: &str) -> Result<bool> {
         let importer = self.summary.importer.clone();
-        let earlier: Vec<String> = (self.tx.descriptor().steppe.imports.iter())
-            .filter(|s| s.importer == importer && s.sha256 == sha256)
+        let earlier: Vec<(String, String)> = (self.tx.descriptor().steppe.imports.iter())
+            .filter(|s| s.importer == importer && holds(s, content))
             .filter(|s| s.source_id != self.source.source_id)
-            .map(|s| s.source_id.clone())
+            .map(|s| (s.source_id.clone(), s.sha256.clone()))
             .collect();
         if earlier.is_empty() {
             return Ok(true);
@@ -269,15 +303,15 @@ impl ImportRun {
             Reimport::Fail => Err(Error::AlreadyImported {
                 path: self.input.path.clone(),
                 store: self.tx.root().to_path_buf(),
-                sha256,
+                sha256: content.to_string(),
             }),
             Reimport::Replace => {
-                for id in &earlier {
+                for (id, sha256) in &earlier {
                     for t in Table::ALL {
                         self.tx.replace_source(*t, id)?;
                     }
+                    self.tx.forget_import(&importer, sha256);
                 }
-                self.tx.forget_import(&importer, &sha256);
                 Ok(true)
             }
         }
@@ -301,6 +335,7 @@ impl ImportRun {
         self.tx.record_import(self.summary.clone());
         let store = self.tx.root().to_path_buf();
         self.tx.commit()?;
+        self.new_store.keep();
         reject_rate_error(
             &self.summary,
             &self.input.path,
@@ -309,6 +344,69 @@ impl ImportRun {
         )
         .map_or(Ok(self.summary), Err)
     }
+}
+
+/// A store an import is about to create: removed again when the import ends without
+/// committing (an error, a cancel), so a failed first import leaves no empty store behind.
+/// A directory that existed before keeps everything but the files the store creation put
+/// there (the descriptor, the lock file, empty folders).
+struct NewStore {
+    /// The store's directory, until the import commits; `None` when the store existed.
+    path: Option<std::path::PathBuf>,
+    /// Whether the directory existed before (then only the store's files are removed).
+    dir_existed: bool,
+}
+
+impl NewStore {
+    /// Notes whether the store at `path` exists, before it is opened or created.
+    fn before_creating(path: &Path) -> NewStore {
+        let exists = path.join(DESCRIPTOR_FILE).exists();
+        NewStore {
+            path: (!exists).then(|| path.to_path_buf()),
+            dir_existed: path.exists(),
+        }
+    }
+
+    /// The import committed: the store stays.
+    fn keep(&mut self) {
+        self.path = None;
+    }
+}
+
+impl Drop for NewStore {
+    fn drop(&mut self) {
+        let Some(path) = self.path.take() else { return };
+        // Only under the store's lock, and while no import has committed into it: another
+        // process may have begun importing into the same new store meanwhile.
+        let Ok(store) = Store::open(&path) else {
+            return;
+        };
+        let Ok(lock) = store.begin_with(WriteOptions::default()) else {
+            return;
+        };
+        if !lock.descriptor().steppe.imports.is_empty() {
+            return;
+        }
+        if !self.dir_existed {
+            let _ = std::fs::remove_dir_all(&path);
+            return;
+        }
+        for name in [DESCRIPTOR_FILE, crate::store::LOCK_FILE] {
+            let _ = std::fs::remove_file(path.join(name));
+        }
+        if let Ok(entries) = std::fs::read_dir(&path) {
+            for entry in entries.flatten() {
+                // Only empty folders go (remove_dir fails on any other).
+                let _ = std::fs::remove_dir(entry.path());
+            }
+        }
+    }
+}
+
+/// Whether the import `s` holds the content whose sha256 is `sha256`: its file's, or its
+/// decompressed content's.
+fn holds(s: &ImportSummary, sha256: &str) -> bool {
+    s.sha256 == sha256 || s.content_sha256.as_deref() == Some(sha256)
 }
 
 /// Refuses a maximum reject rate outside 0..=1 (or NaN).

@@ -80,6 +80,11 @@ pub struct ImportSummary {
     pub file: String,
     /// sha256 of the input file.
     pub sha256: String,
+    /// sha256 of a compressed input's content (the decompressed `.gz`, the `.zip`'s member),
+    /// learned as the import read it: the same content in another container is recognised
+    /// by it. `None` for a plain file (its `sha256` is its content's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_sha256: Option<String>,
     /// Data rows read.
     pub rows_read: u64,
     /// Rows turned into records of the importer's main table (one per accepted input row).

@@ -104,9 +104,21 @@ impl CommonArgs {
 /// Prints the per-file summaries of an import.
 #[allow(dead_code)] // used by the importers as they land
 pub fn print_report(report: &ImportReport, store: &std::path::Path) {
+    print_files(report, store);
+    println!(
+        "total: read {}, accepted {}, rejected {} (see `steppe query rejects --store {}`)",
+        report.rows_read(),
+        report.rows_accepted(),
+        report.rows_rejected(),
+        store.display()
+    );
+}
+
+/// Prints the summary of every file of `report` (and the files skipped).
+fn print_files(report: &ImportReport, store: &std::path::Path) {
     for f in &report.skipped_files {
         println!(
-            "{f}: already in {} (same sha256), skipped; pass --reimport replace to redo it",
+            "{f}: already in {} (the same content, by sha256), skipped; pass --reimport replace to redo it",
             store.display()
         );
     }
@@ -115,13 +127,6 @@ pub fn print_report(report: &ImportReport, store: &std::path::Path) {
             println!("{line}");
         }
     }
-    println!(
-        "total: read {}, accepted {}, rejected {} (see `steppe query rejects --store {}`)",
-        report.rows_read(),
-        report.rows_accepted(),
-        report.rows_rejected(),
-        store.display()
-    );
 }
 
 /// Counts by reason, for printing a summary.
@@ -149,6 +154,19 @@ fn summary_lines(s: &steppe::store::ImportSummary) -> Vec<String> {
 
 /// Runs an import command.
 pub fn run(cmd: ImportCommand) -> steppe::Result<i32> {
+    let result = run_importer(cmd);
+    // A later input failed: the files committed before it are reported as usual.
+    if let Err(steppe::Error::PartlyImported {
+        committed, store, ..
+    }) = &result
+    {
+        print_files(committed, store);
+    }
+    result
+}
+
+/// Runs the importer of a command.
+fn run_importer(cmd: ImportCommand) -> steppe::Result<i32> {
     match cmd {
         ImportCommand::Baci(a) => baci::run(a),
         ImportCommand::Comtrade(a) => comtrade::run(a),

@@ -3,7 +3,7 @@
 //! straight out of the archive: no file is unpacked to disk.
 //!
 //! Each year file is streamed from the zip through the same pipeline as an unpacked one and
-//! inflated once: the pipeline's read computes its sha256 ([`Digesting`]). Until the read
+//! inflated once: the pipeline's read computes its sha256 (`input::Digesting`). Until the read
 //! ends, the year's Source is named by the member (its name, CRC-32 and size from the zip's
 //! directory: `baci-<16 hex>`), which is how a second import of the archive knows it before
 //! reading; when the read ends, the year file's own sha256 and size go into its Source and
@@ -17,7 +17,6 @@
 //! a year is read, the next one starts inflating (up to 16 MiB ahead) while the year's last
 //! writes and commit leave a core idle.
 
-use std::io::Read;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
@@ -109,12 +108,29 @@ pub fn import_baci_archive(
             store,
             options,
             &mut prefetch,
-        )? {
-            Some(summary) => report.files.push(summary),
-            None => report.skipped_files.push(member.to_string()),
+        ) {
+            Ok(Some(summary)) => report.files.push(summary),
+            Ok(None) => report.skipped_files.push(member.to_string()),
+            Err(e) => return Err(report.failure(member, store, in_member(e, archive, member))),
         }
     }
     Ok(report)
+}
+
+/// `e`, an error reading `archive` while importing its `member`, naming the member:
+/// `<archive>: member <name>: <message>`.
+fn in_member(e: Error, archive: &Path, member: &str) -> Error {
+    match e {
+        Error::Io { path, source } if path == archive => {
+            let message = format!("member {member}: {source}");
+            Error::io(path, std::io::Error::new(source.kind(), message))
+        }
+        Error::Format { location, message } if location.path.as_deref() == Some(archive) => {
+            let message = format!("member {member}: {message}");
+            Error::Format { location, message }
+        }
+        e => e,
+    }
 }
 
 /// What a BACI import is told besides the files and the store.
@@ -130,7 +146,9 @@ pub struct BaciOptions {
 
 /// Imports BACI inputs: release archives (see [`import_baci_archive`]) and year files (see
 /// [`super::import_baci`]): the archives, then the year files, each in the order given. Year
-/// files need `baci.country_codes` (checked before anything is imported).
+/// files need `baci.country_codes`; that, and that every input exists and is a file and every
+/// year file's name parses, is checked before anything is imported. An input failing after
+/// others were committed fails with [`Error::PartlyImported`].
 pub fn import_baci_inputs(
     files: &[PathBuf],
     baci: &BaciOptions,
@@ -139,6 +157,7 @@ pub fn import_baci_inputs(
 ) -> Result<ImportReport> {
     let (archives, years): (Vec<PathBuf>, Vec<PathBuf>) =
         files.iter().cloned().partition(|f| is_release_archive(f));
+    crate::import::check_inputs(files)?;
     let countries = baci.country_codes.as_deref();
     if !years.is_empty() && countries.is_none() {
         return Err(Error::InvalidArgument(format!(
@@ -146,6 +165,7 @@ pub fn import_baci_inputs(
             years[0].display()
         )));
     }
+    super::check_year_files(&years)?;
     let mut report = ImportReport::default();
     for archive in &archives {
         let products = baci.products.as_deref();
@@ -156,14 +176,16 @@ pub fn import_baci_inputs(
             products,
             store,
             options,
-        )?;
-        report.files.extend(r.files);
-        report.skipped_files.extend(r.skipped_files);
+        );
+        report.merge(r, &archive.display().to_string(), store)?;
     }
     if let (false, Some(countries)) = (years.is_empty(), countries) {
-        let r = super::import_baci(&years, countries, baci.products.as_deref(), store, options)?;
-        report.files.extend(r.files);
-        report.skipped_files.extend(r.skipped_files);
+        let r = super::import_baci(&years, countries, baci.products.as_deref(), store, options);
+        let failed = match years.as_slice() {
+            [one] => one.display().to_string(),
+            _ => "the year files".to_string(),
+        };
+        report.merge(r, &failed, store)?;
     }
     Ok(report)
 }
@@ -259,67 +281,6 @@ fn companion<'a>(members: &'a [String], prefix: &str) -> Option<&'a str> {
         let lower = m.to_ascii_lowercase();
         lower.starts_with(prefix) && lower.ends_with(".csv")
     })
-}
-
-/// A reader passing its input through while hashing it: the sha256 and size of everything
-/// read, known once the read reaches the end ([`Digest::result`]).
-pub(super) struct Digesting {
-    inner: Box<dyn Read + Send>,
-    hasher: Sha256,
-    bytes: u64,
-    result: std::sync::Arc<std::sync::Mutex<Option<(String, u64)>>>,
-}
-
-/// The sha256 (hex) and size of what a [`Digesting`] reader read, once it reached the end.
-pub(super) struct Digest {
-    result: std::sync::Arc<std::sync::Mutex<Option<(String, u64)>>>,
-    path: PathBuf,
-}
-
-impl Digesting {
-    /// Wraps `inner` (the content of the file at `path`, for errors).
-    pub(super) fn new(inner: Box<dyn Read + Send>, path: &Path) -> (Digesting, Digest) {
-        let result = std::sync::Arc::default();
-        let digest = Digest {
-            result: std::sync::Arc::clone(&result),
-            path: path.to_path_buf(),
-        };
-        let reader = Digesting {
-            inner,
-            hasher: Sha256::new(),
-            bytes: 0,
-            result,
-        };
-        (reader, digest)
-    }
-}
-
-impl Read for Digesting {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n > 0 {
-            self.hasher.update(&buf[..n]);
-            self.bytes += n as u64;
-        } else if !buf.is_empty() {
-            let sha256 = hex::encode(std::mem::take(&mut self.hasher).finalize());
-            let mut slot = self.result.lock().unwrap_or_else(|e| e.into_inner());
-            slot.get_or_insert((sha256, self.bytes));
-        }
-        Ok(n)
-    }
-}
-
-impl Digest {
-    /// The sha256 and size; an error when the reader did not reach the end.
-    pub(super) fn result(self) -> Result<(String, u64)> {
-        let slot = self.result.lock().unwrap_or_else(|e| e.into_inner());
-        slot.clone().ok_or_else(|| {
-            Error::io(
-                &self.path,
-                std::io::Error::other("the file was not read to its end"),
-            )
-        })
-    }
 }
 
 /// Parses `2015-2023` (or one year, `2020`) into a range of years.

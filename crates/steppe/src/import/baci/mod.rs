@@ -106,7 +106,10 @@ impl BaciFileName {
 
 /// Imports BACI yearly files into the store at `store` (created if missing), mapping country
 /// codes through `country_codes` and, when given, checking products against `products`.
-/// Each file is imported in its own transaction and reported separately.
+/// Each file is imported in its own transaction and reported separately. Every file is
+/// checked (it exists, is a file, its name gives the revision and the year) before anything
+/// is read; a file failing after others were committed fails with
+/// [`Error::PartlyImported`].
 pub fn import_baci(
     files: &[PathBuf],
     country_codes: &Path,
@@ -114,13 +117,21 @@ pub fn import_baci(
     store: &Path,
     options: &ImportOptions,
 ) -> Result<ImportReport> {
+    check_year_files(files)?;
     let countries = CountryCodes::read(country_codes, options.max_expanded_bytes)?;
     let products = products
         .map(|p| ProductCodes::read(p, options.max_expanded_bytes))
         .transpose()?;
-    import_each(files, |file| {
+    import_each(files, store, |file| {
         import_file(file, &countries, products.as_ref(), store, options)
     })
+}
+
+/// Checks, before anything is read, that every year file exists, is a file and has a name
+/// giving its HS revision and year.
+fn check_year_files(files: &[PathBuf]) -> Result<()> {
+    super::check_inputs(files)?;
+    files.iter().try_for_each(|f| data_file(f).map(drop))
 }
 
 const HEADER: [&str; 6] = ["t", "i", "j", "k", "v", "q"];
@@ -219,9 +230,12 @@ fn import_data(
     });
     let n_entities = columns.dicts.entities.len();
     let parser = Parser::new(&name, countries, code_map, products, n_entities);
-    let reader = match opened {
-        Some(reader) => reader,
-        None => provisional.open(&member, options.max_expanded_bytes)?,
+    // A compressed year file is hashed as it is read (an archive's member already is).
+    let max = options.max_expanded_bytes;
+    let (reader, decompressed) = match (opened, &content) {
+        (Some(reader), _) => (reader, None),
+        (None, Content::Hashing(_)) => provisional.open_digested(&member, max)?,
+        (None, Content::WhileReading(_)) => (provisional.open(&member, max)?, None),
     };
     let (reader, input, digest) = match content {
         Content::Hashing(hashing) => match hashing.join() {
@@ -229,7 +243,7 @@ fn import_data(
             Err(panic) => std::panic::resume_unwind(panic),
         },
         Content::WhileReading(input) => {
-            let (reader, digest) = archive::Digesting::new(reader, &input.path);
+            let (reader, digest) = super::input::Digesting::new(reader, &input.path);
             (
                 Box::new(reader) as Box<dyn std::io::Read + Send>,
                 input,
@@ -252,6 +266,9 @@ fn import_data(
             return Ok(None);
         }
     }
+    if !run.settle_decompressed(decompressed)? {
+        return Ok(None);
+    }
     let used_areas: Vec<NewArea> = areas
         .into_iter()
         .filter(|(k, _)| used.get(*k as usize).copied().unwrap_or(false))
@@ -269,10 +286,10 @@ fn data_file(path: &Path) -> Result<(BaciFileName, InputFile, String)> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let name = BaciFileName::parse(&display).ok_or_else(|| {
-        Error::InvalidArgument(format!(
-            "{}: cannot tell the HS revision and the year from the file name; BACI files are named like BACI_HS92_Y2023_V202501.csv, release archives like BACI_HS92_V202501.zip",
-            path.display()
-        ))
+        Error::format(
+            Location::file(path),
+            "cannot tell the HS revision and the year from the file name; BACI files are named like BACI_HS92_Y2023_V202501.csv, release archives like BACI_HS92_V202501.zip",
+        )
     })?;
     let provisional = InputFile {
         path: path.to_path_buf(),

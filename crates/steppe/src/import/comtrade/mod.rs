@@ -68,7 +68,7 @@ pub fn import_comtrade(
     store: &Path,
     options: &ImportOptions,
 ) -> Result<ImportReport> {
-    import_each(files, |file| import_file(file, store, options))
+    import_each(files, store, |file| import_file(file, store, options))
 }
 
 /// Imports one file in its own transaction; `None` when the store already holds it.
@@ -89,10 +89,14 @@ fn import_file(
     run.transaction().mark_not_redistributable(Table::Rejects);
     let reference = Reference::of_run(&run)?;
     let parser = Parser::new(cols, layout, reference, run.source_id(), &input).delimiter(delimiter);
-    let reader = input.open(&member, options.max_expanded_bytes)?;
+    let (reader, decompressed) = input.open_digested(&member, options.max_expanded_bytes)?;
     let columns = TradeColumns::new(Derivation::AsPublished);
     let pipeline = pipeline::spawn(reader, path, parser, columns)?;
     let areas = pipeline.drain(&mut run)?;
+    // The same content imported before in another container (`x.txt` for `x.txt.gz`).
+    if !run.settle_decompressed(decompressed)? {
+        return Ok(None);
+    }
     write_new_areas(&mut run, &areas)?;
     Ok(Some(run.finish()?))
 }

@@ -71,6 +71,7 @@ const PUBLISHER: Publisher = Publisher {
 /// Imports DOTS workbooks into the store at `out`, each in its own transaction. Every
 /// workbook is read and its reporter checked before anything is written.
 pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<ImportReport> {
+    super::check_inputs(files)?;
     let codes = Store::open_or_bundled(out)?.code_index()?;
     let mut books = HashMap::new();
     for path in files {
@@ -78,7 +79,9 @@ pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<
         reporter_id(&codes, &book.reporter, path)?;
         books.insert(path.clone(), book);
     }
-    import_each(files, |path| import_one(path, &books[path], out, options))
+    import_each(files, out, |path| {
+        import_one(path, &books[path], out, options)
+    })
 }
 
 /// The Source of one workbook.

@@ -41,15 +41,21 @@ pub(crate) fn header_names(rec: &CsvRecord) -> Vec<String> {
 }
 
 /// Imports each file with `one` (each in its own transaction; `None`: the store already holds
-/// it) and reports them together.
+/// it) and reports them together. Every file is checked to exist and be a file first; a
+/// file failing after others were committed fails with [`crate::Error::PartlyImported`].
 pub(crate) fn import_each(
     files: &[std::path::PathBuf],
+    store: &std::path::Path,
     mut one: impl FnMut(&std::path::Path) -> Result<Option<crate::store::ImportSummary>>,
 ) -> Result<super::ImportReport> {
+    super::check_inputs(files)?;
     let mut report = super::ImportReport::default();
     for file in files {
         let name = file.file_name().unwrap_or_default().to_string_lossy();
-        report.add(name.into_owned(), one(file)?);
+        match one(file) {
+            Ok(summary) => report.add(name.into_owned(), summary),
+            Err(e) => return Err(report.failure(&file.display().to_string(), store, e)),
+        }
     }
     Ok(report)
 }
