@@ -240,6 +240,7 @@ def import_ucdp(
 
     ``ged_version`` (``"23.1"``, ``"19.1"``) is the release of files without a header row;
     without it, the release the file name gives (``ged231.csv``, ``GEDEvent_v23_1.csv``).
+    A file whose name gives another release is refused.
     """
     if ged_version is not None:
         check_type(ged_version, str, "ged_version")
