@@ -306,3 +306,25 @@ fn an_unknown_header_names_what_was_found_and_the_layouts() {
         "{msg}"
     );
 }
+
+/// A WDI file re-saved with semicolons is refused before the store is made; the message
+/// names the delimiter found and how to fix it.
+#[test]
+fn a_semicolon_separated_wdi_file_names_its_delimiter() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wdi.csv");
+    std::fs::write(
+        &file,
+        "Country Name;Country Code;Indicator Name;Indicator Code;2019;2020\nTajikistan;TJK;GDP (current US$);NY.GDP.MKTP.CD;8300000000;8100000000\n",
+    )
+    .unwrap();
+    let out = dir.path().join("store");
+    let message = import(&[file], &out, None).unwrap_err().to_string();
+    assert!(
+        message.contains(
+            "the header is separated by `;`, not commas: re-save the file comma-separated"
+        ),
+        "{message}"
+    );
+    assert!(!out.exists());
+}
