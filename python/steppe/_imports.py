@@ -204,7 +204,8 @@ def import_wdi(
 ) -> ImportReport:
     """Import World Bank WDI CSV files, with optional country and series metadata files.
 
-    Reads the bulk ``WDICSV.csv``/``WDIData.csv``, per-indicator ``API_*.csv`` and DataBank
+    Reads the bulk ``WDICSV.csv``/``WDIData.csv``, per-indicator ``API_*.csv`` (also the
+    download's zip ``API_<code>_DS2_en_csv_v2_<n>.zip`` with its metadata files) and DataBank
     exports (years in columns or time in rows), Datahub's long ``data.csv`` and open-numbers
     DDF datapoints; metadata files are also recognised among ``files`` by their header.
     ``indicator`` is the code of long files whose ``datapackage.json`` does not name it.

@@ -91,6 +91,17 @@ pub(crate) trait RowFormat {
     /// The archive member read from a `.zip` (a name suffix; empty for any member).
     const MEMBER: &'static str = ".csv";
 
+    /// The content of `input`: [`InputFile::open`] of [`Self::MEMBER`] unless the format
+    /// reads it otherwise.
+    fn content(&self, input: &InputFile, max_expanded: u64) -> Result<Box<dyn Read + Send>> {
+        input.open(Self::MEMBER, max_expanded)
+    }
+
+    /// Fails with [`super::input::empty_input`] when the content holds nothing but blanks.
+    fn require_content(&self, input: &InputFile, max_expanded: u64) -> Result<()> {
+        input.require_content(Self::MEMBER, max_expanded)
+    }
+
     /// A reader of the content (comma-separated unless the format says otherwise).
     fn reader(&self, content: Box<dyn Read + Send>, path: &Path) -> Reader {
         CsvReader::new(content, path)
@@ -148,10 +159,19 @@ pub(crate) fn open<F: RowFormat>(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<Opened<F::Layout>> {
-    let input = InputFile::inspect(path)?;
-    input.require_content(F::MEMBER, options.max_expanded_bytes)?;
-    let mut r = format.reader(input.open(F::MEMBER, options.max_expanded_bytes)?, path);
-    let (layout, _) = format.layout(&mut r, path)?;
+    open_input(format, InputFile::inspect(path)?, options)
+}
+
+/// Reads the header of `input` (before anything is written).
+pub(crate) fn open_input<F: RowFormat>(
+    format: &F,
+    input: InputFile,
+    options: &ImportOptions,
+) -> Result<Opened<F::Layout>> {
+    format.require_content(&input, options.max_expanded_bytes)?;
+    let content = format.content(&input, options.max_expanded_bytes)?;
+    let mut r = format.reader(content, &input.path);
+    let (layout, _) = format.layout(&mut r, &input.path)?;
     Ok(Opened { input, layout })
 }
 
@@ -196,7 +216,7 @@ fn import_one<F: RowFormat>(
     let Some(mut run) = ImportRun::begin(out, F::IMPORTER, &o.input, source, options)? else {
         return Ok(None);
     };
-    let content = o.input.open(F::MEMBER, options.max_expanded_bytes)?;
+    let content = format.content(&o.input, options.max_expanded_bytes)?;
     let mut r = format.reader(content, &o.input.path);
     let (_, first) = format.layout(&mut r, &o.input.path)?;
     let mut rules = format.rules(o.layout, &mut run)?;
