@@ -122,6 +122,28 @@ def _run(
             raise
 
 
+YearsArg: TypeAlias = "int | tuple[int, int] | str | None"
+
+
+def _years(value: object) -> str | None:
+    """``years`` of :func:`import_baci` as the string the extension reads (``"2015..2023"``)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and all(isinstance(y, int) and not isinstance(y, bool) for y in value)
+    ):
+        return f"{value[0]}..{value[1]}"
+    raise ArgumentError(
+        "years must be a year, a (first, last) tuple of years or a string such as"
+        f" '2015-2023', not {value!r}",
+        field="years",
+    )
+
+
 def import_baci(
     files: PathsArg,
     country_codes: PathArg | None,
@@ -131,7 +153,7 @@ def import_baci(
     wait: bool = False,
     max_reject_rate: float | None = None,
     progress: ProgressArg = None,
-    years: str | None = None,
+    years: YearsArg = None,
     **options: Any,
 ) -> ImportReport:
     """Import CEPII BACI yearly files (``BACI_HS92_Y2023_V202501.csv``, plain, .gz or .zip).
@@ -140,11 +162,11 @@ def import_baci(
     when given, products are checked against ``products`` (``product_codes_*.csv``). BACI
     values (thousands of USD) are stored in USD. Release archives
     (``BACI_HS92_V202501.zip``) are read year by year straight out of the zip, with the
-    lists inside them unless given (``country_codes`` may then be ``None``); ``years``
-    (``"2015-2023"``) keeps a range of their years.
+    lists inside them unless given (``country_codes`` may then be ``None``); ``years`` keeps
+    a range of their years: one year (``2022``), a ``(first, last)`` tuple (``(2015, 2023)``)
+    or a string (``"2015-2023"``, ``"2015..2023"``, ``"2022"``). A year file outside
+    ``years`` is refused before anything is read.
     """
-    if years is not None:
-        check_type(years, str, "years")
     return _run(
         _steppe.import_baci,
         progress,
@@ -152,7 +174,7 @@ def import_baci(
         None if country_codes is None else one_path(country_codes, "country_codes"),
         one_path(out, "out"),
         products=None if products is None else one_path(products, "products"),
-        years=years,
+        years=_years(years),
         **_common(reimport, wait, max_reject_rate),
         **options,
     )
@@ -192,7 +214,8 @@ def import_wdi(
 ) -> ImportReport:
     """Import World Bank WDI CSV files, with optional country and series metadata files.
 
-    Reads the bulk ``WDICSV.csv``/``WDIData.csv``, per-indicator ``API_*.csv`` and DataBank
+    Reads the bulk ``WDICSV.csv``/``WDIData.csv``, per-indicator ``API_*.csv`` (also the
+    download's zip ``API_<code>_DS2_en_csv_v2_<n>.zip`` with its metadata files) and DataBank
     exports (years in columns or time in rows), Datahub's long ``data.csv`` and open-numbers
     DDF datapoints; metadata files are also recognised among ``files`` by their header.
     ``indicator`` is the code of long files whose ``datapackage.json`` does not name it.
@@ -250,6 +273,7 @@ def import_ucdp(
 
     ``ged_version`` (``"23.1"``, ``"19.1"``) is the release of files without a header row;
     without it, the release the file name gives (``ged231.csv``, ``GEDEvent_v23_1.csv``).
+    A file whose name gives another release is refused.
     """
     if ged_version is not None:
         check_type(ged_version, str, "ged_version")

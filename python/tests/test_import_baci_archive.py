@@ -42,5 +42,30 @@ def test_bad_years_are_refused(tmp_path: Path) -> None:
     with pytest.raises(steppe.SteppeError) as e:
         steppe.import_baci([release(tmp_path)], None, tmp_path / "store", years="2023-2015")
     assert "2023-2015" in str(e.value)
-    with pytest.raises(steppe.ArgumentError):
-        steppe.import_baci([release(tmp_path)], None, tmp_path / "s", years=2023)  # type: ignore[arg-type]
+    for bad in [2023.0, [2021, 2022], (2021, "2022"), (2021,), True]:
+        with pytest.raises(steppe.ArgumentError) as a:
+            steppe.import_baci([release(tmp_path)], None, tmp_path / "s", years=bad)  # type: ignore[arg-type]
+        assert a.value.field == "years"
+    assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize(
+    ("years", "got"),
+    [(2022, [2022]), ((2022, 2023), [2022, 2023]), ("2022..2023", [2022, 2023]), ("2021", [2021])],
+)
+def test_years_as_an_int_a_tuple_or_a_string(tmp_path: Path, years: object, got: list[int]) -> None:
+    out = tmp_path / "store"
+    report = steppe.import_baci([release(tmp_path)], None, out, years=years)  # type: ignore[arg-type]
+    assert [f.file for f in report.files] == [f"BACI_HS92_Y{y}_V202501.csv" for y in got]
+
+
+def test_a_year_file_outside_years_is_refused(tmp_path: Path) -> None:
+    countries = tmp_path / "country_codes_V202501.csv"
+    countries.write_text(COUNTRIES)
+    year_file = tmp_path / "BACI_HS92_Y2021_V202501.csv"
+    year_file.write_text("t,i,j,k,v,q\n2021,762,860,520100,1,1\n")
+    out = tmp_path / "store"
+    with pytest.raises(steppe.SteppeError) as e:
+        steppe.import_baci([year_file], countries, out, years=(2022, 2023))
+    assert "a year file of 2021, outside --years 2022-2023" in str(e.value)
+    assert not out.exists()

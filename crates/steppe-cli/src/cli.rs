@@ -120,7 +120,8 @@ pub struct QueryArgs {
     /// --out file's extension (.csv, .json/.jsonl, .parquet), else table.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Table format: every column in full, however wide (no fitting to the terminal).
+    /// Table format: every column in full, however wide (no fitting to the terminal); columns
+    /// empty in every row are left out, as in any table (name them with --columns).
     #[arg(long)]
     pub wide: bool,
     /// Write to this file instead of standard output (parquet needs a file or a redirect).

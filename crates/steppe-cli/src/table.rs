@@ -203,9 +203,30 @@ fn cells_of(a: &dyn Array, name: &str) -> Result<Vec<String>> {
         DataType::UInt8 => each(&|i| a.as_primitive::<UInt8Type>().value(i).to_string()),
         _ => {
             let f = ArrayFormatter::try_new(a, &FormatOptions::default().with_null(""))?;
-            (0..a.len()).map(|i| f.value(i).to_string()).collect()
+            (0..a.len())
+                .map(|i| escape_controls(&f.value(i).to_string()))
+                .collect()
         }
     })
+}
+
+/// `s` with its control characters written as escapes (`\t`, `\n`, `\r`, else `\u{1b}`),
+/// so a raw line holding tabs or line breaks keeps the table's boxes aligned.
+fn escape_controls(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Which columns fit in `width`: indices into `cols`, in their order, and the names left out.
@@ -400,6 +421,28 @@ mod tests {
         assert!(words
             .join(" ")
             .contains("a very long description that goes on"));
+    }
+
+    #[test]
+    fn control_characters_are_escaped_so_the_boxes_hold() {
+        let raw = arrow_array::StringArray::from(vec![
+            Some("World\t2019\t-5"),
+            Some("a\r\nb\u{1b}"),
+            None,
+        ]);
+        let cells = cells_of(&raw, "raw").unwrap();
+        assert_eq!(cells, vec!["World\\t2019\\t-5", "a\\r\\nb\\u{1b}", ""]);
+        let cols = vec![col("line", &["2", "3", "4"], false), {
+            let mut c = col("raw", &[], true);
+            c.cells = cells;
+            c
+        }];
+        for width in [None, Some(60)] {
+            let text = render(&cols, width, false);
+            let widths: Vec<usize> = text.lines().map(display_width).collect();
+            assert_eq!(widths.len(), 4 + 3, "{text}");
+            assert!(widths.iter().all(|w| *w == widths[0]), "{text}");
+        }
     }
 
     #[test]

@@ -618,3 +618,12 @@ fn query_entities_shows_predecessors_and_successors() {
         "{out}"
     );
 }
+
+#[test]
+fn import_comtrade_help_names_the_bulk_txt_downloads() {
+    let o = steppe(&["import", "comtrade", "--help"]);
+    assert!(o.status.success());
+    let help = stdout(&o);
+    assert!(help.contains("tab-separated `.txt`"), "{help}");
+    assert!(help.contains("`.txt.gz`"), "{help}");
+}

@@ -84,3 +84,45 @@ fn a_header_less_file_needs_the_release_and_imports_with_it() {
         ("ucdp:101", Some("TJK"), Some(25), Some(1))
     );
 }
+
+/// `--ged-version` that disagrees with the release the file name gives is refused, naming
+/// both, before the store is made; one that agrees is the Source's version.
+#[test]
+fn a_ged_version_disagreeing_with_the_file_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("GEDEvent_v23_1.csv");
+    std::fs::write(&file, format!("{V49}\n{}", line())).unwrap();
+    let out = dir.path().join("store");
+    let args = |v: &'static str| {
+        let mut a = vec!["import", "ucdp", text(&file), "--out", text(&out)];
+        a.extend(["--ged-version", v]);
+        a
+    };
+
+    let o = steppe(&args("19.1"));
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("GEDEvent_v23_1.csv"), "{err}");
+    assert!(err.contains("--ged-version 19.1"), "{err}");
+    assert!(err.contains("GED 23.1"), "{err}");
+    assert!(!out.exists());
+
+    let o = steppe(&args("v23_1"));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let sources: Vec<steppe::model::Source> = Store::open(&out).unwrap().records().unwrap();
+    let versions: Vec<Option<&str>> = sources
+        .iter()
+        .filter(|s| {
+            s.title
+                .as_deref()
+                .is_some_and(|t| t.contains("GEDEvent_v23_1"))
+        })
+        .map(|s| s.version.as_deref())
+        .collect();
+    assert_eq!(versions, vec![Some("23.1")]);
+}

@@ -48,18 +48,26 @@ fn issued_text(s: &Source) -> Option<String> {
 }
 
 /// Author-date text: `Dyer, Theo (2025-09-26). Title. Container. Publisher. p. 91. URL`.
+/// Without authors (an imported file's Source), the publisher is the author (`CEPII (n.d.).
+/// CEPII BACI HS92 2021 (V202501). V202501.`); without either, the source id.
 pub fn to_text(s: &Source) -> String {
     let authors: Vec<String> = s.authors.iter().map(|a| a.display_name()).collect();
-    let mut out = if authors.is_empty() {
-        s.source_id.clone()
-    } else {
-        authors.join("; ")
+    let publisher_is_author = authors.is_empty() && s.publisher.is_some();
+    let mut out = match (&s.publisher, authors.is_empty()) {
+        (_, false) => authors.join("; "),
+        (Some(p), true) => p.clone(),
+        (None, true) => s.source_id.clone(),
     };
     out.push_str(&format!(
         " ({})",
         issued_text(s).unwrap_or_else(|| "n.d.".into())
     ));
-    for part in [&s.title, &s.container_title, &s.publisher, &s.version]
+    let publisher = if publisher_is_author {
+        &None
+    } else {
+        &s.publisher
+    };
+    for part in [&s.title, &s.container_title, publisher, &s.version]
         .into_iter()
         .flatten()
     {
@@ -75,12 +83,22 @@ pub fn to_text(s: &Source) -> String {
     out
 }
 
+/// `v` with the characters special to (La)TeX escaped: `\\ { } & % $ # _ ~ ^`.
 fn bib_escape(v: &str) -> String {
-    v.replace('\\', "\\textbackslash{}")
-        .replace('{', "\\{")
-        .replace('}', "\\}")
-        .replace('&', "\\&")
-        .replace('%', "\\%")
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '{' | '}' | '&' | '%' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The BibTeX month macro (`jan` ... `dec`) of a month number 1-12.
@@ -92,7 +110,9 @@ fn bib_month(month: u32) -> &'static str {
 }
 
 /// A BibTeX entry keyed by the source id: braced values, except `year` and `month`, which
-/// are bare (`year = 2025`, `month = sep`: the standard month macros).
+/// are bare (`year = 2025`, `month = sep`: the standard month macros). Text fields are
+/// escaped for TeX (`_` is `\_`); without authors, the publisher is the (institutional)
+/// author, `author = {{CEPII}}`.
 pub fn to_bibtex(s: &Source) -> String {
     use chrono::Datelike;
     let kind = match s.csl_type.as_str() {
@@ -108,15 +128,17 @@ pub fn to_bibtex(s: &Source) -> String {
         .authors
         .iter()
         .map(|a| match (&a.family, &a.given, &a.literal) {
-            (Some(f), Some(g), _) => format!("{f}, {g}"),
-            (Some(f), None, _) => f.clone(),
-            (None, _, Some(l)) => format!("{{{l}}}"),
-            (None, Some(g), None) => g.clone(),
+            (Some(f), Some(g), _) => format!("{}, {}", bib_escape(f), bib_escape(g)),
+            (Some(f), None, _) => bib_escape(f),
+            (None, _, Some(l)) => format!("{{{}}}", bib_escape(l)),
+            (None, Some(g), None) => bib_escape(g),
             (None, None, None) => String::new(),
         })
         .collect();
     if !authors.is_empty() {
         fields.push(("author", braced(authors.join(" and "))));
+    } else if let Some(p) = &s.publisher {
+        fields.push(("author", braced(format!("{{{}}}", bib_escape(p)))));
     }
     if let Some(t) = &s.title {
         fields.push(("title", braced(bib_escape(t))));
@@ -276,6 +298,33 @@ mod tests {
         );
         assert_eq!(csl["author"][0]["family"], "Dyer");
         assert!(csl.get("URL").is_none());
+    }
+
+    /// An importer's Source: no authors, a publisher, a title with `_`.
+    #[test]
+    fn an_imported_file_is_cited_by_its_publisher_and_bibtex_is_escaped() {
+        let mut s = article();
+        s.source_id = "baci-4f2d8b4eec38b56c".into();
+        s.authors = Vec::new();
+        s.issued = None;
+        s.issued_precision = None;
+        s.publisher = Some("CEPII".into());
+        s.title = Some("CEPII BACI HS92 2021 (BACI_HS92_Y2021_V202501.csv) 50% ~ #1 $ ^ \\".into());
+        s.version = Some("V202501".into());
+        assert_eq!(
+            to_text(&s),
+            "CEPII (n.d.). CEPII BACI HS92 2021 (BACI_HS92_Y2021_V202501.csv) 50% ~ #1 $ ^ \\. V202501."
+        );
+        let bib = to_bibtex(&s);
+        assert_eq!(
+            bib,
+            "@misc{baci-4f2d8b4eec38b56c,\n  author = {{CEPII}},\n  \
+             title = {CEPII BACI HS92 2021 (BACI\\_HS92\\_Y2021\\_V202501.csv) 50\\% \\textasciitilde{} \\#1 \\$ \\textasciicircum{} \\textbackslash{}},\n  \
+             publisher = {CEPII},\n  version = {V202501}\n}"
+        );
+        s.publisher = None;
+        assert!(to_text(&s).starts_with("baci-4f2d8b4eec38b56c (n.d.). "));
+        assert!(!to_bibtex(&s).contains("author"));
     }
 
     #[test]

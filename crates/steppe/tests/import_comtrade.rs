@@ -804,3 +804,69 @@ fn the_same_content_gzipped_is_the_same_file() {
         }
     }
 }
+
+/// `refYear` is the year when given: a malformed one is `bad_year` on `refYear` (never
+/// replaced by `period`'s year), one that disagrees with `period` is `year_mismatch` naming
+/// both; an empty `refYear` falls back to `period`, a monthly `period` names its year too.
+#[test]
+fn ref_year_malformed_or_disagreeing_with_period_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        current_row(&[("refYear", "20x2")]),
+        current_row(&[
+            ("refYear", "2022"),
+            ("period", "2021"),
+            ("cmdCode", "010122"),
+        ]),
+        current_row(&[("refYear", ""), ("period", "2021"), ("cmdCode", "010123")]),
+        current_row(&[
+            ("freqCode", "M"),
+            ("refYear", "2022"),
+            ("refMonth", "3"),
+            ("period", "202103"),
+            ("cmdCode", "010124"),
+        ]),
+        current_row(&[
+            ("refYear", "2022"),
+            ("period", "2022"),
+            ("cmdCode", "010125"),
+        ]),
+    ];
+    let mut text = format!("{CURRENT}\n");
+    for r in &rows {
+        text.push_str(&csv_line(r));
+        text.push('\n');
+    }
+    let file = write(dir.path(), "years.csv", text.as_bytes());
+    let out = dir.path().join("store");
+    let options = ImportOptions {
+        max_reject_rate: 1.0,
+        ..Default::default()
+    };
+    let report = import_comtrade(&[file], &out, &options).unwrap();
+    accounting_holds(&report);
+    let store = valid(&out);
+    let r = rejects(&store);
+    let got: Vec<(i64, &str, Option<&str>)> = r
+        .iter()
+        .map(|r| (r.line, r.reason.as_str(), r.field.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (2, "bad_year", Some("refYear")),
+            (3, "year_mismatch", Some("refYear")),
+            (5, "year_mismatch", Some("refYear")),
+        ]
+    );
+    assert!(r[0].detail.as_deref().unwrap().contains("`20x2`"), "{r:?}");
+    let d = r[1].detail.as_deref().unwrap();
+    assert!(d.contains("refYear") && d.contains("2022"), "{d}");
+    assert!(d.contains("period") && d.contains("2021"), "{d}");
+    let f = flows(&store);
+    let got: Vec<(i64, &str, i16)> = f
+        .iter()
+        .map(|f| (f.source_line.unwrap(), f.commodity_code.as_str(), f.year))
+        .collect();
+    assert_eq!(got, vec![(4, "010123", 2021), (6, "010125", 2022)]);
+}

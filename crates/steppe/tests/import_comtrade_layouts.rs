@@ -330,3 +330,24 @@ fn a_tab_separated_txt_inside_a_zip_imports_like_the_csv() {
     assert!(message.contains("it holds: readme.pdf"), "{message}");
     assert!(!out.exists(), "nothing is written");
 }
+
+/// A Comtrade file re-saved with semicolons is refused before the store is made; the
+/// message names the delimiter found and how to fix it.
+#[test]
+fn a_semicolon_separated_comtrade_file_names_its_delimiter() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("comtrade.csv");
+    let header = HEADER.join(";");
+    std::fs::write(&file, format!("{header}\n")).unwrap();
+    let out = dir.path().join("store");
+    let message = import_comtrade(&[file], &out, &ImportOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains(
+            "the header is separated by `;`, not commas: re-save the file comma-separated"
+        ),
+        "{message}"
+    );
+    assert!(!out.exists());
+}

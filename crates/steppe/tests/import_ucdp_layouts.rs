@@ -263,3 +263,28 @@ fn a_header_less_file_without_a_release_is_refused_saying_so() {
     assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
     assert!(!out.exists());
 }
+
+/// A GED file re-saved with semicolons or tabs is refused before the store is made; the
+/// message names the delimiter found and how to fix it.
+#[test]
+fn a_semicolon_or_tab_separated_ged_file_names_its_delimiter() {
+    let dir = tempfile::tempdir().unwrap();
+    for (sep, shown) in [(";", "`;`"), ("\t", "tabs")] {
+        let text = format!(
+            "{}\n{}",
+            V49.replace(',', sep),
+            events(V49).replace(',', sep)
+        );
+        let file = dir.path().join("GEDEvent_v23_1.csv");
+        std::fs::write(&file, text).unwrap();
+        let out = dir.path().join("store");
+        let err = ucdp::import(&[file], &out, &ImportOptions::default()).unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, Error::Format { .. }), "{err:?}");
+        let want = format!(
+            "the header is separated by {shown}, not commas: re-save the file comma-separated"
+        );
+        assert!(message.contains(&want), "{message}");
+        assert!(!out.exists());
+    }
+}

@@ -306,3 +306,125 @@ fn an_unknown_header_names_what_was_found_and_the_layouts() {
         "{msg}"
     );
 }
+
+/// A WDI file re-saved with semicolons is refused before the store is made; the message
+/// names the delimiter found and how to fix it.
+#[test]
+fn a_semicolon_separated_wdi_file_names_its_delimiter() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wdi.csv");
+    std::fs::write(
+        &file,
+        "Country Name;Country Code;Indicator Name;Indicator Code;2019;2020\nTajikistan;TJK;GDP (current US$);NY.GDP.MKTP.CD;8300000000;8100000000\n",
+    )
+    .unwrap();
+    let out = dir.path().join("store");
+    let message = import(&[file], &out, None).unwrap_err().to_string();
+    assert!(
+        message.contains(
+            "the header is separated by `;`, not commas: re-save the file comma-separated"
+        ),
+        "{message}"
+    );
+    assert!(!out.exists());
+}
+
+const API_DIR: &str = "data-sources/world-bank-wdi/wb-api-2024-10-gdp";
+const API_NAME: &str = "API_NY.GDP.MKTP.CD_DS2_en_csv_v2_9865";
+
+/// `dir/<API_NAME>.zip` holding `members` (names in `shared/API_DIR`, or `(name, text)`
+/// written as given), in that order.
+fn api_zip(dir: &Path, members: &[(String, Vec<u8>)]) -> PathBuf {
+    use std::io::Write;
+    let path = dir.join(format!("{API_NAME}.zip"));
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for (name, bytes) in members {
+        z.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap();
+    path
+}
+
+/// The World Bank's per-indicator download zip (metadata member first, as the World Bank
+/// orders them) imports as its three CSV files would: the same rows, the same Sources (each
+/// member is identified by its own content), so the unpacked data file is then skipped.
+#[test]
+fn the_api_download_zip_is_read_as_its_csv_files() {
+    let Some(dir_shared) = common::shared_file(API_DIR) else {
+        return;
+    };
+    let names = [
+        format!("Metadata_Indicator_{API_NAME}.csv"),
+        format!("{API_NAME}.csv"),
+        format!("Metadata_Country_{API_NAME}.csv"),
+    ];
+    let csvs: Vec<PathBuf> = names.iter().map(|n| dir_shared.join(n)).collect();
+    let members: Vec<(String, Vec<u8>)> = names
+        .iter()
+        .zip(&csvs)
+        .map(|(n, p)| (n.clone(), std::fs::read(p).unwrap()))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let zip = api_zip(dir.path(), &members);
+    assert_eq!(wdi::detect(&zip).unwrap(), wdi::WdiFileKind::Data);
+
+    let from_zip = dir.path().join("zip_store");
+    let zr = import(std::slice::from_ref(&zip), &from_zip, None).unwrap();
+    let from_csv = dir.path().join("csv_store");
+    let cr = import(&csvs, &from_csv, None).unwrap();
+    let summary = |r: &ImportReport| {
+        let mut s: Vec<(String, String, u64, u64)> = r
+            .files
+            .iter()
+            .map(|f| {
+                (
+                    f.file.clone(),
+                    f.source_id.clone(),
+                    f.rows_read,
+                    f.rows_accepted,
+                )
+            })
+            .collect();
+        s.sort();
+        s
+    };
+    assert_eq!(summary(&zr).len(), 3);
+    assert_eq!(summary(&zr), summary(&cr));
+    let (a, b) = (valid(&from_zip), valid(&from_csv));
+    for (entity, year) in [("TJK", 2022), ("KAZ", 2000), ("WLD", 2023)] {
+        assert_eq!(
+            value(&a, entity, "NY.GDP.MKTP.CD", year),
+            value(&b, entity, "NY.GDP.MKTP.CD", year)
+        );
+    }
+    let rows = |s: &Store| s.records::<IndicatorObservation>().unwrap().len();
+    assert_eq!(rows(&a), rows(&b));
+    assert!(rows(&a) > 10_000, "{}", rows(&a));
+
+    let again = import(&csvs[1..2], &from_zip, None).unwrap();
+    assert_eq!(again.skipped_files, vec![format!("{API_NAME}.csv")]);
+}
+
+/// A zip that is not the API download (another member, or no `API_*.csv`) is refused before
+/// the store is made, naming the zip and what it holds.
+#[test]
+fn another_wdi_zip_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("store");
+    for members in [
+        vec![("WDICSV.csv".to_string(), b"Country Name\n".to_vec())],
+        vec![
+            (format!("{API_NAME}.csv"), b"Country Name\n".to_vec()),
+            ("notes.txt".to_string(), b"hello\n".to_vec()),
+        ],
+    ] {
+        let zip = api_zip(dir.path(), &members);
+        let message = import(&[zip], &out, None).unwrap_err().to_string();
+        assert!(message.contains(&format!("{API_NAME}.zip")), "{message}");
+        assert!(message.contains("per-indicator API download"), "{message}");
+        assert!(message.contains(&members[0].0), "{message}");
+        assert!(!out.exists());
+    }
+}

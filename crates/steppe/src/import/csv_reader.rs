@@ -257,6 +257,24 @@ impl<R: Read> CsvReader<R> {
     }
 }
 
+/// For a header read as comma-separated that came out as one field holding semicolons, tabs
+/// or bars (a spreadsheet re-save): "; the header is separated by `;`, not commas: re-save
+/// the file comma-separated", to append to the header error; else "".
+pub(crate) fn delimiter_hint(names: &[String]) -> String {
+    let [only] = names else {
+        return String::new();
+    };
+    let found = [(';', "`;`"), ('\t', "tabs"), ('|', "`|`")]
+        .into_iter()
+        .find(|(c, _)| only.contains(*c));
+    match found {
+        Some((_, shown)) => format!(
+            "; the header is separated by {shown}, not commas: re-save the file comma-separated"
+        ),
+        None => String::new(),
+    }
+}
+
 /// Removes the final line end (LF or CRLF) from the raw bytes and the last field.
 fn finish_record(rec: &mut CsvRecord) {
     if rec.raw.last() == Some(&b'\n') {
@@ -276,6 +294,18 @@ fn finish_record(rec: &mut CsvRecord) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delimiter_hints() {
+        let one = |s: &str| vec![s.to_string()];
+        assert_eq!(
+            delimiter_hint(&one("id;year;best")),
+            "; the header is separated by `;`, not commas: re-save the file comma-separated"
+        );
+        assert!(delimiter_hint(&one("id\tyear")).contains("separated by tabs"));
+        assert_eq!(delimiter_hint(&one("id")), "");
+        assert_eq!(delimiter_hint(&["a;b".into(), "c".into()]), "");
+    }
 
     /// Every record of `input` as (line, fields, raw), blank records left out.
     fn records(input: &[u8]) -> Vec<(u64, Vec<String>, String)> {

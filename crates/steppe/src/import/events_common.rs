@@ -91,7 +91,9 @@ impl Header {
     pub fn need(&self, path: &Path, format: &str, aliases: &[&str]) -> Result<usize> {
         self.find(aliases).ok_or_else(|| {
             let (name, found) = (aliases[0], self.names.join(","));
-            let message = format!("the {format} header has no `{name}` column (found: {found})");
+            let hint = super::csv_reader::delimiter_hint(&self.names);
+            let message =
+                format!("the {format} header has no `{name}` column (found: {found}){hint}");
             self.error(path, name, message)
         })
     }

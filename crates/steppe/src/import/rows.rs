@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::csv_reader::{CsvReader, CsvRecord};
+use super::input::Digest;
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::model::Source;
 use crate::store::ImportSummary;
@@ -91,6 +92,22 @@ pub(crate) trait RowFormat {
     /// The archive member read from a `.zip` (a name suffix; empty for any member).
     const MEMBER: &'static str = ".csv";
 
+    /// The content of `input`, with the [`Digest`] of its decompressed bytes when it is
+    /// compressed: [`InputFile::open_digested`] of [`Self::MEMBER`] unless the format reads
+    /// it otherwise.
+    fn content(
+        &self,
+        input: &InputFile,
+        max_expanded: u64,
+    ) -> Result<(Box<dyn Read + Send>, Option<Digest>)> {
+        input.open_digested(Self::MEMBER, max_expanded)
+    }
+
+    /// Fails with [`super::input::empty_input`] when the content holds nothing but blanks.
+    fn require_content(&self, input: &InputFile, max_expanded: u64) -> Result<()> {
+        input.require_content(Self::MEMBER, max_expanded)
+    }
+
     /// A reader of the content (comma-separated unless the format says otherwise).
     fn reader(&self, content: Box<dyn Read + Send>, path: &Path) -> Reader {
         CsvReader::new(content, path)
@@ -148,10 +165,19 @@ pub(crate) fn open<F: RowFormat>(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<Opened<F::Layout>> {
-    let input = InputFile::inspect(path)?;
-    input.require_content(F::MEMBER, options.max_expanded_bytes)?;
-    let mut r = format.reader(input.open(F::MEMBER, options.max_expanded_bytes)?, path);
-    let (layout, _) = format.layout(&mut r, path)?;
+    open_input(format, InputFile::inspect(path)?, options)
+}
+
+/// Reads the header of `input` (before anything is written).
+pub(crate) fn open_input<F: RowFormat>(
+    format: &F,
+    input: InputFile,
+    options: &ImportOptions,
+) -> Result<Opened<F::Layout>> {
+    format.require_content(&input, options.max_expanded_bytes)?;
+    let (content, _) = format.content(&input, options.max_expanded_bytes)?;
+    let mut r = format.reader(content, &input.path);
+    let (layout, _) = format.layout(&mut r, &input.path)?;
     Ok(Opened { input, layout })
 }
 
@@ -200,9 +226,7 @@ fn import_one<F: RowFormat>(
     let Some(mut run) = ImportRun::begin(out, F::IMPORTER, &o.input, source, options)? else {
         return Ok(None);
     };
-    let (content, decompressed) = o
-        .input
-        .open_digested(F::MEMBER, options.max_expanded_bytes)?;
+    let (content, decompressed) = format.content(&o.input, options.max_expanded_bytes)?;
     let mut r = format.reader(content, &o.input.path);
     let (_, first) = format.layout(&mut r, &o.input.path)?;
     let mut rules = format.rules(o.layout, &mut run)?;

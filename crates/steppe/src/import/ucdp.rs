@@ -26,7 +26,8 @@
 //! A file without a header row (some GED Candidate releases were published so) is read with
 //! the standard columns of its release ([`standard_columns`]): the release named by
 //! [`GedOptions::version`] (`--ged-version 23.1`), else by the file name (`ged231.csv`,
-//! `GEDEvent_v23_1.csv`, `GEDEvent_v23_0_1.csv`). A file whose first line starts with an
+//! `GEDEvent_v23_1.csv`, `GEDEvent_v23_0_1.csv`); when both name a release and they differ,
+//! the file is refused before it is read. A file whose first line starts with an
 //! event id (digits) has no header; one without a known release is refused, naming the file
 //! and saying how to give the release.
 
@@ -133,7 +134,8 @@ pub fn import(files: &[PathBuf], out: &Path, options: &ImportOptions) -> Result<
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GedOptions {
     /// The GED release of header-less files (`23.1`, `19.1`, `23.0.1`; a leading `v` and `_`
-    /// for `.` are accepted); `None`: the release the file name gives.
+    /// for `.` are accepted); `None`: the release the file name gives. A file whose name
+    /// gives another release is refused.
     pub version: Option<String>,
 }
 
@@ -326,6 +328,25 @@ struct Ged {
     version: Option<String>,
 }
 
+impl Ged {
+    /// The release of the file at `path`: the one given, else the one its name gives.
+    /// Refused (a format error on the file) when both are known and differ.
+    fn version_of(&self, path: &Path) -> Result<Option<String>> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let named = name.as_deref().and_then(version_of_name);
+        match (&self.version, named) {
+            (Some(given), Some(named)) if *given != named => Err(Error::format(
+                Location::file(path),
+                format!(
+                    "--ged-version {given} (Python: `ged_version=`) disagrees with GED {named}, the release the file name gives: drop the option or rename the file"
+                ),
+            )),
+            (Some(given), _) => Ok(Some(given.clone())),
+            (None, named) => Ok(named),
+        }
+    }
+}
+
 impl RowFormat for Ged {
     type Layout = GedLayout;
     type Rules = Events;
@@ -344,11 +365,7 @@ impl RowFormat for Ged {
                 break;
             }
         }
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let version = self
-            .version
-            .clone()
-            .or_else(|| name.as_deref().and_then(version_of_name));
+        let version = self.version_of(path)?;
         let first = rec.text(0);
         if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
             let header = Header::new(&rec);

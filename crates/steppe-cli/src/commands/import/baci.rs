@@ -25,7 +25,8 @@ pub struct BaciArgs {
     /// archive), rows with a product it does not list are rejected (`unknown_code`).
     #[arg(long, value_name = "FILE")]
     pub products: Option<PathBuf>,
-    /// The years of release archives to import: `2015-2023`, or one year.
+    /// The years of release archives to import: `2015-2023` or `2015..2023`, or one year.
+    /// A year file outside them is refused.
     #[arg(long, value_name = "2015-2023")]
     pub years: Option<String>,
     /// Options every import takes.

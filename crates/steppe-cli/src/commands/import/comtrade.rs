@@ -11,7 +11,9 @@ use super::{print_report, CommonArgs};
 /// Arguments of `steppe import comtrade`.
 #[derive(Debug, Args)]
 pub struct ComtradeArgs {
-    /// Comtrade CSV files (plain, `.gz` or `.zip`); the layout is read from each header.
+    /// Comtrade files: the CSV downloads (comma-separated) and the bulk downloads
+    /// (tab-separated `.txt`), plain, `.gz` (`.txt.gz`) or `.zip`; the delimiter and the
+    /// layout are read from each header.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Options every import takes.

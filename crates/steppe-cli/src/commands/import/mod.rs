@@ -23,7 +23,7 @@ mod wdi;
 pub enum ImportCommand {
     /// CEPII BACI yearly files (plain or .zip) with their country-code file.
     Baci(baci::BaciArgs),
-    /// UN Comtrade CSV downloads (current and legacy layouts).
+    /// UN Comtrade CSV and bulk `.txt`/`.txt.gz` downloads (current and legacy layouts).
     Comtrade(comtrade::ComtradeArgs),
     /// World Bank WDI bulk CSV or per-indicator API downloads.
     Wdi(wdi::WdiArgs),

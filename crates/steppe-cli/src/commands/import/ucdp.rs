@@ -15,7 +15,8 @@ pub struct UcdpArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// The GED release of files without a header row (19.1, 23.1, 23.0.1, ...); without
-    /// it, the release the file name gives (`ged231.csv`, `GEDEvent_v23_1.csv`).
+    /// it, the release the file name gives (`ged231.csv`, `GEDEvent_v23_1.csv`). A file
+    /// whose name gives another release is refused.
     #[arg(long, value_name = "23.1")]
     pub ged_version: Option<String>,
     /// Options every import takes.

@@ -12,7 +12,8 @@ use super::{print_report, CommonArgs};
 /// Arguments of `steppe import wdi`.
 #[derive(Debug, Args)]
 pub struct WdiArgs {
-    /// Data files (`WDICSV.csv`, `WDIData.csv`, `API_*.csv`, DataBank exports, Datahub's long
+    /// Data files (`WDICSV.csv`, `WDIData.csv`, `API_*.csv` or its download zip
+    /// `API_<code>_DS2_*.zip` with its metadata, DataBank exports, Datahub's long
     /// `data.csv`, open-numbers `ddf--datapoints--*.csv`). Metadata files
     /// given here are recognised by their header. Optional when metadata files are given.
     #[arg(required_unless_present_any = ["countries_meta", "series_meta"])]

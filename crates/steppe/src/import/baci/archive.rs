@@ -140,7 +140,8 @@ pub struct BaciOptions {
     pub country_codes: Option<PathBuf>,
     /// The product file (optional).
     pub products: Option<PathBuf>,
-    /// The years of release archives to import (all when `None`).
+    /// The years of release archives to import (all when `None`); a year file outside them
+    /// is refused.
     pub years: Option<RangeInclusive<i16>>,
 }
 
@@ -166,6 +167,7 @@ pub fn import_baci_inputs(
         )));
     }
     super::check_year_files(&years)?;
+    check_years_in_range(&years, baci.years.as_ref())?;
     let mut report = ImportReport::default();
     for archive in &archives {
         let products = baci.products.as_deref();
@@ -283,11 +285,34 @@ fn companion<'a>(members: &'a [String], prefix: &str) -> Option<&'a str> {
     })
 }
 
-/// Parses `2015-2023` (or one year, `2020`) into a range of years.
+/// Refuses (before anything is read) a year file whose name gives a year outside `years`:
+/// `--years` picks the years of release archives, and a year file given beside it must be
+/// one of them, never imported against the option.
+fn check_years_in_range(files: &[PathBuf], years: Option<&RangeInclusive<i16>>) -> Result<()> {
+    let Some(years) = years else { return Ok(()) };
+    for f in files {
+        let Some(name) = BaciFileName::parse(&file_name(f)) else {
+            continue;
+        };
+        if !years.contains(&name.year) {
+            return Err(Error::InvalidArgument(format!(
+                "{}: a year file of {}, outside --years {}-{}: leave the file out or widen --years",
+                f.display(),
+                name.year,
+                years.start(),
+                years.end()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Parses `2015-2023`, `2015..2023` (as `steppe query --years` writes it; also `2015..=2023`,
+/// `2015..` and `..2023`) or one year, `2020`, into a range of years 1900-2100.
 pub fn parse_years(text: &str) -> Result<RangeInclusive<i16>> {
     let bad = || {
         Error::InvalidArgument(format!(
-            "--years `{text}` is not a year or a range of years such as 2015-2023"
+            "--years `{text}` is not a year or a range of years such as 2015-2023 or 2015..2023"
         ))
     };
     let year = |s: &str| {
@@ -296,12 +321,24 @@ pub fn parse_years(text: &str) -> Result<RangeInclusive<i16>> {
             .ok()
             .filter(|y| (1900..=2100).contains(y))
     };
-    let (a, b) = match text.split_once('-') {
-        Some((a, b)) => (year(a).ok_or_else(bad)?, year(b).ok_or_else(bad)?),
-        None => {
-            let y = year(text).ok_or_else(bad)?;
-            (y, y)
+    let open = |s: &str, end: i16| match s.trim() {
+        "" => Some(end),
+        s => year(s),
+    };
+    let (a, b) = if let Some((a, b)) = text.split_once("..") {
+        let b = b.strip_prefix('=').unwrap_or(b);
+        if a.trim().is_empty() && b.trim().is_empty() {
+            return Err(bad());
         }
+        (
+            open(a, 1900).ok_or_else(bad)?,
+            open(b, 2100).ok_or_else(bad)?,
+        )
+    } else if let Some((a, b)) = text.split_once('-') {
+        (year(a).ok_or_else(bad)?, year(b).ok_or_else(bad)?)
+    } else {
+        let y = year(text).ok_or_else(bad)?;
+        (y, y)
     };
     if a > b {
         return Err(bad());
@@ -324,7 +361,19 @@ mod tests {
         )));
         assert_eq!(parse_years("2015-2023").unwrap(), 2015..=2023);
         assert_eq!(parse_years(" 2020 ").unwrap(), 2020..=2020);
-        for bad in ["2023-2015", "x", "2015-", "15-23"] {
+        assert_eq!(parse_years("2021..2022").unwrap(), 2021..=2022);
+        assert_eq!(parse_years("2021..=2022").unwrap(), 2021..=2022);
+        assert_eq!(parse_years("2021..").unwrap(), 2021..=2100);
+        assert_eq!(parse_years("..1999").unwrap(), 1900..=1999);
+        for bad in [
+            "2023-2015",
+            "x",
+            "2015-",
+            "15-23",
+            "2023..2015",
+            "..",
+            "2021...2022",
+        ] {
             assert!(parse_years(bad).is_err(), "{bad}");
         }
     }

@@ -401,13 +401,16 @@ fn map_countries(
                 areas.push((key, area));
                 Mapping::Entity(key)
             }
-            None => Mapping::Unresolved(format!(
-                "BACI code {} ({}) names no entity: its ISO3 {} is not in the crosswalk and {} is not an ISO 3166 numeric code",
-                row.code,
-                row.name,
-                row.iso3.as_deref().unwrap_or("is missing"),
-                row.code
-            )),
+            None => {
+                let iso3 = match row.iso3.as_deref() {
+                    Some(iso3) => format!("its ISO3 `{iso3}` is not in the crosswalk"),
+                    None => "it has no ISO3".to_string(),
+                };
+                Mapping::Unresolved(format!(
+                    "BACI code {} ({}) names no entity: {iso3} and {} is not an ISO 3166 numeric code",
+                    row.code, row.name, row.code
+                ))
+            }
         };
     }
     Ok((code_map, areas))

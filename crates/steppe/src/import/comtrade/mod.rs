@@ -180,9 +180,10 @@ fn unknown_layout(delimiter: u8, names: &[String]) -> String {
     };
     let sep = if delimiter == b'\t' { "tab" } else { "comma" };
     format!(
-        "not a UN Comtrade file: found a {sep}-separated header of {} columns starting `{}{more}`; expected the current layout (typeCode, freqCode, refYear, ..., reporterCode, ..., flowCode, partnerCode, ..., cmdCode, ..., primaryValue) or the legacy one (Classification, Year, Period, ..., Trade Flow Code, ..., Reporter Code, ..., Commodity Code, ..., Trade Value (US$)), comma- or tab-separated",
+        "not a UN Comtrade file: found a {sep}-separated header of {} columns starting `{}{more}`{}; expected the current layout (typeCode, freqCode, refYear, ..., reporterCode, ..., flowCode, partnerCode, ..., cmdCode, ..., primaryValue) or the legacy one (Classification, Year, Period, ..., Trade Flow Code, ..., Reporter Code, ..., Commodity Code, ..., Trade Value (US$)), comma- or tab-separated",
         names.len(),
         shown.join(","),
+        crate::import::csv_reader::delimiter_hint(names),
     )
 }
 

@@ -415,20 +415,7 @@ impl Parser {
         let c = &self.cols;
         let period = c.period.map(|i| rec.field(i)).unwrap_or(b"");
         let period_num = parse_uint(period);
-        let year_field = c.year.map(|i| rec.field(i));
-        // A monthly period is YYYYMM.
-        let from_period = period_num.map(|p| if p >= 100_000 { p / 100 } else { p });
-        let year = match year_field.and_then(parse_uint).or(from_period) {
-            Some(y) if (1800..=2100).contains(&y) => y as i16,
-            _ => {
-                let shown = year_field.unwrap_or(period);
-                return Err((
-                    Some(column_name(self.layout, "year")),
-                    "bad_year",
-                    format!("`{}` is not a year", String::from_utf8_lossy(shown)),
-                ));
-            }
-        };
+        let year = self.year(rec, period, period_num)?;
         let freq = c.freq.map(|i| rec.field(i)).unwrap_or(b"");
         let monthly = if freq.is_empty() {
             period_num.is_some_and(|p| p >= 100_000)
@@ -453,6 +440,51 @@ impl Parser {
                     String::from_utf8_lossy(period)
                 ),
             )),
+        }
+    }
+
+    /// The year of a row: `refYear` (legacy `Year`) when given, else the year `period` names
+    /// (`YYYY` or `YYYYMM`). A given year that is not a number 1800-2100 is `bad_year` (it is
+    /// never replaced by `period`'s); a year that differs from `period`'s is `year_mismatch`.
+    fn year(
+        &self,
+        rec: &CsvRecord,
+        period: &[u8],
+        period_num: Option<u32>,
+    ) -> std::result::Result<i16, Refusal> {
+        let year_col = column_name(self.layout, "year");
+        let year_field = self
+            .cols
+            .year
+            .map(|i| rec.field(i))
+            .filter(|f| !f.iter().all(u8::is_ascii_whitespace));
+        // A monthly period is YYYYMM.
+        let from_period = period_num.map(|p| if p >= 100_000 { p / 100 } else { p });
+        let (year, col, shown) = match year_field {
+            Some(f) => (parse_uint(f), year_col, f),
+            None => (from_period, column_name(self.layout, "period"), period),
+        };
+        let year = match year {
+            Some(y) if (1800..=2100).contains(&y) => y,
+            _ => {
+                return Err((
+                    Some(col),
+                    "bad_year",
+                    format!("`{}` is not a year", String::from_utf8_lossy(shown)),
+                ))
+            }
+        };
+        match from_period {
+            Some(p) if year_field.is_some() && p != year => Err((
+                Some(year_col),
+                "year_mismatch",
+                format!(
+                    "`{year_col}` {year} and `{}` `{}` name different years",
+                    column_name(self.layout, "period"),
+                    String::from_utf8_lossy(period)
+                ),
+            )),
+            _ => Ok(year as i16),
         }
     }
 

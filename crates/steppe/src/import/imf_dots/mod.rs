@@ -323,7 +323,7 @@ fn same_cells(a: &PartnerRow, b: &PartnerRow) -> bool {
 fn amount(v: &CellValue) -> std::result::Result<(f64, Option<f64>, bool), Refusal> {
     let (millions, precision, estimated) = match v {
         CellValue::Number(n) => (*n, None, false),
-        CellValue::Text(t) => estimate(t).ok_or_else(|| {
+        CellValue::Text(t) => estimate(t).or_else(|| plain_number(t)).ok_or_else(|| {
             let detail = format!("`{t}` is neither a number nor an estimate such as `0.21 e`");
             ("malformed_value", detail)
         })?,
@@ -348,6 +348,27 @@ fn estimate(text: &str) -> Option<(f64, Option<f64>, bool)> {
     Some((number.parse().ok()?, Some(precision), true))
 }
 
+/// A text cell holding a plain number (`5`, `-5`, `1,234.5`: thousands grouped by commas or
+/// not), read as a number cell is: not an estimate, no precision.
+fn plain_number(text: &str) -> Option<(f64, Option<f64>, bool)> {
+    let t = text.trim();
+    let unsigned = t.strip_prefix('-').unwrap_or(t);
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mut groups = int.split(',');
+    let first = groups.next()?;
+    let grouped = int.contains(',');
+    let int_ok = !first.is_empty()
+        && digits(first)
+        && (!grouped || first.len() <= 3)
+        && groups.all(|g| g.len() == 3 && digits(g));
+    let frac_ok = digits(frac) && (!frac.is_empty() || !unsigned.ends_with('.'));
+    if !(int_ok && frac_ok) {
+        return None;
+    }
+    Some((t.replace(',', "").parse().ok()?, None, false))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,5 +386,24 @@ mod tests {
         let neg = amount(&CellValue::Number(-1.0)).unwrap_err();
         assert_eq!(neg.0, "negative_value");
         assert!(estimate("1.2.3 e").is_none());
+    }
+
+    #[test]
+    fn text_cells_holding_plain_numbers_are_numbers() {
+        let text = |t: &str| amount(&CellValue::Text(t.into()));
+        assert_eq!(text("5").unwrap(), (5e6, None, false));
+        assert_eq!(text(" 1,234.5 ").unwrap(), (1234.5 * 1e6, None, false));
+        assert_eq!(text("0.25").unwrap(), (0.25 * 1e6, None, false));
+        assert_eq!(text("-5").unwrap_err().0, "negative_value");
+        for bad in [
+            "1,2", "12,34.5", "1.2.3", "5.", ".5", "-", "", "5 x", "1e3", ",123",
+        ] {
+            let err = text(bad).unwrap_err();
+            assert_eq!(err.0, "malformed_value", "{bad}");
+            assert!(
+                err.1.contains("is neither a number nor an estimate"),
+                "{bad}"
+            );
+        }
     }
 }

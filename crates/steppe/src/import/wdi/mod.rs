@@ -3,7 +3,8 @@
 //! preamble before the header), the DataBank export (`1994 [YR1994]` year headers, `..` for
 //! missing, footer lines), and the metadata files `WDICountry.csv` /
 //! `Metadata_Country_*.csv` (economies and aggregates) and `WDISeries.csv` /
-//! `Metadata_Indicator_*.csv` (series definitions); and the layouts of one line per economy
+//! `Metadata_Indicator_*.csv` (series definitions), also straight out of the API download's
+//! zip ([`api_zip`]); and the layouts of one line per economy
 //! and year (`points`): Datahub's long one-indicator `data.csv` (its indicator from the
 //! `datapackage.json` beside it or [`WdiOptions::indicator`]), open-numbers DDF datapoints
 //! (`economy,year,<indicator>`) and DataBank exports with time in rows. The layout is told by
@@ -29,15 +30,18 @@
 //! one observation per series with a value; a duplicate (economy, indicator, year) is
 //! rejected `duplicate_row`, a bad year `malformed_year`.
 
+mod api_zip;
 mod ctx;
 mod points;
 mod wide;
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::csv_reader::CsvRecord;
 use super::events_common::{header_columns, Header};
+use super::input::Digest;
 use super::rows::{import_opened, Opened, Outcome, Publisher, Reader, RowFormat, RowRules};
 use super::{ImportOptions, ImportReport, ImportRun, InputFile};
 use crate::model::Source;
@@ -150,15 +154,16 @@ pub fn import(
     let all = given.chain(files.iter().map(|p| (p, None)));
     let mut opened = Vec::new();
     for (p, want) in all {
-        let o = open(p, wdi.indicator.as_deref(), options)?;
-        let kind = o.layout.layout.kind();
-        if let Some(want) = want.filter(|w| *w != kind) {
-            let (want, kind) = (kind_name(want), kind_name(kind));
-            let message =
-                format!("expected a WDI {want} file, but its header is that of a {kind} file");
-            return Err(Error::format(Location::file(p), message));
+        for o in open(p, wdi.indicator.as_deref(), options)? {
+            let kind = o.layout.layout.kind();
+            if let Some(want) = want.filter(|w| *w != kind) {
+                let (want, kind) = (kind_name(want), kind_name(kind));
+                let message =
+                    format!("expected a WDI {want} file, but its header is that of a {kind} file");
+                return Err(Error::format(Location::file(&o.input.path), message));
+            }
+            opened.push(o);
         }
-        opened.push(o);
     }
     // Metadata first, so data lines find their aggregates and indicators.
     opened.sort_by_key(|o| o.layout.layout.kind());
@@ -168,10 +173,10 @@ pub fn import(
     import_opened(&format, opened, out, options)
 }
 
-/// Tells which WDI file `path` is, from its header.
+/// Tells which WDI file `path` is, from its header (of an API download zip: its data file).
 pub fn detect(path: impl AsRef<Path>) -> Result<WdiFileKind> {
     let opened = open(path.as_ref(), None, &ImportOptions::default())?;
-    Ok(opened.layout.layout.kind())
+    Ok(opened[0].layout.layout.kind())
 }
 
 fn kind_name(k: WdiFileKind) -> &'static str {
@@ -182,24 +187,24 @@ fn kind_name(k: WdiFileKind) -> &'static str {
     }
 }
 
-/// Reads a file's header; WDI archives are refused (they hold several kinds of file).
+/// Reads a file's header: one file, or the CSV files of an API download zip (data first;
+/// any other zip is refused, see [`api_zip`]).
 fn open(
     path: &Path,
     indicator: Option<&str>,
     options: &ImportOptions,
-) -> Result<Opened<WdiLayout>> {
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
-    {
-        return Err(Error::InvalidArgument(format!(
-            "{}: WDI archives hold several CSV files; extract it and pass the CSV files \
-             (data, WDICountry/Metadata_Country, WDISeries/Metadata_Indicator)",
-            path.display()
-        )));
+) -> Result<Vec<Opened<WdiLayout>>> {
+    let format = Wdi {
+        indicator: indicator.map(String::from),
+    };
+    if api_zip::is_zip(path) {
+        let members = api_zip::members(path, options.max_expanded_bytes)?;
+        return members
+            .into_iter()
+            .map(|m| super::rows::open_input(&format, m, options))
+            .collect();
     }
-    let indicator = indicator.map(String::from);
-    super::rows::open(&Wdi { indicator }, path, options)
+    Ok(vec![super::rows::open(&format, path, options)?])
 }
 
 /// The WDI formats, with the indicator code given for long files.
@@ -212,6 +217,29 @@ impl RowFormat for Wdi {
     type Rules = WdiFile;
     const IMPORTER: &'static str = IMPORTER;
     const MEMBER: &'static str = "";
+
+    /// The file, or a member of an API download zip (see [`api_zip`]).
+    fn content(
+        &self,
+        input: &InputFile,
+        max_expanded: u64,
+    ) -> Result<(Box<dyn Read + Send>, Option<Digest>)> {
+        match api_zip::member_of(&input.path) {
+            // The member's sha256 is already its content's (`api_zip::members`).
+            Some((zip, name)) => {
+                let bytes = api_zip::read(zip, &name, max_expanded)?;
+                Ok((Box::new(std::io::Cursor::new(bytes)), None))
+            }
+            None => input.open_digested(Self::MEMBER, max_expanded),
+        }
+    }
+
+    fn require_content(&self, input: &InputFile, max_expanded: u64) -> Result<()> {
+        match api_zip::member_of(&input.path) {
+            Some((zip, name)) => api_zip::read(zip, &name, max_expanded).map(|_| ()),
+            None => input.require_content(Self::MEMBER, max_expanded),
+        }
+    }
 
     /// Reads up to the header, past the API download's preamble.
     fn layout(&self, r: &mut Reader, path: &Path) -> Result<(WdiLayout, Option<CsvRecord>)> {

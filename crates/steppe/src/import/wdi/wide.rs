@@ -67,8 +67,9 @@ pub(super) fn classify(h: &Header, path: &Path, line: u64) -> Result<DataLayout>
             return Err(Error::format(
                 at(name),
                 format!(
-                    "unexpected column `{name}` in a WDI header (found `{}`); expected {}",
+                    "unexpected column `{name}` in a WDI header (found `{}`){}; expected {}",
                     h.names.join(","),
+                    crate::import::csv_reader::delimiter_hint(&h.names),
                     super::LAYOUTS
                 ),
             ));
