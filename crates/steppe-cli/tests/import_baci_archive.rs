@@ -30,15 +30,7 @@ fn a_release_archive_imports_the_years_asked_for() {
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let mut flows: Vec<TradeFlow> = Store::open(&out).unwrap().records().unwrap();
-    flows.sort_by_key(|f| f.year);
-    let got: Vec<_> = flows.iter().map(|f| (f.year, f.value)).collect();
+    let got = succeeded_with(&o, &out);
     assert_eq!(got, vec![(2022, Some(22_000.0)), (2023, Some(23_000.0))]);
 
     let o = Command::new(env!("CARGO_BIN_EXE_steppe"))
@@ -97,14 +89,19 @@ fn years_read_dots_and_a_year_file_outside_them_is_refused() {
     assert!(!out.exists());
 
     let o = run("2021..2022");
+    let got = succeeded_with(&o, &out);
+    assert_eq!(got, vec![(2021, Some(2_000.0)), (2022, Some(2_000.0))]);
+}
+
+/// Checks the command succeeded, and returns the store's trade rows as (year, value), by year.
+fn succeeded_with(o: &std::process::Output, out: &std::path::Path) -> Vec<(i16, Option<f64>)> {
     assert_eq!(
         o.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let mut flows: Vec<TradeFlow> = Store::open(&out).unwrap().records().unwrap();
+    let mut flows: Vec<TradeFlow> = Store::open(out).unwrap().records().unwrap();
     flows.sort_by_key(|f| f.year);
-    let got: Vec<_> = flows.iter().map(|f| (f.year, f.value)).collect();
-    assert_eq!(got, vec![(2021, Some(2_000.0)), (2022, Some(2_000.0))]);
+    flows.iter().map(|f| (f.year, f.value)).collect()
 }

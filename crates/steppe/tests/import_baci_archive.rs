@@ -235,6 +235,21 @@ fn missing_lists_or_years_are_refused_before_anything_is_written() {
     assert!(!out.exists());
 }
 
+/// The release archive in `dir`, its 2022 year file unpacked beside it, and the options an
+/// unpacked year file needs (the release's country file).
+fn archive_and_its_2022(dir: &Path) -> (PathBuf, PathBuf, BaciOptions) {
+    let zip = archive(dir, true);
+    let unpacked = dir.join("BACI_HS92_Y2022_V202501.csv");
+    std::fs::write(&unpacked, Y2022).unwrap();
+    let countries = dir.join("country_codes_V202501.csv");
+    std::fs::write(&countries, COUNTRIES).unwrap();
+    let with_countries = BaciOptions {
+        country_codes: Some(countries),
+        ..Default::default()
+    };
+    (zip, unpacked, with_countries)
+}
+
 /// The unpacked year imported first: the archive's copy of that year, known only once it is
 /// read (one inflate), is dropped, replaced or refused as `reimport` says; the other year is
 /// imported, and its Source carries the year file's own sha256 and size.
@@ -242,15 +257,7 @@ fn missing_lists_or_years_are_refused_before_anything_is_written() {
 fn a_year_already_imported_unpacked_is_recognised_after_the_archive_read_it() {
     use steppe::import::Reimport;
     let dir = tempfile::tempdir().unwrap();
-    let zip = archive(dir.path(), true);
-    let unpacked = dir.path().join("BACI_HS92_Y2022_V202501.csv");
-    std::fs::write(&unpacked, Y2022).unwrap();
-    let countries = dir.path().join("country_codes_V202501.csv");
-    std::fs::write(&countries, COUNTRIES).unwrap();
-    let with_countries = BaciOptions {
-        country_codes: Some(countries),
-        ..Default::default()
-    };
+    let (zip, unpacked, with_countries) = archive_and_its_2022(dir.path());
     let with = |reimport| ImportOptions {
         reimport,
         ..Default::default()
@@ -330,15 +337,7 @@ fn a_year_already_imported_unpacked_is_recognised_after_the_archive_read_it() {
 fn an_unpacked_year_after_the_archive_leaves_one_copy_whatever_the_policy() {
     use steppe::import::Reimport;
     let dir = tempfile::tempdir().unwrap();
-    let zip = archive(dir.path(), true);
-    let unpacked = dir.path().join("BACI_HS92_Y2022_V202501.csv");
-    std::fs::write(&unpacked, Y2022).unwrap();
-    let countries = dir.path().join("country_codes_V202501.csv");
-    std::fs::write(&countries, COUNTRIES).unwrap();
-    let with_countries = BaciOptions {
-        country_codes: Some(countries),
-        ..Default::default()
-    };
+    let (zip, unpacked, with_countries) = archive_and_its_2022(dir.path());
     for policy in [Reimport::Skip, Reimport::Fail, Reimport::Replace] {
         let out = dir.path().join(format!("store-{policy:?}"));
         let first = import_baci_inputs(
