@@ -348,8 +348,8 @@ impl ImportRun {
 
 /// A store an import is about to create: removed again when the import ends without
 /// committing (an error, a cancel), so a failed first import leaves no empty store behind.
-/// A directory that existed before keeps everything but the files the store creation put
-/// there (the descriptor, the lock file, empty folders).
+/// A directory that existed before keeps everything but what the store creation put there
+/// (the descriptor, the lock file, its table folders where they hold no file).
 struct NewStore {
     /// The store's directory, until the import commits; `None` when the store existed.
     path: Option<std::path::PathBuf>,
@@ -394,13 +394,27 @@ impl Drop for NewStore {
         for name in [DESCRIPTOR_FILE, crate::store::LOCK_FILE] {
             let _ = std::fs::remove_file(path.join(name));
         }
-        if let Ok(entries) = std::fs::read_dir(&path) {
-            for entry in entries.flatten() {
-                // Only empty folders go (remove_dir fails on any other).
-                let _ = std::fs::remove_dir(entry.path());
+        // Only the store's own folders, and only where they hold no file: a folder of the
+        // user's, even an empty one, stays.
+        let store_dirs = Table::ALL.iter().map(|t| t.name());
+        for name in store_dirs.chain([crate::store::paths::STAGING_DIR]) {
+            remove_empty_folders(&path.join(name));
+        }
+    }
+}
+
+/// Removes `dir` and the folders under it, bottom up, where they hold no file; a folder
+/// holding anything else stays, with the folders above it.
+fn remove_empty_folders(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_empty_folders(&entry.path());
             }
         }
     }
+    // Fails, leaving it, unless it is empty now.
+    let _ = std::fs::remove_dir(dir);
 }
 
 /// Whether the import `s` holds the content whose sha256 is `sha256`: its file's, or its
@@ -590,5 +604,35 @@ mod tests {
         drop(other);
         let replacing = begin(&store, &input, Reimport::Replace).unwrap().unwrap();
         assert!(ids(&replacing).is_empty());
+    }
+
+    /// A run that ends without committing removes the store it created: the whole folder
+    /// when the import made it; in a folder that was there, only the store's own files and
+    /// its table folders that hold no file, never the user's files or (even empty) folders.
+    #[test]
+    fn an_uncommitted_first_run_removes_only_what_the_store_creation_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("data.csv");
+        std::fs::write(&file, "a,b\n1,2\n").unwrap();
+        let input = InputFile::inspect(&file).unwrap();
+
+        let fresh = dir.path().join("fresh");
+        drop(begin(&fresh, &input, Reimport::Skip).unwrap().unwrap());
+        assert!(!fresh.exists());
+
+        let users = dir.path().join("users");
+        std::fs::create_dir_all(users.join("notes")).unwrap();
+        std::fs::write(users.join("readme.txt"), "mine").unwrap();
+        let run = begin(&users, &input, Reimport::Skip).unwrap().unwrap();
+        assert!(users.join(DESCRIPTOR_FILE).exists());
+        // A partition folder an aborted write may leave, empty.
+        std::fs::create_dir_all(users.join("trade_flows").join("year=2022")).unwrap();
+        drop(run);
+        let mut kept: Vec<String> = std::fs::read_dir(&users)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        kept.sort();
+        assert_eq!(kept, ["notes", "readme.txt"]);
     }
 }
