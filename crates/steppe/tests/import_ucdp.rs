@@ -453,3 +453,42 @@ fn appends_and_reimports() {
     assert_eq!(store.records::<Event>().unwrap().len(), 3);
     assert_eq!(store.records::<EventActor>().unwrap().len(), 6);
 }
+
+/// The same GED file plain and gzipped, in either order, with `--reimport replace`: refused
+/// (a GED import skips events the store already holds, so replacing another file's import in
+/// the same transaction would drop them and write nothing), and the events stay.
+#[test]
+fn replacing_the_same_events_from_another_container_is_refused_and_loses_nothing() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{V49}\n{}\n{}\n",
+        tajik(V49, "1001", &[]),
+        tajik(V49, "1002", &[])
+    );
+    let plain = write(dir.path(), "GEDEvent_v23_1.csv", text.as_bytes());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    let gzipped = write(dir.path(), "GEDEvent_v23_1.csv.gz", &gz.finish().unwrap());
+    let replace = ImportOptions {
+        reimport: Reimport::Replace,
+        max_reject_rate: 1.0,
+        ..Default::default()
+    };
+    for (i, (first, second)) in [(&plain, &gzipped), (&gzipped, &plain)]
+        .into_iter()
+        .enumerate()
+    {
+        let out = dir.path().join(format!("store-{i}"));
+        assert_eq!(import(std::slice::from_ref(first), &out).files.len(), 1);
+        let err = ucdp::import(std::slice::from_ref(second), &out, &replace).unwrap_err();
+        assert!(
+            err.to_string().contains("imported from another file"),
+            "{err}"
+        );
+        let events: Vec<Event> = valid(&out).records().unwrap();
+        let mut ids: Vec<&str> = events.iter().map(|e| e.event_id.as_str()).collect();
+        ids.sort();
+        assert_eq!(ids, ["ucdp:1001", "ucdp:1002"], "{first:?} then {second:?}");
+    }
+}

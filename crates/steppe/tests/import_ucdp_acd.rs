@@ -452,7 +452,8 @@ fn a_store_written_before_the_conflicts_table_opens_and_takes_an_import() {
 }
 
 /// The same release as a `.csv` and as a one-member `.zip`: in either order the second is
-/// recognised by its content and skipped; with `replace` it replaces the first (one copy).
+/// recognised by its content and skipped; `replace` is refused (it replaces an import of the
+/// same file only), so the first copy stays.
 #[test]
 fn the_same_release_zipped_is_the_same_file() {
     use std::io::Write;
@@ -478,12 +479,19 @@ fn the_same_release_zipped_is_the_same_file() {
             reimport: steppe::import::Reimport::Replace,
             ..Default::default()
         };
-        let replaced = ucdp_acd::import(std::slice::from_ref(second), &out, &replace).unwrap();
-        assert_eq!(replaced.files.len(), 1);
+        // `replace` replaces an import of the same file only: refused, nothing written.
+        let err = ucdp_acd::import(std::slice::from_ref(second), &out, &replace).unwrap_err();
+        assert!(
+            err.to_string().contains("imported from another file"),
+            "{err}"
+        );
         let store = valid(&out);
         assert_eq!(store.row_count(Table::Conflicts), 1);
         let imports = &store.descriptor().steppe.imports;
         assert_eq!(imports.len(), 1, "{imports:#?}");
-        assert_eq!(imports[0].source_id, replaced.files[0].source_id);
+        assert_eq!(
+            imports[0].file,
+            first.file_name().unwrap().to_string_lossy()
+        );
     }
 }

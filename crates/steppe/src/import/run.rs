@@ -89,6 +89,9 @@ impl ImportRun {
                     })
                 }
                 Reimport::Replace => {
+                    let others = earlier.iter().map(|e| e.0.as_str());
+                    let others = others.filter(|id| *id != source.source_id);
+                    check_replace_across_files(importer, input, store_path, others)?;
                     // An archive year's rows carry the member's source id, not this file's.
                     for (source_id, sha256) in &earlier {
                         for t in Table::ALL {
@@ -306,6 +309,8 @@ impl ImportRun {
                 sha256: content.to_string(),
             }),
             Reimport::Replace => {
+                let others = earlier.iter().map(|e| e.0.as_str());
+                check_replace_across_files(&importer, &self.input, self.tx.root(), others)?;
                 for (id, sha256) in &earlier {
                     for t in Table::ALL {
                         self.tx.replace_source(*t, id)?;
@@ -415,6 +420,39 @@ fn remove_empty_folders(dir: &Path) {
     }
     // Fails, leaving it, unless it is empty now.
     let _ = std::fs::remove_dir(dir);
+}
+
+/// The importers whose rows never depend on what the store holds under the file's Source
+/// (no events deduplicated against stored ones, no entities made once per store under it),
+/// so one import can replace another file's import of the same content in its transaction:
+/// a BACI year read from its release archive, from its unpacked file or from a `.gz`.
+const REPLACES_ACROSS_FILES: &[&str] = &["baci"];
+
+/// Refuses `--reimport replace` of an import of the same content from another file (another
+/// container: its Source id is not this file's), `others`, for an importer not in
+/// [`REPLACES_ACROSS_FILES`]: such an import decides its rows against the store as it is
+/// (events already there, entities that import made), which the replacement would remove.
+/// The error says what to do instead; nothing is written.
+fn check_replace_across_files<'a>(
+    importer: &str,
+    input: &InputFile,
+    store: &Path,
+    mut others: impl Iterator<Item = &'a str>,
+) -> Result<()> {
+    let Some(other) = others.next() else {
+        return Ok(());
+    };
+    if REPLACES_ACROSS_FILES.contains(&importer) {
+        return Ok(());
+    }
+    Err(Error::InvalidArgument(format!(
+        "{}: {} already holds this content, imported from another file (Source `{other}`); \
+         `--reimport replace` of a {importer} import replaces an import of the same file only: \
+         re-import that file with `--reimport replace`, or import this one into a new store; \
+         nothing was written",
+        input.path.display(),
+        store.display()
+    )))
 }
 
 /// Whether the import `s` holds the content whose sha256 is `sha256`: its file's, or its
