@@ -93,8 +93,10 @@ def test_progress_exception_stops_the_import(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError, match="stop here"):
         steppe.import_wdi(data, tmp_path / "store", progress=fail)
-    # Nothing was committed, and the store the stopped first import created is gone again.
-    assert not (tmp_path / "store").exists()
+    # Nothing was committed. The store the stopped first import created is removed again when
+    # its lock can be taken at once (best effort: a store left behind holds no import).
+    store = tmp_path / "store"
+    assert not store.exists() or steppe.open(store).info()["imports"] == 0
 
 
 def test_progress_true_draws_a_tqdm_bar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
